@@ -1,0 +1,426 @@
+"""Execute chapters with papermill and build the HTML book with Jupyter Book 1.x.
+
+Three entry points, one per way readers use the book:
+
+* :func:`build` -- HTML from the committed, executed notebooks: no execution, no data, no
+  network (``smallcaps build``).
+* :func:`run` -- execute chosen chapters with new dates into a separate folder and build a
+  separate book there; the committed book is untouched (``smallcaps run``).
+* :func:`refresh` -- re-execute ``book/`` in place against the reference snapshot, offline; the
+  maintainer's command that produces the committed outputs (``smallcaps refresh``).
+
+Chapters run in parallel in a process pool (the scorecard last: it reads the others'
+results). A failed chapter makes the command fail with the chapter's name and error line, and
+no site is built; sites are built into a temporary folder and swapped into place only when the
+build succeeded, so a half-built site never sits where a good one is expected.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..config import project_root, reference_snapshot
+from ..errors import ParameterError, SmallcapsError
+from . import CHAPTERS, THESIS_CLAIMS
+from .params import window
+from .results import results_filename
+
+#: Files copied from the checkout to build a book (besides the notebooks).
+BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
+REMOVE_TAG = "remove-cell"
+
+
+class BuildError(SmallcapsError):
+    """The HTML build failed (a Sphinx warning in strict mode, or an error)."""
+
+
+class ChapterFailed(SmallcapsError):
+    """One or more chapters failed to execute."""
+
+
+@dataclass
+class ChapterRun:
+    """Outcome of executing one chapter."""
+
+    chapter: str
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+# -- locations ------------------------------------------------------------------------------------
+
+
+def checkout() -> Path:
+    root = project_root()
+    if root is None:
+        raise SmallcapsError("smallcaps is not installed from a checkout (pip install -e .): no book to build")
+    return root
+
+
+def book_dir(root: Path | None = None) -> Path:
+    return (root or checkout()) / "book"
+
+
+def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
+    """Parse ``--chapters`` (comma separated or a list); None means every chapter in the book.
+
+    Raises
+    ------
+    ParameterError
+        An unknown chapter id, or one whose notebook does not exist yet.
+    """
+    if spec is None:
+        return [c for c in CHAPTERS if (book_dir() / CHAPTERS[c]).is_file()]
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    out = []
+    for c in (s.strip() for s in items):
+        if not c:
+            continue
+        if c not in CHAPTERS:
+            raise ParameterError(f"chapters={c!r} is unknown; valid: {', '.join(CHAPTERS)}")
+        if not (book_dir() / CHAPTERS[c]).is_file():
+            raise ParameterError(f"chapters={c!r} has no notebook yet (book/{CHAPTERS[c]})")
+        out.append(c)
+    if not out:
+        raise ParameterError("chapters is empty; valid: " + ", ".join(CHAPTERS))
+    return list(dict.fromkeys(out))
+
+
+# -- notebook post-processing -------------------------------------------------------------------
+
+
+def tidy_notebook(path: Path, *, hide_parameters: bool = True) -> None:
+    """Hide parameter cells in the HTML and drop execution metadata that only adds noise.
+
+    papermill's injected-parameters cell (and the original ``parameters`` cell, whose values it
+    overrides) get the ``remove-cell`` tag; the chapter prints the parameters it actually used.
+    """
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.setdefault("tags", [])
+        if hide_parameters and ("injected-parameters" in tags or "parameters" in tags) and REMOVE_TAG not in tags:
+            tags.append(REMOVE_TAG)
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if not tags:
+            cell.metadata.pop("tags")
+    nb.metadata.pop("papermill", None)
+    nbformat.write(nb, path)
+
+
+# -- executing one chapter (runs in a worker process) --------------------------------------------
+
+
+def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | None, env: dict[str, str],
+             timeout: int) -> ChapterRun:
+    import papermill as pm
+
+    os.environ.update(env)
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(src, dest, parameters=parameters or None, cwd=cwd, kernel_name="python3",
+                            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                            execution_timeout=timeout)
+        tidy_notebook(Path(dest))
+        return ChapterRun(chapter, True, time.perf_counter() - t0)
+    except pm.PapermillExecutionError as exc:
+        line = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0] if exc.ename else str(exc).splitlines()[0]
+        return ChapterRun(chapter, False, time.perf_counter() - t0, f"cell {exc.exec_count}: {line}")
+    except Exception as exc:  # kernel died, timeout, unreadable notebook
+        msg = str(exc).strip().splitlines()
+        return ChapterRun(chapter, False, time.perf_counter() - t0, f"{type(exc).__name__}: {msg[0] if msg else ''}")
+
+
+def _schedule(chapters: list[str]) -> list[list[str]]:
+    """Waves of chapters: everything but the scorecard first, then the scorecard."""
+    first = [c for c in chapters if c != "scorecard"]
+    waves = [first] if first else []
+    if "scorecard" in chapters:
+        waves.append(["scorecard"])
+    return waves
+
+
+def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *, parameters: dict | None, env: dict[str, str],
+                     jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None
+                     ) -> list[ChapterRun]:
+    """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
+
+    ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
+    """
+    results: list[ChapterRun] = []
+    with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for wave in _schedule(chapters):
+            if results and any(not r.ok for r in results) and wave == ["scorecard"]:
+                results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
+                if on_event:
+                    on_event("scorecard", "failed", results[-1])
+                continue
+            futs = {}
+            for ch in wave:
+                nb = CHAPTERS[ch]
+                futs[pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir),
+                                 parameters, env, timeout)] = ch
+                if on_event:
+                    on_event(ch, "running", None)
+            for fut in cf.as_completed(futs):
+                run_ = fut.result()
+                results.append(run_)
+                if on_event:
+                    on_event(run_.chapter, "done" if run_.ok else "failed", run_)
+    return results
+
+
+# -- building HTML ----------------------------------------------------------------------------------
+
+
+def write_toc(path: Path, chapters: Iterable[str], source: Path | None = None) -> None:
+    """Write the committed ``_toc.yml`` filtered to the chosen chapters (other pages kept).
+
+    A run of some chapters builds a book of those chapters, with the introduction and the
+    references, in the committed book's order and parts.
+    """
+    import yaml
+
+    source = source or checkout() / "_toc.yml"
+    toc = yaml.safe_load(source.read_text())
+    dropped = {f"book/{c}" for c in CHAPTERS if c not in set(chapters)}
+
+    def keep(entries):
+        return [e for e in entries if e.get("file") not in dropped]
+
+    if "parts" in toc:
+        parts = []
+        for part in toc["parts"]:
+            part = dict(part)
+            part["chapters"] = keep(part.get("chapters", []))
+            if part["chapters"]:
+                parts.append(part)
+        toc["parts"] = parts
+    if "chapters" in toc:
+        toc["chapters"] = keep(toc["chapters"])
+    path.write_text(yaml.safe_dump(toc, sort_keys=False))
+
+
+def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str], toc: bool) -> None:
+    """Copy the book's sources into ``stage`` (notebooks from ``notebooks_from``)."""
+    (stage / "book").mkdir(parents=True, exist_ok=True)
+    for name in BOOK_FILES:
+        if (src_root / name).is_file():
+            shutil.copy2(src_root / name, stage / name)
+    for p in book_dir(src_root).glob("*.md"):
+        shutil.copy2(p, stage / "book" / p.name)
+    for p in book_dir(src_root).glob("*.bib"):
+        shutil.copy2(p, stage / "book" / p.name)
+    for ch in chapters:
+        nb = notebooks_from / CHAPTERS[ch]
+        if nb.is_file():
+            shutil.copy2(nb, stage / "book" / nb.name)
+        res = notebooks_from / results_filename(ch)
+        if res.is_file():
+            shutil.copy2(res, stage / "book" / res.name)
+    if toc:
+        write_toc(stage / "_toc.yml", chapters)
+
+
+def jupyter_book(src: Path, *, strict: bool, log: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` on ``src`` (HTML into ``src/_build/html``)."""
+    # jupyter_book has no __main__; call its click entry point in a fresh interpreter so Sphinx
+    # state never leaks between builds
+    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+           "build", str(src), "--builder", "html"]
+    if strict:
+        cmd += ["-W", "-n", "--keep-going"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if log is not None:
+        log.write_text(proc.stdout + "\n" + proc.stderr)
+    return proc
+
+
+def _warnings_of(proc: subprocess.CompletedProcess) -> list[str]:
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + "\n" + proc.stderr)
+    out = []
+    for ln in text.splitlines():
+        if "WARNING" in ln or "ERROR" in ln or "Traceback" in ln:
+            ln = ln.strip()
+            if ln not in out:
+                out.append(ln)
+    return out
+
+
+def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
+    """Build the staged book and move its HTML to ``site`` atomically.
+
+    The previous site at ``site`` is replaced only after a successful build; on failure it is
+    removed (so no stale site looks current) and BuildError names the first warnings.
+    """
+    proc = jupyter_book(stage, strict=strict, log=stage / "build.log")
+    html = stage / "_build" / "html"
+    if proc.returncode != 0 or not (html / "index.html").is_file():
+        if site.exists():
+            shutil.rmtree(site)
+        warns = _warnings_of(proc)[:5]
+        raise BuildError("jupyter-book build failed" + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
+    site.parent.mkdir(parents=True, exist_ok=True)
+    tmp = site.with_name(site.name + ".new")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(html, tmp)
+    if site.exists():
+        old = site.with_name(site.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        site.rename(old)
+        tmp.rename(site)
+        shutil.rmtree(old)
+    else:
+        tmp.rename(site)
+    return site
+
+
+def build(out: Path | None = None, *, strict: bool = True) -> Path:
+    """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network).
+
+    Returns the folder holding ``index.html`` (default ``_build/html`` in the checkout).
+    """
+    root = checkout()
+    chapters = [c for c in CHAPTERS if (book_dir(root) / CHAPTERS[c]).is_file()]
+    stage = root / "_build" / "src"
+    _stage(root, stage, book_dir(root), chapters, toc=False)
+    _prune_stage(stage, chapters)
+    return build_site(stage, out or (root / "_build" / "html"), strict=strict)
+
+
+def _prune_stage(stage: Path, chapters: list[str]) -> None:
+    keep = {CHAPTERS[c] for c in chapters}
+    for nb in (stage / "book").glob("*.ipynb"):
+        if nb.name not in keep:
+            nb.unlink()
+
+
+# -- the commands -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RunReport:
+    """What ``run`` or ``refresh`` did."""
+
+    runs: list[ChapterRun] = field(default_factory=list)
+    site: Path | None = None
+    out: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.runs)
+
+    def failures(self) -> list[ChapterRun]:
+        return [r for r in self.runs if not r.ok]
+
+
+def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str | os.PathLike | None) -> dict[str, str]:
+    """Environment for chapter kernels: data settings travel by environment, not as injected
+    parameters, so notebooks never carry machine paths."""
+    env: dict[str, str] = {}
+    if mode:
+        env["SMALLCAPS_MODE"] = mode
+        if mode == "offline":
+            env["SMALLCAPS_OFFLINE"] = "1"
+    if snapshot:
+        env["SMALLCAPS_SNAPSHOT"] = str(Path(snapshot).resolve()) if str(snapshot).lower() != "none" else "none"
+    if store:
+        env["SMALLCAPS_STORE"] = str(Path(store).resolve())
+    env["MPLBACKEND"] = "Agg"
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: str | os.PathLike | None = None,
+        jobs: int | None = None, mode: str | None = None, snapshot=None, store=None, timeout: int = 1800,
+        strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
+    """Execute chapters with new dates into ``out`` and build a separate book there.
+
+    Raises
+    ------
+    ParameterError
+        Bad dates or chapter ids (before anything runs).
+    ChapterFailed
+        A chapter failed: names the chapter and its error line; no site is built.
+    BuildError
+        The HTML build failed.
+    """
+    win = window(start, end, as_of)  # one-line errors before any work
+    chosen = chapter_ids(chapters)
+    root = checkout()
+    out_dir = Path(out) if out else root / "runs" / f"{win.start.date()}_{win.end.date()}"
+    out_dir = out_dir.resolve()
+    if out_dir == book_dir(root).resolve() or out_dir == root.resolve():
+        raise ParameterError(f"out={out_dir} would overwrite the committed book; choose another folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ["_build", "html"]:
+        if (out_dir / stale).exists():
+            shutil.rmtree(out_dir / stale)
+    for ch in chosen:  # results of an earlier run must not leak into this run's scorecard
+        (out_dir / results_filename(ch)).unlink(missing_ok=True)
+    params = {"start": str(win.start.date()), "end": str(win.end.date()), "as_of": str(win.as_of.date())}
+    params.update(extra or {})
+    env = kernel_env(mode, snapshot, store)
+    runs = execute_chapters(chosen, book_dir(root), out_dir, parameters=params, env=env,
+                            jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event)
+    report = RunReport(runs=runs, out=out_dir)
+    if not report.ok:
+        raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures()))
+    stage = out_dir / "_build" / "src"
+    _stage(root, stage, out_dir, chosen, toc=True)
+    report.site = build_site(stage, out_dir / "html", strict=strict)
+    return report
+
+
+def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None, timeout: int = 1800,
+            on_event=None) -> RunReport:
+    """Re-execute ``book/`` in place, offline, against the reference snapshot.
+
+    Notebooks run in a temporary folder; each one replaces its committed version (with its
+    results file) only if it executed cleanly. When a thesis chapter is refreshed the scorecard
+    is refreshed after it, so the committed scorecard always matches the committed results.
+    """
+    root = checkout()
+    chosen = chapter_ids(chapters)
+    if any(c in THESIS_CLAIMS for c in chosen) and "scorecard" not in chosen and (book_dir(root) / CHAPTERS["scorecard"]).is_file():
+        chosen.append("scorecard")
+    snap = snapshot or reference_snapshot()
+    if snap is None:
+        raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; pass --snapshot")
+    env = kernel_env("offline", snap, store)
+    with tempfile.TemporaryDirectory(prefix="smallcaps-refresh-") as tmp:
+        tmpd = Path(tmp)
+        # chapters not being refreshed still provide their committed results (the scorecard reads them)
+        for res in book_dir(root).glob("*.results.json"):
+            shutil.copy2(res, tmpd / res.name)
+        runs = execute_chapters(chosen, book_dir(root), tmpd, parameters=None, env=env,
+                                jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event)
+        for r in runs:
+            if not r.ok:
+                continue
+            nb = CHAPTERS[r.chapter]
+            shutil.copy2(tmpd / nb, book_dir(root) / nb)
+            if (tmpd / results_filename(r.chapter)).is_file():
+                shutil.copy2(tmpd / results_filename(r.chapter), book_dir(root) / results_filename(r.chapter))
+    report = RunReport(runs=runs, out=book_dir(root))
+    if not report.ok:
+        raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures()))
+    return report

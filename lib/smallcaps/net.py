@@ -1,0 +1,167 @@
+"""HTTP downloads with an overall deadline, retries, and an offline guard.
+
+Every live fetch in smallcaps goes through :func:`download` (or, for Yahoo, through
+:func:`call_with_deadline`), so offline mode has one place to refuse the network.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+
+from .errors import FetchError, OfflineError
+
+T = TypeVar("T")
+
+USER_AGENT = "smallcaps/0.1 (+https://github.com/small-caps-on-trial/small-caps-on-trial)"
+
+#: HTTP statuses worth retrying (rate limiting and transient server errors).
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def ensure_online(mode: str, what: str) -> None:
+    """Raise :class:`OfflineError` if ``mode`` forbids the network.
+
+    Parameters
+    ----------
+    mode
+        The session's data mode.
+    what
+        What was about to be fetched, for the message.
+    """
+    if mode == "offline":
+        raise OfflineError(f"{what}: not in the store or snapshot, and offline mode forbids the network")
+
+
+def download(
+    url: str,
+    *,
+    deadline: float = 60.0,
+    retries: int = 2,
+    backoff: float = 1.0,
+    what: str | None = None,
+    session: requests.Session | None = None,
+) -> bytes:
+    """Download ``url`` and return its bytes, within an overall deadline.
+
+    Parameters
+    ----------
+    url
+        The address to fetch.
+    deadline
+        Overall limit in seconds for all attempts together, including a server that accepts the
+        connection and then sends nothing, or sends too slowly.
+    retries
+        Extra attempts after a retryable failure (HTTP 429/5xx, connection error).
+    backoff
+        Base of the exponential backoff between attempts, in seconds (jittered).
+    what
+        Name of the dataset, for error messages (defaults to the URL).
+
+    Returns
+    -------
+    bytes
+        The complete body. A body shorter than its ``Content-Length`` is an error.
+
+    Raises
+    ------
+    FetchError
+        HTTP error, deadline exceeded, connection failure, truncated or empty body.
+    """
+    what = what or url
+    sess = session or requests.Session()
+    t_end = time.monotonic() + deadline
+    last: str = ""
+    for attempt in range(retries + 1):
+        remaining = t_end - time.monotonic()
+        if remaining <= 0:
+            break
+        try:
+            body, status = _get_once(sess, url, t_end)
+        except _Deadline:
+            raise FetchError(f"{what}: no complete answer from {url} within the {deadline:g} s deadline") from None
+        except _Broken as exc:  # a transfer cut short is transient: retry it
+            last = str(exc)
+            status = None
+            body = None
+        except requests.RequestException as exc:
+            last = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            status = None
+            body = None
+        if body is not None and status == 200:
+            if not body:
+                raise FetchError(f"{what}: {url} returned an empty body")
+            return body
+        if status is not None:
+            last = f"HTTP {status}"
+            if status not in RETRY_STATUSES:
+                break
+        if attempt < retries:
+            pause = backoff * (2**attempt) * (0.5 + random.random() / 2)
+            if time.monotonic() + pause >= t_end:
+                break
+            time.sleep(pause)
+    raise FetchError(f"{what}: download from {url} failed after {attempt + 1} attempt(s): {last or 'deadline reached'}")
+
+
+class _Deadline(Exception):
+    pass
+
+
+class _Broken(Exception):
+    """The body stopped short of its announced length, or the connection broke mid-transfer."""
+
+
+def _get_once(sess: requests.Session, url: str, t_end: float) -> tuple[bytes | None, int]:
+    remaining = max(t_end - time.monotonic(), 0.01)
+    # requests' read timeout is per socket read; the loop below enforces the overall deadline
+    try:
+        resp = sess.get(url, stream=True, timeout=(min(10.0, remaining), remaining), headers={"User-Agent": USER_AGENT})
+    except (requests.ConnectTimeout, requests.ReadTimeout):
+        if time.monotonic() >= t_end - 0.05:
+            raise _Deadline() from None
+        raise
+    with resp:
+        if resp.status_code != 200:
+            return None, resp.status_code
+        chunks = []
+        try:
+            for chunk in resp.iter_content(chunk_size=1 << 16):
+                chunks.append(chunk)
+                if time.monotonic() > t_end:
+                    raise _Deadline()
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            if isinstance(getattr(exc, "args", [None])[0], Exception) and "timed out" in str(exc).lower():
+                raise _Deadline() from None
+            raise _Broken(f"connection broke mid-download ({type(exc).__name__})") from None
+        body = b"".join(chunks)
+        expected = resp.headers.get("Content-Length")
+        if expected is not None and expected.isdigit() and int(expected) != len(body):
+            raise _Broken(f"truncated download ({len(body)} of {expected} bytes)")
+        return body, 200
+
+
+def call_with_deadline(fn: Callable[[], T], deadline: float, what: str) -> T:
+    """Run ``fn()`` in a worker thread and give up after ``deadline`` seconds.
+
+    Used around libraries (yfinance) that can hang for minutes on a dead network and offer no
+    overall timeout of their own. The worker thread is abandoned, not killed, on timeout.
+
+    Raises
+    ------
+    FetchError
+        ``fn`` did not return within ``deadline`` seconds.
+    """
+    pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="smallcaps-deadline")
+    fut = pool.submit(fn)
+    try:
+        return fut.result(timeout=deadline)
+    except cf.TimeoutError:
+        raise FetchError(f"{what}: no answer within the {deadline:g} s deadline") from None
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

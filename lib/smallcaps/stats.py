@@ -1,0 +1,297 @@
+"""Statistical tests the chapters share, built on statsmodels and arch.
+
+Conventions
+-----------
+* Inputs are pandas Series/DataFrames of returns in **decimal** units per period unless a
+  docstring says otherwise; estimates come back in the same units.
+* Overlapping or autocorrelated series get Newey-West (HAC) standard errors; the default lag
+  is the Newey-West (1994) rule ``floor(4 (n/100)^(2/9))``, or at least the overlap length minus
+  one when a caller passes ``overlap``.
+* Bootstrap intervals use the stationary bootstrap (Politis and Romano, 1994) from ``arch``,
+  with the expected block length chosen by Politis and White (2004) unless given, and a fixed
+  seed so that results reproduce.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from arch.bootstrap import StationaryBootstrap, optimal_block_length
+from scipy import stats as sps
+
+from .book.results import Statistic
+from .errors import DataError
+
+DEFAULT_LEVEL = 0.95
+DEFAULT_REPS = 2000
+DEFAULT_SEED = 20260714  # fixed: the snapshot's last trading day
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An estimate with its uncertainty.
+
+    Attributes
+    ----------
+    value
+        Point estimate.
+    se
+        Standard error (None for bootstrap percentile intervals).
+    ci_low, ci_high, level
+        Confidence interval and its level.
+    t, p
+        Test statistic and two-sided p-value against zero (None where not computed).
+    n
+        Observations used.
+    method
+        How the uncertainty was computed, for the reader.
+    """
+
+    value: float
+    se: float | None
+    ci_low: float
+    ci_high: float
+    level: float
+    t: float | None
+    p: float | None
+    n: int
+    method: str
+
+    def scaled(self, k: float) -> Estimate:
+        """The same estimate multiplied by ``k`` (e.g. 100 for percent, 12 to annualise a mean)."""
+        lo, hi = sorted((self.ci_low * k, self.ci_high * k))
+        return Estimate(self.value * k, None if self.se is None else abs(self.se * k), lo, hi, self.level,
+                        self.t, self.p, self.n, self.method)
+
+    def to_statistic(self, name: str, unit: str, scale: float = 1.0) -> Statistic:
+        """A results-contract :class:`~smallcaps.book.results.Statistic` (optionally rescaled)."""
+        e = self.scaled(scale)
+        return Statistic(name=name, value=e.value, unit=unit, ci_low=e.ci_low, ci_high=e.ci_high,
+                         ci_level=e.level, method=e.method)
+
+    def excludes_zero(self) -> bool:
+        """Whether the interval lies entirely on one side of zero."""
+        return self.ci_low > 0 or self.ci_high < 0
+
+    def summary(self, scale: float = 1.0, digits: int = 2) -> str:
+        e = self.scaled(scale)
+        t = f", t = {e.t:.2f}" if e.t is not None else ""
+        return (f"{e.value:.{digits}f} [{e.ci_low:.{digits}f}, {e.ci_high:.{digits}f}] "
+                f"({int(e.level * 100)}% CI, {e.method}{t}, n = {e.n})")
+
+    def as_row(self, scale: float = 1.0) -> dict:
+        e = self.scaled(scale)
+        return {"estimate": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "t": e.t, "p": e.p, "n": e.n}
+
+
+def _clean(x) -> pd.Series:
+    s = pd.Series(x).astype("float64").dropna()
+    return s
+
+
+def newey_west_lags(n: int, overlap: int = 1) -> int:
+    """HAC lag length: the Newey-West (1994) rule, and at least ``overlap - 1``."""
+    rule = int(math.floor(4 * (n / 100.0) ** (2.0 / 9.0))) if n > 0 else 0
+    return max(rule, overlap - 1, 0)
+
+
+def _need(n: int, minimum: int, what: str) -> None:
+    if n < minimum:
+        raise DataError(f"{what}: {n} observations, need at least {minimum}")
+
+
+def mean_hac(x, *, lags: int | None = None, overlap: int = 1, level: float = DEFAULT_LEVEL) -> Estimate:
+    """Mean of a series with a Newey-West (HAC) interval.
+
+    Parameters
+    ----------
+    x
+        The series (NaNs dropped).
+    lags
+        HAC lags; default :func:`newey_west_lags` (``overlap`` is the number of periods each
+        observation spans, e.g. 63 for overlapping quarterly returns sampled daily).
+    level
+        Confidence level.
+    """
+    s = _clean(x)
+    _need(len(s), 3, "mean_hac")
+    L = newey_west_lags(len(s), overlap) if lags is None else lags
+    res = sm.OLS(s.values, np.ones(len(s))).fit(cov_type="HAC", cov_kwds={"maxlags": L, "use_correction": True})
+    return _from_ols(res, 0, level, len(s), f"HAC (Newey-West, {L} lags)")
+
+
+def _from_ols(res, i: int, level: float, n: int, method: str) -> Estimate:
+    b = float(np.asarray(res.params)[i])
+    se = float(np.asarray(res.bse)[i])
+    z = sps.norm.ppf(0.5 + level / 2)
+    t = b / se if se > 0 else float("nan")
+    p = float(2 * sps.norm.sf(abs(t))) if se > 0 else float("nan")
+    return Estimate(b, se, b - z * se, b + z * se, level, t, p, n, method)
+
+
+def diff_in_means_hac(x, flag, *, lags: int | None = None, overlap: int = 1, level: float = DEFAULT_LEVEL) -> Estimate:
+    """Mean of ``x`` when ``flag`` is true minus its mean when false, with a HAC interval.
+
+    Estimated as the slope of ``x`` on a constant and the 0/1 flag, so the test accounts for
+    autocorrelation in ``x`` (Newey-West errors).
+
+    Parameters
+    ----------
+    x
+        The series.
+    flag
+        Boolean series aligned on ``x``'s index (NaN rows dropped).
+    """
+    df = pd.concat({"x": pd.Series(x, dtype="float64"), "f": pd.Series(flag)}, axis=1).dropna()
+    df["f"] = df["f"].astype(bool).astype(float)
+    n1, n0 = int(df["f"].sum()), int((1 - df["f"]).sum())
+    if n1 < 2 or n0 < 2:
+        raise DataError(f"diff_in_means_hac: {n1} observations in the regime and {n0} outside; need 2 of each")
+    L = newey_west_lags(len(df), overlap) if lags is None else lags
+    X = sm.add_constant(df["f"].values, has_constant="add")
+    res = sm.OLS(df["x"].values, X).fit(cov_type="HAC", cov_kwds={"maxlags": L, "use_correction": True})
+    return _from_ols(res, 1, level, len(df), f"HAC (Newey-West, {L} lags)")
+
+
+def regime_means(x, regime, *, lags: int | None = None, overlap: int = 1, level: float = DEFAULT_LEVEL,
+                 scale: float = 1.0) -> pd.DataFrame:
+    """Mean of ``x`` within each regime label, each with a HAC interval.
+
+    Returns
+    -------
+    DataFrame
+        Index: regime label; columns ``estimate, ci_low, ci_high, t, p, n, share`` (share of
+        observations in the regime), scaled by ``scale``.
+    """
+    df = pd.concat({"x": pd.Series(x, dtype="float64"), "r": pd.Series(regime)}, axis=1).dropna()
+    rows = {}
+    for label, grp in df.groupby("r", sort=True):
+        if len(grp) < 3:
+            rows[label] = {"estimate": grp["x"].mean() * scale if len(grp) else np.nan, "ci_low": np.nan,
+                           "ci_high": np.nan, "t": np.nan, "p": np.nan, "n": len(grp)}
+            continue
+        rows[label] = mean_hac(grp["x"], lags=lags, overlap=overlap, level=level).as_row(scale)
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "regime"
+    out["share"] = out["n"] / out["n"].sum()
+    return out
+
+
+def ols_hac(y, X, *, lags: int | None = None, overlap: int = 1, add_constant: bool = True):
+    """OLS of ``y`` on ``X`` with Newey-West errors (statsmodels results object).
+
+    The returned results have the usual ``summary()``; :func:`coef_table` gives a tidy frame.
+    """
+    Xf = pd.DataFrame(X).astype("float64")
+    df = pd.concat([pd.Series(y, dtype="float64").rename("__y__"), Xf], axis=1).dropna()
+    _need(len(df), Xf.shape[1] + 3, "ols_hac")
+    L = newey_west_lags(len(df), overlap) if lags is None else lags
+    exog = sm.add_constant(df[Xf.columns], has_constant="add") if add_constant else df[Xf.columns]
+    res = sm.OLS(df["__y__"], exog).fit(cov_type="HAC", cov_kwds={"maxlags": L, "use_correction": True})
+    res.hac_lags = L
+    return res
+
+
+def coef_table(res, level: float = DEFAULT_LEVEL, scale: float = 1.0) -> pd.DataFrame:
+    """Tidy coefficients: estimate, CI, t, p (coefficients multiplied by ``scale``)."""
+    ci = res.conf_int(alpha=1 - level)
+    out = pd.DataFrame({"estimate": res.params * scale, "ci_low": ci[0] * scale, "ci_high": ci[1] * scale,
+                        "t": res.tvalues, "p": res.pvalues})
+    out.index.name = "term"
+    return out
+
+
+def coef_estimate(res, term: str, level: float = DEFAULT_LEVEL) -> Estimate:
+    """One coefficient of :func:`ols_hac` as an :class:`Estimate`."""
+    names = list(res.params.index)
+    if term not in names:
+        raise DataError(f"no term {term!r} in the regression; terms: {names}")
+    est = _from_ols(res, names.index(term), level, int(res.nobs), f"HAC (Newey-West, {getattr(res, 'hac_lags', '?')} lags)")
+    return est
+
+
+def block_length(x) -> float:
+    """Expected block length for the stationary bootstrap (Politis-White, at least 1)."""
+    s = _clean(x)
+    b = float(optimal_block_length(s.values)["stationary"].iloc[0])
+    return max(1.0, b) if math.isfinite(b) else 1.0
+
+
+def bootstrap_ci(x, stat=np.mean, *, reps: int = DEFAULT_REPS, block: float | None = None,
+                 level: float = DEFAULT_LEVEL, seed: int = DEFAULT_SEED) -> Estimate:
+    """Stationary-bootstrap percentile interval for ``stat(x)``.
+
+    Parameters
+    ----------
+    x
+        Series (NaNs dropped), resampled in blocks to keep its autocorrelation.
+    stat
+        Function of a 1-d numpy array returning a float.
+    block
+        Expected block length (default: Politis-White).
+    """
+    s = _clean(x)
+    _need(len(s), 10, "bootstrap_ci")
+    b = block_length(s) if block is None else block
+    bs = StationaryBootstrap(b, s.values, seed=seed)
+    draws = np.array([stat(data[0][0]) for data in bs.bootstrap(reps)], dtype=float)
+    lo, hi = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)])
+    value = float(stat(s.values))
+    p = _bootstrap_p(draws, value)
+    return Estimate(value, float(np.nanstd(draws, ddof=1)), float(lo), float(hi), level, None, p, len(s),
+                    f"stationary bootstrap, mean block {b:.1f}, {reps} draws")
+
+
+def _bootstrap_p(draws: np.ndarray, value: float) -> float:
+    """Two-sided p-value against zero from the bootstrap distribution recentred on zero."""
+    centred = draws - np.nanmean(draws)
+    return float(np.mean(np.abs(centred) >= abs(value)))
+
+
+def bootstrap_diff_in_means(x, flag, *, reps: int = DEFAULT_REPS, block: float | None = None,
+                            level: float = DEFAULT_LEVEL, seed: int = DEFAULT_SEED) -> Estimate:
+    """Stationary block bootstrap of mean(x | flag) - mean(x | not flag).
+
+    The pair (x, flag) is resampled jointly in blocks, so regimes keep their persistence and
+    the interval reflects autocorrelation in both.
+    """
+    df = pd.concat({"x": pd.Series(x, dtype="float64"), "f": pd.Series(flag)}, axis=1).dropna()
+    f = df["f"].astype(bool).values
+    xv = df["x"].values
+    if f.sum() < 2 or (~f).sum() < 2:
+        raise DataError(f"bootstrap_diff_in_means: {int(f.sum())} observations in the regime and {int((~f).sum())} outside")
+    b = block_length(xv) if block is None else block
+    bs = StationaryBootstrap(b, xv, f, seed=seed)
+
+    def diff(xs, fs):
+        if fs.sum() == 0 or (~fs).sum() == 0:
+            return np.nan
+        return xs[fs].mean() - xs[~fs].mean()
+
+    draws = np.array([diff(d[0][0], d[0][1]) for d in bs.bootstrap(reps)], dtype=float)
+    lo, hi = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)])
+    value = float(diff(xv, f))
+    return Estimate(value, float(np.nanstd(draws, ddof=1)), float(lo), float(hi), level, None,
+                    _bootstrap_p(draws, value), len(df), f"stationary bootstrap, mean block {b:.1f}, {reps} draws")
+
+
+def percentile_rank(value: float, history) -> float:
+    """Percent of ``history`` at or below ``value`` (0-100); NaNs in history ignored."""
+    h = _clean(history).values
+    if len(h) == 0:
+        raise DataError("percentile_rank: empty history")
+    return float(100.0 * np.mean(h <= value))
+
+
+def proportion_ci(successes: int, n: int, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
+    """Wilson interval for a proportion (statsmodels), as fractions."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    if n <= 0:
+        raise DataError("proportion_ci: n must be positive")
+    lo, hi = proportion_confint(successes, n, alpha=1 - level, method="wilson")
+    return float(lo), float(hi)
