@@ -185,6 +185,28 @@ def cmd_build(args) -> int:
     return 0
 
 
+def _params(items: list[str]) -> dict:
+    """``NAME=VALUE`` pairs to papermill parameters (ints and floats parsed, paths absolute)."""
+    from pathlib import Path
+
+    from .errors import ParameterError
+
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            raise ParameterError(f"param={item!r} is not NAME=VALUE")
+        for cast in (int, float):
+            try:
+                out[name] = cast(value)
+                break
+            except ValueError:
+                continue
+        else:
+            out[name] = str(Path(value).resolve()) if name.endswith(("_csv", "_path", "_file")) else value
+    return out
+
+
 def cmd_run(args) -> int:
     import time
 
@@ -197,7 +219,7 @@ def cmd_run(args) -> int:
     with _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
-                            strict=not args.no_strict, on_event=prog.event)
+                            strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
     console.print(f"ran {len(report.runs)} chapter(s) and built {report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -263,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "rotation, momentum, valuation, graduation, scorecard, data")
     ru.add_argument("--out", default=None, help="output folder (default runs/<start>_<end>)")
     ru.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
+    ru.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                    help="a chapter parameter, e.g. -p moves_csv=moves.csv (repeatable; numbers stay numbers)")
     ru.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     ru.set_defaults(func=cmd_run)
 

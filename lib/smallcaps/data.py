@@ -467,13 +467,9 @@ class DataSession:
 
         ensure_online(self.settings.mode, f"yahoo/{','.join(tickers)}")
         raws, extra = yahoo.fetch(tickers, deadline=self.deadline)
-        out = {}
-        for t in tickers:
-            raw = raws[t]
-            spec = yahoo.ticker_spec(t)
-            pre = _PrefetchedSpec(spec, raw, extra)
-            out[t] = self.load_prefetched(pre)
-        return out
+        for t in tickers:  # parse everything first: one bad file stores nothing
+            yahoo.ticker_spec(t).parse(raws[t])
+        return {t: self.load_prefetched(_PrefetchedSpec(yahoo.ticker_spec(t), raws[t], extra)) for t in tickers}
 
     def load_prefetched(self, pre: _PrefetchedSpec) -> Loaded:
         """Store bytes that were fetched in a batch, then load them like any live dataset."""

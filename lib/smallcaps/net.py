@@ -6,7 +6,8 @@ Every live fetch in smallcaps goes through :func:`download` (or, for Yahoo, thro
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import queue
+import threading
 import random
 import time
 from collections.abc import Callable
@@ -147,21 +148,30 @@ def _get_once(sess: requests.Session, url: str, t_end: float) -> tuple[bytes | N
 
 
 def call_with_deadline(fn: Callable[[], T], deadline: float, what: str) -> T:
-    """Run ``fn()`` in a worker thread and give up after ``deadline`` seconds.
+    """Run ``fn()`` in a daemon thread and give up after ``deadline`` seconds.
 
     Used around libraries (yfinance) that can hang for minutes on a dead network and offer no
-    overall timeout of their own. The worker thread is abandoned, not killed, on timeout.
+    overall timeout of their own. On timeout the thread is abandoned; being a daemon, it cannot
+    keep the process alive after the error.
 
     Raises
     ------
     FetchError
         ``fn`` did not return within ``deadline`` seconds.
     """
-    pool = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="smallcaps-deadline")
-    fut = pool.submit(fn)
+    box: queue.Queue = queue.Queue(maxsize=1)
+
+    def target():
+        try:
+            box.put((True, fn()))
+        except BaseException as exc:  # handed to the caller's thread
+            box.put((False, exc))
+
+    threading.Thread(target=target, name="smallcaps-deadline", daemon=True).start()
     try:
-        return fut.result(timeout=deadline)
-    except cf.TimeoutError:
+        ok, value = box.get(timeout=max(deadline, 0.0))
+    except queue.Empty:
         raise FetchError(f"{what}: no answer within the {deadline:g} s deadline") from None
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    if ok:
+        return value
+    raise value

@@ -27,7 +27,7 @@ from ..errors import DataError, ParameterError
 from ..provenance import Provenance
 from . import CHAPTERS, THESIS_CLAIMS
 from .params import Window, check_coverage, window
-from .results import ChapterResults, ClaimResult
+from .results import ChapterResults, ClaimResult, Rule
 
 SOURCE_NAMES = {
     "french": "Kenneth French data library",
@@ -37,6 +37,23 @@ SOURCE_NAMES = {
     "yahoo": "Yahoo Finance adjusted closes",
     "pitindex": "pitindex point-in-time membership",
 }
+
+
+class Text:
+    """Markdown for the page whose plain-text form is the same text.
+
+    ``IPython.display.Markdown`` shows as ``<Markdown object>`` in plain text, which would make
+    nbval's output checks vacuous; this shows the text itself in both forms.
+    """
+
+    def __init__(self, markdown: str):
+        self.markdown = markdown
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.markdown
 
 
 def configure_display() -> None:
@@ -146,11 +163,9 @@ class Chapter:
         lines += [f"- {line}" for line in summarise_provenance(self.data.used())]
         return "\n".join(lines)
 
-    def show_data_as_of(self):
-        """Display :meth:`data_as_of` (call after the chapter's data is loaded)."""
-        from IPython.display import Markdown, display
-
-        display(Markdown(self.data_as_of()))
+    def show_data_as_of(self) -> Text:
+        """:meth:`data_as_of` for display (call after the chapter's data is loaded)."""
+        return Text(self.data_as_of())
 
     # -- glue -------------------------------------------------------------------------------------
 
@@ -160,14 +175,13 @@ class Chapter:
         Numbers are formatted here (``fmt`` like ``"{:.1f}"``, default 2 decimals), so that
         prose never carries a number typed by hand. None or NaN is glued as "n/a".
         """
-        from IPython.display import Markdown
         from myst_nb import glue
 
         text = format_value(value, fmt)
         if key in self.glued:
             raise DataError(f"glue key {key!r} used twice in chapter {self.id}")
         self.glued[key] = text
-        glue(key, Markdown(text), display=False)
+        glue(key, Text(text), display=False)
         return text
 
     # -- verdicts ---------------------------------------------------------------------------------
@@ -179,17 +193,22 @@ class Chapter:
         self.claims.append(result)
         return result
 
+    @staticmethod
+    def show_rule(rule: Rule) -> Text:
+        """The claim's rule for display, before its evidence."""
+        return Text(rule.markdown())
+
+    def verdict(self, result: ClaimResult) -> Text:
+        """Record a claim's result and return its verdict line for display (check it with
+        ``# NBVAL_CHECK_OUTPUT``)."""
+        self.add(result)
+        return Text(verdict_line(result))
+
     def verdict_table(self) -> pd.DataFrame:
         """Claim id, verdict and deciding number with interval, one row per claim."""
         rows = []
         for c in self.claims:
-            s = c.statistic
-            num = format_value(s.value, "{:.2f}")
-            if s.value is not None and s.unit:
-                num += f" {s.unit}"
-            if s.ci_low is not None and s.ci_high is not None:
-                num += f" [{format_value(s.ci_low, '{:.2f}')}, {format_value(s.ci_high, '{:.2f}')}]"
-            rows.append({"claim": c.id, "verdict": c.verdict, "deciding number": f"{s.name}: {num}",
+            rows.append({"claim": c.id, "verdict": c.verdict, "deciding number": statistic_text(c),
                          "sample": f"{c.sample.start}..{c.sample.end}, n={c.sample.n:,} {c.sample.frequency}"})
         return pd.DataFrame(rows).set_index("claim") if rows else pd.DataFrame()
 
@@ -212,6 +231,27 @@ class Chapter:
         )
         results.write(self.results_dir)
         return self.verdict_table()
+
+
+def statistic_text(result: ClaimResult, digits: int = 2) -> str:
+    """``name: value unit [low, high]`` for a claim's deciding statistic."""
+    s = result.statistic
+    f = "{:." + str(digits) + "f}"
+    num = format_value(s.value, f)
+    if s.value is not None and s.unit:
+        num += f" {s.unit}"
+    if s.ci_low is not None and s.ci_high is not None:
+        lvl = f"{int(round(100 * s.ci_level))}% CI " if s.ci_level else ""
+        num += f" ({lvl}{format_value(s.ci_low, f)} to {format_value(s.ci_high, f)})"
+    return f"{s.name}: {num}"
+
+
+def verdict_line(result: ClaimResult) -> str:
+    """The verdict as one Markdown paragraph."""
+    smp = result.sample
+    sample = f"{smp.start} to {smp.end}, {smp.n:,} {smp.frequency} observations" if smp.n else "no sample"
+    return (f"**Verdict on {result.id}: {result.verdict}.** {statistic_text(result)}. "
+            f"Sample: {sample}. {result.note}").strip()
 
 
 def format_value(value, fmt: str | None = None) -> str:

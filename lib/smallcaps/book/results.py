@@ -58,6 +58,53 @@ def _round(x: float | None, digits: int = 6) -> float | None:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A claim's rule, fixed in the library before the evidence is computed.
+
+    Attributes
+    ----------
+    claim_id
+        ``R1``...``G5``.
+    claim
+        The claim, restated briefly.
+    hypothesis
+        What would be true if the claim held, in testable terms.
+    statistic
+        The one number that decides it (with units and sample).
+    supported, partly, not_supported
+        The thresholds: when each verdict applies.
+    untestable
+        When the data cannot decide it (and what data would), or empty.
+    """
+
+    claim_id: str
+    claim: str
+    hypothesis: str
+    statistic: str
+    supported: str
+    partly: str
+    not_supported: str
+    untestable: str = ""
+
+    def text(self) -> str:
+        """The rule as one paragraph (stored in the results contract)."""
+        t = (f"Hypothesis: {self.hypothesis} Statistic: {self.statistic} Supported if {self.supported}; "
+             f"partly supported if {self.partly}; not supported if {self.not_supported}.")
+        if self.untestable:
+            t += f" Untestable if {self.untestable}."
+        return t
+
+    def markdown(self) -> str:
+        lines = [f"**Rule for {self.claim_id}, decided before looking at the evidence.**", "",
+                 f"- *Hypothesis:* {self.hypothesis}", f"- *Statistic:* {self.statistic}",
+                 f"- *Supported* if {self.supported}.", f"- *Partly supported* if {self.partly}.",
+                 f"- *Not supported* if {self.not_supported}."]
+        if self.untestable:
+            lines.append(f"- *Untestable with available data* if {self.untestable}.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class Statistic:
     """The one number that decides a claim, with its interval.
 

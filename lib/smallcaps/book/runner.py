@@ -224,6 +224,9 @@ def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str
         shutil.copy2(p, stage / "book" / p.name)
     for p in book_dir(src_root).glob("*.bib"):
         shutil.copy2(p, stage / "book" / p.name)
+    for stale in (stage / "book").glob("*.ipynb"):  # a notebook dropped since the last build
+        if stale.stem not in {CHAPTERS[c][:-6] for c in chapters}:
+            stale.unlink()
     for ch in chapters:
         nb = notebooks_from / CHAPTERS[ch]
         if nb.is_file():
@@ -301,16 +304,8 @@ def build(out: Path | None = None, *, strict: bool = True) -> Path:
     root = checkout()
     chapters = [c for c in CHAPTERS if (book_dir(root) / CHAPTERS[c]).is_file()]
     stage = root / "_build" / "src"
-    _stage(root, stage, book_dir(root), chapters, toc=False)
-    _prune_stage(stage, chapters)
+    _stage(root, stage, book_dir(root), chapters, toc=True)
     return build_site(stage, out or (root / "_build" / "html"), strict=strict)
-
-
-def _prune_stage(stage: Path, chapters: list[str]) -> None:
-    keep = {CHAPTERS[c] for c in chapters}
-    for nb in (stage / "book").glob("*.ipynb"):
-        if nb.name not in keep:
-            nb.unlink()
 
 
 # -- the commands -----------------------------------------------------------------------------------
