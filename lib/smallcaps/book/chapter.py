@@ -84,8 +84,11 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
         parts = []
         for p in sorted(group, key=lambda p: p.dataset):
             label = p.dataset.split("/", 1)[1]
-            vint = f", {p.vintage}" if p.vintage else ""
-            parts.append(f"{label} (to {p.last}{vint})")
+            if p.vintage and p.last and p.last in p.vintage:
+                parts.append(f"{label} ({p.vintage})")  # the vintage already says the last date
+            else:
+                vint = f", {p.vintage}" if p.vintage else ""
+                parts.append(f"{label} (to {p.last}{vint})")
         lines.append(f"{name}: {'; '.join(parts)} ({', '.join(origins)})")
     return lines
 
