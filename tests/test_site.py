@@ -39,8 +39,8 @@ def toc_pages() -> list[str]:
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    """Build the committed book (strict) into the checkout's _build/html, as `make book` does."""
-    return runner.build(strict=True)
+    """Build the committed book (strict, from scratch) into the checkout's _build/html."""
+    return runner.build(strict=True, fresh=True)
 
 
 @pytest.mark.book

@@ -365,6 +365,38 @@ class DataSession:
         return membership.Membership(index=spec.dataset.split("/")[1], tables=loaded.tables,
                                      provenance=loaded.provenance)
 
+    def load_dataset(self, dataset: str):
+        """Load any dataset by its catalogue id (``french/<name>``, ``fred/<id>``, ``cboe/VIX``,
+        ``shiller/ie_data``, ``yahoo/<ticker>``, ``yahoo/stocks_close``, ``pitindex/<index>``),
+        as listed in provenance and in the chapters' results files.
+
+        Raises
+        ------
+        ParameterError
+            An id of no known source.
+        """
+        source, _, name = dataset.partition("/")
+        if source == "french":
+            return self.french(name)
+        if source == "fred":
+            return self.fred(name)
+        if dataset == "cboe/VIX":
+            return self.vix()
+        if dataset == "shiller/ie_data":
+            return self.shiller()
+        if dataset == "yahoo/stocks_close":
+            entry = self._panel_entry()
+            if entry is None:
+                raise NotAvailableOffline("yahoo/stocks_close: no stock panel in the snapshot or store")
+            self._remember(entry.provenance)
+            return Loaded({"close": entry.read("close")}, entry.provenance, "close")
+        if source == "yahoo" and name:
+            return self.prices([name])
+        if source == "pitindex":
+            return self.membership(name)
+        raise ParameterError(f"dataset={dataset!r} is not a known id; valid prefixes: french/, fred/, cboe/VIX, "
+                             "shiller/ie_data, yahoo/, pitindex/")
+
     # -- Yahoo prices --------------------------------------------------------------------------
 
     def etf_tickers(self) -> list[str]:

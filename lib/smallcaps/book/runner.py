@@ -153,7 +153,8 @@ def _schedule(chapters: list[str]) -> list[list[str]]:
     return waves
 
 
-def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *, parameters: dict | None, env: dict[str, str],
+def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
+                     parameters: dict | Callable[[str], dict | None] | None, env: dict[str, str],
                      jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None
                      ) -> list[ChapterRun]:
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
@@ -171,8 +172,9 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *, param
             futs = {}
             for ch in wave:
                 nb = CHAPTERS[ch]
+                params = parameters(ch) if callable(parameters) else parameters
                 futs[pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir),
-                                 parameters, env, timeout)] = ch
+                                 params, env, timeout)] = ch
                 if on_event:
                     on_event(ch, "running", None)
             for fut in cf.as_completed(futs):
@@ -275,6 +277,8 @@ def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
     proc = jupyter_book(stage, strict=strict, log=stage / "build.log")
     html = stage / "_build" / "html"
     if proc.returncode != 0 or not (html / "index.html").is_file():
+        # Sphinx would treat the failed pages as up to date next time and not warn again
+        shutil.rmtree(stage / "_build", ignore_errors=True)
         if site.exists():
             shutil.rmtree(site)
         warns = _warnings_of(proc)[:5]
@@ -296,16 +300,27 @@ def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
     return site
 
 
-def build(out: Path | None = None, *, strict: bool = True) -> Path:
+def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) -> Path:
     """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network).
+
+    Sphinx's cache in ``_build/src`` makes repeat builds fast; ``fresh=True`` discards it so
+    every page is read (and warned about) again.
 
     Returns the folder holding ``index.html`` (default ``_build/html`` in the checkout).
     """
+    import fcntl
+
     root = checkout()
     chapters = [c for c in CHAPTERS if (book_dir(root) / CHAPTERS[c]).is_file()]
     stage = root / "_build" / "src"
-    _stage(root, stage, book_dir(root), chapters, toc=True)
-    return build_site(stage, out or (root / "_build" / "html"), strict=strict)
+    if fresh:
+        shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True, exist_ok=True)
+    # one build at a time in a checkout: builds share the staging folder (and Sphinx's cache)
+    with open(root / "_build" / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _stage(root, stage, book_dir(root), chapters, toc=True)
+        return build_site(stage, out or (root / "_build" / "html"), strict=strict)
 
 
 # -- the commands -----------------------------------------------------------------------------------
@@ -373,8 +388,16 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
         (out_dir / results_filename(ch)).unlink(missing_ok=True)
     params = {"start": str(win.start.date()), "end": str(win.end.date()), "as_of": str(win.as_of.date())}
     params.update(extra or {})
+    partial = not set(THESIS_CLAIMS) <= set(chosen)
+
+    def params_for(chapter: str) -> dict:
+        # a partial run's scorecard shows the chapters that did not run as missing, not an error
+        if chapter == "scorecard" and partial:
+            return {**params, "require_complete": False}
+        return params
+
     env = kernel_env(mode, snapshot, store)
-    runs = execute_chapters(chosen, book_dir(root), out_dir, parameters=params, env=env,
+    runs = execute_chapters(chosen, book_dir(root), out_dir, parameters=params_for, env=env,
                             jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event)
     report = RunReport(runs=runs, out=out_dir)
     if not report.ok:

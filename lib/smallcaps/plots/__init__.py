@@ -190,6 +190,34 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
+def verdict_grid(table: pd.DataFrame, *, title: str, note: str | None = None):
+    """A grid of claims coloured by verdict: one row per thesis, one cell per claim.
+
+    ``table`` has an index of claim ids and columns ``thesis`` and ``verdict``.
+    """
+    theses = list(dict.fromkeys(table["thesis"]))
+    width = max((table["thesis"] == t).sum() for t in theses)
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.75 * len(theses) + 1.6))
+    for i, thesis in enumerate(theses):
+        sub = table[table["thesis"] == thesis]
+        for j, (cid, row) in enumerate(sub.iterrows()):
+            colour = VERDICT_COLOURS.get(row["verdict"], "#ffffff")
+            ax.add_patch(plt.Rectangle((j, i), 0.94, 0.86, facecolor=colour, edgecolor="0.3", linewidth=0.8))
+            ax.text(j + 0.47, i + 0.43, cid, ha="center", va="center", fontsize=10, fontweight="bold",
+                    color="white" if row["verdict"] in ("supported", "not supported") else "0.1")
+    ax.set_xlim(0, width)
+    ax.set_ylim(len(theses), 0)
+    ax.set_yticks([i + 0.43 for i in range(len(theses))])
+    ax.set_yticklabels(theses)
+    ax.set_xticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="0.3") for c in VERDICT_COLOURS.values()]
+    ax.legend(handles, list(VERDICT_COLOURS), loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=3, fontsize=8)
+    return _finish(fig, ax, title, "", "", note)
+
+
 def show(fig) -> None:
     """Display a figure in the notebook as PNG and free it (no figure leaks between cells).
 

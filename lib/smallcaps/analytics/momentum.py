@@ -1,0 +1,325 @@
+"""Momentum analytics: momentum spreads from French's size x prior-return portfolios, regime
+tests on them, fund records from prices, and small-cap leadership.
+
+All returns are **decimal** per period (0.05 = 5%) unless a name says ``pct``. Monthly series
+carry a monthly PeriodIndex (as the French tables do); daily series a DatetimeIndex.
+Nothing here loads data or knows about claims: :mod:`smallcaps.claims.momentum` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..errors import DataError
+
+# Column names of French's "6 Portfolios Formed on Size and Momentum (2 x 3)" tables
+SMALL_HIGH, SMALL_LOW = "SMALL HiPRIOR", "SMALL LoPRIOR"
+BIG_HIGH, BIG_LOW = "BIG HiPRIOR", "BIG LoPRIOR"
+TRADING_DAYS = 252
+
+
+# -- momentum spreads and market series --------------------------------------------------------------
+
+
+def momentum_spreads(portfolios: pd.DataFrame) -> pd.DataFrame:
+    """Small-cap and big-cap momentum: high minus low prior-return portfolio, within each size.
+
+    Parameters
+    ----------
+    portfolios
+        French's 6 size x prior-return (12-2) portfolio returns in **decimal** (convert the
+        library's percent first), columns named as in the library (``SMALL HiPRIOR``...).
+
+    Returns
+    -------
+    DataFrame with ``small`` (small high minus small low) and ``big`` (big high minus big low),
+    decimal per period, same index.
+    """
+    missing = [c for c in (SMALL_HIGH, SMALL_LOW, BIG_HIGH, BIG_LOW) if c not in portfolios.columns]
+    if missing:
+        raise DataError(f"momentum_spreads: portfolio columns {missing} are missing; have {list(portfolios.columns)}")
+    return pd.DataFrame({"small": portfolios[SMALL_HIGH] - portfolios[SMALL_LOW],
+                         "big": portfolios[BIG_HIGH] - portfolios[BIG_LOW]}, index=portfolios.index)
+
+
+def realised_volatility(returns: pd.Series, window: int, periods_per_year: int = 12) -> pd.Series:
+    """Rolling standard deviation of ``returns`` over ``window`` periods, annualised (decimal).
+
+    The value at t uses periods t-window+1..t (known at the end of t).
+    """
+    if window < 2:
+        raise DataError(f"realised_volatility: window={window}; need at least 2 periods")
+    return returns.rolling(window, min_periods=window).std(ddof=1) * np.sqrt(periods_per_year)
+
+
+def month_end(daily: pd.Series) -> pd.Series:
+    """Last value of each calendar month, on a monthly PeriodIndex (months with no value dropped)."""
+    s = daily.dropna()
+    out = s.groupby(s.index.to_period("M")).last()
+    out.index.name = "month"
+    return out
+
+
+def monthly_mean(daily: pd.Series) -> pd.Series:
+    """Average of each calendar month's values, on a monthly PeriodIndex."""
+    s = daily.dropna()
+    out = s.groupby(s.index.to_period("M")).mean()
+    out.index.name = "month"
+    return out
+
+
+def splice(primary: pd.Series, extension: pd.Series) -> pd.Series:
+    """``primary`` where it has values, ``extension`` after ``primary``'s last value.
+
+    Used to continue a discontinued series with a measure of the same quantity (e.g. FRED's
+    monthly Baa - Aaa, which ends 2023-11, with the monthly mean of the daily BAA10Y - AAA10Y).
+    """
+    p = primary.dropna()
+    if p.empty:
+        return extension.dropna()
+    tail = extension.dropna()
+    tail = tail[tail.index > p.index.max()]
+    return pd.concat([p, tail]).sort_index()
+
+
+def known_before(labels: pd.Series, periods: int = 1) -> pd.Series:
+    """Labels moved forward so that the label on period t was known at the end of t-``periods``.
+
+    A state measured at the end of month t-1 conditions the return of month t: no look-ahead.
+    """
+    return labels.shift(periods)
+
+
+# -- regime tests -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegimeTest:
+    """Mean of a return series in an adverse and a favourable regime, and their difference.
+
+    All estimates are in the series' units per period (decimal); ``diff`` is adverse minus
+    favourable with a Newey-West interval, ``boot`` the same difference with a stationary
+    block-bootstrap interval (None when not computed or too few observations).
+    """
+
+    adverse: str
+    favourable: str
+    mean_adverse: float
+    mean_favourable: float
+    diff: stats.Estimate | None
+    boot: stats.Estimate | None
+    n_adverse: int
+    n_favourable: int
+    start: pd.Period | pd.Timestamp | None
+    end: pd.Period | pd.Timestamp | None
+
+    @property
+    def n(self) -> int:
+        return self.n_adverse + self.n_favourable
+
+    def significant(self, sign: int = -1) -> bool:
+        """Whether the difference has sign ``sign`` with both intervals (HAC and, when
+        computed, bootstrap) excluding zero."""
+        if self.diff is None:
+            return False
+        ok = (self.diff.ci_high < 0) if sign < 0 else (self.diff.ci_low > 0)
+        if self.boot is not None:
+            ok = ok and ((self.boot.ci_high < 0) if sign < 0 else (self.boot.ci_low > 0))
+        return bool(ok)
+
+    def row(self, scale: float = 1.0) -> dict:
+        """A flat table row (values multiplied by ``scale``, e.g. 100 for percent)."""
+        d, b = self.diff, self.boot
+        return {
+            "adverse": self.adverse, "favourable": self.favourable,
+            "mean adverse": self.mean_adverse * scale, "mean favourable": self.mean_favourable * scale,
+            "difference": d.value * scale if d else np.nan,
+            "HAC low": d.ci_low * scale if d else np.nan, "HAC high": d.ci_high * scale if d else np.nan,
+            "t": d.t if d else np.nan,
+            "boot low": b.ci_low * scale if b else np.nan, "boot high": b.ci_high * scale if b else np.nan,
+            "n adverse": self.n_adverse, "n favourable": self.n_favourable,
+        }
+
+
+def regime_test(x: pd.Series, labels: pd.Series, adverse: str, favourable: str, *, bootstrap: bool = True,
+                min_each: int = 6, overlap: int = 1) -> RegimeTest:
+    """Compare the mean of ``x`` in two regimes.
+
+    Parameters
+    ----------
+    x
+        Returns (decimal per period).
+    labels
+        Regime label per period, aligned on ``x`` (NaN: no regime known, row dropped). The label
+        must already be known before the period it conditions (see :func:`known_before`).
+    adverse, favourable
+        The two labels compared (other labels are dropped).
+    bootstrap
+        Also compute a stationary block-bootstrap interval for the difference.
+    min_each
+        Fewer observations than this in either regime gives no interval (``diff`` is None).
+
+    Returns
+    -------
+    RegimeTest
+    """
+    df = pd.concat({"x": pd.Series(x, dtype="float64"), "r": pd.Series(labels, dtype=object)}, axis=1).dropna()
+    df = df[df["r"].isin([adverse, favourable])]
+    flag = df["r"] == adverse
+    n1, n0 = int(flag.sum()), int((~flag).sum())
+    m1 = float(df.loc[flag, "x"].mean()) if n1 else np.nan
+    m0 = float(df.loc[~flag, "x"].mean()) if n0 else np.nan
+    diff = boot = None
+    if n1 >= min_each and n0 >= min_each:
+        diff = stats.diff_in_means_hac(df["x"], flag, overlap=overlap)
+        if bootstrap:
+            boot = stats.bootstrap_diff_in_means(df["x"], flag)
+    start = df.index.min() if len(df) else None
+    end = df.index.max() if len(df) else None
+    return RegimeTest(adverse, favourable, m1, m0, diff, boot, n1, n0, start, end)
+
+
+def crash_concentration(x: pd.Series, flag: pd.Series, quantile: float = 0.05) -> dict:
+    """Where the worst periods of ``x`` sit relative to a regime.
+
+    Returns
+    -------
+    dict with ``crashes`` (periods in the bottom ``quantile``), ``in_regime`` (how many of them
+    fell in periods where ``flag`` is true), ``share_crashes`` (fraction of crashes in the regime)
+    and ``share_all`` (fraction of all periods in the regime), over periods where both are known.
+    """
+    df = pd.concat({"x": pd.Series(x, dtype="float64"), "f": pd.Series(flag)}, axis=1).dropna()
+    if df.empty:
+        return {"crashes": 0, "in_regime": 0, "share_crashes": np.nan, "share_all": np.nan, "threshold": np.nan}
+    f = df["f"].astype(bool)
+    thr = float(df["x"].quantile(quantile))
+    crash = df["x"] <= thr
+    return {"crashes": int(crash.sum()), "in_regime": int((crash & f).sum()),
+            "share_crashes": float((crash & f).sum() / crash.sum()), "share_all": float(f.mean()), "threshold": thr}
+
+
+def halves(index: pd.Index) -> list[tuple]:
+    """Split an ordered index into two halves: ``[(first, last), (first, last)]`` of each."""
+    n = len(index)
+    if n < 2:
+        raise DataError(f"halves: {n} observations; need at least 2")
+    mid = n // 2
+    return [(index[0], index[mid - 1]), (index[mid], index[-1])]
+
+
+# -- leadership ----------------------------------------------------------------------------------------
+
+
+def compounded(returns: pd.Series, periods: int) -> pd.Series:
+    """Compounded return over the ``periods`` periods ending at t (decimal)."""
+    return (1.0 + returns).rolling(periods, min_periods=periods).apply(np.prod, raw=True) - 1.0
+
+
+def leadership(small: pd.Series, large: pd.Series | None, months: int) -> pd.Series:
+    """``leading``/``lagging``: whether small caps beat large caps over the ``months`` before t.
+
+    Parameters
+    ----------
+    small
+        Small-cap returns, or a long-short small-minus-large return (e.g. French SMB) when
+        ``large`` is None (decimal per month).
+    large
+        Large-cap returns, or None.
+    months
+        Look-back; the label on month t uses months t-months..t-1 (known at the start of t).
+    """
+    if large is None:
+        rel = compounded(small, months)
+    else:
+        both = pd.concat([small, large], axis=1).dropna()
+        rel = compounded(both.iloc[:, 0], months) - compounded(both.iloc[:, 1], months)
+    lab = pd.Series(np.where(rel > 0, "leading", "lagging"), index=rel.index, dtype=object).where(rel.notna())
+    return known_before(lab).rename(f"small caps, {months}m")
+
+
+# -- fund records from daily prices ----------------------------------------------------------------
+
+
+def base_close(close: pd.Series, date) -> tuple[pd.Timestamp, bool] | None:
+    """The close a record starts from: the last close on or before ``date``, or, for a fund that
+    started later, its first close. Returns ``(date, from_inception)`` or None without prices."""
+    s = close.dropna()
+    if s.empty:
+        return None
+    before = s.loc[: pd.Timestamp(date)]
+    if len(before):
+        return before.index[-1], False
+    return s.index[0], True
+
+
+def fund_record(close: pd.Series, rf_daily: pd.Series | None, start, end) -> dict:
+    """Annualised return, volatility, Sharpe ratio and maximum drawdown of one fund.
+
+    Parameters
+    ----------
+    close
+        Adjusted closes (USD).
+    rf_daily
+        Risk-free return per trading day (decimal), or None for a Sharpe ratio on raw returns.
+    start
+        Base date: the record starts from the last close on or before it (or the fund's first).
+    end
+        Last date.
+
+    Returns
+    -------
+    dict: ``base`` (first close used), ``last``, ``years``, ``days`` (daily returns),
+    ``from_inception``, ``ann_return``, ``volatility``, ``sharpe``, ``max_drawdown`` (decimals;
+    NaN when fewer than 20 returns).
+    """
+    s = close.dropna().loc[: pd.Timestamp(end)]
+    b = base_close(s, start)
+    empty = {"base": None, "last": None, "years": np.nan, "days": 0, "from_inception": None, "ann_return": np.nan,
+             "volatility": np.nan, "sharpe": np.nan, "max_drawdown": np.nan}
+    if b is None:
+        return empty
+    base, incep = b
+    s = s.loc[base:]
+    r = (s / s.shift(1) - 1.0).iloc[1:]
+    if len(r) < 20:
+        return {**empty, "base": base, "last": s.index[-1], "days": len(r), "from_inception": incep}
+    years = (s.index[-1] - base).days / 365.25
+    ann = (s.iloc[-1] / s.iloc[0]) ** (1.0 / years) - 1.0
+    vol = r.std(ddof=1) * np.sqrt(TRADING_DAYS)
+    rf = 0.0 if rf_daily is None else rf_daily.reindex(r.index).ffill().fillna(0.0)
+    ex = r - rf
+    sharpe = ex.mean() / ex.std(ddof=1) * np.sqrt(TRADING_DAYS)
+    mdd = float((s / s.cummax() - 1.0).min())
+    return {"base": base, "last": s.index[-1], "years": years, "days": len(r), "from_inception": incep,
+            "ann_return": float(ann), "volatility": float(vol), "sharpe": float(sharpe), "max_drawdown": mdd}
+
+
+def log_return_gap(a: pd.Series, b: pd.Series, start, end, *, periods_per_year: int = TRADING_DAYS) -> stats.Estimate:
+    """Annualised gap in log returns of fund A over fund B, with a Newey-West interval.
+
+    The daily gap ``ln(1 + r_A) - ln(1 + r_B)`` on common trading days after the base close
+    (the last common close on or before ``start``, or the first common close) through ``end``,
+    averaged and multiplied by ``periods_per_year``. Its sign is the sign of A's compounded
+    return minus B's over those days, so "A beat B" and "the gap is positive" are the same
+    statement. Decimal per year.
+
+    Raises
+    ------
+    DataError
+        Fewer than 20 common daily returns.
+    """
+    both = pd.concat([a, b], axis=1).dropna().loc[: pd.Timestamp(end)]
+    if both.empty:
+        raise DataError(f"log_return_gap: {a.name} and {b.name} have no common prices before {pd.Timestamp(end).date()}")
+    before = both.loc[: pd.Timestamp(start)]
+    base = before.index[-1] if len(before) else both.index[0]
+    both = both.loc[base:]
+    lr = np.log(both / both.shift(1)).iloc[1:]
+    gap = (lr.iloc[:, 0] - lr.iloc[:, 1]).dropna()
+    if len(gap) < 20:
+        raise DataError(f"log_return_gap: {len(gap)} common daily returns of {a.name} and {b.name}; need at least 20")
+    return stats.mean_hac(gap).scaled(periods_per_year)

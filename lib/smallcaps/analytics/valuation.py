@@ -1,0 +1,215 @@
+"""Relative valuation of small against large stocks from French's size x book-to-market cells.
+
+Kenneth French's ``25_Portfolios_5x5`` file gives, for each of 25 size x BE/ME portfolios and
+each month, the value-weighted average BE/ME (table ``bm``), the number of firms (``firms``) and
+their average market cap (``avg_size``, $ millions). A size quintile's aggregate BE/ME is the
+market-cap-weighted average of its five cells' BE/ME, the cell's market cap being firms x
+average size. Because French weights each firm by its market cap, this is (to within his use of
+the current month's cap as the weight) the quintile's total book equity over its total market
+equity.
+
+Units: BE/ME and price-to-book are plain ratios; discounts and returns are **decimals**
+(-0.27 = a 27% discount); log spreads are natural logs.
+
+Timing: French's BE/ME for the portfolios formed in June of year t uses book equity of the
+fiscal year ending in t-1 and market equity of **December t-1**, and is reported for July t to
+June t+1. A month's value is therefore known at that month's end (no look-ahead), but its prices
+are 7 to 18 months old; :func:`price_updated` rolls the ratio forward with returns.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+_CELL = re.compile(r"^(?:ME(?P<me>[1-5])|(?P<small>SMALL)|(?P<big>BIG))\s*(?:BM(?P<bm>[1-5])|(?P<lo>LoBM)|(?P<hi>HiBM))$")
+
+
+def cell_grid(columns) -> pd.DataFrame:
+    """Size and BE/ME quintile (1 = smallest / lowest) of each of French's 25 cell names.
+
+    ``SMALL LoBM`` is (1, 1), ``ME1 BM2`` is (1, 2), ``BIG HiBM`` is (5, 5).
+
+    Returns
+    -------
+    DataFrame indexed by column name with integer columns ``size`` and ``bm``.
+
+    Raises
+    ------
+    DataError
+        A name that is not a size x BE/ME cell, or not exactly the 25 distinct cells.
+    """
+    rows = {}
+    for col in columns:
+        m = _CELL.match(str(col).strip())
+        if m is None:
+            raise DataError(f"column {col!r} is not a size x BE/ME cell name (e.g. 'ME2 BM3', 'SMALL LoBM')")
+        size = 1 if m["small"] else 5 if m["big"] else int(m["me"])
+        bm = 1 if m["lo"] else 5 if m["hi"] else int(m["bm"])
+        rows[col] = {"size": size, "bm": bm}
+    grid = pd.DataFrame.from_dict(rows, orient="index")
+    if len(grid) != 25 or grid.duplicated().any():
+        raise DataError(f"expected the 25 distinct size x BE/ME cells, got {len(grid)} columns "
+                        f"({int(grid.duplicated().sum()) if len(grid) else 0} duplicated)")
+    return grid
+
+
+def cell_market_cap(firms: pd.DataFrame, avg_size: pd.DataFrame) -> pd.DataFrame:
+    """Each cell's total market cap ($ millions): number of firms x average market cap."""
+    if not firms.columns.equals(avg_size.columns):
+        raise DataError("firms and avg_size have different columns")
+    return firms * avg_size
+
+
+def size_group_average(values: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame, size: int) -> pd.Series:
+    """Market-cap-weighted average of a cell table over the five cells of size quintile ``size``.
+
+    Parameters
+    ----------
+    values
+        A 25-cell table (e.g. ``bm`` or value-weighted returns), one row per month.
+    firms, avg_size
+        French's ``firms`` and ``avg_size`` tables (same columns).
+    size
+        1 (smallest) to 5 (largest).
+
+    Returns
+    -------
+    Series: sum of cap x value over the quintile's cells divided by the sum of cap over the cells
+    with a value; NaN where no cell has both.
+    """
+    if size not in (1, 2, 3, 4, 5):
+        raise DataError(f"size={size!r}; valid: 1..5")
+    grid = cell_grid(values.columns)
+    cols = list(grid.index[grid["size"] == size])
+    cap = cell_market_cap(firms, avg_size).reindex(index=values.index)[cols]
+    v = values[cols]
+    w = cap.where(v.notna())
+    num = (v * w).sum(axis=1, min_count=1)
+    den = w.sum(axis=1, min_count=1)
+    return (num / den).rename(f"size quintile {size}")
+
+
+def relative_valuation(bm: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame, *, small: int = 1,
+                       large: int = 5) -> pd.DataFrame:
+    """Small against large: aggregate BE/ME of each, price-to-book ratio, discount, log spread.
+
+    Returns
+    -------
+    DataFrame, one row per month, columns
+
+    ``bm_small``, ``bm_large``
+        Aggregate BE/ME of the size quintiles (ratios).
+    ``pb_ratio``
+        Small's price-to-book over large's: ``bm_large / bm_small`` (1 = same valuation).
+    ``discount``
+        ``pb_ratio - 1`` (decimal): negative is a discount of small to large, positive a premium.
+    ``log_spread``
+        ``log(bm_small / bm_large)`` = ``-log(pb_ratio)``: higher means small is cheaper.
+    """
+    bs = size_group_average(bm, firms, avg_size, small)
+    bl = size_group_average(bm, firms, avg_size, large)
+    out = pd.DataFrame({"bm_small": bs, "bm_large": bl})
+    out["pb_ratio"] = out["bm_large"] / out["bm_small"]
+    out["discount"] = out["pb_ratio"] - 1.0
+    out["log_spread"] = np.log(out["bm_small"] / out["bm_large"])
+    return out
+
+
+def price_basis(months: pd.PeriodIndex) -> pd.PeriodIndex:
+    """The December whose prices French's ``bm`` value for each month uses.
+
+    July t to June t+1 use December t-1: a month in July-December of year y uses December y-1,
+    a month in January-June of year y uses December y-2.
+    """
+    months = pd.PeriodIndex(months, freq="M")
+    years = months.year - np.where(months.month >= 7, 1, 2)
+    return pd.PeriodIndex([pd.Period(year=int(y), month=12, freq="M") for y in years], freq="M")
+
+
+def price_updated(pb_ratio: pd.Series, small_returns: pd.Series, large_returns: pd.Series) -> pd.Series:
+    """Roll a Dec-price-based price-to-book ratio forward to each month's own prices.
+
+    ``updated[m] = pb_ratio[m] * G_small / G_large``, where G is the compounded return of each
+    group from the month after the ratio's price basis (:func:`price_basis`) through m.
+
+    An approximation, labelled as such where shown: returns include dividends (so small, which
+    pays less, is flattered by the yield gap, about a point a year), and the months before July
+    use the returns of the previous formation's members.
+
+    Parameters
+    ----------
+    pb_ratio
+        Monthly ratio with a monthly PeriodIndex.
+    small_returns, large_returns
+        Monthly total returns (decimal) of the two groups, same index type.
+
+    Returns
+    -------
+    Series; NaN where a return inside the roll-forward span is missing.
+    """
+    idx = pd.PeriodIndex(pb_ratio.index, freq="M")
+    rel = np.log1p(small_returns.astype("float64")) - np.log1p(large_returns.astype("float64"))
+    rel = rel.reindex(pd.period_range(min(idx.min(), rel.index.min()), max(idx.max(), rel.index.max()), freq="M"))
+    cum_filled = rel.fillna(0.0).cumsum()
+    nan_count = rel.isna().cumsum()
+    basis = price_basis(idx)
+    cm = cum_filled.reindex(idx).to_numpy()
+    cb = cum_filled.reindex(basis).to_numpy()
+    gaps = nan_count.reindex(idx).to_numpy() - nan_count.reindex(basis).to_numpy()
+    factor = np.exp(cm - cb)
+    # a missing return inside the span, or a basis before the returns start, leaves NaN
+    factor = np.where((gaps == 0) & np.isfinite(cb) & np.isfinite(cm), factor, np.nan)
+    return pd.Series(pb_ratio.to_numpy() * factor, index=pb_ratio.index, name="pb_ratio_updated")
+
+
+def market_cap_share(firms: pd.DataFrame, avg_size: pd.DataFrame, top: str, groups: list[str]) -> pd.Series:
+    """Share (decimal) of the total market cap of ``groups`` held by group ``top``.
+
+    With French's size deciles (``Lo 10``, ``Dec 2``...``Hi 10``) and ``top="Hi 10"`` this is the
+    largest decile's share of the market: a concentration measure.
+    """
+    missing = [g for g in [top, *groups] if g not in firms.columns]
+    if missing:
+        raise DataError(f"no column(s) {missing} in the size portfolios; columns: {list(firms.columns)}")
+    cap = firms[groups] * avg_size[groups]
+    return (firms[top] * avg_size[top] / cap.sum(axis=1, min_count=len(groups))).rename(f"{top} share")
+
+
+def history_percentile(series: pd.Series, at) -> tuple[float, pd.Period | pd.Timestamp]:
+    """Percent (0-100) of the series' values up to ``at`` that are at or below its value at ``at``.
+
+    ``at`` is the last index label on or before the given date. Returns the percentile and the
+    label used.
+
+    Raises
+    ------
+    DataError
+        No value on or before ``at``.
+    """
+    s = series.dropna()
+    s = s.loc[: _label(s.index, at)]
+    if s.empty:
+        raise DataError(f"{series.name or 'series'} has no value on or before {at}")
+    value = s.iloc[-1]
+    return float(100.0 * (s <= value).mean()), s.index[-1]
+
+
+def _label(index, at):
+    """``at`` as an index label of the index's type (Period for a PeriodIndex)."""
+    if isinstance(index, pd.PeriodIndex):
+        return pd.Period(pd.Timestamp(at), freq=index.freq)
+    return pd.Timestamp(at)
+
+
+def value_at(series: pd.Series, at):
+    """Last non-missing value on or before ``at`` and its label (None, None if there is none)."""
+    s = series.dropna()
+    s = s.loc[: _label(s.index, at)]
+    if s.empty:
+        return None, None
+    return float(s.iloc[-1]), s.index[-1]
