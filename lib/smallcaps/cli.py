@@ -215,6 +215,8 @@ def cmd_run(args) -> int:
 
     window(args.start, args.end, args.as_of)  # one-line errors before any work
     chosen = runner.chapter_ids(args.chapters)
+    if "data" not in chosen:
+        chosen.append("data")  # runner.run always documents the run's data
     t0 = time.perf_counter()
     with _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
@@ -303,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SmallcapsError as exc:
-        err_console.print(f"smallcaps: {exc}")
+        err_console.print(f"smallcaps: {exc}", soft_wrap=True, markup=False)
         return 2
     except KeyboardInterrupt:
         err_console.print("smallcaps: interrupted")

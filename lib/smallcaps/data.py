@@ -98,8 +98,10 @@ def _main_table(spec: DatasetSpec, tables: dict[str, pd.DataFrame], prov: Proven
     store lists tables alphabetically; provenance keeps the parse order)."""
     if spec.main_table in tables:
         return spec.main_table
-    order = [t for t in prov.extra.get("tables", {}) if t in tables]
-    return order[0] if order else next(iter(tables))
+    recorded = prov.extra.get("main_table")
+    if recorded in tables:
+        return recorded
+    return next(iter(tables))
 
 
 def _manifest_crsp_vintage(note: str) -> str:
@@ -301,7 +303,8 @@ class DataSession:
         main = spec.main_table if spec.main_table in tables else next(iter(tables))
         first, last = spec.bounds(tables) if spec.bounds else _index_bounds(tables[main])
         vintage = spec.vintage(raw, tables, note) if spec.vintage else ""
-        info = {"tables": {name: {"rows": len(t), "first": _index_bounds(t)[0], "last": _index_bounds(t)[1]}
+        info = {"main_table": main,  # provenance JSON sorts keys: record the file's main table explicitly
+                "tables": {name: {"rows": len(t), "first": _index_bounds(t)[0], "last": _index_bounds(t)[1]}
                            for name, t in tables.items()}}
         info.update(extra or {})
         return Provenance(

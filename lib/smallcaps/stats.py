@@ -64,8 +64,9 @@ class Estimate:
     def scaled(self, k: float) -> Estimate:
         """The same estimate multiplied by ``k`` (e.g. 100 for percent, 12 to annualise a mean)."""
         lo, hi = sorted((self.ci_low * k, self.ci_high * k))
+        t = None if self.t is None else (self.t if k >= 0 else -self.t)
         return Estimate(self.value * k, None if self.se is None else abs(self.se * k), lo, hi, self.level,
-                        self.t, self.p, self.n, self.method)
+                        t, self.p, self.n, self.method)
 
     def to_statistic(self, name: str, unit: str, scale: float = 1.0) -> Statistic:
         """A results-contract :class:`~smallcaps.book.results.Statistic` (optionally rescaled)."""

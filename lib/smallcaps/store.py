@@ -64,7 +64,8 @@ class StoredEntry:
         """Column names of a table, read from the parquet schema only (cheap)."""
         schema = pq.read_schema(self.path / "tables" / f"{table}.parquet")
         meta = schema.pandas_metadata or {}
-        index_cols = set(meta.get("index_columns", []) if isinstance(meta.get("index_columns"), list) else [])
+        # a default RangeIndex is recorded as a dict, not a column name
+        index_cols = {c for c in meta.get("index_columns", []) if isinstance(c, str)}
         return [n for n in schema.names if n not in index_cols and not n.startswith("__index_level_")]
 
     @property

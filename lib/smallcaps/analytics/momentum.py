@@ -99,27 +99,28 @@ def known_before(labels: pd.Series, periods: int = 1) -> pd.Series:
 
 @dataclass(frozen=True)
 class RegimeTest:
-    """Mean of a return series in an adverse and a favourable regime, and their difference.
+    """Mean of a return series in one regime and in another, and their difference.
 
-    All estimates are in the series' units per period (decimal); ``diff`` is adverse minus
-    favourable with a Newey-West interval, ``boot`` the same difference with a stationary
-    block-bootstrap interval (None when not computed or too few observations).
+    All estimates are in the series' units per period (decimal); ``diff`` is the mean in
+    ``regime`` minus the mean in ``other`` with a Newey-West interval, ``boot`` the same
+    difference with a stationary block-bootstrap interval (None when not computed or when
+    either regime has too few observations).
     """
 
-    adverse: str
-    favourable: str
-    mean_adverse: float
-    mean_favourable: float
+    regime: str
+    other: str
+    mean_regime: float
+    mean_other: float
     diff: stats.Estimate | None
     boot: stats.Estimate | None
-    n_adverse: int
-    n_favourable: int
+    n_regime: int
+    n_other: int
     start: pd.Period | pd.Timestamp | None
     end: pd.Period | pd.Timestamp | None
 
     @property
     def n(self) -> int:
-        return self.n_adverse + self.n_favourable
+        return self.n_regime + self.n_other
 
     def significant(self, sign: int = -1) -> bool:
         """Whether the difference has sign ``sign`` with both intervals (HAC and, when
@@ -135,19 +136,19 @@ class RegimeTest:
         """A flat table row (values multiplied by ``scale``, e.g. 100 for percent)."""
         d, b = self.diff, self.boot
         return {
-            "adverse": self.adverse, "favourable": self.favourable,
-            "mean adverse": self.mean_adverse * scale, "mean favourable": self.mean_favourable * scale,
+            "regime": self.regime, "other": self.other,
+            "mean in regime": self.mean_regime * scale, "mean otherwise": self.mean_other * scale,
             "difference": d.value * scale if d else np.nan,
             "HAC low": d.ci_low * scale if d else np.nan, "HAC high": d.ci_high * scale if d else np.nan,
             "t": d.t if d else np.nan,
             "boot low": b.ci_low * scale if b else np.nan, "boot high": b.ci_high * scale if b else np.nan,
-            "n adverse": self.n_adverse, "n favourable": self.n_favourable,
+            "n regime": self.n_regime, "n other": self.n_other,
         }
 
 
-def regime_test(x: pd.Series, labels: pd.Series, adverse: str, favourable: str, *, bootstrap: bool = True,
+def regime_test(x: pd.Series, labels: pd.Series, regime: str, other: str, *, bootstrap: bool = True,
                 min_each: int = 6, overlap: int = 1) -> RegimeTest:
-    """Compare the mean of ``x`` in two regimes.
+    """Compare the mean of ``x`` in two regimes: ``regime`` minus ``other``.
 
     Parameters
     ----------
@@ -156,8 +157,8 @@ def regime_test(x: pd.Series, labels: pd.Series, adverse: str, favourable: str, 
     labels
         Regime label per period, aligned on ``x`` (NaN: no regime known, row dropped). The label
         must already be known before the period it conditions (see :func:`known_before`).
-    adverse, favourable
-        The two labels compared (other labels are dropped).
+    regime, other
+        The two labels compared (rows with any other label are dropped).
     bootstrap
         Also compute a stationary block-bootstrap interval for the difference.
     min_each
@@ -168,8 +169,8 @@ def regime_test(x: pd.Series, labels: pd.Series, adverse: str, favourable: str, 
     RegimeTest
     """
     df = pd.concat({"x": pd.Series(x, dtype="float64"), "r": pd.Series(labels, dtype=object)}, axis=1).dropna()
-    df = df[df["r"].isin([adverse, favourable])]
-    flag = df["r"] == adverse
+    df = df[df["r"].isin([regime, other])]
+    flag = df["r"] == regime
     n1, n0 = int(flag.sum()), int((~flag).sum())
     m1 = float(df.loc[flag, "x"].mean()) if n1 else np.nan
     m0 = float(df.loc[~flag, "x"].mean()) if n0 else np.nan
@@ -180,7 +181,7 @@ def regime_test(x: pd.Series, labels: pd.Series, adverse: str, favourable: str, 
             boot = stats.bootstrap_diff_in_means(df["x"], flag)
     start = df.index.min() if len(df) else None
     end = df.index.max() if len(df) else None
-    return RegimeTest(adverse, favourable, m1, m0, diff, boot, n1, n0, start, end)
+    return RegimeTest(regime, other, m1, m0, diff, boot, n1, n0, start, end)
 
 
 def crash_concentration(x: pd.Series, flag: pd.Series, quantile: float = 0.05) -> dict:

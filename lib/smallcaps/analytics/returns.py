@@ -90,6 +90,9 @@ def year_to_date(prices, as_of) -> pd.DataFrame:
         raise DataError(f"no year-to-date window for {as_of.year}: prices cover "
                         f"{frame.index.min().date()}..{frame.index.max().date()}")
     base = prev.iloc[-1]
+    if base.isna().all():
+        raise DataError(f"no year-to-date window for {as_of.year}: no price on the last trading day of "
+                        f"{as_of.year - 1} ({prev.index[-1].date()})")
     return cur / base - 1.0
 
 
@@ -189,6 +192,8 @@ def beta(asset, market) -> float:
 def capture_ratio(asset, market, side: str = "down") -> float:
     """Downside (or upside) capture: compounded asset return over compounded market return,
     on the periods when the market fell (or rose). Below 1 on the downside means it lost less."""
+    if side not in ("down", "up"):
+        raise ValueError(f"side={side!r}; valid: down, up")
     df = pd.concat([asset, market], axis=1).dropna()
     mask = df.iloc[:, 1] < 0 if side == "down" else df.iloc[:, 1] > 0
     if mask.sum() == 0:

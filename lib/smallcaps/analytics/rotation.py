@@ -52,6 +52,15 @@ def dates_near(series: pd.Series, target: float, tol: float) -> pd.DatetimeIndex
     return s.index[(s - target).abs() <= tol + 1e-12]
 
 
+def up_crossings(series: pd.Series, level: float) -> pd.DatetimeIndex:
+    """Dates on which ``series`` closed at or above ``level`` after closing below it the day
+    before (the first observation counts if it starts at or above the level)."""
+    s = series.dropna()
+    above = s >= level
+    prev = above.shift(1, fill_value=False)
+    return s.index[above & ~prev]
+
+
 def first_reached(series: pd.Series, target: float) -> pd.Timestamp | None:
     """First date on which ``series`` was at or above ``target`` (None if never)."""
     s = series.dropna()
@@ -108,10 +117,8 @@ def underperformance_years(spread_by_year: pd.Series, year: int, k: int) -> dict
 
     Returns
     -------
-    dict with ``years`` (those with data), ``trailed`` (count with spread < 0), ``run`` (the
-    consecutive trailing years ending in ``year-1``) and ``cumulative`` (compounded relative
-    shortfall, decimal: product of (1 + spread) minus 1, an approximation of the relative
-    wealth gap).
+    dict with ``years`` (those with data), ``trailed`` (count with spread < 0) and ``run`` (the
+    consecutive trailing years ending in ``year-1``).
     """
     window = spread_by_year.reindex(range(year - k, year)).dropna()
     run = 0
@@ -120,8 +127,16 @@ def underperformance_years(spread_by_year: pd.Series, year: int, k: int) -> dict
         if pd.isna(v) or v >= 0:
             break
         run += 1
-    return {"years": len(window), "trailed": int((window < 0).sum()), "run": run,
-            "cumulative": float((1.0 + window).prod() - 1.0) if len(window) else np.nan}
+    return {"years": len(window), "trailed": int((window < 0).sum()), "run": run}
+
+
+def relative_wealth(prices_a: pd.Series, prices_b: pd.Series, start, end) -> float:
+    """Value of $1 in A relative to $1 in B from the close on or before ``start`` to the close
+    on or before ``end``, minus one (decimal; -0.3 means A ended 30% behind B)."""
+    from .returns import window_return
+
+    ra, rb = window_return(prices_a, start, end), window_return(prices_b, start, end)
+    return float((1.0 + ra) / (1.0 + rb) - 1.0)
 
 
 # -- baskets and legs ---------------------------------------------------------------------------
@@ -424,7 +439,7 @@ def value_weighted_group(returns: pd.DataFrame, firms: pd.DataFrame, avg_size: p
     return out.where(w.notna().all(axis=1)).dropna()
 
 
-def spread_by_year(returns: pd.Series) -> pd.Series:
+def compound_by_year(returns: pd.Series) -> pd.Series:
     """Compounded return per calendar year (decimal) from monthly returns with a PeriodIndex or
     DatetimeIndex; only complete years (12 months) are returned."""
     s = returns.dropna()
@@ -432,4 +447,24 @@ def spread_by_year(returns: pd.Series) -> pd.Series:
     g = s.groupby(years)
     out = g.apply(lambda x: (1.0 + x).prod() - 1.0)[g.size() == 12]
     out.index.name = "year"
+    return out
+
+
+def subperiods(index: pd.Index, k: int = 2) -> list[tuple[str, object, object]]:
+    """Split a sorted index into ``k`` consecutive parts of (nearly) equal length.
+
+    Returns
+    -------
+    list of ``(label, first, last)`` with labels ``"first..last"`` (dates as YYYY-MM-DD,
+    or months as YYYY-MM for a monthly PeriodIndex).
+    """
+    idx = pd.Index(index).sort_values()
+    if len(idx) < k:
+        raise DataError(f"subperiods: {len(idx)} observations cannot be split into {k} parts")
+    parts = np.array_split(np.arange(len(idx)), k)
+    out = []
+    for p in parts:
+        a, b = idx[p[0]], idx[p[-1]]
+        fmt = (lambda x: str(x)) if isinstance(a, pd.Period) else (lambda x: pd.Timestamp(x).date().isoformat())
+        out.append((f"{fmt(a)}..{fmt(b)}", a, b))
     return out

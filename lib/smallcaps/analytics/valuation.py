@@ -65,45 +65,51 @@ def cell_market_cap(firms: pd.DataFrame, avg_size: pd.DataFrame) -> pd.DataFrame
     return firms * avg_size
 
 
-def size_group_average(values: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame, size: int) -> pd.Series:
-    """Market-cap-weighted average of a cell table over the five cells of size quintile ``size``.
+def size_group_average(values: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame, size,
+                       groups: pd.Series | None = None) -> pd.Series:
+    """Market-cap-weighted average of a cell table over the cells of one size group.
 
     Parameters
     ----------
     values
-        A 25-cell table (e.g. ``bm`` or value-weighted returns), one row per month.
+        A cell table (e.g. ``bm`` or value-weighted returns), one row per month.
     firms, avg_size
         French's ``firms`` and ``avg_size`` tables (same columns).
     size
-        1 (smallest) to 5 (largest).
+        The size group: 1 (smallest) to 5 (largest) with French's 25 cells.
+    groups
+        Column -> size group; None: :func:`cell_grid`'s size quintiles of French's 25 cells.
 
     Returns
     -------
-    Series: sum of cap x value over the quintile's cells divided by the sum of cap over the cells
+    Series: sum of cap x value over the group's cells divided by the sum of cap over the cells
     with a value; NaN where no cell has both.
     """
-    if size not in (1, 2, 3, 4, 5):
-        raise DataError(f"size={size!r}; valid: 1..5")
-    grid = cell_grid(values.columns)
-    cols = list(grid.index[grid["size"] == size])
+    if groups is None:
+        groups = cell_grid(values.columns)["size"]
+    if size not in set(groups):
+        raise DataError(f"size={size!r}; valid: {', '.join(str(g) for g in sorted(set(groups)))}")
+    cols = list(groups.index[groups == size])
     cap = cell_market_cap(firms, avg_size).reindex(index=values.index)[cols]
     v = values[cols]
     w = cap.where(v.notna())
     num = (v * w).sum(axis=1, min_count=1)
     den = w.sum(axis=1, min_count=1)
-    return (num / den).rename(f"size quintile {size}")
+    return (num / den).rename(f"size group {size}")
 
 
-def relative_valuation(bm: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame, *, small: int = 1,
-                       large: int = 5) -> pd.DataFrame:
+def relative_valuation(bm: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame, *, small=1,
+                       large=5, groups: pd.Series | None = None) -> pd.DataFrame:
     """Small against large: aggregate BE/ME of each, price-to-book ratio, discount, log spread.
+
+    ``groups`` maps columns to size groups (default: French's 25 cells by size quintile).
 
     Returns
     -------
     DataFrame, one row per month, columns
 
     ``bm_small``, ``bm_large``
-        Aggregate BE/ME of the size quintiles (ratios).
+        Aggregate BE/ME of the size groups (ratios).
     ``pb_ratio``
         Small's price-to-book over large's: ``bm_large / bm_small`` (1 = same valuation).
     ``discount``
@@ -111,8 +117,8 @@ def relative_valuation(bm: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataF
     ``log_spread``
         ``log(bm_small / bm_large)`` = ``-log(pb_ratio)``: higher means small is cheaper.
     """
-    bs = size_group_average(bm, firms, avg_size, small)
-    bl = size_group_average(bm, firms, avg_size, large)
+    bs = size_group_average(bm, firms, avg_size, small, groups)
+    bl = size_group_average(bm, firms, avg_size, large, groups)
     out = pd.DataFrame({"bm_small": bs, "bm_large": bl})
     out["pb_ratio"] = out["bm_large"] / out["bm_small"]
     out["discount"] = out["pb_ratio"] - 1.0
@@ -183,7 +189,8 @@ def market_cap_share(firms: pd.DataFrame, avg_size: pd.DataFrame, top: str, grou
 def history_percentile(series: pd.Series, at) -> tuple[float, pd.Period | pd.Timestamp]:
     """Percent (0-100) of the series' values up to ``at`` that are at or below its value at ``at``.
 
-    ``at`` is the last index label on or before the given date. Returns the percentile and the
+    ``at`` is the last index label on or before the given date (for monthly data, the last month
+    that had ended by then). Returns the percentile and the
     label used.
 
     Raises
@@ -200,14 +207,18 @@ def history_percentile(series: pd.Series, at) -> tuple[float, pd.Period | pd.Tim
 
 
 def _label(index, at):
-    """``at`` as an index label of the index's type (Period for a PeriodIndex)."""
+    """``at`` as an index label: for a monthly PeriodIndex, the last month that had ended by
+    ``at`` (a month's value is known at its end); otherwise the timestamp itself."""
+    ts = pd.Timestamp(at)
     if isinstance(index, pd.PeriodIndex):
-        return pd.Period(pd.Timestamp(at), freq=index.freq)
-    return pd.Timestamp(at)
+        p = pd.Period(ts, freq=index.freq)
+        return p if ts.normalize() >= p.end_time.normalize() else p - 1
+    return ts
 
 
 def value_at(series: pd.Series, at):
-    """Last non-missing value on or before ``at`` and its label (None, None if there is none)."""
+    """Last non-missing value on or before ``at`` and its label (None, None if there is none);
+    for monthly data, the last month that had ended by ``at``."""
     s = series.dropna()
     s = s.loc[: _label(s.index, at)]
     if s.empty:

@@ -228,10 +228,15 @@ class ChapterResults:
             d = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
             raise DataError(f"results file {path.name} is not valid JSON ({exc})") from None
+        if not isinstance(d, dict):
+            raise DataError(f"results file {path.name} is not a JSON object")
         if d.get("contract") != CONTRACT_VERSION:
             raise DataError(f"results file {path.name} has contract {d.get('contract')!r}, expected {CONTRACT_VERSION}")
-        return cls(chapter=d["chapter"], title=d["title"], parameters=d["parameters"], data=d.get("data", []),
-                   claims=[ClaimResult.from_dict(c) for c in d["claims"]])
+        try:
+            return cls(chapter=d["chapter"], title=d["title"], parameters=d["parameters"], data=d.get("data", []),
+                       claims=[ClaimResult.from_dict(c) for c in d["claims"]])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise DataError(f"results file {path.name} is malformed ({type(exc).__name__}: {exc})") from None
 
 
 def results_filename(chapter: str) -> str:

@@ -198,7 +198,8 @@ def write_toc(path: Path, chapters: Iterable[str], source: Path | None = None) -
 
     source = source or checkout() / "_toc.yml"
     toc = yaml.safe_load(source.read_text())
-    dropped = {f"book/{c}" for c in CHAPTERS if c not in set(chapters)}
+    chosen = set(chapters)
+    dropped = {f"book/{c}" for c in CHAPTERS if c not in chosen}
 
     def keep(entries):
         return [e for e in entries if e.get("file") not in dropped]
@@ -364,6 +365,8 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
         strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
     """Execute chapters with new dates into ``out`` and build a separate book there.
 
+    The data appendix is always run too: it documents the data this run used.
+
     Raises
     ------
     ParameterError
@@ -375,6 +378,8 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
     """
     win = window(start, end, as_of)  # one-line errors before any work
     chosen = chapter_ids(chapters)
+    if "data" not in chosen and (book_dir() / CHAPTERS["data"]).is_file():
+        chosen.append("data")  # every run documents its own data (and the introduction links to it)
     root = checkout()
     out_dir = Path(out) if out else root / "runs" / f"{win.start.date()}_{win.end.date()}"
     out_dir = out_dir.resolve()

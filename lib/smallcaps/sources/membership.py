@@ -234,11 +234,13 @@ class Membership:
         return set(sp.loc[live, "ticker"])
 
     def panel(self, dates) -> pd.DataFrame:
-        """Boolean membership matrix: rows ``dates``, columns every ticker ever a member.
+        """Boolean membership matrix: rows ``dates`` (in the order given), columns every ticker
+        ever a member.
 
         Dates outside the coverage raise ParameterError (no extrapolation).
         """
-        idx = pd.DatetimeIndex(dates)
+        given = pd.DatetimeIndex(dates)
+        idx = given.sort_values()  # searchsorted needs sorted dates; the caller's order is restored below
         if len(idx):
             self._check_date(idx.min(), "start")
             self._check_date(idx.max(), "end")
@@ -251,7 +253,8 @@ class Membership:
             lo = np.searchsorted(vals, np.datetime64(s), side="left")
             hi = len(vals) if pd.isna(e) else np.searchsorted(vals, np.datetime64(e), side="left")
             mat[lo:hi, col[t]] = True
-        return pd.DataFrame(mat, index=idx, columns=pd.Index(tickers, name="ticker"))
+        out = pd.DataFrame(mat, index=idx, columns=pd.Index(tickers, name="ticker"))
+        return out if given.equals(idx) else out.loc[given]
 
     def data_age_days(self, today: dt.date | None = None) -> int:
         """Days between the data's end and ``today`` (the reason pitindex would warn)."""

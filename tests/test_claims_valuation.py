@@ -1,0 +1,482 @@
+"""The valuation chapter (V1-V5): analytics on small hand-made inputs with numbers worked by
+hand, the rules' boundaries, one check on the reference snapshot, and the 1950-1999 re-run."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from smallcaps import stats
+from smallcaps.analytics import predictive as pr
+from smallcaps.analytics import valuation as va
+from smallcaps.book.params import window
+from smallcaps.claims import valuation as cv
+from smallcaps.errors import DataError
+
+MONTHS = pd.period_range("2023-01", periods=3, freq="M")
+
+
+# -- aggregate BE/ME and relative valuation ---------------------------------------------------------
+
+
+def two_by_two():
+    """Two size groups x two BE/ME cells, three months."""
+    cols = ["S lo", "S hi", "B lo", "B hi"]
+    groups = pd.Series({"S lo": 1, "S hi": 1, "B lo": 2, "B hi": 2})
+    bm = pd.DataFrame([[0.5, 1.5, 0.2, 0.6], [0.5, 1.5, 0.2, 0.6], [0.4, np.nan, 0.2, 0.6]], index=MONTHS, columns=cols)
+    firms = pd.DataFrame([[10, 30, 2, 1]] * 3, index=MONTHS, columns=cols, dtype=float)
+    avg_size = pd.DataFrame([[3.0, 1.0, 100.0, 200.0]] * 3, index=MONTHS, columns=cols)
+    return bm, firms, avg_size, groups
+
+
+def test_aggregate_bm_weights_cells_by_firms_times_average_size():
+    bm, firms, avg_size, groups = two_by_two()
+    # caps: S lo 30, S hi 30, B lo 200, B hi 200
+    small = va.size_group_average(bm, firms, avg_size, 1, groups)
+    large = va.size_group_average(bm, firms, avg_size, 2, groups)
+    assert small.iloc[0] == pytest.approx((30 * 0.5 + 30 * 1.5) / 60)  # 1.0
+    assert large.iloc[0] == pytest.approx((200 * 0.2 + 200 * 0.6) / 400)  # 0.4
+    assert small.iloc[2] == pytest.approx(0.4)  # a missing cell drops out of the weights too
+    rv = va.relative_valuation(bm, firms, avg_size, small=1, large=2, groups=groups)
+    assert rv["pb_ratio"].iloc[0] == pytest.approx(0.4)  # small's P/B is 40% of large's
+    assert rv["discount"].iloc[0] == pytest.approx(-0.6)
+    assert rv["log_spread"].iloc[0] == pytest.approx(math.log(2.5))
+    assert rv["discount"].iloc[2] == pytest.approx(0.4 / 0.4 - 1.0)
+
+
+def test_cell_grid_reads_french_names_and_rejects_others():
+    names = [f"ME{i} BM{j}" for i in range(1, 6) for j in range(1, 6)]
+    names[0], names[4], names[20], names[24] = "SMALL LoBM", "SMALL HiBM", "BIG LoBM", "BIG HiBM"
+    grid = va.cell_grid(names)
+    assert grid.loc["SMALL HiBM"].tolist() == [1, 5]
+    assert grid.loc["ME3 BM2"].tolist() == [3, 2]
+    assert grid.loc["BIG LoBM"].tolist() == [5, 1]
+    assert grid["size"].value_counts().tolist() == [5] * 5
+    with pytest.raises(DataError, match="not a size x BE/ME cell"):
+        va.cell_grid(names[:-1] + ["Hi 10"])
+    with pytest.raises(DataError, match="25 distinct"):
+        va.cell_grid(names[:-1] + ["ME1 BM2"])
+
+
+def test_size_out_of_range_names_the_valid_groups():
+    bm, firms, avg_size, groups = two_by_two()
+    with pytest.raises(DataError, match="size=3; valid: 1, 2"):
+        va.size_group_average(bm, firms, avg_size, 3, groups)
+
+
+def test_price_basis_is_december_of_the_formation_year_minus_one():
+    months = pd.PeriodIndex(["2023-06", "2023-07", "2023-12", "2024-01", "2024-06", "2024-07"], freq="M")
+    assert [str(p) for p in va.price_basis(months)] == ["2021-12", "2022-12", "2022-12", "2022-12", "2022-12", "2023-12"]
+
+
+def test_price_updated_rolls_the_ratio_forward_by_relative_returns():
+    idx = pd.period_range("2021-12", "2023-08", freq="M")
+    small = pd.Series(0.0, index=idx)
+    large = pd.Series(0.0, index=idx)
+    small["2022-03"] = 0.10  # small up 10% in March 2022
+    large["2023-02"] = 0.25  # large up 25% in February 2023
+    ratio = pd.Series(0.5, index=pd.period_range("2022-06", "2023-08", freq="M"))
+    out = va.price_updated(ratio, small, large)
+    assert np.isnan(out["2022-06"])  # its December 2020 basis precedes the returns
+    assert out["2022-07"] == pytest.approx(0.55)  # basis December 2021: March's 10% rolled in
+    assert out["2023-01"] == pytest.approx(0.55)
+    assert out["2023-03"] == pytest.approx(0.55 / 1.25)  # still December 2021: February's 25% too
+    assert out["2023-07"] == pytest.approx(0.5 / 1.25)  # new basis December 2022
+    small["2023-05"] = np.nan
+    gap = va.price_updated(ratio, small, large)
+    assert gap["2023-04"] == pytest.approx(0.44)
+    assert gap[["2023-05", "2023-06", "2023-07", "2023-08"]].isna().all()
+
+
+def test_market_cap_share():
+    firms = pd.DataFrame({"a": [1.0], "b": [3.0], "c": [1.0]}, index=MONTHS[:1])
+    size = pd.DataFrame({"a": [10.0], "b": [5.0], "c": [75.0]}, index=MONTHS[:1])
+    assert va.market_cap_share(firms, size, "c", ["a", "b", "c"]).iloc[0] == pytest.approx(0.75)
+    with pytest.raises(DataError, match="no column"):
+        va.market_cap_share(firms, size, "d", ["a", "b"])
+
+
+def test_history_percentile_and_value_at_use_only_the_past():
+    s = pd.Series([5.0, 1.0, 3.0, 2.0, 10.0], index=pd.period_range("2020-01", periods=5, freq="M"))
+    pct, label = va.history_percentile(s, "2020-04-30")
+    assert str(label) == "2020-04" and pct == pytest.approx(50.0)  # 1 and 2 of 1,5,3,2 are <= 2
+    assert va.value_at(s, "2020-03-15") == (1.0, pd.Period("2020-02", freq="M"))  # March had not ended
+    assert va.value_at(s, "2020-03-31") == (3.0, pd.Period("2020-03", freq="M"))
+    assert va.value_at(s, "2019-12-31") == (None, None)
+    with pytest.raises(DataError, match="no value on or before"):
+        va.history_percentile(s, "2019-06-30")
+
+
+# -- predictive regressions ---------------------------------------------------------------------------
+
+
+def test_forward_sum():
+    r = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0])
+    out = pr.forward_sum(r, 2)
+    assert out.iloc[:3].tolist() == [5.0, 7.0, 9.0] and out.iloc[3:].isna().all()
+    with pytest.raises(DataError, match="horizon=0"):
+        pr.forward_sum(r, 0)
+
+
+def test_predictive_frame_keeps_forward_returns_inside_the_window():
+    idx = pd.period_range("2000-01", "2010-12", freq="M")
+    x = pd.Series(np.arange(len(idx), dtype=float), index=idx)
+    r = pd.Series(0.01, index=idx)
+    r.loc["2006-01":] = 5.0  # returns after the window must never enter
+    fr = pr.predictive_frame(x, r, 12, "2001-01-01", "2005-12-31")
+    assert str(fr.index[0]) == "2001-01" and str(fr.index[-1]) == "2004-12"  # the last leaves 12 months inside
+    assert np.allclose(fr["y"], 0.12)  # twelve months of 1%, annualised over 12 months
+    fr36 = pr.predictive_frame(x, r, 36, "2001-01-01", "2005-12-31")
+    assert str(fr36.index[-1]) == "2002-12" and np.allclose(fr36["y"], 0.12 * 12 / 12)
+    # a gap in the returns removes every window that spans it, rather than shifting the sum
+    r2 = r.drop(pd.Period("2003-06", freq="M"))
+    fr2 = pr.predictive_frame(x, r2, 12, "2001-01-01", "2005-12-31")
+    assert pd.Period("2003-01", freq="M") not in fr2.index and pd.Period("2003-06", freq="M") in fr2.index
+
+
+def test_out_of_sample_r2_matches_a_hand_computation():
+    idx = pd.period_range("2000-01", periods=5, freq="M")
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0], "y": [1.0, 3.0, 5.0, 7.0, 9.5]}, index=idx)
+    o = pr.out_of_sample(frame, 1, 3)
+    # month 4: pairs 1-3 give y = 1 + 2x -> forecast 7 (error 0), mean 3 (error 4)
+    # month 5: pairs 1-4 give the same line -> forecast 9 (error 0.5), mean 4 (error 5.5)
+    assert o.forecasts["model"].tolist() == pytest.approx([7.0, 9.0])
+    assert o.forecasts["mean"].tolist() == pytest.approx([3.0, 4.0])
+    assert o.r2 == pytest.approx(1 - 0.25 / (16 + 30.25))
+    assert o.forecasts["cum_sse_diff"].tolist() == pytest.approx([16.0, 16.0 + 30.25 - 0.25])
+    # with a two-month horizon the pair of month t-1 is not yet realised at t
+    o2 = pr.out_of_sample(frame, 2, 3)
+    assert [str(p) for p in o2.forecasts.index] == ["2000-05"]
+    assert o2.forecasts["model"].iloc[0] == pytest.approx(9.0) and o2.forecasts["mean"].iloc[0] == pytest.approx(3.0)
+    with pytest.raises(DataError, match="no month has 5"):
+        pr.out_of_sample(frame, 1, 5)
+
+
+def test_out_of_sample_sign_restriction_falls_back_to_the_mean():
+    idx = pd.period_range("2000-01", periods=6, freq="M")
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0, 4.0, 5.0], "y": [5.0, 4.0, 3.0, 2.0, 1.0, 0.5]}, index=idx)
+    free = pr.out_of_sample(frame, 1, 3)
+    signed = pr.out_of_sample(frame, 1, 3, sign_restrict=True)
+    assert free.r2 > 0.9
+    assert (signed.forecasts["model"] == signed.forecasts["mean"]).all() and signed.r2 == 0.0
+
+
+def test_fit_and_prediction_interval_on_an_exact_line():
+    idx = pd.period_range("2000-01", periods=40, freq="M")
+    x = np.linspace(0, 2, 40)
+    frame = pd.DataFrame({"x": x, "y": 1.0 + 2.0 * x}, index=idx)
+    fit = pr.fit_predictive(frame, 12)
+    assert fit.slope.value == pytest.approx(2.0) and fit.intercept.value == pytest.approx(1.0)
+    assert fit.result.hac_lags == 11 and fit.n == 40 and fit.r2 == pytest.approx(1.0)
+    p = fit.predict(10.0)
+    assert p["forecast"] == pytest.approx(21.0)
+    assert p["pi_high"] - p["pi_low"] == pytest.approx(0.0, abs=1e-6)
+    assert fit.slope_per_sd().value == pytest.approx(2.0 * np.std(x, ddof=1))
+
+
+def test_prediction_interval_adds_the_residual_variance():
+    rng = np.random.default_rng(0)
+    idx = pd.period_range("2000-01", periods=200, freq="M")
+    x = rng.normal(size=200)
+    frame = pd.DataFrame({"x": x, "y": 0.5 * x + rng.normal(scale=2.0, size=200)}, index=idx)
+    fit = pr.fit_predictive(frame, 1)
+    p = fit.predict(0.0)
+    z = 1.959963984540054
+    half_pi = (p["pi_high"] - p["pi_low"]) / 2
+    half_ci = (p["ci_high"] - p["ci_low"]) / 2
+    assert half_pi == pytest.approx(z * math.sqrt((half_ci / z) ** 2 + fit.resid_var))
+    assert fit.resid_var == pytest.approx(float(fit.result.ssr) / 198)
+
+
+def test_group_means_are_the_quintile_means():
+    idx = pd.period_range("2000-01", periods=50, freq="M")
+    x = np.arange(50, dtype=float)
+    y = np.where(x < 10, 1.0, 0.0) + np.where(x >= 40, 3.0, 0.0) + 0.001 * x
+    g = pr.group_means(pd.DataFrame({"x": x, "y": y}, index=idx), 1)
+    assert g.index.tolist() == [1, 2, 3, 4, 5] and g["n"].tolist() == [10] * 5
+    assert g.loc[1, "estimate"] == pytest.approx(1.0 + 0.001 * 4.5)
+    assert g.loc[5, "estimate"] == pytest.approx(3.0 + 0.001 * 44.5)
+    assert g.loc[1, "x_low"] == 0 and g.loc[5, "x_high"] == 49
+
+
+def test_stambaugh_bias_follows_the_first_order_formula():
+    rng = np.random.default_rng(1)
+    n = 80
+    v = rng.normal(size=n + 1)
+    x = np.zeros(n + 1)
+    for t in range(1, n + 1):
+        x[t] = 0.9 * x[t - 1] + v[t]
+    # returns move with the predictor's next innovation: cov(u, v) > 0 biases the slope down
+    frame = pd.DataFrame({"x": x[:-1], "y": 0.5 * v[1:]})
+    st = pr.stambaugh_bias(frame)
+    assert 0.7 < st["rho"] < 1.0
+    assert st["bias"] == pytest.approx(-0.5 * (1 + 3 * st["rho"]) / n, rel=0.15)
+    assert st["corrected"] == pytest.approx(st["slope"] - st["bias"])
+    with pytest.raises(DataError, match="need at least 10"):
+        pr.stambaugh_bias(frame.iloc[:5])
+
+
+# -- window helpers and V3/V4 building blocks ------------------------------------------------------------
+
+
+def test_month_ranges_and_evaluation_dates():
+    assert cv.full_month_range("1950-01-01", "1999-12-31") == (pd.Period("1950-01", "M"), pd.Period("1999-12", "M"))
+    assert cv.full_month_range("1950-01-15", "1999-12-30") == (pd.Period("1950-02", "M"), pd.Period("1999-11", "M"))
+    assert cv.last_complete_month("2024-05-16") == pd.Period("2024-04", "M")
+    assert cv.evaluation_date(cv.CLAIM_D_DATE, window("1950-01-01", "1999-12-31")) == pd.Timestamp("1999-12-31")
+    assert cv.evaluation_date(cv.CLAIM_D_DATE, window("1950-01-01", "2026-07-14")) == pd.Timestamp("2024-05-16")
+    assert [cv.ordinal(x) for x in (1, 2, 3, 11, 12, 13, 21, 22.4, 98.5, 100)] == [
+        "1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "22nd", "98th", "100th"]
+
+
+def test_window_conventions_on_a_business_day_calendar():
+    days = pd.bdate_range("2024-03-01", "2024-05-20")
+    close = pd.DataFrame({"IWM": np.linspace(100, 110, len(days))}, index=days)
+    conv = cv.window_conventions(close, "2024-05-16")
+    base = conv["base"].dt.strftime("%Y-%m-%d").to_dict()
+    assert base["calendar month (close on or before the same day a month earlier)"] == "2024-04-16"
+    assert base["30 calendar days"] == "2024-04-16"
+    assert base["21 trading days"] == "2024-04-17"
+    assert base["22 trading days"] == "2024-04-16"
+    assert base["month to date (from the previous month-end close)"] == "2024-04-30"
+    assert conv["standard"].sum() == 3
+    with pytest.raises(DataError, match="no close on 2024-05-18"):
+        cv.window_conventions(close, "2024-05-18")
+
+
+def test_weekly_relative_drops_the_incomplete_last_week():
+    days = pd.bdate_range("2024-01-01", "2024-01-23")  # ends on a Tuesday
+    n = len(days)
+    close = pd.DataFrame({"IWM": 100 * 1.01 ** np.arange(n), "SPY": 100.0 * np.ones(n),
+                          "IJR": 50.0 * np.ones(n), "IVV": 50.0 * np.ones(n), "^TNX": 4.0 + 0.01 * np.arange(n)},
+                         index=days)
+    w = cv.weekly_relative(close)
+    assert [d.strftime("%m-%d") for d in w.index] == ["01-12", "01-19"]
+    assert w["IWM-SPY"].tolist() == pytest.approx([1.01 ** 5 - 1] * 2)
+    assert w["dy"].tolist() == pytest.approx([0.05, 0.05])
+    assert w["IJR-IVV"].tolist() == pytest.approx([0.0, 0.0])
+
+
+def test_rolling_slope_matches_ols_on_each_window():
+    rng = np.random.default_rng(2)
+    idx = pd.date_range("2020-01-03", periods=60, freq="W-FRI")
+    x = pd.Series(rng.normal(size=60), index=idx)
+    y = 0.3 * x + pd.Series(rng.normal(scale=0.5, size=60), index=idx)
+    roll = cv.rolling_slope(y, x, 20)
+    assert len(roll) == 41
+    b = np.polyfit(x.iloc[10:30], y.iloc[10:30], 1)[0]
+    assert roll["slope"].iloc[10] == pytest.approx(b)
+    res = stats.ols_hac(y.iloc[10:30], x.iloc[10:30].to_frame("x"), lags=0)
+    se = float(np.sqrt(res.ssr / 18 / ((x.iloc[10:30] - x.iloc[10:30].mean()) ** 2).sum()))
+    assert roll["ci_high"].iloc[10] - roll["slope"].iloc[10] == pytest.approx(1.959963984540054 * se)
+
+
+# -- rule boundaries ---------------------------------------------------------------------------------
+
+
+def _est(value, lo, hi):
+    return stats.Estimate(value, None, lo, hi, 0.95, None, None, 100, "test")
+
+
+def _v1(value, avg, avg_lo, avg_hi, pct):
+    idx = pd.period_range("1990-01", "2024-04", freq="M")
+    series = pd.DataFrame({"discount": -0.5}, index=idx)
+    row = {"value": value, "month": idx[-1], "average": _est(avg, avg_lo, avg_hi), "percentile": pct,
+           "percentile_since": pct, "latest": value, "latest_month": idx[-1], "latest_percentile": pct, "n_since": 352}
+    return cv.V1Evidence(series=series, eval_date=pd.Timestamp("2024-05-16"), eval_month=idx[-1],
+                         since=pd.Period("1995-01", "M"), rows={k: row for k in cv.V1_MEASURES}, op_range=None,
+                         vintage="test", testable=True)
+
+
+@pytest.mark.parametrize("value, pct, verdict", [
+    (-0.70, 10.0, "supported"),            # at the percentile boundary
+    (-0.70, 10.01, "partly supported"),
+    (-0.56, 50.0, "partly supported"),      # just below the average's lower bound (-0.55)
+    (-0.55, 5.0, "not supported"),          # at the bound: the gap's interval touches zero
+    (-0.40, 80.0, "not supported"),
+])
+def test_v1_rule_boundaries(value, pct, verdict):
+    res = cv.v1_verdict(_v1(value, -0.50, -0.55, -0.45, pct))
+    assert res.verdict == verdict
+    assert res.statistic.value == pytest.approx(100 * (value + 0.50))
+    assert res.statistic.ci_high == pytest.approx(100 * (value + 0.55))
+
+
+def test_v1_untestable_without_a_post_1995_average():
+    ev = _v1(-0.7, -0.5, -0.55, -0.45, 5.0)
+    ev.testable = False
+    res = cv.v1_verdict(ev)
+    assert res.verdict == "untestable with available data" and res.statistic.value is None and res.note
+
+
+def _v2(cape_pct, share_pct, cheap_pct):
+    m = pd.Period("2026-03", "M")
+    readings = pd.DataFrame.from_dict({
+        "CAPE": {"month": m, "value": 38.0, "units": "ratio", "percentile": cape_pct, "history from": m - 100},
+        "trailing P/E": {"month": m, "value": 27.0, "units": "ratio", "percentile": 90.0, "history from": m - 100},
+        cv.SHARE_ROW: {"month": m, "value": 0.7, "units": "share", "percentile": share_pct, "history from": m - 100},
+        cv.CHEAP_ROW: {"month": m, "value": 0.3, "units": "ratio", "percentile": cheap_pct, "history from": m - 100},
+    }, orient="index")
+    cape = pd.Series(30.0, index=pd.period_range(m - 100, m, freq="M"))
+    return cv.V2Evidence(eval_date=pd.Timestamp("2026-07-02"), cape=cape, pe=cape, share=cape, relative_pb=cape,
+                         rsp_spy=pd.Series(dtype=float), readings=readings, proxy_return=None, proxy_start=None,
+                         proxy_end=None, vintage="test")
+
+
+@pytest.mark.parametrize("cape_pct, share_pct, cheap_pct, verdict", [
+    (90.0, 90.0, 49.9, "supported"),
+    (89.9, 90.0, 49.9, "partly supported"),
+    (95.0, 95.0, 50.0, "partly supported"),   # 50th percentile is not "cheap"
+    (95.0, 80.0, 50.0, "not supported"),
+])
+def test_v2_rule_boundaries(cape_pct, share_pct, cheap_pct, verdict):
+    res = cv.v2_verdict(_v2(cape_pct, share_pct, cheap_pct))
+    assert res.verdict == verdict and res.statistic.value == pytest.approx(cape_pct)
+
+
+def _v3(full, ijr, recent):
+    ests = {("IWM-SPY", "full sample"): _est(*full), ("IJR-IVV", "full sample"): _est(*ijr),
+            ("IWM-SPY", f"last {cv.RECENT_WEEKS} weeks"): _est(*recent)}
+    weekly = pd.DataFrame({"IWM-SPY": [0.01, -0.01, 0.0], "dy": [0.1, -0.1, 0.0]},
+                          index=pd.date_range("2020-01-03", periods=3, freq="W-FRI"))
+    return cv.V3Evidence(weekly=weekly, table_rows=[], estimates=ests, rolling=pd.DataFrame(), monthly_context=None,
+                         monthly_sample=None, vintage="test")
+
+
+@pytest.mark.parametrize("full, ijr, recent, verdict", [
+    ((-0.02, -0.03, -0.001), (-0.01, -0.02, 0.0), (0.01, 0.0, 0.02), "supported"),
+    ((-0.02, -0.03, -0.001), (0.01, 0.0, 0.02), (0.01, 0.0, 0.02), "partly supported"),   # IJR disagrees
+    ((0.014, 0.005, 0.023), (0.014, 0.005, 0.023), (-0.034, -0.063, -0.004), "partly supported"),
+    ((0.014, 0.005, 0.023), (0.014, 0.005, 0.023), (-0.03, -0.06, 0.0), "not supported"),  # touches zero
+])
+def test_v3_rule_boundaries(full, ijr, recent, verdict):
+    res = cv.v3_verdict(_v3(full, ijr, recent))
+    assert res.verdict == verdict and res.statistic.value == pytest.approx(100 * full[0])
+    assert res.statistic.unit == "pp per pp"
+
+
+def _v4(gap):
+    conv = pd.DataFrame({"base": [pd.Timestamp("2024-04-17")], "end": [pd.Timestamp("2024-05-16")], "standard": [True],
+                         "IWM (%)": [7.74 + gap], "VTWO (%)": [7.74], "QQQS (%)": [8.42],
+                         "larger gap (pp)": [gap]}, index=pd.Index(["21 trading days"], name="convention"))
+    return cv.V4Evidence(conventions=conv, grid=pd.DataFrame(), best="21 trading days", best_gap=gap, vintage="test")
+
+
+@pytest.mark.parametrize("gap, verdict", [(0.10, "supported"), (0.1001, "partly supported"), (1.0, "partly supported"),
+                                          (1.0001, "not supported")])
+def test_v4_rule_boundaries(gap, verdict):
+    assert cv.v4_verdict(_v4(gap)).verdict == verdict
+
+
+def test_v4_untestable_outside_may_2024(tmp_path):
+    ev = cv.V4Evidence(pd.DataFrame(), pd.DataFrame(), None, None, "test")
+    res = cv.v4_verdict(ev)
+    assert res.verdict == "untestable with available data" and "16 May 2024" in res.note
+
+
+class _FakeFit:
+    def __init__(self, value, lo, hi, n=600):
+        self.slope = _est(value, lo, hi)
+        self.sd_x = 1.0
+        self.n = n
+        self.first, self.last = pd.Period("1950-01", "M"), pd.Period("1996-12", "M")
+
+
+class _FakeOOS:
+    def __init__(self, r2, n=300):
+        self.r2, self.n = r2, n
+        self.forecasts = pd.DataFrame(index=pd.period_range("1975-01", periods=n, freq="M"))
+
+
+def _v5(slope, r2, n=600, forecasts=300):
+    h = 12 * cv.PRIMARY_HORIZON_YEARS
+    return cv.V5Evidence(frames={}, fits={h: _FakeFit(*slope, n=n)}, oos={h: _FakeOOS(r2, forecasts)}, oos_signed={},
+                         groups=None, latest_x=None, latest_month=None, predictions={}, robustness=pd.DataFrame(),
+                         stambaugh=None, vintage="test", window_months=(pd.Period("1950-01", "M"), pd.Period("1999-12", "M")))
+
+
+@pytest.mark.parametrize("slope, r2, verdict", [
+    ((0.05, 0.01, 0.09), 0.001, "supported"),
+    ((0.05, 0.01, 0.09), 0.0, "partly supported"),     # OOS R2 must be positive
+    ((0.05, 0.0, 0.10), 0.02, "partly supported"),     # interval touching zero is not above it
+    ((0.05, 0.0, 0.10), -0.01, "not supported"),
+    ((-0.01, -0.05, -0.001), 0.05, "not supported"),   # a negative slope never supports
+])
+def test_v5_rule_boundaries(slope, r2, verdict):
+    res = cv.v5_verdict(_v5(slope, r2))
+    assert res.verdict == verdict
+    assert res.statistic.value == pytest.approx(100 * slope[0]) and res.statistic.unit == "pp a year"
+
+
+def test_v5_untestable_when_the_window_is_short():
+    res = cv.v5_verdict(_v5((0.05, 0.01, 0.09), 0.1, n=cv.MIN_PREDICTIVE_MONTHS - 1))
+    assert res.verdict == "untestable with available data"
+    res = cv.v5_verdict(_v5((0.05, 0.01, 0.09), 0.1, forecasts=cv.MIN_FORECASTS - 1))
+    assert res.verdict == "untestable with available data"
+
+
+def test_every_rule_quotes_its_thresholds():
+    assert set(cv.RULES) == {"V1", "V2", "V3", "V4", "V5"}
+    assert "at most 10" in cv.RULES["V1"].supported
+    assert "90th percentile" in cv.RULES["V2"].statistic
+    assert f"{cv.RECENT_WEEKS} weeks" in cv.RULES["V3"].partly
+    assert "0.10 pp" in cv.RULES["V4"].supported and "7.74%" in cv.RULES["V4"].statistic
+    assert "3-year" in cv.RULES["V5"].statistic and "240" in cv.RULES["V5"].statistic
+
+
+# -- on the reference snapshot -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def snapshot_inputs(snapshot_dir, tmp_path_factory):
+    from smallcaps.data import DataSession
+
+    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path_factory.mktemp("store"))
+    return cv.load_inputs(ds)
+
+
+def test_v4_reproduces_the_quoted_figures_on_the_snapshot(snapshot_inputs):
+    ev = cv.v4_evidence(snapshot_inputs, window("2024-01-01", "2024-12-31"))
+    td = ev.conventions.loc["21 trading days"]
+    assert td["base"] == pd.Timestamp("2024-04-17")
+    assert round(td["IWM (%)"], 2) == 7.74 and round(td["QQQS (%)"], 2) == 8.42
+    assert round(ev.conventions.iloc[0]["IWM (%)"], 2) == 6.60  # the calendar month does not reproduce it
+    assert cv.v4_verdict(ev).verdict == "supported"
+
+
+def test_v5_on_the_snapshot_uses_only_the_window(snapshot_inputs):
+    ev = cv.v5_evidence(snapshot_inputs, window("1960-01-01", "1989-12-31"))
+    for h, fr in ev.frames.items():
+        assert fr.index.min() >= pd.Period("1960-01", "M")
+        assert fr.index.max() + h <= pd.Period("1989-12", "M")
+    assert ev.latest_month == pd.Period("1989-12", "M")
+    assert str(ev.fits[36].last) == "1986-12"
+
+
+# -- the 1950-1999 re-run ----------------------------------------------------------------------------------
+
+
+@pytest.mark.book
+@pytest.mark.timeout(900)
+def test_rerun_1950_1999_reports_on_that_window_alone(tmp_path, snapshot_dir):
+    from smallcaps.book import runner
+
+    report = runner.run(start="1950-01-01", end="1999-12-31", chapters=["valuation"], out=tmp_path, jobs=1,
+                        mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
+    assert report.ok and (tmp_path / "html" / "book" / "valuation.html").is_file()
+    res = json.loads((tmp_path / "valuation.results.json").read_text())
+    claims = {c["id"]: c for c in res["claims"]}
+    v5 = claims["V5"]["sample"]
+    assert v5["start"] >= "1950-01-01"
+    # the last predictor month leaves room for its 3-year forward return inside the window
+    assert v5["end"] <= "1996-12-31" and v5["n"] == 564
+    assert claims["V5"]["verdict"] != "untestable with available data"
+    for cid in ("V3", "V4"):
+        assert claims[cid]["verdict"] == "untestable with available data" and claims[cid]["note"]
+    assert claims["V1"]["sample"]["start"] >= "1950-01-01" and claims["V1"]["sample"]["end"] <= "1999-12-31"
+    text = (tmp_path / "valuation.ipynb").read_text()
+    assert "/tmp/" not in text and "/work/" not in text
