@@ -30,7 +30,7 @@ from ..errors import ParseError
 from ..net import download
 from ..provenance import sha256_bytes
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: provenance records the main table (store entries of 1 lack it)
 DEFAULT_BASE_URL = "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/ftp"
 
 #: Units of each canonical table. Returns (and prior returns) are in percent per period, as in
