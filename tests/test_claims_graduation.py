@@ -476,6 +476,14 @@ def test_g3_rule_on_a_user_list(inputs, n, best, verdict):
     assert r.verdict == verdict
     assert r.statistic.value == n and r.sample.n == n
     assert len(g3.table) == n and g3.summary.loc["BHAR -12..0", "moves"] == n
+    # the chapter's figure of the supplied moves draws from these paths
+    from smallcaps.plots import graduation as gplots
+
+    fig = gplots.event_paths(grad.g3_paths(g3), title=grad.g3_title(g3))
+    assert len(fig.axes) == 2 and fig.axes[0].get_lines()
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 def test_g3_without_a_list_or_without_russell_moves(inputs):

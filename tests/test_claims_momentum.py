@@ -400,3 +400,19 @@ def test_rerun_1929_1995_reports_regime_test_and_untestable_etfs(offline, tmp_pa
         assert claims[cid]["sample"]["end"] <= "1995-12-31"
     nb = (tmp_path / "run" / "momentum.ipynb").read_text()
     assert "untestable with available data" in nb
+
+
+def test_regime_table_shows_pp_a_year_and_orders_variants():
+    t = am.RegimeTest("down", "up", -0.01, 0.005, _est(-0.015, -0.025, -0.005), _est(-0.015, -0.03, -0.001),
+                      120, 480, MONTHS[0], MONTHS[-1])
+    row = mom.regime_table({"market state": t}).loc["market state"]
+    # monthly decimals times 1200: -0.01 -> -12.0 pp a year; difference -18.0 (-30.0 to -6.0)
+    assert row["means"] == "-12.0 | 6.0"
+    assert row["difference"] == pytest.approx(-18.0)
+    assert row["95% HAC CI"] == "-30.0 to -6.0" and row["95% bootstrap CI"] == "-36.0 to -1.2"
+    assert row["both below 0"] == "yes" and row["periods"] == "120 | 480"
+    rows = [mom._variant_row("rates", "default", t, 1200.0), mom._variant_row("market state", "default", t, 1200.0),
+            mom._variant_row("rates", "alternative", t, 1200.0)]
+    frame = mom._variant_frame(rows, ["market state", "rates"])
+    assert list(frame.index) == [("market state", "default"), ("rates", "default"), ("rates", "alternative")]
+    assert mom._robust_sentence(frame, "significant").startswith("Market state: same sign in 1 of 1 variants")

@@ -313,18 +313,26 @@ def test_v1_untestable_without_a_post_1995_average():
     assert res.verdict == "untestable with available data" and res.statistic.value is None and res.note
 
 
-def _v2(cape_pct, share_pct, cheap_pct):
+def _v2(cape_pct, share_pct, cheap_pct, history=120):
     m = pd.Period("2026-03", "M")
-    readings = pd.DataFrame.from_dict({
-        "CAPE": {"month": m, "value": 38.0, "units": "ratio", "percentile": cape_pct, "history from": m - 100},
-        "trailing P/E": {"month": m, "value": 27.0, "units": "ratio", "percentile": 90.0, "history from": m - 100},
-        cv.SHARE_ROW: {"month": m, "value": 0.7, "units": "share", "percentile": share_pct, "history from": m - 100},
-        cv.CHEAP_ROW: {"month": m, "value": 0.3, "units": "ratio", "percentile": cheap_pct, "history from": m - 100},
-    }, orient="index")
-    cape = pd.Series(30.0, index=pd.period_range(m - 100, m, freq="M"))
+
+    def row(value, pct):
+        return {"month": m, "value": value, "units": "ratio", "percentile": pct, "history from": m - (history - 1),
+                "history months": history}
+
+    readings = pd.DataFrame.from_dict({"CAPE": row(38.0, cape_pct), "trailing P/E": row(27.0, 90.0),
+                                       cv.SHARE_ROW: row(0.7, share_pct), cv.CHEAP_ROW: row(0.3, cheap_pct)},
+                                      orient="index")
+    cape = pd.Series(30.0, index=pd.period_range(m - (history - 1), m, freq="M"))
     return cv.V2Evidence(eval_date=pd.Timestamp("2026-07-02"), cape=cape, pe=cape, share=cape, relative_pb=cape,
                          rsp_spy=pd.Series(dtype=float), readings=readings, proxy_return=None, proxy_start=None,
                          proxy_end=None, vintage="test")
+
+
+def test_v2_needs_ten_years_of_history():
+    assert cv.v2_verdict(_v2(95.0, 95.0, 10.0, history=12 * cv.MIN_HISTORY_YEARS)).verdict == "supported"
+    res = cv.v2_verdict(_v2(95.0, 95.0, 10.0, history=12 * cv.MIN_HISTORY_YEARS - 1))
+    assert res.verdict == "untestable with available data" and res.statistic.value is None
 
 
 @pytest.mark.parametrize("cape_pct, share_pct, cheap_pct, verdict", [

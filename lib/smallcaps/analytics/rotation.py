@@ -160,7 +160,7 @@ def equal_weight(prices: pd.DataFrame, name: str = "basket") -> pd.Series:
 
 def relative_daily(prices_a: pd.Series, prices_b: pd.Series) -> pd.Series:
     """Daily return of A minus daily return of B on their common dates (decimal)."""
-    both = pd.concat([prices_a, prices_b], axis=1).dropna()
+    both = pd.concat([prices_a, prices_b], axis=1, sort=True).dropna()
     r = both.pct_change().iloc[1:]
     return (r.iloc[:, 0] - r.iloc[:, 1]).rename(f"{prices_a.name}-{prices_b.name}")
 
@@ -205,7 +205,7 @@ def leg_decomposition(long_px: pd.Series, short_px: pd.Series, market_px: pd.Ser
     -------
     DataFrame (decimal) with columns ``pair, long_leg, short_leg``, one row per window end.
     """
-    both = pd.concat({"long": long_px, "short": short_px, "market": market_px}, axis=1).dropna()
+    both = pd.concat({"long": long_px, "short": short_px, "market": market_px}, axis=1, sort=True).dropna()
     r = both / both.shift(horizon) - 1.0
     out = pd.DataFrame({"pair": r["long"] - r["short"], "long_leg": r["long"] - r["market"],
                         "short_leg": r["market"] - r["short"]}).dropna()
@@ -270,7 +270,7 @@ def risk_table(returns: pd.DataFrame, benchmark: str) -> pd.DataFrame:
     m = returns[benchmark]
     for col in returns.columns:
         a = returns[col]
-        both = pd.concat([a, m], axis=1).dropna()
+        both = pd.concat([a, m], axis=1, sort=True).dropna()
         level = (1.0 + both.iloc[:, 0]).cumprod()
         rows[col] = {"beta": beta(a, m), "downside_capture": capture_ratio(a, m, "down"),
                      "upside_capture": capture_ratio(a, m, "up"),

@@ -60,7 +60,7 @@ def configure_display() -> None:
     """Fixed pandas display options, so printed tables reproduce exactly under nbval."""
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 20)
-    pd.set_option("display.max_colwidth", 80)
+    pd.set_option("display.max_colwidth", 200)  # verdict tables carry intervals: never cut them
     pd.set_option("display.precision", 4)
     pd.set_option("display.max_rows", 250)
 
@@ -252,7 +252,9 @@ def statistic_text(result: ClaimResult, digits: int = 2) -> str:
 def verdict_line(result: ClaimResult) -> str:
     """The verdict as one Markdown paragraph."""
     smp = result.sample
-    sample = f"{smp.start} to {smp.end}, {smp.n:,} {smp.frequency} observations" if smp.n else "no sample"
+    unit = {"events": "events", "cross-section": "cross-sectional observations", "none": "observations"}.get(
+        smp.frequency, f"{smp.frequency} observations")
+    sample = f"{smp.start} to {smp.end}, {smp.n:,} {unit}" if smp.n else "no sample"
     return (f"**Verdict on {result.id}: {result.verdict}.** {statistic_text(result)}. "
             f"Sample: {sample}. {result.note}").strip()
 

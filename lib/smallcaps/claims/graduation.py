@@ -61,6 +61,11 @@ G4_SUPPORTED = (0.35, 0.45)
 G4_PARTLY = (0.30, 0.50)
 
 SECTIONS = {"G1": "g1", "G2": "g2", "G3": "g3", "G4": "g4", "G5": "g5"}
+G1_STAT = "graduates' mean pre-move rank"  # short: the verdict table shows 80 characters
+
+
+def _g2_stat(post: int, which: str) -> str:
+    return f"graduates' {post}-month BHAR vs {'IJR' if which == 'origin' else 'IJH/IVV'}"
 
 # -- rules, fixed before the evidence -----------------------------------------------------------
 
@@ -335,6 +340,7 @@ class GraduationInputs:
     user_moves: pd.DataFrame | None
     vintage: str
     coverage: tuple[pd.Timestamp, pd.Timestamp] = field(default=(pd.NaT, pd.NaT))
+    last_quote: pd.Timestamp = pd.NaT  # the stock panel's last date: the day "still listed" refers to
 
     @property
     def last_month(self) -> pd.Timestamp:
@@ -400,7 +406,7 @@ def load_inputs(ds, window: Window, *, match_window_days=MATCH_WINDOW_DAYS, pre_
     return GraduationInputs(window=window, params=params, memberships=mem, panels=panels, prices=prices_m,
                             etfs=etf_m, events=moves(params["match_window_days"]),
                             events_alt=moves(ALT_MATCH_WINDOW_DAYS), firms=firms, user_moves=user,
-                            vintage=vintage, coverage=(first, last))
+                            vintage=vintage, coverage=(first, last), last_quote=stocks.close.index.max())
 
 
 def definition_numbers(inp: GraduationInputs) -> dict:
@@ -413,7 +419,8 @@ def definition_numbers(inp: GraduationInputs) -> dict:
         "recon_from": G3_RECON_WINDOW[0], "recon_to": G3_RECON_WINDOW[1],
         "start_600": m["sp600"].start.date().isoformat(), "start_400": m["sp400"].start.date().isoformat(),
         "start_500": m["sp500"].start.date().isoformat(), "end_members": m["sp600"].end.date().isoformat(),
-        "last_price": inp.prices.index[-1].date().isoformat(), "benchmark": inp.params["benchmark"],
+        "last_month": inp.prices.index[-1].date().isoformat(), "benchmark": inp.params["benchmark"],
+        "last_quote": pd.Timestamp(inp.last_quote).date().isoformat() if pd.notna(inp.last_quote) else None,
         "dominance": DOMINANCE_MULTIPLE, "tail_share": 100 * TAIL_STAYS_SHARE, "future": FUTURE_MONTHS,
         "disp_months": DISPERSION_MONTHS,
     }
@@ -458,6 +465,7 @@ def events_by_year(inp: GraduationInputs) -> pd.DataFrame:
         tab[f"{d} with prices"] = ev.loc[sel & ev["has_prices"]].groupby(ev["date"].dt.year).size().reindex(tab.index, fill_value=0)
     tab.loc["all years"] = tab.sum()
     tab.index.name = "year"
+    tab.columns = [c.replace("S&P ", "") for c in tab.columns]  # "600 → 400": narrow enough for the page
     return tab.astype(int)
 
 
@@ -605,7 +613,7 @@ def _rank_summary(ranks: pd.DataFrame, label: str) -> pd.DataFrame:
     rows = []
     for move, g in ranks.groupby("move", sort=False):
         g = g.sort_values("date")
-        est = bootstrap_ci(g["rank"]) if len(g) >= 10 else None
+        est = _boot(g["rank"])
         rows.append({"move": move, "window": label, "movers ranked": len(g),
                      "mean rank": g["rank"].mean(), "ci_low": est.ci_low if est else np.nan,
                      "ci_high": est.ci_high if est else np.nan,
@@ -642,7 +650,7 @@ def g1_evidence(inp: GraduationInputs) -> G1Evidence:
         qrows.append(agg.reset_index())
     quint = pd.concat(qrows, ignore_index=True) if qrows else pd.DataFrame()
     r6 = ranks.loc[(ranks["origin"] == "sp600") & ranks["move"].isin(_UP_ORDER)]
-    rank_600 = bootstrap_ci(r6.sort_values("date")["rank"]) if len(r6) >= MIN_EVENTS else None
+    rank_600 = _boot(r6.sort_values("date")["rank"])
     tail = None
     if "sp600" in raw:
         b = raw["sp600"].loc[raw["sp600"]["quintile"] == 1].set_index("month")["stayed"]
@@ -657,9 +665,23 @@ def _shift_dates(ev: pd.DataFrame) -> pd.DataFrame:
     return ev.assign(date=ev["date"] - pd.Timedelta(days=1))
 
 
+def _interval(lo, hi) -> list[str]:
+    return [f"{a:.1f} to {b:.1f}" if np.isfinite(a) and np.isfinite(b) else "" for a, b in zip(lo, hi, strict=True)]
+
+
 def g1_table(g1: G1Evidence) -> pd.DataFrame:
-    """Mean percentile rank by move type, rounded for display."""
-    return g1.summary.round(1)
+    """Mean percentile rank by move type (12-month window, 36-month alongside), for display."""
+    s = g1.summary
+    if s.empty:
+        return s
+    a = s.loc[f"{RANK_MONTHS} months"]
+    b = s.loc["36 months"].reindex(a.index) if "36 months" in s.index.get_level_values(0) else None
+    out = pd.DataFrame({"movers": a["movers ranked"], "mean rank": a["mean rank"].round(1),
+                        "95% CI": _interval(a["ci_low"], a["ci_high"]),
+                        "bounds: unpriced above / below": _interval(a["bound: missing above"], a["bound: missing below"]),
+                        "mean rank, 36-month return": b["mean rank"].round(1) if b is not None else np.nan,
+                        "members priced (%)": a["members priced (%)"].round(1)}, index=a.index)
+    return out
 
 
 def g1_quintile_table(g1: G1Evidence) -> pd.DataFrame:
@@ -742,7 +764,7 @@ def g1_robustness(g1: G1Evidence, inp: GraduationInputs) -> pd.DataFrame:
 
     def add(label, x):
         x = pd.Series(x).dropna()
-        e = bootstrap_ci(x) if len(x) >= MIN_EVENTS else None
+        e = _boot(x)
         rows.append({"variant": label, "movers": len(x), "mean rank": x.mean() if len(x) else np.nan,
                      "ci_low": e.ci_low if e else np.nan, "ci_high": e.ci_high if e else np.nan})
 
@@ -760,7 +782,9 @@ def g1_robustness(g1: G1Evidence, inp: GraduationInputs) -> pd.DataFrame:
         add("bound: unpriced members all ranked below", base["rank_high"])
     r4 = g1.ranks.loc[g1.ranks["move"] == "S&P 400 → S&P 500"].sort_values("date")
     add("next rung: S&P 400 → S&P 500", r4["rank"])
-    return pd.DataFrame(rows).set_index("variant").round(1)
+    out = pd.DataFrame(rows).set_index("variant")
+    return pd.DataFrame({"movers": out["movers"], "mean rank": out["mean rank"].round(1),
+                         "95% CI": _interval(out["ci_low"], out["ci_high"])}, index=out.index)
 
 
 def g1_verdict(g1: G1Evidence, inp: GraduationInputs) -> ClaimResult:
@@ -770,7 +794,7 @@ def g1_verdict(g1: G1Evidence, inp: GraduationInputs) -> ClaimResult:
     if e is None:
         n = int(((g1.ranks["origin"] == "sp600") & g1.ranks["move"].isin(_UP_ORDER)).sum()) if len(g1.ranks) else 0
         return ClaimResult("G1", rule.claim, rule.text(), UNTESTABLE,
-                           Statistic("mean percentile rank of S&P 600 graduates", None, "percentile"),
+                           Statistic(G1_STAT, None, "percentile"),
                            _sample(inp, n, "events"), inp.vintage, SECTIONS["G1"],
                            f"Only {n} S&P 600 graduates with prices in the window; deciding it needs point-in-time "
                            "S&P 600 (or Russell 2000) membership with member prices over the window.")
@@ -785,8 +809,7 @@ def g1_verdict(g1: G1Evidence, inp: GraduationInputs) -> ClaimResult:
             if g1.tail_stays is not None else "the tail's retention could not be measured")
     note = (f"Graduates ranked {e.value:.0f} on average ({e.ci_low:.0f} to {e.ci_high:.0f}) and {tail}; "
             "measured on the S&P 600 → 400/500 ladder, the observable analogue of Russell 2000 → 1000.")
-    st = Statistic(f"mean percentile rank of S&P 600 graduates' {RANK_MONTHS}-month return before the move",
-                   e.value, "percentile", e.ci_low, e.ci_high, e.level, e.method)
+    st = Statistic(G1_STAT, e.value, "percentile", e.ci_low, e.ci_high, e.level, e.method)
     r6 = g1.ranks.loc[(g1.ranks["origin"] == "sp600") & g1.ranks["move"].isin(_UP_ORDER)]
     return ClaimResult("G1", rule.claim, rule.text(), verdict, st, _sample(inp, e.n, "events", r6), inp.vintage,
                        SECTIONS["G1"], note)
@@ -813,9 +836,6 @@ def run_event_study(events: pd.DataFrame, inp: GraduationInputs, which: str) -> 
     st = ga.event_study(ev, inp.prices, inp.etfs, pre=inp.params["pre_months"], post=inp.params["post_months"])
     st.events["date"] = st.events["date"] + pd.Timedelta(days=1)
     return st
-
-
-STEPS = {"S&P 600 graduates": ("sp600", "up"), "S&P 400 → S&P 500": ("sp400", "up_500")}
 
 
 def _step(ev: pd.DataFrame, step: str) -> pd.DataFrame:
@@ -873,8 +893,13 @@ class G2Evidence:
 
 
 def _boot(x: pd.Series):
-    x = x.dropna()
-    return bootstrap_ci(x) if len(x) >= MIN_EVENTS else None
+    """Stationary-bootstrap interval of the mean over events in the given order, or None with
+    fewer than MIN_EVENTS events (or no variation: no interval to estimate)."""
+    x = pd.Series(x).dropna()
+    if len(x) < MIN_EVENTS or float(x.std()) == 0.0:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):  # block-length search on runs of tied ranks
+        return bootstrap_ci(x)
 
 
 def _windows(pre: int, post: int) -> list[tuple[str, int, int]]:
@@ -1063,14 +1088,25 @@ def g2_summary_table(g2: G2Evidence) -> pd.DataFrame:
     if s.empty:
         return s
     base = [c for c in s.columns if c.startswith("BHAR") and not c.endswith((" low", " high", " median"))]
-    out = s[["movers", "with prices"]].copy()
-    for c in base:
-        out[f"{c}: mean [95% CI]"] = [f"{v:.1f} [{a:.1f}, {b:.1f}]" if np.isfinite(a) else (f"{v:.1f}" if np.isfinite(v) else "n/a")
-                                      for v, a, b in zip(s[c], s[f"{c} low"], s[f"{c} high"], strict=True)]
-        out[f"{c}: median"] = s[f"{c} median"].round(1)
-    n = [c for c in s.columns if c.startswith("n 0..")]
-    out[n[0].replace("n ", "events with ")] = s[n[0]]
-    return out
+    post_n = [c for c in s.columns if c.startswith("n 0..")][0]
+    rows = []
+    for (step, bench), r in s.iterrows():
+        for c in base:
+            rows.append({"step": step, "benchmark": bench, "window (months)": c.replace("BHAR ", ""),
+                         "mean (pp)": round(r[c], 1), "95% CI": _interval([r[f"{c} low"]], [r[f"{c} high"]])[0],
+                         "median (pp)": round(r[f"{c} median"], 1),
+                         "movers": int(r[post_n]) if c.startswith("BHAR 0..") else int(r["with prices"])})
+    return pd.DataFrame(rows).set_index(["step", "benchmark", "window (months)"])
+
+
+def g2_robustness_table(g2: G2Evidence) -> pd.DataFrame:
+    """The deciding BHAR under alternatives and bounds, for display."""
+    r = g2.robustness
+    if r.empty:
+        return r
+    col = [c for c in r.columns if c.startswith("BHAR")][0]
+    return pd.DataFrame({"events": r["events"], "mean (pp)": r[col].round(1), "95% CI": _interval(r["ci_low"], r["ci_high"]),
+                         "median (pp)": [f"{v:.1f}" if np.isfinite(v) else "" for v in r["median (pp)"]]}, index=r.index)
 
 
 def g2_runup_table(g2: G2Evidence) -> pd.DataFrame:
@@ -1132,7 +1168,7 @@ def g2_bh_table(g2: G2Evidence) -> pd.DataFrame:
         last = b.iloc[-1]
         yrs = (b.index[-1] - b.index[0]).days / 365.25
         for c in b.columns:
-            rows.append({"index": ga.INDEX_LABELS[k], "portfolio": c, "from": b.index[0].date(), "to": b.index[-1].date(),
+            rows.append({"index": f"{ga.INDEX_LABELS[k]}, {b.index[0]:%b %Y} to {b.index[-1]:%b %Y}", "portfolio": c,
                          "cumulative (%)": 100 * (last[c] - 1), "per year (%)": 100 * (last[c] ** (1 / yrs) - 1)})
     return pd.DataFrame(rows).set_index(["index", "portfolio"]).round(1) if rows else pd.DataFrame()
 
@@ -1261,7 +1297,7 @@ def g2_numbers(g2: G2Evidence) -> dict:
         out[f"etf_{key}"] = 100 * (last[b.attrs["etf"]] - 1)
         out[f"bh_roster_{key}"] = b.attrs["n_roster"]
         out[f"bh_priced_{key}"] = b.attrs["n_priced"]
-        out[f"bh_year_{key}"] = y
+        out[f"bh_year_{key}"] = str(y)
         out[f"bh_end_{key}"] = f"{b.index[-1]:%B %Y}"
     # data-dependent words for the prose
     if e is None:
@@ -1300,7 +1336,7 @@ def g2_verdict(g2: G2Evidence, inp: GraduationInputs) -> ClaimResult:
     if e is None or d is None:
         n = 0 if e is None else e.n
         return ClaimResult("G2", rule.claim, rule.text(), UNTESTABLE,
-                           Statistic(f"BHAR of S&P 600 graduates, 0 to +{post} months, vs {which} ETF", None, "pp"),
+                           Statistic(_g2_stat(post, which), None, "pp"),
                            _sample(inp, n, "events"), inp.vintage, SECTIONS["G2"],
                            f"Too few S&P 600 graduates with {post} months of prices after the move (or no S&P 600 "
                            "membership) in the window; deciding it needs point-in-time small-cap index membership "
@@ -1314,7 +1350,7 @@ def g2_verdict(g2: G2Evidence, inp: GraduationInputs) -> ClaimResult:
     note = (f"After leaving, graduates' {post}-month BHAR was {100 * e.value:.1f} pp ({100 * e.ci_low:.1f} to "
             f"{100 * e.ci_high:.1f}); members graduating within a year supplied {share}"
             f" ({'dominant' if dom else 'not dominant'} by the rule).")
-    st = e.to_statistic(f"BHAR of S&P 600 graduates, 0 to +{post} months, vs {which} ETF", "pp", 100)
+    st = e.to_statistic(_g2_stat(post, which), "pp", 100)
     return ClaimResult("G2", rule.claim, rule.text(), verdict, st, _sample(inp, e.n, "events", g2.post_events),
                        inp.vintage, SECTIONS["G2"], note)
 
@@ -1369,7 +1405,7 @@ def g3_evidence(inp: GraduationInputs) -> G3Evidence:
         rows = []
         for name, a, b in _windows(pre, post):
             x = (100 * st.bhar(a, b)).dropna()
-            e = bootstrap_ci(x) if len(x) >= MIN_EVENTS else None
+            e = _boot(x)
             rows.append({"window": name, "moves": len(x), "mean (pp)": x.mean() if len(x) else np.nan,
                          "ci_low": e.ci_low if e else np.nan, "ci_high": e.ci_high if e else np.nan})
         summary = pd.DataFrame(rows).set_index("window").round(1)
@@ -1389,6 +1425,7 @@ def g3_paths(g3: G3Evidence) -> pd.DataFrame:
     for c in ("mean", "ci_low", "ci_high", "median", "q25", "q75"):
         p[c] = 100 * p[c]
     p["step"] = "supplied moves"
+    p["benchmark"] = "the origin's ETF"
     return p
 
 
@@ -1419,13 +1456,13 @@ def g3_message(g3: G3Evidence) -> str:
             f"Russell 1000 moves dated {G3_RECON_WINDOW[0]} to {G3_RECON_WINDOW[1]}. The event study below runs on "
             "the priced moves against the ETF of the index each one left (IJR, IJH, IVV, IWM or IWB). Moves "
             "without prices are companies the snapshot's stock panel does not hold (it holds only S&P 400/500/600 "
-            "members still listed on 2026-07-14).")
+            "members still listed when the data were taken).")
 
 
 def g3_verdict(g3: G3Evidence, inp: GraduationInputs) -> ClaimResult:
     """Apply RULES['G3']."""
     rule = RULES["G3"]
-    name = f"Russell 2000 → 1000 moves at the June 2026 reconstitution in the supplied list"
+    name = "Russell 2000 → 1000 moves in June 2026 (supplied list)"
     if g3.moves is None:
         return ClaimResult("G3", rule.claim, rule.text(), UNTESTABLE, Statistic(name, None, "companies"),
                            _sample(inp, 0, "events"), inp.vintage, SECTIONS["G3"],
@@ -1479,14 +1516,14 @@ def g4_evidence(inp: GraduationInputs) -> pd.DataFrame:
     out = pd.DataFrame({"month": f.index.to_timestamp(how="end").normalize(), "negative": neg.values,
                         "all": (neg + pos).values})
     out["share"] = 100 * out["negative"] / out["all"]
-    return out.dropna()
+    return out.dropna().loc[lambda d: d["month"] <= inp.window.end].reset_index(drop=True)
 
 
 def g4_numbers(g4: pd.DataFrame) -> dict:
     last = g4.iloc[-1]
     since = g4.loc[g4["month"] >= pd.Timestamp(PROXY_SINCE, 1, 1)]
     return {"last_share": last["share"], "last_month": f"{last['month']:%B %Y}", "last_neg": int(last["negative"]),
-            "last_all": int(last["all"]), "first_year": g4["month"].iloc[0].year,
+            "last_all": int(last["all"]), "first_year": str(g4["month"].iloc[0].year),
             "first_share": g4["share"].iloc[0], "mean_since_1995": since["share"].mean(),
             "max_share": g4["share"].max(), "max_month": f"{g4.loc[g4['share'].idxmax(), 'month']:%B %Y}",
             "claim": 100 * G4_CLAIM_SHARE, "since": str(PROXY_SINCE),
@@ -1510,7 +1547,7 @@ def g4_verdict(g4: pd.DataFrame, inp: GraduationInputs) -> ClaimResult:
     """Apply RULES['G4']: always untestable with free data."""
     rule = RULES["G4"]
     return ClaimResult("G4", rule.claim, rule.text(), UNTESTABLE,
-                       Statistic("share of Russell 2000 members with negative earnings", None, "%"),
+                       Statistic("Russell 2000 members unprofitable", None, "%"),
                        _sample(inp, 0, "none"), inp.vintage, SECTIONS["G4"],
                        "Russell 2000 constituents with their trailing earnings (e.g. FTSE Russell's index "
                        "fundamentals or a Compustat-CRSP merge) would decide it; the market-wide French proxy is "
@@ -1645,7 +1682,7 @@ def g5_verdict(g5: G5Evidence, inp: GraduationInputs) -> ClaimResult:
     """Apply RULES['G5']."""
     rule = RULES["G5"]
     e = g5.gap
-    name = "mean IQR of members' 12-month returns, S&P 600 minus S&P 500"
+    name = "IQR gap of 12-month returns, S&P 600 - S&P 500"
     if e is None:
         return ClaimResult("G5", rule.claim, rule.text(), UNTESTABLE, Statistic(name, None, "pp"),
                            _sample(inp, 0, "monthly"), inp.vintage, SECTIONS["G5"],

@@ -82,6 +82,7 @@ MIN_FUND_DAYS = 252  # a year of daily returns before a fund record is judged
 VIX_MIN_MONTHS = 120  # M4 uses the VIX regression only with at least ten years of VIX
 M4_MIN_MONTHS = 60
 MIN_EACH = 6  # observations needed in each regime for an interval
+PROXY_MONTHS = 3  # month-end look-back of the monthly breadth-proxy test (the claim's "over 3-6 months")
 
 SCORE_NOTE = "Significance: 95% interval excludes zero."
 
@@ -189,6 +190,16 @@ class RegimeSpec:
             "10-year yield (daily)": f"rising if ^TNX rose over the previous {self.breadth_lookback} trading days",
             "leadership": f"small caps lead if {lead}",
         }
+
+
+def definitions_view(spec: RegimeSpec):
+    """The regime definitions as a Markdown list (long sentences read better than in a frame;
+    notebook outputs render as CommonMark, which has no tables)."""
+    from ..book.chapter import Text
+
+    d, a = spec.describe(), spec.alternative().describe()
+    lines = [f"- **{k}**: {d[k]} (alternative: {a[k]})." for k in d]
+    return Text("\n".join(lines))
 
 
 def regime_definitions(spec: RegimeSpec) -> pd.DataFrame:
@@ -574,7 +585,7 @@ def show_gaps(ev: FundEvidence) -> pd.DataFrame:
     g = gap_table(ev)
     if g.empty:
         return g
-    g = g.assign(**{"gap, pp/yr": g["gap"].round(2),
+    g = g.assign(**{"gap, pp/yr": [_f(v, "{:+.1f}") for v in g["gap"]],
                     "95% CI": [f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) else "" for lo, hi in zip(g["ci_low"], g["ci_high"],
                                                                                                    strict=True)]})
     wide = g.pivot(index="peer", columns="window", values=["gap, pp/yr", "95% CI"])
@@ -586,7 +597,7 @@ def show_gaps(ev: FundEvidence) -> pd.DataFrame:
 
 def show_records(records: pd.DataFrame) -> pd.DataFrame:
     """A fund-records frame rounded for display."""
-    out = records.copy()
+    out = records.drop(columns=["tracks", "to"]).copy()
     for c in ("years", "return %", "volatility %", "max drawdown %"):
         out[c] = out[c].round(1)
     out["Sharpe"] = out["Sharpe"].round(2)
@@ -607,7 +618,7 @@ def _untestable(claim_id: str, note: str, section: str, vintage: str, name: str,
 def m1_verdict(ev: FundEvidence, inp: MomentumInputs, rule: Rule | None = None) -> ClaimResult:
     """Apply M1's rule: count the peers XSMO out-compounded since 2017."""
     rule = rule or RULES["M1"]
-    name = "XSMO minus its closest peer, annualised log-return gap since 2017"
+    name = "XSMO minus its closest peer since 2017"
     if not ev.available:
         return _untestable("M1", ev.reason, "m1", inp.vintages["yahoo"], name, "pp/yr")
     g = ev.gaps["since 2017"].dropna(subset=["gap"])
@@ -630,7 +641,7 @@ def m1_verdict(ev: FundEvidence, inp: MomentumInputs, rule: Rule | None = None) 
                     f"{int((pg['gap'] > 0).sum())} of {len(pg)}.")
     note = (f"XSMO out-compounded {won} of {n} peers since 2017; gaps significantly positive at 95%: {sig}. "
             f"Closest peer: {closest}.{post_txt} XSMO's record before {XSMO_INDEX_SWITCH.date()} is that of a growth index.")
-    stat = Statistic(name=f"XSMO minus {closest} (closest peer), annualised log-return gap since 2017",
+    stat = Statistic(name=f"XSMO minus {closest} (closest peer) since 2017",
                      value=float(row["gap"]), unit="pp/yr", ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
                      ci_level=0.95, method=_hac_days(int(row["days"])))
     return ClaimResult(id="M1", claim=rule.claim, rule=rule.text(), verdict=verdict, statistic=stat,
@@ -645,7 +656,7 @@ def _hac_days(n: int) -> str:
 def m2_verdict(ev: FundEvidence, inp: MomentumInputs, rule: Rule | None = None) -> ClaimResult:
     """Apply M2's rule: does XSMO match IJR and trail IJT since its first close?"""
     rule = rule or RULES["M2"]
-    name = "XSMO minus IJT, annualised log-return gap since XSMO's first close"
+    name = "XSMO minus IJT since inception"
     if not ev.available:
         return _untestable("M2", ev.reason, "m2", inp.vintages["yahoo"], name, "pp/yr")
     g = ev.gaps["since inception"]
@@ -758,25 +769,50 @@ def century_tests(inp: MomentumInputs, spec: RegimeSpec, series: str = "small", 
 
 
 def regime_table(tests: dict[str, am.RegimeTest], scale: float = 1200.0) -> pd.DataFrame:
-    """Tests as a display table: means and differences in pp a year (``scale`` 1200 for monthly
-    decimals, 25200 for daily), with both intervals and the sample."""
+    """Tests as a compact display table (pp a year; ``scale`` 1200 for monthly decimals, 25200
+    for daily): the two states, their means, the difference with both 95% intervals, whether
+    both intervals lie below zero, and the periods in each state."""
     rows = {}
     for name, t in tests.items():
         d, b = t.diff, t.boot
         rows[name] = {
-            "adverse | favourable": f"{t.regime} | {t.other}",
-            "mean adverse": round(t.mean_regime * scale, 2) if t.n_regime else np.nan,
-            "mean favourable": round(t.mean_other * scale, 2) if t.n_other else np.nan,
-            "difference": round(d.value * scale, 2) if d else np.nan,
-            "95% HAC CI": f"{d.ci_low * scale:.1f} to {d.ci_high * scale:.1f}" if d else "n/a",
-            "95% bootstrap CI": f"{b.ci_low * scale:.1f} to {b.ci_high * scale:.1f}" if b else "n/a",
-            "lower, both CIs": "yes" if t.significant(-1) else "no" if t.diff else "n/a",
-            "periods adverse | favourable": f"{t.n_regime} | {t.n_other}",
-            "sample": _span(t.start, t.end),
+            "states": f"{t.regime} | {t.other}",
+            "means": f"{_f(t.mean_regime * scale) if t.n_regime else NA} | {_f(t.mean_other * scale) if t.n_other else NA}",
+            "difference": round(d.value * scale, 1) if d else np.nan,
+            "95% HAC CI": _ci(d.ci_low * scale, d.ci_high * scale) if d else NA,
+            "95% bootstrap CI": _ci(b.ci_low * scale, b.ci_high * scale) if b else NA,
+            "both below 0": "yes" if t.significant(-1) else "no" if d else NA,
+            "periods": f"{t.n_regime:,} | {t.n_other:,}",
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "regime"
     return out
+
+
+def _variant_row(regime: str, variant: str, t: am.RegimeTest, scale: float, sign: int = -1) -> dict:
+    """One robustness row: the difference with its HAC interval and its span (compact)."""
+    d = t.diff
+    ok = NA if d is None else ("yes" if (d.ci_high < 0 if sign < 0 else d.ci_low > 0) else "no")
+    return {"regime": regime, "variant": variant, "states": f"{t.regime} | {t.other}",
+            "difference": round(d.value * scale, 1) if d else np.nan,
+            "95% HAC CI": _ci(d.ci_low * scale, d.ci_high * scale) if d else NA,
+            "significant": ok, "n": t.n, "from": _month(t.start), "to": _month(t.end)}
+
+
+def _month(p) -> str:
+    if p is None:
+        return ""
+    return str(p) if isinstance(p, pd.Period) else pd.Timestamp(p).strftime("%Y-%m")
+
+
+def _variant_frame(rows: list[dict], order: list[str]) -> pd.DataFrame:
+    """Rows grouped by regime in ``order``, variants in the order they were added."""
+    if not rows:
+        return pd.DataFrame()
+    out = pd.DataFrame(rows)
+    out["_r"] = out["regime"].map({r: i for i, r in enumerate(order)})
+    out = out.sort_values("_r", kind="stable").drop(columns="_r")
+    return out.set_index(["regime", "variant"])
 
 
 def _span(start, end) -> str:
@@ -813,24 +849,18 @@ def regime_means_frame(inp: MomentumInputs, spec: RegimeSpec) -> pd.DataFrame:
 
 def robustness_table(inp: MomentumInputs, spec: RegimeSpec) -> pd.DataFrame:
     """Adverse-minus-favourable difference of small-cap momentum (pp a year, HAC interval) for each
-    regime under the default definition, the alternative one, and in each half of the window."""
+    regime under the default definition, the alternative one, and in each half of the window
+    (``significant``: the interval lies below zero)."""
     x = inp.in_months(inp.momentum["small"]).dropna()
     rows = []
     variants = [("default", spec, None), ("alternative", spec.alternative(), None)]
     if len(x) >= 2 * MIN_EACH * 2:
-        for lo, hi in am.halves(x.index):
-            variants.append((f"default, {lo}..{hi}", spec, (lo, hi)))
+        for (lo, hi), label in zip(am.halves(x.index), ("first half", "second half"), strict=True):
+            variants.append((label, spec, (lo, hi)))
     for label, s, months in variants:
-        tests = century_tests(inp, s, bootstrap=False, months=months)
-        for name, t in tests.items():
-            d = t.diff
-            rows.append({"regime": name, "definition": label, "adverse | favourable": f"{t.regime} | {t.other}",
-                         "difference": round(d.value * 1200, 2) if d else np.nan,
-                         "95% HAC CI": f"{d.ci_low * 1200:.1f} to {d.ci_high * 1200:.1f}" if d else "n/a",
-                         "below zero": ("yes" if d.ci_high < 0 else "no") if d else "n/a",
-                         "months": t.n, "sample": _span(t.start, t.end)})
-    out = pd.DataFrame(rows).set_index(["regime", "definition"])
-    return out.sort_index(level=0, sort_remaining=False)
+        for name, t in century_tests(inp, s, bootstrap=False, months=months).items():
+            rows.append(_variant_row(name, label, t, 1200.0))
+    return _variant_frame(rows, list(spec.labels()))
 
 
 def crash_table(inp: MomentumInputs, spec: RegimeSpec, n: int = 10) -> pd.DataFrame:
@@ -919,28 +949,23 @@ def recent_tests(inp: MomentumInputs, spec: RegimeSpec, *, bootstrap: bool = Tru
 
 
 def recent_robustness(inp: MomentumInputs, spec: RegimeSpec) -> pd.DataFrame:
-    """The recent tests under the default and the alternative look-back, and in each half."""
+    """The recent tests under the default and the alternative look-back, and in each half of
+    XSMO's momentum record (``significant``: the interval lies below zero)."""
     x = xsmo_minus_ijr(inp)
     rows = []
     variants = [("default", spec, None), ("alternative", spec.alternative(), None)]
     if len(x) >= 2 * MIN_EACH * 20:
-        for lo, hi in am.halves(x.index):
-            variants.append((f"default, {lo.date()}..{hi.date()}", spec, (lo, hi)))
+        for (lo, hi), label in zip(am.halves(x.index), ("first half", "second half"), strict=True):
+            variants.append((label, spec, (lo, hi)))
     for label, s, span in variants:
         xs = x if span is None else x.loc[span[0]:span[1]]
         labs = recent_regimes(inp, s, xs.index)
         for name, (adv, fav) in RECENT_LABELS.items():
             t = am.regime_test(xs, labs[name], adv, fav, bootstrap=False, min_each=MIN_EACH * 10)
-            d = t.diff
-            rows.append({"regime": name, "definition": label, "adverse | favourable": f"{adv} | {fav}",
-                         "difference": round(d.value * 25200, 2) if d else np.nan,
-                         "95% HAC CI": f"{d.ci_low * 25200:.1f} to {d.ci_high * 25200:.1f}" if d else "n/a",
-                         "below zero": ("yes" if d.ci_high < 0 else "no") if d else "n/a",
-                         "days": t.n, "sample": _span(t.start, t.end)})
-    if not rows or all(r["days"] == 0 for r in rows):
+            rows.append(_variant_row(name, label, t, 25200.0))
+    if not rows or all(r["n"] == 0 for r in rows):
         return pd.DataFrame()
-    out = pd.DataFrame(rows).set_index(["regime", "definition"])
-    return out.sort_index(level=0, sort_remaining=False)
+    return _variant_frame(rows, list(RECENT_LABELS))
 
 
 def breadth_proxy_test(inp: MomentumInputs, spec: RegimeSpec, index: str = "sp400") -> am.RegimeTest | None:
@@ -950,7 +975,7 @@ def breadth_proxy_test(inp: MomentumInputs, spec: RegimeSpec, index: str = "sp40
     if b is None:
         return None
     share = am.month_end(b["share"])
-    lab = am.known_before(regimes.direction(share, 3, labels=("widening", "narrowing")))
+    lab = am.known_before(regimes.direction(share, PROXY_MONTHS, labels=("widening", "narrowing")))
     x = inp.in_months(inp.momentum["small"])
     return am.regime_test(x, lab.reindex(x.index), "narrowing", "widening", min_each=MIN_EACH)
 
@@ -985,10 +1010,9 @@ def breadth_frame(inp: MomentumInputs) -> pd.DataFrame:
 def m3_parts(century: dict[str, am.RegimeTest], recent: dict[str, am.RegimeTest]) -> dict[str, tuple]:
     """The three parts the M3 rule counts: (test, scale to pp a year, frequency, description)."""
     return {
-        "breadth": (recent.get("S&P 600 breadth"), 25200.0, "daily",
-                    "XSMO minus IJR, narrowing minus widening S&P 600 breadth"),
-        "rates": (century.get("rates"), 1200.0, "monthly", "small-cap momentum, adverse minus favourable rates"),
-        "credit": (century.get("credit"), 1200.0, "monthly", "small-cap momentum, adverse minus favourable credit"),
+        "breadth": (recent.get("S&P 600 breadth"), 25200.0, "daily", "XSMO-IJR, narrowing minus widening breadth"),
+        "rates": (century.get("rates"), 1200.0, "monthly", "small-cap momentum, adverse minus good rates"),
+        "credit": (century.get("credit"), 1200.0, "monthly", "small-cap momentum, adverse minus good credit"),
     }
 
 
@@ -1005,7 +1029,7 @@ def m3_verdict(century: dict[str, am.RegimeTest], recent: dict[str, am.RegimeTes
     if not testable:
         return _untestable("M3", "None of breadth, rates or credit can be tested in this window; French portfolios, "
                            "yields and credit spreads over the window would decide it.", "m3-century", vintage,
-                           "small-cap momentum, adverse minus favourable regime", "pp/yr")
+                           "small-cap momentum, adverse minus good regime", "pp/yr")
     k = sum(v == "counts" for v in status.values())
     verdict = "supported" if k == 3 else "partly supported" if k >= 1 else "not supported"
     head = testable[0]
@@ -1126,27 +1150,27 @@ def m4_regression(inp: MomentumInputs, series: str = "small", use_vix: bool | No
 
 
 def m4_robustness(inp: MomentumInputs) -> pd.DataFrame:
-    """Alpha under the other specification, for big-cap momentum, and in each half of the sample."""
+    """Alpha (pp a year, HAC interval) under the other specification, for big-cap momentum, and in
+    each half of the deciding regression's sample."""
     base = m4_regression(inp)
+    with_vix = base.spec == "with VIX"
     rows = []
 
     def add(label, ra: RiskAppetite):
         if not ra.available:
-            rows.append({"model": label, "alpha, pp/yr": np.nan, "95% HAC CI": "n/a", "R2": np.nan, "months": 0,
-                         "sample": ra.reason})
+            rows.append({"model": label, "alpha, pp/yr": np.nan, "95% HAC CI": NA, "R2": np.nan, "months": 0,
+                         "from": "", "to": ""})
             return
         a = stats.coef_estimate(ra.result, "const").scaled(1200.0)
-        rows.append({"model": label, "alpha, pp/yr": round(a.value, 2), "95% HAC CI": f"{a.ci_low:.1f} to {a.ci_high:.1f}",
-                     "R2": round(float(ra.result.rsquared), 3), "months": ra.n, "sample": _span(ra.start, ra.end)})
+        rows.append({"model": label, "alpha, pp/yr": round(a.value, 1), "95% HAC CI": _ci(a.ci_low, a.ci_high),
+                     "R2": round(float(ra.result.rsquared), 3), "months": ra.n, "from": str(ra.start), "to": str(ra.end)})
 
-    add(f"small-cap momentum, {base.spec} (decides)", base)
-    other = not (base.spec == "with VIX")
-    add(f"small-cap momentum, {'with' if other else 'without'} VIX", m4_regression(inp, use_vix=other))
-    add(f"big-cap momentum, {base.spec}", m4_regression(inp, "big", use_vix=base.spec == "with VIX"))
+    add(f"small-cap, {base.spec} (decides)", base)
+    add(f"small-cap, {'without' if with_vix else 'with'} VIX", m4_regression(inp, use_vix=not with_vix))
+    add(f"big-cap, {base.spec}", m4_regression(inp, "big", use_vix=with_vix))
     if base.available:
-        for lo, hi in am.halves(base.index):
-            add(f"small-cap momentum, {base.spec}, {lo}..{hi}",
-                m4_regression(inp, use_vix=base.spec == "with VIX", months=(lo, hi)))
+        for (lo, hi), label in zip(am.halves(base.index), ("first half", "second half"), strict=True):
+            add(f"small-cap, {base.spec}, {label}", m4_regression(inp, use_vix=with_vix, months=(lo, hi)))
     return pd.DataFrame(rows).set_index("model")
 
 
@@ -1156,7 +1180,7 @@ def m4_verdict(ra: RiskAppetite, inp: MomentumInputs, rule: Rule | None = None) 
     vintage = f"French {inp.vintages['french6']}; FRED BAA/AAA (with BAA10Y - AAA10Y after 2023-11); CBOE VIX"
     if not ra.available:
         return _untestable("M4", f"{ra.reason}; monthly momentum returns with the VIX and credit spreads would decide it.",
-                           "m4", vintage, "alpha of small-cap momentum on risk-appetite proxies", "pp/yr")
+                           "m4", vintage, "alpha on risk-appetite proxies", "pp/yr")
     a = stats.coef_estimate(ra.result, "const")
     no_alpha = a.ci_low <= 0
     risk_on = []
@@ -1172,7 +1196,7 @@ def m4_verdict(ra: RiskAppetite, inp: MomentumInputs, rule: Rule | None = None) 
     note = (f"Alpha {ae.value:.1f} pp a year (95% CI {ae.ci_low:.1f} to {ae.ci_high:.1f}, t = {ae.t:.2f}), "
             f"{'not significantly positive' if no_alpha else 'significantly positive'}; slopes significant with the "
             f"risk-on sign: {', '.join(risk_on) if risk_on else 'none'}; R2 {ra.result.rsquared:.3f} ({ra.spec}).")
-    stat = Statistic(name=f"alpha of small-cap momentum on risk-appetite proxies ({ra.spec})", value=ae.value,
+    stat = Statistic(name=f"alpha on risk-appetite proxies ({ra.spec})", value=ae.value,
                      unit="pp/yr", ci_low=ae.ci_low, ci_high=ae.ci_high, ci_level=0.95, method=ae.method + ", monthly")
     return ClaimResult(id="M4", claim=rule.claim, rule=rule.text(), verdict=verdict, statistic=stat,
                        sample=_sample_from(ra.start.start_time, ra.end.end_time, ra.n, "monthly"), data_vintage=vintage,
@@ -1257,40 +1281,37 @@ def m5_evidence(inp: MomentumInputs, spec: RegimeSpec, *, bootstrap: bool = True
 
 def m5_table(ev: Leadership) -> pd.DataFrame:
     """The two comparisons for display (pp a year)."""
-    t = regime_table({"after leading vs lagging": ev.follow, "leading months: yield rising vs falling": ev.give_back})
-    t = t.drop(columns=["lower, both CIs"]).rename(columns={"adverse | favourable": "compared", "mean adverse": "mean first",
-                                                   "mean favourable": "mean second",
-                                                   "periods adverse | favourable": "months"})
+    t = regime_table({M5_FOLLOW: ev.follow, M5_GIVE: ev.give_back})
+    t = t.drop(columns=["both below 0"]).rename(columns={"periods": "months"})
     t.index.name = "comparison"
     return t
 
 
 def m5_robustness(inp: MomentumInputs, spec: RegimeSpec) -> pd.DataFrame:
     """M5's differences under the alternative leadership look-back, IWM minus SPY, ^TNX yields, and
-    in each half of the window."""
+    in each half of the window (``significant``: the claimed sign with the interval excluding zero)."""
     x = inp.in_months(inp.momentum["small"]).dropna()
+    alt = spec.alternative()
     variants = [("default", spec, "shiller", None),
-                (f"lead over {spec.alternative().lead_months} months", spec.alternative(), "shiller", None),
-                ("IWM minus SPY leadership", replace(spec, lead_measure="iwm-spy"), "shiller", None),
-                ("^TNX month-end yields", spec, "tnx", None)]
+                (f"lead over {alt.lead_months} months", alt, "shiller", None),
+                ("IWM minus SPY", replace(spec, lead_measure="iwm-spy"), "shiller", None),
+                ("^TNX month-end", spec, "tnx", None)]
     if len(x) >= 4 * MIN_EACH * 2:
-        for lo, hi in am.halves(x.index):
-            variants.append((f"default, {lo}..{hi}", spec, "shiller", (lo, hi)))
+        for (lo, hi), label in zip(am.halves(x.index), ("first half", "second half"), strict=True):
+            variants.append((label, spec, "shiller", (lo, hi)))
     rows = []
     for label, s, ysrc, months in variants:
         ev = m5_evidence(inp, s, bootstrap=False, yields=ysrc, months=months)
-        for comp, t, sign in (("after leading minus lagging", ev.follow, 1),
-                              ("rising minus falling yield, leading months", ev.give_back, -1)):
+        for comp, t, sign in ((M5_FOLLOW, ev.follow, 1), (M5_GIVE, ev.give_back, -1)):
             if ysrc != "shiller" and sign > 0:
                 continue  # the yield source does not change the first comparison
-            d = t.diff
-            ok = "n/a" if d is None else ("yes" if (d.ci_low > 0 if sign > 0 else d.ci_high < 0) else "no")
-            rows.append({"comparison": comp, "definition": label,
-                         "difference": round(d.value * 1200, 2) if d else np.nan,
-                         "95% HAC CI": f"{d.ci_low * 1200:.1f} to {d.ci_high * 1200:.1f}" if d else "n/a",
-                         "claimed sign, significant": ok, "months": t.n, "sample": _span(t.start, t.end)})
-    out = pd.DataFrame(rows).set_index(["comparison", "definition"])
-    return out.sort_index(level=0, sort_remaining=False)
+            rows.append(_variant_row(comp, label, t, 1200.0, sign))
+    out = _variant_frame(rows, [M5_FOLLOW, M5_GIVE])
+    return out.drop(columns="states").rename_axis(["comparison", "variant"]) if not out.empty else out
+
+
+M5_FOLLOW = "led minus lagged"
+M5_GIVE = "yield up minus down, after leading"
 
 
 def m5_verdict(ev: Leadership, inp: MomentumInputs, rule: Rule | None = None) -> ClaimResult:
@@ -1298,7 +1319,7 @@ def m5_verdict(ev: Leadership, inp: MomentumInputs, rule: Rule | None = None) ->
     rule = rule or RULES["M5"]
     vintage = f"French factors {inp.vintages['ff']}; 6 portfolios {inp.vintages['french6']}; Shiller gs10"
     f, g = ev.follow, ev.give_back
-    name = "small-cap momentum after small caps led minus after they lagged"
+    name = "small-cap momentum, led minus lagged"
     squeeze = ("The squeeze of the most shorted names is untestable with available data: it needs short interest "
                "by stock (e.g. exchange short-interest files) over the same months.")
     if f.diff is None or g.diff is None:
@@ -1459,7 +1480,9 @@ def context_numbers(inp: MomentumInputs, spec: RegimeSpec) -> dict[str, str]:
         "m_reindexed": ", ".join(others[:-1]) + " and " + others[-1],
         "m_pre_years": _f(pre_years),
         "m_xsmo_first": _d(xsmo_first_close(inp)),
+        "m_french_first": str(inp.momentum.dropna().index.min()),
         "m_french_last": str(inp.momentum.dropna().index.max()),
+        "m_iwm_first": _d(inp.closes["IWM"].first_valid_index()),
         "m_credit_monthly_last": str(cs["monthly_last"]),
         "m_credit_ext_last": str(cs["extension_last"]),
         "m_credit_overlap": str(cs["overlap_months"]),
@@ -1581,7 +1604,7 @@ def m3_numbers(century: dict[str, am.RegimeTest], big: dict[str, am.RegimeTest],
     out["m3_sample"] = _span(x.index.min(), x.index.max()) if len(x) else NA
     out["m3_months"] = f"{len(x):,}"
     sig = [n for n, t in century.items() if t.significant(-1)]
-    out["m3_which"] = (f"Only {_and(sig)} lowers small-cap momentum by a margin outside both intervals"
+    out["m3_which"] = (f"Only the {_and(sig)} regime lowers small-cap momentum by a margin outside both intervals"
                        if len(sig) == 1 else
                        f"{_and(sig).capitalize()} lower small-cap momentum by margins outside both intervals" if sig
                        else "No regime lowers small-cap momentum by a margin outside both intervals")
@@ -1591,8 +1614,8 @@ def m3_numbers(century: dict[str, am.RegimeTest], big: dict[str, am.RegimeTest],
     out["m3_crash_down"] = str(crash["in_regime"])
     out["m3_crash_share"] = _f(100 * crash["share_crashes"], "{:.0f}")
     out["m3_down_share"] = _f(100 * crash["share_all"], "{:.0f}")
-    out["m3_crash_threshold"] = _f(100 * crash["threshold"])
-    out["m3_robust"] = _robust_sentence(robust, "below zero")
+    out["m3_crash_threshold"] = _f(-100 * crash["threshold"])
+    out["m3_robust"] = _robust_sentence(robust, "significant")
     return out
 
 
@@ -1612,13 +1635,17 @@ def _robust_sentence(robust: pd.DataFrame, flag: str) -> str:
         d = grp["difference"].dropna()
         if d.empty:
             continue
-        default = grp.xs("default", level=1)["difference"].iloc[0] if "default" in grp.index.get_level_values(1) else np.nan
+        variants = grp.index.get_level_values(1)
+        default = grp["difference"].iloc[list(variants).index("default")] if "default" in variants else np.nan
         if pd.isna(default):
             continue
         same = int((np.sign(d) == np.sign(default)).sum())
         sig = int((grp[flag] == "yes").sum())
-        parts.append(f"{regime}: sign kept in {same} of {len(d)} variants, {sig} of them significant")
-    return "; ".join(parts) + "." if parts else "No robustness checks are possible in this window."
+        parts.append(f"{regime}: same sign in {same} of {len(d)} variants, significant in {sig}")
+    if not parts:
+        return "No robustness checks are possible in this window."
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
 
 
 def m3_breadth_numbers(recent: dict[str, am.RegimeTest], proxy: am.RegimeTest | None, robust: pd.DataFrame,
@@ -1632,6 +1659,7 @@ def m3_breadth_numbers(recent: dict[str, am.RegimeTest], proxy: am.RegimeTest | 
                       ("m3b_hy", "high-yield spread"), ("m3b_yield", "10-year yield")):
         out.update(_test_numbers(key, recent.get(name), 25200.0))
     out.update(_test_numbers("m3b_proxy", proxy, 1200.0))
+    out["m3b_proxy_months"] = str(PROXY_MONTHS)
     for index, key in (("sp600", "m3b_sp600"), ("sp400", "m3b_sp400")):
         b = inp.breadth.get(index)
         if b is None:
@@ -1645,7 +1673,7 @@ def m3_breadth_numbers(recent: dict[str, am.RegimeTest], proxy: am.RegimeTest | 
     notes = [v for v in inp.breadth_note.values()]
     out["m3b_status"] = ("Both member panels overlap the window." if not notes else
                          "In this window: " + "; ".join(notes) + ".")
-    out["m3b_robust"] = _robust_sentence(robust, "below zero")
+    out["m3b_robust"] = _robust_sentence(robust, "significant")
     return out
 
 
@@ -1667,7 +1695,7 @@ def m4_numbers(ra: RiskAppetite, robust: pd.DataFrame) -> dict[str, str]:
             e = stats.coef_estimate(ra.result, term)
             if (sign > 0 and e.ci_low > 0) or (sign < 0 and e.ci_high < 0):
                 risk_on.append(term)
-    halves = robust[robust.index.str.contains(r"\.\.", regex=True)] if robust is not None else pd.DataFrame()
+    halves = robust[robust.index.str.contains("half")] if robust is not None else pd.DataFrame()
     out.update({
         "m4_alpha": _f(a.value), "m4_alpha_ci": _ci(a.ci_low, a.ci_high), "m4_alpha_t": _f(a.t, "{:.2f}"),
         "m4_beta": _f(b.value, "{:+.2f}"), "m4_beta_ci": _ci(b.ci_low, b.ci_high, "{:.2f}"),
@@ -1676,7 +1704,7 @@ def m4_numbers(ra: RiskAppetite, robust: pd.DataFrame) -> dict[str, str]:
         "m4_beta_sentence": ("small-cap momentum leans against the market rather than riding it" if b.ci_high < 0 else
                              "small-cap momentum rises with the market" if b.ci_low > 0 else
                              "small-cap momentum has no market exposure distinguishable from zero"),
-        "m4_halves": ("; ".join(f"{i.split(', ')[-1]}: {r['alpha, pp/yr']:.1f} ({r['95% HAC CI']})"
+        "m4_halves": ("; ".join(f"{r['from']} to {r['to']}: {r['alpha, pp/yr']:.1f} (95% CI {r['95% HAC CI']})"
                                 for i, r in halves.iterrows() if pd.notna(r["alpha, pp/yr"]))
                       or "not available in this window"),
     })
@@ -1688,12 +1716,12 @@ def m5_numbers(ev: Leadership, robust: pd.DataFrame) -> dict[str, str]:
     out.update(_test_numbers("m5_follow", ev.follow, 1200.0))
     out.update(_test_numbers("m5_give", ev.give_back, 1200.0))
     if robust is not None and not robust.empty:
-        key = ("rising minus falling yield, leading months", "^TNX month-end yields")
+        key = (M5_GIVE, "^TNX month-end")
         r = robust.loc[key] if key in robust.index else None
         out["m5_tnx_give"] = NA if r is None or pd.isna(r["difference"]) else _f(r["difference"], "{:+.1f}")
         out["m5_tnx_give_ci"] = NA if r is None else r["95% HAC CI"]
-        out["m5_tnx_give_sample"] = NA if r is None else r["sample"]
-        out["m5_robust"] = _robust_sentence(robust, "claimed sign, significant")
+        out["m5_tnx_give_sample"] = NA if r is None else f"{r['from']} to {r['to']}"
+        out["m5_robust"] = _robust_sentence(robust, "significant")
     else:
         out.update({"m5_tnx_give": NA, "m5_tnx_give_ci": NA, "m5_tnx_give_sample": NA,
                     "m5_robust": "No robustness checks are possible in this window."})

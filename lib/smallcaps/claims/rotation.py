@@ -373,6 +373,23 @@ def _iso(d) -> str | None:
     return None if d is None or pd.isna(d) else pd.Timestamp(d).date().isoformat()
 
 
+def table(frame: pd.DataFrame, index: list[str] | None = None, digits: int = 2):
+    """A table for display: indexed by ``index`` columns and rounded, or a short note when the
+    run's window left it empty."""
+    from ..book.chapter import Text
+
+    if frame is None or frame.empty:
+        return Text("*No rows in this run's window.*")
+    out = frame.set_index(index) if index else frame
+    return out.round(digits)
+
+
+def readable(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
+    """A table for display: numbers rounded to ``digits``, missing values left blank."""
+    out = frame.round(digits).astype(object)
+    return out.where(frame.notna(), "")
+
+
 def _date_list(dates, limit: int = 3) -> str:
     """``2026-01-22, 2026-05-05 (+3 more)``, or ``none``."""
     dates = list(dates)
@@ -390,7 +407,7 @@ def _band_pp(daily: pd.Series, value_decimal: float) -> tuple[float, float, str]
 def _ytd_daily_diff(a: pd.Series, b: pd.Series, reading: pd.Timestamp) -> pd.Series:
     """Daily return differences of A and B from the first trading day of the claim year to the
     reading date (the first day's return is measured from the prior year's last close)."""
-    both = pd.concat([a, b], axis=1).loc[: reading].dropna()
+    both = pd.concat([a, b], axis=1, sort=True).loc[: reading].dropna()
     diff = rot.relative_daily(both.iloc[:, 0], both.iloc[:, 1])
     return diff.loc[pd.Timestamp(CLAIM_YEAR, 1, 1): reading]
 
@@ -789,7 +806,7 @@ def quality_rotation(inp: RotationInputs, as_of) -> QualityEvidence:
     rmw_prior = (float(((1 + rmw_y).prod() - 1) * 100) if len(rmw_y) else None, len(rmw_y))
     # ETF lens
     basket = _basket(inp.close, QUALITY)
-    levels = pd.concat([close, basket], axis=1)
+    levels = pd.concat([close, basket], axis=1, sort=True)
     cal = calendar_year_returns(levels)
     rel = pd.DataFrame({f"{t}": (cal[t] - cal[BROAD]) * 100 for t in [*QUALITY, BASKET]}).dropna(how="all").T
     rel.columns = [str(c) for c in rel.columns]
@@ -886,6 +903,7 @@ class ResilienceEvidence:
     weekly_excess: pd.Series
     credit_weekly: pd.DataFrame
     vintage: str
+    hy_last: pd.Timestamp | None = None
 
 
 def credit_regimes(hy: pd.Series, freq: str = "W-FRI", min_periods: int = 52, change_periods: int = 13) -> pd.DataFrame:
@@ -907,7 +925,7 @@ def _regime_rows(excess: pd.Series, asset: pd.Series, bench: pd.Series, labels: 
     from ..analytics.returns import capture_ratio
 
     rows = []
-    df = pd.concat({"x": excess, "a": asset, "m": bench, "r": labels}, axis=1).dropna()
+    df = pd.concat({"x": excess, "a": asset, "m": bench, "r": labels}, axis=1, sort=True).dropna()
     table = regime_means(df["x"], df["r"], scale=5200)
     for lab, row in table.iterrows():
         sub = df[df["r"] == lab]
@@ -920,6 +938,7 @@ def _regime_rows(excess: pd.Series, asset: pd.Series, bench: pd.Series, labels: 
 def resilience(inp: RotationInputs) -> ResilienceEvidence:
     """R4: beta, capture and drawdowns of the quality ETFs against IWM, split by credit regime."""
     vintage = f"{inp.vintage['yahoo']}; {inp.vintage['hy']}"
+    hy_last = inp.hy.index.max() if len(inp.hy) else None
     # weeks end on Fridays; each week is then labelled by its last trading day in the data
     last_day = inp.close.index.to_series().resample("W-FRI").last()
     weekly_px = inp.close[[*QUALITY, BROAD, MARKET]].resample("W-FRI").last()
@@ -933,9 +952,9 @@ def resilience(inp: RotationInputs) -> ResilienceEvidence:
     except Exception as exc:  # no common history of the five funds in the window
         return ResilienceEvidence(False, f"the five quality ETFs have no common history in the window ({exc})",
                                   (None, None, 0), empty, empty, None, empty, None, None, empty, empty, empty,
-                                  pd.Series(dtype=float), credit, vintage)
+                                  pd.Series(dtype=float), credit, vintage, hy_last)
     bw = basket.resample("W-FRI").last().pct_change(fill_method=None).iloc[1:].rename(BASKET)
-    wr = pd.concat([wr, bw], axis=1)
+    wr = pd.concat([wr, bw], axis=1, sort=True)
     wr.index = pd.DatetimeIndex(last_day.reindex(wr.index).values, name="date")
     common = wr[[BASKET, BROAD]].dropna()
     cw = wr.loc[common.index]
@@ -970,7 +989,7 @@ def resilience(inp: RotationInputs) -> ResilienceEvidence:
         reason = (f"only {n_tight} tight-credit and {n_calm} calm-credit weeks fall in the basket's sample "
                   f"({_iso(common.index[0])} to {_iso(common.index[-1])}); {MIN_REGIME_WEEKS} of each are needed")
         return ResilienceEvidence(False, reason, sample, risk, risk_own, beta, regimes, None, None, drawdown, empty,
-                                  empty, excess, credit, vintage)
+                                  empty, excess, credit, vintage, hy_last)
     tight = mean_hac(excess[lab == "tight"]).scaled(5200)
     diff = diff_in_means_hac(excess, (lab == "tight").where(lab.notna())).scaled(5200)
     halves = {}
@@ -994,7 +1013,7 @@ def resilience(inp: RotationInputs) -> ResilienceEvidence:
             long_rows.append(r)
     long_history = pd.DataFrame(long_rows)
     return ResilienceEvidence(True, "", sample, risk, risk_own, beta, regimes, tight, diff, drawdown, halves,
-                              long_history, excess, credit, vintage)
+                              long_history, excess, credit, vintage, hy_last)
 
 
 def verdict_r4(ev: ResilienceEvidence) -> ClaimResult:
@@ -1085,18 +1104,23 @@ def pair_trade(inp: RotationInputs) -> PairEvidence:
         if len(legs) > 24:
             fr[f"{m} months"] = {**_pair_row(legs, m), "first": str(legs.index[0]), "last": str(legs.index[-1])}
     french = pd.DataFrame.from_dict(fr, orient="index")
+    if len(french):
+        french = french.astype({"windows": int})
+        french.index.name = "window"
     try:
         basket = _basket(c, QUALITY)
     except Exception as exc:
         return PairEvidence(False, f"the five quality ETFs have no common history in the window ({exc})", {}, empty,
                             None, None, None, None, empty, french, empty, (None, None, 0), vintage)
-    both = pd.concat([basket, c[BROAD], c[MARKET]], axis=1).dropna()
+    both = pd.concat([basket, c[BROAD], c[MARKET]], axis=1, sort=True).dropna()
     if len(both) < MIN_PAIR_DAYS:
         return PairEvidence(False, f"the basket and {BROAD} share {len(both)} trading days in the window, fewer than "
                             f"{MIN_PAIR_DAYS}", {}, empty, None, None, None, None, empty, french, empty,
                             (None, None, 0), vintage)
     legs = {h: rot.leg_decomposition(both[BASKET], both[BROAD], both[MARKET], h) for h in CLAIMED_HORIZONS_DAYS}
-    summary = pd.DataFrame({f"{h} days": _pair_row(legs[h], h) for h in CLAIMED_HORIZONS_DAYS}).T
+    summary = pd.DataFrame({f"{h} days": _pair_row(legs[h], h) for h in CLAIMED_HORIZONS_DAYS}).T.astype(float)
+    summary["windows"] = summary["windows"].astype(int)
+    summary.index.name = "window"
     h = CLAIMED_HORIZONS_DAYS[1]
     mean_pair = mean_hac(legs[h]["pair"], overlap=h).scaled(100)
     hit_low = float((legs[h]["pair"] >= CLAIMED_PAIR_LOW_PCT / 100).mean())
@@ -1104,11 +1128,12 @@ def pair_trade(inp: RotationInputs) -> PairEvidence:
     for t in ("OUSM", "XSHQ", "SMDV", "DES", "IJR"):
         lg = rot.leg_decomposition(c[t], c[BROAD], c[MARKET], h)
         alt[f"{t} minus {BROAD}"] = {"first": _iso(lg.index[0]), **_pair_row(lg, h)}
-    alternatives = pd.DataFrame.from_dict(alt, orient="index")
+    alternatives = pd.DataFrame.from_dict(alt, orient="index").astype({"windows": int})
+    alternatives.index.name = "pair"
     halves = {}
     for label, a, b in rot.subperiods(legs[h].index, 2):
         halves[label] = _pair_row(legs[h].loc[a:b], h)
-    halves = pd.DataFrame.from_dict(halves, orient="index")
+    halves = pd.DataFrame.from_dict(halves, orient="index").astype({"windows": int})
     halves.index.name = "half"
     return PairEvidence(True, "", legs, summary, mean_pair, hit_low, float(legs[h]["long_leg"].mean() * 100),
                         float(legs[h]["short_leg"].mean() * 100), alternatives, french, halves,
@@ -1403,7 +1428,7 @@ def sector_leadership(inp: RotationInputs, as_of) -> SectorEvidence:
     sub = c.loc[pd.Timestamp(CLAIM_YEAR - 2, 12, 1): reading]
     lv = pd.concat({"cyclicals": _basket(sub, CYCLICALS), "defensives": _basket(sub, DEFENSIVES),
                     "small defensives": _basket(sub, SMALL_DEFENSIVES), "IJR": sub["IJR"], MARKET: sub[MARKET]},
-                   axis=1).dropna()
+                   axis=1, sort=True).dropna()
     ytd_all = year_to_date(c[tickers], reading).loc[reading] * 100
     ytd = pd.DataFrame({"size": ["small" if t in SMALL_SECTORS or t == "IJR" else "large" for t in tickers],
                         "sector": [SMALL_SECTORS.get(t) or LARGE_SECTORS.get(t) or ("S&P 600" if t == "IJR" else "S&P 500")
@@ -1474,6 +1499,16 @@ def _blank(keys: list[str], fmt: str = "{:.1f}") -> Numbers:
     return {k: (None, fmt) for k in keys}
 
 
+def _window_note(available: bool, reason: str, reading_date=None) -> tuple[str, None]:
+    """A sentence that opens a claim's evidence: where its numbers are read, or why they are n/a."""
+    if available and reading_date is not None:
+        return (f"The numbers below are read on {_iso(reading_date)}, the last day on or before `as_of` with every "
+                f"price the claim needs.", None)
+    if available:
+        return ("The numbers below use every date in the window where the data the claim needs exist.", None)
+    return (f"*This run cannot decide the claim: {reason}. The numbers below that need those data read n/a.*", None)
+
+
 def _phrase_ci(lo: float, hi: float) -> str:
     return "includes zero" if lo <= 0 <= hi else "excludes zero"
 
@@ -1493,7 +1528,8 @@ def numbers_setup(inp: RotationInputs) -> Numbers:
 def numbers_r1(ev: LeadEvidence) -> Numbers:
     """Prose numbers of R1."""
     out: Numbers = {"r1_claim_lead": (CLAIMED_LEAD_PP, "{:.1f}"), "r1_claim_years": (CLAIMED_PRIOR_YEARS, "{:d}"),
-                    "r1_about_min": (ABOUT_SIX_MIN, "{:d}")}
+                    "r1_about_min": (ABOUT_SIX_MIN, "{:d}"),
+                    "r1_window": _window_note(ev.available, ev.reason, ev.reading_date)}
     for lab, key in (("IWM-SPY", "iwm"), ("IJR-IVV", "ijr")):
         row = ev.prior.loc[lab] if lab in ev.prior.index else None
         ok = row is not None and row["years with data"] == CLAIMED_PRIOR_YEARS
@@ -1530,7 +1566,8 @@ def numbers_r1(ev: LeadEvidence) -> Numbers:
 def numbers_r2(ev: OusmEvidence) -> Numbers:
     """Prose numbers of R2."""
     out: Numbers = {"r2_claim": (CLAIMED_OUSM_YTD_PCT, "{:.1f}"), "r2_claim_ind": (CLAIMED_INDUSTRIALS_PP, "{:.1f}"),
-                    "r2_tol": (ROUNDING_TOL_PP, "{:.2f}")}
+                    "r2_tol": (ROUNDING_TOL_PP, "{:.2f}"),
+                    "r2_window": _window_note(ev.available, ev.reason, ev.reading_date)}
     keys = ["r2_date", "r2_ousm", "r2_n_matches", "r2_matches", "r2_psci", "r2_psci_rank", "r2_n_sectors",
             "r2_top", "r2_top_sector", "r2_top_ytd", "r2_ijr", "r2_ousm_q_last", "r2_q_last"]
     if not ev.available:
@@ -1560,12 +1597,13 @@ def numbers_r3(ev: QualityEvidence) -> Numbers:
     """Prose numbers of R3."""
     f = ev.french
     op = "small high minus low profitability (value weighted)"
-    out: Numbers = {"r3_agree_min": (AGREE_MIN, "{:d}"), "r3_n_etfs": (len(QUALITY), "{:d}")}
+    out: Numbers = {"r3_agree_min": (AGREE_MIN, "{:d}"), "r3_n_etfs": (len(QUALITY), "{:d}"),
+                    "r3_window": _window_note(ev.available, ev.reason, ev.reading_date)}
     for key, label in (("op", op), ("op_ew", "small high minus low profitability (equal weighted)"),
                        ("ep", "positive minus negative earnings (value weighted)"),
                        ("dp", "dividend payers minus non-payers (value weighted)")):
         m, lo, hi = _row(f, label)
-        out[f"r3_{key}"], out[f"r3_{key}_lo"], out[f"r3_{key}_hi"] = (m, "{:.1f}"), (lo, "{:.1f}"), (hi, "{:.1f}")
+        out[f"r3_{key}"], out[f"r3_{key}_lo"], out[f"r3_{key}_hi"] = (m, "{:.2f}"), (lo, "{:.2f}"), (hi, "{:.2f}")
         first, last = _row(f, label, ("first", "last"))
         out[f"r3_{key}_first"], out[f"r3_{key}_last"] = (first, None), (last, None)
     ycol = "small high minus low profitability"
@@ -1586,7 +1624,8 @@ def numbers_r3(ev: QualityEvidence) -> Numbers:
         longrun = "Over this window none of the three value-weighted sorts earned a premium distinguishable from zero."
     else:
         longrun = (f"Of the three value-weighted sorts, only {' and '.join(paid)} earned a premium whose interval "
-                   f"excludes zero.") if len(paid) < len(names) else "All three sorts earned a premium whose interval excludes zero."
+                   f"excludes zero.") if len(paid) < len(names) else \
+            "All three sorts earned a premium whose interval excludes zero."
     out["r3_longrun_phrase"] = (longrun, None)
     prior = ev.spread_prior.drop(BASKET, errors="ignore")
     out["r3_n_trailed_prior"] = (int((prior < 0).sum()) if len(prior) else None, "{:d}")
@@ -1625,7 +1664,8 @@ def numbers_r4(ev: ResilienceEvidence) -> Numbers:
             "r4_tight_top_n", "r4_beta_phrase", "r4_tight_phrase"]
     out = _blank(keys)
     out["r4_min_weeks"] = (MIN_REGIME_WEEKS, "{:d}")
-    out["r4_hy_last"] = (ev.credit_weekly["spread"].dropna().index.max() if len(ev.credit_weekly) else None, None)
+    out["r4_window"] = _window_note(ev.available, ev.reason)
+    out["r4_hy_last"] = (ev.hy_last, None)
     if ev.risk.empty:
         return out
     b = ev.risk.loc[BASKET]
@@ -1634,11 +1674,14 @@ def numbers_r4(ev: ResilienceEvidence) -> Numbers:
                 "r4_beta": (ev.beta.value, "{:.2f}"), "r4_beta_lo": (ev.beta.ci_low, "{:.2f}"),
                 "r4_beta_hi": (ev.beta.ci_high, "{:.2f}"), "r4_down": (b["downside_capture"], "{:.2f}"),
                 "r4_up": (b["upside_capture"], "{:.2f}"),
-                "r4_beta_phrase": ("holds" if ev.beta.ci_high < 1 else "does not hold", None), "r4_ousm_beta": (ev.risk.loc["OUSM", "beta"], "{:.2f}"),
-                "r4_smdv_beta": (ev.risk.loc["SMDV", "beta"], "{:.2f}"), "r4_ijr_beta": (ev.risk.loc["IJR", "beta"], "{:.2f}")})
+                "r4_beta_phrase": ("holds" if ev.beta.ci_high < 1 else "does not hold", None),
+                "r4_ousm_beta": (ev.risk.loc["OUSM", "beta"], "{:.2f}"),
+                "r4_smdv_beta": (ev.risk.loc["SMDV", "beta"], "{:.2f}"),
+                "r4_ijr_beta": (ev.risk.loc["IJR", "beta"], "{:.2f}")})
     dd = ev.drawdown["return (%)"]
     out.update({"r4_dd_peak": (ev.drawdown.attrs["peak"], None), "r4_dd_trough": (ev.drawdown.attrs["trough"], None),
-                "r4_dd_iwm": (dd[BROAD], "{:.1f}"), "r4_dd_basket": (dd[BASKET], "{:.1f}"), "r4_dd_spy": (dd[MARKET], "{:.1f}")})
+                "r4_dd_iwm": (dd[BROAD], "{:.1f}"), "r4_dd_basket": (dd[BASKET], "{:.1f}"),
+                "r4_dd_spy": (dd[MARKET], "{:.1f}")})
     reg = ev.regimes.set_index("regime")
     for key, lab in (("calm", "calm"), ("widening", "widening")):
         if lab in reg.index:
@@ -1656,7 +1699,8 @@ def numbers_r4(ev: ResilienceEvidence) -> Numbers:
                                   else "in this sample the falls weighed more", None)
         out.update({"r4_tight": (ev.tight.value, "{:.1f}"), "r4_tight_lo": (ev.tight.ci_low, "{:.1f}"),
                     "r4_tight_hi": (ev.tight.ci_high, "{:.1f}"), "r4_diff": (ev.tight_minus_calm.value, "{:.1f}"),
-                    "r4_diff_lo": (ev.tight_minus_calm.ci_low, "{:.1f}"), "r4_diff_hi": (ev.tight_minus_calm.ci_high, "{:.1f}")})
+                    "r4_diff_lo": (ev.tight_minus_calm.ci_low, "{:.1f}"),
+                    "r4_diff_hi": (ev.tight_minus_calm.ci_high, "{:.1f}")})
     if len(ev.long_history):
         lh = ev.long_history[ev.long_history["regime"] == "tight"]
         for key, t in (("des", "DES"), ("ijr", "IJR")):
@@ -1687,7 +1731,7 @@ def numbers_r5(ev: PairEvidence) -> Numbers:
                             ("fr3", ev.french, "3 months"), ("fr6", ev.french, "6 months")):
         vals = [frame.loc[row, c] if (len(frame) and row in frame.index) else None for c in cols]
         for n_, v in zip(names, vals, strict=True):
-            out[f"r5_{tag}_{n_}"] = (v, "{:.0f}" if n_.startswith("hit") else "{:.1f}")
+            out[f"r5_{tag}_{n_}"] = (v, "{:.1f}")
     out["r5_fr_first"] = (ev.french.loc["6 months", "first"] if "6 months" in ev.french.index else None, None)
     out["r5_fr_last"] = (ev.french.loc["6 months", "last"] if "6 months" in ev.french.index else None, None)
     s0, s1, n = ev.sample
@@ -1703,6 +1747,7 @@ def numbers_r6(ev: ReversalEvidence, rates_rally_bp, vix_spike_pct) -> Numbers:
     out: Numbers = {"r6_bp": (rates_rally_bp, "{:.0f}"), "r6_vix_pct": (vix_spike_pct, "{:.0f}"),
                     "r6_lookback": (EVENT_LOOKBACK, "{:d}"), "r6_gap": (EVENT_GAP, "{:d}"),
                     "r6_first_day": (ev.qmj.index[0] if len(ev.qmj) else None, None),
+                    "r6_window": _window_note(ev.available, f"the window has only {ev.reason}"),
                     "r6_days": (ev.event_days, "{:d}"), "r6_run_lo": (CLAIMED_RUN_MONTHS[0], "{:d}"),
                     "r6_run_hi": (CLAIMED_RUN_MONTHS[1], "{:d}"), "r6_min_events": (MIN_EVENTS, "{:d}")}
     for kind, key in (("rates rally", "rates"), ("VIX spike", "vix"), ("pooled", "pooled")):
@@ -1740,10 +1785,9 @@ def numbers_r6(ev: ReversalEvidence, rates_rally_bp, vix_spike_pct) -> Numbers:
 def numbers_r7(ev: SectorEvidence) -> Numbers:
     """Prose numbers of R7."""
     keys = ["r7_date", "r7_spread", "r7_lo", "r7_hi", "r7_band_phrase", "r7_cyc_ijr", "r7_def_spy", "r7_small",
-            "r7_top", "r7_top_sector", "r7_top_ytd", "r7_prev", "r7_prev_year", "r7_q_text", "r7_worst_def",
-            "r7_worst_def_ytd"]
+            "r7_top", "r7_top_sector", "r7_top_ytd", "r7_prev", "r7_q_text", "r7_worst_def", "r7_worst_def_ytd"]
     if not ev.available:
-        return _blank(keys)
+        return {**_blank(keys), "r7_prev_year": (CLAIM_YEAR - 1, "{:d}"), "r7_window": _window_note(False, ev.reason)}
     lo, hi, _ = ev.band
     top = ev.ytd.index[0]
     defs = ev.ytd.loc[list(DEFENSIVES), "year to date (%)"].sort_values()
@@ -1756,7 +1800,7 @@ def numbers_r7(ev: SectorEvidence) -> Numbers:
         "r7_small": (ev.value(SPREAD_COLUMNS[3]), "{:.1f}"), "r7_top": (top, None),
         "r7_top_sector": (ev.ytd.loc[top, "sector"], None), "r7_top_ytd": (ev.ytd.loc[top, "year to date (%)"], "{:.1f}"),
         "r7_prev": (ev.spreads.loc[prev_label, SPREAD_COLUMNS[0]] if prev_label in ev.spreads.index else None, "{:.1f}"),
-        "r7_prev_year": (CLAIM_YEAR - 1, "{:d}"),
+        "r7_prev_year": (CLAIM_YEAR - 1, "{:d}"), "r7_window": _window_note(True, "", ev.reading_date),
         "r7_q_text": ("; ".join(f"{k}: {v:+.1f} pp" for k, v in q.items()), None),
         "r7_worst_def": (defs.index[0], None), "r7_worst_def_ytd": (defs.iloc[0], "{:.1f}"),
     }

@@ -54,6 +54,8 @@ RARE_PERCENTILE = 10.0
 STRETCHED_PERCENTILE = 90.0
 #: V2: small caps are relatively cheap if their relative price-to-book is below this percentile.
 CHEAP_PERCENTILE = 50.0
+#: V2: each reading needs at least this many years of history in the window.
+MIN_HISTORY_YEARS = 10
 #: V2: the robustness percentile uses only this many most recent years of history.
 RECENT_YEARS = 30
 #: V2: trailing window (years) of the equal- against cap-weight S&P 500 proxy.
@@ -94,10 +96,10 @@ RULES: dict[str, Rule] = {
         claim="Small caps trade at about a 27% discount to large caps, against an average 3% premium since 1995; "
               "they have rarely been cheaper [D]",
         hypothesis="At the claim's date the smallest size quintile's aggregate price-to-book relative to the largest "
-                   "quintile's is below its average since 1995 and near the bottom of its history since 1926.",
+                   "quintile's is below its average since 1995 and near the bottom of its long history.",
         statistic="the relative price-to-book discount (French 25 size x BE/ME portfolios, December prices) at the last "
                   "complete month before the claim's date (or the window's as-of date, if earlier) minus its average "
-                  "since 1995, in pp, with a stationary-bootstrap 95% interval for the average; and the discount's percentile "
+                  "since 1995 (or since the window's start, if later), in pp, with a stationary-bootstrap 95% interval for the average; and the discount's percentile "
                   "in its history within the window up to that month.",
         supported=f"the gap's 95% interval lies below zero and the percentile is at most {_pct(RARE_PERCENTILE)}",
         partly=f"the gap's 95% interval lies below zero but the percentile is above {_pct(RARE_PERCENTILE)} "
@@ -119,7 +121,8 @@ RULES: dict[str, Rule] = {
         supported="all three conditions hold",
         partly="two of the three hold",
         not_supported="one or none holds",
-        untestable="the window has no CAPE, size-decile or relative price-to-book value before the evaluation date",
+        untestable=f"the window holds fewer than {MIN_HISTORY_YEARS} years of CAPE, size-decile or relative "
+                   f"price-to-book history up to the evaluation date",
     ),
     "V3": Rule(
         claim_id="V3",
@@ -146,7 +149,8 @@ RULES: dict[str, Rule] = {
         supported=f"the larger gap is at most {REPRODUCED_PP:.2f} pp (both figures reproduced)",
         partly=f"the larger gap is above {REPRODUCED_PP:.2f} pp but at most {CLOSE_PP:.1f} pp",
         not_supported=f"the larger gap exceeds {CLOSE_PP:.1f} pp under every standard convention",
-        untestable="the window does not contain April to 16 May 2024, or IWM or QQQS has no price there",
+        untestable="the window (up to its as-of date) does not contain April to 16 May 2024, or IWM or QQQS "
+                   "has no price there",
     ),
     "V5": Rule(
         claim_id="V5",
@@ -209,20 +213,31 @@ class ValuationInputs:
         return "; ".join(parts)
 
     def last_months(self) -> pd.DataFrame:
-        """Each series' vintage and last month, for the reader."""
+        """Each series' file, vintage, first and last month (or day), for the reader."""
         rows = []
         for name, label in (("cells", "25 size x BE/ME portfolios"), ("size", "size-sorted portfolios"),
                             ("factors", "Fama-French factors"), ("shiller", "Shiller S&P composite")):
             p = getattr(self, name).provenance
-            rows.append({"series": label, "file": p.location.rsplit("/", 1)[-1], "vintage": p.vintage, "last": p.last})
+            rows.append({"series": label, "file": p.location.rsplit("/", 1)[-1], "vintage": p.vintage,
+                         "first": p.first, "last": p.last})
         shl = self.shiller.frame
-        rows.append({"series": "Shiller earnings (for CAPE)", "file": "ie_data.xls", "vintage": "",
-                     "last": str(shl["earnings"].last_valid_index())})
+        e = shl["earnings"].dropna()
+        rows.append({"series": "Shiller earnings (for CAPE, P/E)", "file": "ie_data.xls", "vintage": "",
+                     "first": str(e.index.min()), "last": str(e.index.max())})
         for t in TICKERS:
             s = self.prices.close[t].dropna()
-            rows.append({"series": f"{t} adjusted close", "file": "Yahoo", "vintage": f"from {s.index.min().date()}",
+            label = f"{t} (10-year yield, %)" if t == "^TNX" else f"{t} adjusted close"
+            rows.append({"series": label, "file": "Yahoo", "vintage": "", "first": str(s.index.min().date()),
                          "last": str(s.index.max().date())})
         return pd.DataFrame(rows).set_index("series")
+
+    def glue_values(self) -> dict[str, tuple[Any, str]]:
+        """Last months of the French files and Shiller's series, for the prose."""
+        g = {}
+        for name in ("cells", "size", "factors", "shiller"):
+            g[f"v0_{name}_last"] = (_month_name(getattr(self, name).frame.index.max()), "{}")
+        g["v0_earnings_last"] = (_month_name(self.shiller.frame["earnings"].last_valid_index()), "{}")
+        return g
 
 
 def load_inputs(data: DataSession) -> ValuationInputs:
@@ -270,7 +285,9 @@ def ordinal(x: float) -> str:
 
 
 def _month_name(p) -> str:
-    return "n/a" if p is None else pd.Period(p, freq="M").strftime("%b %Y")
+    if p is None or (not isinstance(p, pd.Period) and pd.isna(p)):
+        return "n/a"
+    return pd.Period(p, freq="M").strftime("%b %Y")
 
 
 def _iso(p) -> str | None:
@@ -287,6 +304,13 @@ def _iso_end(p) -> str | None:
     if isinstance(p, pd.Period):
         return p.end_time.date().isoformat()
     return pd.Timestamp(p).date().isoformat()
+
+
+def ch_format(value, fmt: str) -> str:
+    """A value formatted as :meth:`Chapter.glue <smallcaps.book.chapter.Chapter.glue>` would glue it."""
+    from ..book.chapter import format_value
+
+    return format_value(value, fmt)
 
 
 def glue_all(ch, values: dict[str, tuple[Any, str]]) -> None:
@@ -351,17 +375,21 @@ class V1Evidence:
 
     def table(self) -> pd.DataFrame:
         """Each measure at the evaluation month, its average since 1995 and its percentiles (percent)."""
+        def pct(x):
+            return None if x is None else _r(100 * x)
+
         out = []
+        at = f"at {_month_name(self.main['month'])}"
         for key, r in self.rows.items():
             avg = r["average"]
             out.append({
                 "measure": V1_MEASURES[key],
-                f"at {_month_name(r['month'])}": _r(100 * r["value"]),
-                "average since 1995": _r(100 * avg.value) if avg else None,
-                "95% CI": f"{100 * avg.ci_low:.1f} to {100 * avg.ci_high:.1f}" if avg else "n/a",
-                "percentile, whole history": _r(r["percentile"]),
-                "percentile since 1995": _r(r["percentile_since"]),
-                "latest": _r(100 * r["latest"]),
+                at: pct(r["value"]),
+                f"average since {self.since.year}": pct(avg.value) if avg else None,
+                "95% CI": _ci_text(100 * avg.ci_low, 100 * avg.ci_high, 1) if avg else "n/a",
+                "percentile, whole window": _r(r["percentile"]),
+                f"percentile since {self.since.year}": _r(r["percentile_since"]),
+                "latest": pct(r["latest"]),
                 "latest month": _month_name(r["latest_month"]),
             })
         return pd.DataFrame(out).set_index("measure")
@@ -372,7 +400,7 @@ class V1Evidence:
         rows = [{"source": "claim [D]: forward P/E (inferred)", "discount now (%)": 100 * CLAIMED_DISCOUNT,
                  "average since 1995 (%)": 100 * CLAIMED_AVERAGE_PREMIUM,
                  "now against own average (%)": 100 * ((1 + CLAIMED_DISCOUNT) / (1 + CLAIMED_AVERAGE_PREMIUM) - 1)}]
-        if m["average"] is not None:
+        if m["average"] is not None and m["value"] is not None:
             rows.append({"source": f"this book: price-to-book, {_month_name(m['month'])}",
                          "discount now (%)": 100 * m["value"], "average since 1995 (%)": 100 * m["average"].value,
                          "now against own average (%)": 100 * ((1 + m["value"]) / (1 + m["average"].value) - 1)})
@@ -390,13 +418,14 @@ class V1Evidence:
                  f"claim [D]: average {100 * CLAIMED_AVERAGE_PREMIUM:+.0f}% since 1995": 100 * CLAIMED_AVERAGE_PREMIUM}
         avg = m["average"].value * 100 if m["average"] else None
         return {"data": frame, "claimed": marks, "own_average": avg, "since": self.since.start_time,
-                "claim_date": pd.Timestamp(CLAIM_D_DATE) if self.eval_month is not None else None,
+                "claim_date": (pd.Timestamp(CLAIM_D_DATE) if self.eval_month is not None
+                               and self.eval_date == pd.Timestamp(CLAIM_D_DATE) else None),
                 "title": self.headline()}
 
     def headline(self) -> str:
         m = self.main
-        if m["value"] is None:
-            return "No relative valuation in this window"
+        if not self.testable:
+            return "No relative valuation reading in this window"
         level = (f"{_month_name(m['month'])}: small caps' P/B {abs(100 * m['value']):.0f}% "
                  f"{'below' if m['value'] < 0 else 'above'} large caps'")
         first = self.series.index.min().year
@@ -410,7 +439,7 @@ class V1Evidence:
         """Sentences whose wording depends on the numbers (so re-runs never contradict them)."""
         m = self.main
         avg = m["average"]
-        if m["value"] is None or avg is None:
+        if not self.testable:
             return {"v1_finding": ("The window does not reach the claim's period, so there is no reading.", "{}"),
                     "v1_robust": ("", "{}"), "v1_book_vs_own_phrase": ("n/a", "{}"),
                     "v1_claim_vs_own_phrase": (_relative_phrase(CLAIMED_DISCOUNT, CLAIMED_AVERAGE_PREMIUM), "{}")}
@@ -445,7 +474,12 @@ class V1Evidence:
             "v1_claimed_premium": (100 * CLAIMED_AVERAGE_PREMIUM, "{:.0f}"),
             "v1_claim_date": (pd.Timestamp(CLAIM_D_DATE).strftime("%-d %B %Y"), "{}"),
             "v1_eval_month": (_month_name(m["month"]), "{}"),
-            "v1_first_month": (_month_name(self.series.index.min()), "{}"),
+            "v1_eval_phrase": (("the last complete month before the claim's date of "
+                                f"{pd.Timestamp(CLAIM_D_DATE).strftime('%-d %B %Y')}")
+                               if self.eval_date == pd.Timestamp(CLAIM_D_DATE) else
+                               ("the window's last complete month (the claim's date, "
+                                f"{pd.Timestamp(CLAIM_D_DATE).strftime('%-d %B %Y')}, lies beyond the window)"), "{}"),
+            "v1_first_month": (_month_name(self.series.index.min()) if len(self.series) else None, "{}"),
             "v1_discount": (None if m["value"] is None else -100 * m["value"], "{:.0f}"),
             "v1_average": (None if avg is None else -100 * avg.value, "{:.0f}"),
             "v1_average_signed": (None if avg is None else 100 * avg.value, "{:+.0f}"),
@@ -461,10 +495,8 @@ class V1Evidence:
             "v1_updated_percentile": (u["percentile"], "{:.0f}"),
             "v1_june": (None if j["value"] is None else -100 * j["value"], "{:.0f}"),
             "v1_june_percentile": (j["percentile"], "{:.0f}"),
-            "v1_min_discount": (-100 * self.series["discount"].min(), "{:.0f}"),
-            "v1_min_month": (_month_name(self.series["discount"].idxmin()), "{}"),
-            "v1_max_discount": (100 * self.series["discount"].max(), "{:.0f}"),
-            "v1_max_month": (_month_name(self.series["discount"].idxmax()), "{}"),
+            "v1_min_discount": (-100 * self.series["discount"].min() if len(self.series) else None, "{:.0f}"),
+            "v1_min_month": (_month_name(self.series["discount"].idxmin()) if len(self.series) else None, "{}"),
         }
         if avg is not None and m["value"] is not None:
             g["v1_claim_vs_own"] = (-100 * ((1 + CLAIMED_DISCOUNT) / (1 + CLAIMED_AVERAGE_PREMIUM) - 1), "{:.0f}")
@@ -491,8 +523,25 @@ def _relative_phrase(value: float | None, average: float | None) -> str:
 def _tidy(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
     """Round the numeric columns and turn ``-0.0`` into ``0.0`` (so tables never print -0.00)."""
     out = frame.copy()
-    num = out.select_dtypes("number").columns
+    num = out.select_dtypes("float").columns
     out[num] = out[num].round(digits) + 0.0
+    return out
+
+
+def _ci_text(lo, hi, digits: int = 2) -> str:
+    """``"2.11 to 8.64"``: an interval as one table cell."""
+    if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
+        return "n/a"
+    return f"{lo + 0.0:.{digits}f} to {hi + 0.0:.{digits}f}"
+
+
+def _with_ci(frame: pd.DataFrame, digits: int = 2, name: str = "95% CI") -> pd.DataFrame:
+    """Replace ``ci_low``/``ci_high`` columns by one ``95% CI`` text column (narrower tables)."""
+    out = frame.copy()
+    pos = list(out.columns).index("ci_low")
+    ci = [_ci_text(a, b, digits) for a, b in zip(out["ci_low"], out["ci_high"], strict=True)]
+    out = out.drop(columns=["ci_low", "ci_high"])
+    out.insert(pos, name, ci)
     return out
 
 
@@ -507,7 +556,7 @@ def v1_evidence(inputs: ValuationInputs, window: Window) -> V1Evidence:
     as-of date, if earlier); the average runs from January 1995 (or the window's start) to it;
     percentiles use the window's history up to it.
     """
-    series = _in_window(relative_valuation_series(inputs), window)
+    series = _in_window(relative_valuation_series(inputs), window).dropna(subset=["discount"])
     eval_date = evaluation_date(CLAIM_D_DATE, window)
     eval_month = last_complete_month(eval_date)
     since = max(pd.Period(CLAIMED_AVERAGE_SINCE, freq="M"), series.index.min() if len(series) else eval_month)
@@ -522,7 +571,7 @@ def v1_evidence(inputs: ValuationInputs, window: Window) -> V1Evidence:
         avg = stats.bootstrap_ci(hist_since) if len(hist_since) >= 12 else None
         pct = va.history_percentile(s, month.end_time)[0] if month is not None else None
         pct_since = va.history_percentile(hist_since, month.end_time)[0] if len(hist_since) else None
-        latest, latest_month = va.value_at(s, window.end) if len(s) else (None, None)
+        latest, latest_month = va.value_at(s, min(window.end, window.as_of)) if len(s) else (None, None)
         latest_pct = va.history_percentile(s, latest_month.end_time)[0] if latest_month is not None else None
         rows[key] = {"value": value, "month": month, "average": avg, "percentile": pct, "percentile_since": pct_since,
                      "latest": latest, "latest_month": latest_month, "latest_percentile": latest_pct,
@@ -538,7 +587,7 @@ def v1_evidence(inputs: ValuationInputs, window: Window) -> V1Evidence:
 def v1_verdict(ev: V1Evidence) -> ClaimResult:
     """Apply :data:`RULES["V1"] <RULES>` to :func:`v1_evidence`."""
     rule = RULES["V1"]
-    name = "small/large price-to-book discount minus its average since 1995"
+    name = "P/B gap to its 1995+ average"
     if not ev.testable:
         return _untestable("V1", rule.claim, name, "pp", ev.vintage,
                            "The window has too little of the relative valuation series between 1995 and the claim's "
@@ -558,6 +607,8 @@ def v1_verdict(ev: V1Evidence) -> ClaimResult:
             f"{'discount' if avg.value < 0 else 'premium'} of {abs(100 * avg.value):.0f}% since "
             f"{_month_name(ev.since)}; {m['percentile']:.0f}% of months since {_month_name(ev.series.index.min())} "
             f"were as cheap or cheaper (the claim's forward P/E levels are not in the data).")
+    if ev.eval_date != pd.Timestamp(CLAIM_D_DATE):
+        note = f"Read at the window's end, since the claim's date (May 2024) lies beyond it. {note}"
     s = ev.series["discount"].dropna().loc[: m["month"]]
     return ClaimResult(
         id="V1", claim=rule.claim, rule=rule.text(), verdict=verdict,
@@ -591,7 +642,10 @@ class V2Evidence:
 
     @property
     def testable(self) -> bool:
-        return self.readings["value"].notna().all()
+        r = self.readings
+        if r["value"].isna().any() or r["month"].isna().any():
+            return False
+        return bool((r["history months"] >= 12 * MIN_HISTORY_YEARS).all())
 
     def conditions(self) -> dict[str, bool]:
         r = self.readings
@@ -611,7 +665,7 @@ class V2Evidence:
         return t[["month", "value", "units", "percentile", "history from", recent]]
 
     def figure(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`smallcaps.plots.valuation.stretch_panels`."""
+        """Keyword arguments for :func:`smallcaps.plots.valuation.stretch_panels` (testable windows only)."""
         cape = self.cape.copy()
         cape.index = cape.index.to_timestamp()
         share = 100 * self.share
@@ -691,6 +745,7 @@ def v2_evidence(inputs: ValuationInputs, window: Window) -> V2Evidence:
         pct_recent = va.history_percentile(recent, month.end_time)[0] if len(recent) else np.nan
         rows[label] = {"month": month, "value": np.nan if value is None else value, "units": units, "percentile": pct,
                        "history from": s.index.min() if len(s) else None,
+                       "history months": len(s.loc[:month]) if month is not None else 0,
                        f"percentile, last {RECENT_YEARS} years": pct_recent}
     readings = pd.DataFrame.from_dict(rows, orient="index")
     close = inputs.prices.close[["RSP", "SPY"]].loc[window.start: min(window.end, eval_date)].dropna()
@@ -721,8 +776,9 @@ def v2_verdict(ev: V2Evidence) -> ClaimResult:
     rule = RULES["V2"]
     if not ev.testable:
         return _untestable("V2", rule.claim, "CAPE percentile", "%", ev.vintage,
-                           "The window lacks CAPE, size-decile or book-to-market data before the claim's date; a window "
-                           "reaching those series (CAPE from 1881, French from 1926) would decide it.")
+                           f"The window holds less than {MIN_HISTORY_YEARS} years of CAPE, size-decile or book-to-market "
+                           "history before the claim's date; a longer window (CAPE from 1881, French from 1926) "
+                           "would decide it.")
     cond = ev.conditions()
     k = sum(cond.values())
     verdict = "supported" if k == 3 else "partly supported" if k == 2 else "not supported"
@@ -814,8 +870,11 @@ class V3Evidence:
     def table(self) -> pd.DataFrame:
         """Slopes (pp of weekly relative return per 1 pp yield rise) by pair and sample."""
         cols = ["pair", "sample", "first week", "last week", "weeks", "slope", "ci_low", "ci_high", "t"]
+        if not self.table_rows:
+            return pd.DataFrame({"note": ["no weekly ETF data in the window (the ETFs start in 2000)"]}, index=["V3"])
         t = pd.DataFrame(self.table_rows, columns=cols).set_index(["pair", "sample"])
-        return _tidy(t, 2)
+        t = t.rename(columns={"slope": "slope (pp per pp)"})
+        return _with_ci(_tidy(t, 2))
 
     def rolling_share_negative(self, pair: str = "IWM-SPY") -> float | None:
         r = self.rolling[self.rolling["pair"] == pair]
@@ -847,8 +906,9 @@ class V3Evidence:
             return {"v3_sign_sentence": ("", "{}"), "v3_recent_phrase": ("n/a", "{}")}
         if full.ci_low > 0:
             sign = ("The sign is the opposite of the claim's: over the whole period small caps did *better* than large "
-                    "caps in weeks when yields rose. Rising yields have mostly come with good news about growth, which "
-                    "helps small, cyclical companies more than the cost of their debt hurts them.")
+                    "caps in weeks when yields rose. A common reading (not tested here): rising yields have mostly come "
+                    "with good news about growth, which helps small, cyclical companies more than the cost of their "
+                    "debt hurts them.")
         elif full.ci_high < 0:
             sign = ("The sign is the claim's: over the whole period small caps did worse than large caps in weeks when "
                     "yields rose.")
@@ -863,6 +923,28 @@ class V3Evidence:
         else:
             recent = "not reliably different from zero"
         return {"v3_sign_sentence": (sign, "{}"), "v3_recent_phrase": (recent, "{}")}
+
+    def findings(self) -> str:
+        """The evidence in prose (Markdown), worded from the numbers; a short note when the window
+        has no weekly ETF data."""
+        if not self.testable:
+            return self.status()
+        g = {k: ch_format(v, f) for k, (v, f) in self.glue_values().items()}
+        main = (f"Over {g['v3_weeks']} weeks from {g['v3_first_week']} the slope of IWM minus SPY is "
+                f"{g['v3_iwm_full']} pp of relative return per percentage point rise in the yield (95% interval "
+                f"{g['v3_iwm_full_lo']} to {g['v3_iwm_full_hi']}), and IJR minus IVV gives {g['v3_ijr_full']}. "
+                f"{g['v3_sign_sentence']}")
+        robust = (f"**Robustness and stability.** The first half of the sample gives {g['v3_iwm_first']} "
+                  f"({g['v3_iwm_first_lo']} to {g['v3_iwm_first_hi']}), the second half {g['v3_iwm_second']} "
+                  f"({g['v3_iwm_second_lo']} to {g['v3_iwm_second_hi']}). In the last {g['v3_recent_weeks']} weeks "
+                  f"(from {g['v3_recent_from']}) the slope is {g['v3_iwm_recent']} ({g['v3_iwm_recent_lo']} to "
+                  f"{g['v3_iwm_recent_hi']}) and for IJR minus IVV {g['v3_ijr_recent']}: {g['v3_recent_phrase']}. "
+                  f"Rolling {g['v3_recent_weeks']}-week slopes were negative in {g['v3_share_negative']}% of windows. "
+                  f"By rate regime (the yield's change over the previous {g['v3_regime_weeks']} weeks, known the week "
+                  f"before), the slope is {g['v3_iwm_rising']} ({g['v3_iwm_rising_lo']} to {g['v3_iwm_rising_hi']}) "
+                  f"when rates had been rising and {g['v3_iwm_falling']} ({g['v3_iwm_falling_lo']} to "
+                  f"{g['v3_iwm_falling_hi']}) when they had been falling.")
+        return main + "\n\n" + robust
 
     def status(self) -> str:
         """A sentence for the prose when the window has no ETF data (empty otherwise)."""
@@ -952,7 +1034,7 @@ def v3_evidence(inputs: ValuationInputs, window: Window) -> V3Evidence:
 def v3_verdict(ev: V3Evidence) -> ClaimResult:
     """Apply :data:`RULES["V3"] <RULES>` to :func:`v3_evidence`."""
     rule = RULES["V3"]
-    name = "slope of weekly IWM minus SPY on 10-year yield changes"
+    name = "IWM-SPY weekly slope on yield changes"
     if not ev.testable:
         m = ev.monthly_context
         ctx = (f" As context only, monthly French smallest-minus-largest quintile returns on changes in Shiller's "
@@ -1043,10 +1125,11 @@ class V4Evidence:
     def table(self) -> pd.DataFrame:
         """Returns in percent by convention, with gaps to the quoted figures (pp)."""
         if self.conventions.empty:
-            return self.conventions
+            return pd.DataFrame({"note": ["the window does not contain April to 16 May 2024"]}, index=["V4"])
         t = self.conventions.copy()
         t["base"] = t["base"].dt.date.astype(str)
         t["end"] = t["end"].dt.date.astype(str)
+        t["standard"] = t["standard"].map({True: "yes", False: "no"})
         cols = ["base", "end", "standard"] + [c for c in t.columns if c.endswith("(%)") or c.startswith("gap")]
         return _tidy(t[cols], 2)
 
@@ -1059,9 +1142,50 @@ class V4Evidence:
     def headline(self) -> str:
         if not self.testable:
             return "The May 2024 window is outside this run"
-        best = self.conventions.loc[self.best]
-        return (f"Only a base of {best['base']:%-d %B} ({self.best}) reproduces both quoted figures; "
-                f"the calendar month gives IWM {self.conventions.iloc[0]['IWM (%)']:.2f}%")
+        wide = self.grid.pivot(index="base", columns="ticker", values="return")
+        ok = wide[((wide["IWM"] - 100 * CLAIMED_RUSSELL_2000_MONTH).abs() <= REPRODUCED_PP)
+                  & ((wide["QQQS"] - 100 * CLAIMED_QQQS_MONTH).abs() <= REPRODUCED_PP)].index
+        cal = self.conventions.iloc[0]
+        tail = f"the calendar month gives IWM {cal['IWM (%)']:.2f}%"
+        if len(ok) == 0:
+            return f"No base date in April reproduces both quoted figures; {tail}"
+        days = " or ".join(f"{d:%-d April}" for d in ok)
+        return f"{'Only a base of ' if len(ok) == 1 else 'Bases of '}{days} reproduce{'s' if len(ok) == 1 else ''} both quoted figures; {tail}"
+
+    def findings(self) -> str:
+        """The evidence in prose (Markdown), worded from the numbers; a short note when the window
+        does not contain the claim's month."""
+        if not self.testable:
+            return "*This window does not contain April to 16 May 2024, so there is nothing to reproduce.*"
+        g = {k: ch_format(v, f) for k, (v, f) in self.glue_values().items()}
+        c = self.conventions
+        std = c[c["standard"]]
+        cal = c.iloc[0]
+
+        def reproduces(row) -> bool:
+            return bool(row["larger gap (pp)"] <= REPRODUCED_PP)
+
+        cal_txt = "reproducing both quoted figures" if reproduces(cal) else "not the quoted figures"
+        td = c.loc["21 trading days"]
+        td_txt = ("both quoted figures to within " + g["v4_tolerance"] + " pp") if reproduces(td) else \
+            "still not the quoted figures"
+        winners = [name for name, row in std.iterrows() if reproduces(row)]
+        if winners:
+            which = (f"The article's \"month\" therefore matches {', '.join(winners)}"
+                     + (f" (the base is the first trading day after the same date a month earlier, "
+                        f"{g['v4_next_base']})" if "21 trading days" in winners and not reproduces(cal) else "") + ".")
+        else:
+            which = "No standard convention reproduces both figures."
+        spread = float(self.grid.groupby("ticker")["return"].agg(lambda x: x.max() - x.min()).max())
+        return (f"From the close on the same day a month earlier ({g['v4_cal_base']}) IWM returned {g['v4_cal_iwm']}%, "
+                f"VTWO {g['v4_cal_vtwo']}% and QQQS {g['v4_cal_qqqs']}%: {cal_txt}. Counting 21 trading days back, "
+                f"from the close of {g['v4_td_base']}, IWM returned {g['v4_td_iwm']}%, VTWO {g['v4_td_vtwo']}% and "
+                f"QQQS {g['v4_td_qqqs']}%: {td_txt}. {which} The base date matters: moving it one trading day, from "
+                f"{g['v4_cal_base']} to {g['v4_td_base']}, changes IWM's return by "
+                f"{td['IWM (%)'] - cal['IWM (%)']:+.2f} pp, and across the base dates in the figure the one-month "
+                f"return of a single fund ranges over {spread:.1f} percentage points. Month to "
+                f"date (from the end of April) IWM returned {g['v4_mtd_iwm']}%. The two Russell 2000 funds differ from "
+                f"each other by {g['v4_iwm_vtwo']} pp over the 21 trading days.")
 
     def glue_values(self) -> dict[str, tuple[Any, str]]:
         g: dict[str, tuple[Any, str]] = {
@@ -1102,7 +1226,7 @@ def v4_evidence(inputs: ValuationInputs, window: Window) -> V4Evidence:
     end = pd.Timestamp(CLAIM_D_DATE)
     vint = inputs.vintage("prices")
     empty = V4Evidence(pd.DataFrame(), pd.DataFrame(), None, None, vint)
-    if window.start > pd.Timestamp("2024-04-01") or window.end < end:
+    if window.start > pd.Timestamp("2024-04-01") or window.end < end or window.as_of < end:
         return empty
     close = inputs.prices.close[list(V4_TICKERS)].loc[window.start: window.end]
     span = close.loc["2024-04-01": end]
@@ -1125,7 +1249,7 @@ def v4_evidence(inputs: ValuationInputs, window: Window) -> V4Evidence:
 def v4_verdict(ev: V4Evidence) -> ClaimResult:
     """Apply :data:`RULES["V4"] <RULES>` to :func:`v4_evidence`."""
     rule = RULES["V4"]
-    name = "larger gap to the quoted one-month returns, best standard convention"
+    name = "larger gap to the quoted returns, best convention"
     if not ev.testable:
         return _untestable("V4", rule.claim, name, "pp", ev.vintage,
                            "The window does not contain April to 16 May 2024; daily closes of IWM (or the Russell "
@@ -1190,7 +1314,9 @@ class V5Evidence:
 
     @property
     def sd_x(self) -> float:
-        return self.fits[self.primary].sd_x
+        """The predictor's standard deviation in the primary regression (NaN without one)."""
+        fit = self.fits.get(self.primary)
+        return fit.sd_x if fit is not None else float("nan")
 
     def table(self) -> pd.DataFrame:
         """One row per horizon: sample, slope per one-sd wider spread (pp a year), R-squared in and
@@ -1200,12 +1326,14 @@ class V5Evidence:
             s = fit.slope.scaled(100 * self.sd_x)
             o, os_ = self.oos.get(h), self.oos_signed.get(h)
             rows.append({"horizon (years)": h // 12, "first": str(fit.first), "last": str(fit.last), "months": fit.n,
-                         "slope (pp/yr per sd)": s.value, "ci_low": s.ci_low, "ci_high": s.ci_high, "t": s.t,
-                         "HAC lags": fit.result.hac_lags, "R2 in sample (%)": 100 * fit.r2,
-                         "R2 out of sample (%)": None if o is None else 100 * o.r2,
-                         "R2 OOS, sign-restricted (%)": None if os_ is None else 100 * os_.r2,
-                         "forecasts": None if o is None else o.n})
-        return _tidy(pd.DataFrame(rows).set_index("horizon (years)"), 2)
+                         "slope (pp/yr per sd)": s.value, "ci_low": s.ci_low, "ci_high": s.ci_high,
+                         "HAC lags": int(fit.result.hac_lags), "R² in sample (%)": 100 * fit.r2,
+                         "R² OOS (%)": np.nan if o is None else 100 * o.r2,
+                         "R² OOS, slope ≥ 0 (%)": np.nan if os_ is None else 100 * os_.r2,
+                         "forecasts": 0 if o is None else o.n})
+        if not rows:
+            return pd.DataFrame({"note": ["too few months in the window for the forward returns"]}, index=["V5"])
+        return _with_ci(_tidy(pd.DataFrame(rows).set_index("horizon (years)"), 2))
 
     def group_table(self) -> pd.DataFrame | None:
         """Subsequent annualised return (pp a year) by spread quintile, primary horizon."""
@@ -1217,6 +1345,11 @@ class V5Evidence:
         g.index = [f"Q{i}{' (small dearest)' if i == 1 else ' (small cheapest)' if i == len(g) else ''}" for i in g.index]
         g.index.name = "spread quintile"
         return _tidy(g, 2)
+
+    def group_display(self) -> pd.DataFrame | None:
+        """:meth:`group_table` with the interval as one column."""
+        g = self.group_table()
+        return None if g is None else _with_ci(g)
 
     def group_figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.bars`: mean subsequent return by spread quintile."""
@@ -1307,6 +1440,8 @@ class V5Evidence:
         g["v5_sign_phrase"] = (("changes nothing here, because the expanding-window slope never turned negative"
                                 if same else "changes the score where the expanding-window slope turned negative "
                                 "(see the table's sign-restricted column)"), "{}")
+        if not self.oos:
+            g["v5_sign_phrase"] = ("cannot be scored in this window", "{}")
         st = self.stambaugh
         g["v5_rho"] = (None if st is None else st["rho"], "{:.2f}")
         g["v5_bias"] = (None if st is None else 100 * st["bias"] * self.sd_x, "{:+.2f}")
@@ -1327,7 +1462,7 @@ def v5_evidence(inputs: ValuationInputs, window: Window) -> V5Evidence:
     x = rv["log_spread"]
     rel = small_minus_large_log(inputs, "quintiles")
     frames, fits, oos, oos_s, preds = {}, {}, {}, {}, {}
-    xin = x.loc[first:last].dropna()
+    xin = x.loc[first:min(last, last_complete_month(window.as_of))].dropna()  # "today" is the as-of date
     latest_x = float(xin.iloc[-1]) if len(xin) else None
     latest_month = xin.index[-1] if len(xin) else None
     for years in HORIZONS_YEARS:
@@ -1369,7 +1504,7 @@ def v5_evidence(inputs: ValuationInputs, window: Window) -> V5Evidence:
             "Fama-French SMB (to its own last month)")
         row("price-updated spread", pr.predictive_frame(rv["log_spread_updated"], rel, h, first.start_time,
                                                         last.end_time), "spread rolled forward to each month's prices")
-    robustness = _tidy(pd.DataFrame(rob).set_index("variant"), 2) if rob else pd.DataFrame()
+    robustness = _with_ci(_tidy(pd.DataFrame(rob).set_index("variant"), 2)) if rob else pd.DataFrame()
     st = None
     if 12 in frames and len(frames[12]) >= 120:
         st = pr.stambaugh_bias(frames[12].iloc[::12])
@@ -1382,7 +1517,7 @@ def v5_verdict(ev: V5Evidence) -> ClaimResult:
     """Apply :data:`RULES["V5"] <RULES>` to :func:`v5_evidence`."""
     rule = RULES["V5"]
     h = ev.primary
-    name = f"slope of the next {PRIMARY_HORIZON_YEARS} years' small-minus-large return per one-sd wider spread"
+    name = f"{PRIMARY_HORIZON_YEARS}-year small-minus-large slope per sd"
     if not ev.testable:
         return _untestable("V5", rule.claim, name, "pp a year", ev.vintage,
                            f"The window is too short for {PRIMARY_HORIZON_YEARS}-year forward returns and "

@@ -26,11 +26,27 @@ def _suptitle(fig, title: str, width: int = 80) -> None:
     fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=12, fontweight="bold")
 
 
+def _empty(title: str, message: str):
+    """A figure that says there is nothing to show in this window (a re-run on other dates)."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 2.0))
+    ax.axis("off")
+    ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=10, color="0.35", transform=ax.transAxes)
+    _suptitle(fig, title)
+    fig.tight_layout()
+    return fig
+
+
+def _missing(data: pd.DataFrame | None, *columns: str) -> bool:
+    return data is None or len(data) == 0 or any(c not in data.columns for c in columns)
+
+
 def moves_by_year(data: pd.DataFrame, *, title: str, note: str | None = None):
     """Diverging stacked bars: moves up the ladder above zero, moves down below, per year.
 
     ``data``: columns ``year``, ``move``, ``direction``, ``moves`` (see ``events_long``).
     """
+    if _missing(data, "year", "move", "direction", "moves"):
+        return _empty(title, "No moves on the ladder in this window.")
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.4))
     years = sorted(data["year"].unique())
     x = np.arange(len(years))
@@ -57,6 +73,8 @@ def rank_intervals(data: pd.DataFrame, *, title: str, note: str | None = None):
     ``data``: columns ``label``, ``move``, ``mean rank``, ``ci_low``, ``ci_high``,
     ``bound: missing above``, ``bound: missing below``.
     """
+    if _missing(data, "label", "move", "mean rank"):
+        return _empty(title, "No movers could be ranked in this window.")
     fig, ax = plt.subplots(figsize=(WIDTH, 0.55 * len(data) + 1.8))
     y = np.arange(len(data))
     up = data["move"].str.contains("600 → S&P 400|400 → S&P 500|600 → S&P 500", regex=True).to_numpy()
@@ -90,6 +108,8 @@ def event_paths(data: pd.DataFrame, *, title: str, note: str | None = None):
     ``data``: columns ``segment`` (before/after), ``month``, ``median``, ``q25``, ``q75``,
     ``mean``, ``step``, ``benchmark`` (percent).
     """
+    if _missing(data, "segment", "month", "median", "step", "benchmark"):
+        return _empty(title, "Too few movers with prices in this window for an event study.")
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH, HEIGHT + 0.8), gridspec_kw={"width_ratios": [1.4, 1]},
                              layout="constrained")
     steps = list(dict.fromkeys(data["step"]))
@@ -132,6 +152,8 @@ def yearly_contributions(data: pd.DataFrame, *, title: str, note: str | None = N
 
     ``data``: columns ``index``, ``year``, ``series``, ``pp``, ``complete``.
     """
+    if _missing(data, "index", "year", "series", "pp"):
+        return _empty(title, "No point-in-time S&P 600 or S&P 400 membership in this window.")
     indices = list(dict.fromkeys(data["index"]))
     fig, axes = plt.subplots(len(indices), 1, figsize=(WIDTH, 2.4 * len(indices) + 1.4), squeeze=False,
                              layout="constrained")
@@ -170,6 +192,8 @@ def growth_paths(panels: dict[str, pd.DataFrame], titles: dict[str, str], *, tit
     ``panels``: ``{index label: frame}`` with one column per portfolio (growth of $1) and the
     bound columns ``bound: missing at -100%`` and ``bound: missing earn <ETF>``.
     """
+    if not panels:
+        return _empty(title, "No index has a long enough point-in-time record in this window.")
     n = len(panels)
     fig, axes = plt.subplots(n, 1, figsize=(WIDTH, 3.0 * n + 1.0), squeeze=False, layout="constrained")
     for ax, (label, frame) in zip(axes[:, 0], panels.items(), strict=True):
@@ -190,3 +214,23 @@ def growth_paths(panels: dict[str, pd.DataFrame], titles: dict[str, str], *, tit
     axes[-1, 0].set_xlabel("month end" + (f" ({note})" if note else ""))
     _suptitle(fig, title)
     return fig
+
+
+def proxy_share(data: pd.DataFrame, *, claim: float, claim_label: str, series_label: str, title: str,
+                note: str | None = None):
+    """A share over time (percent) with the claim's level as a dashed line labelled at the left,
+    where the early history sits far below it.
+
+    ``data``: columns ``month`` and ``share`` (percent).
+    """
+    if _missing(data, "month", "share"):
+        return _empty(title, "No data in this window.")
+    fig, ax = plt.subplots()
+    ax.plot(data["month"], data["share"], color=UP_COLOURS[0], linewidth=1.4, label=series_label)
+    ax.axhline(claim, color="0.2", linestyle="--", linewidth=0.9)
+    ax.annotate(claim_label, xy=(0.0, claim), xycoords=("axes fraction", "data"), xytext=(4, 4),
+                textcoords="offset points", ha="left", fontsize=8, color="0.2")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    return _finish(fig, ax, title, "month", "firms with earnings <= 0 (% of all firms)", note)

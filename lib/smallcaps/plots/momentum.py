@@ -81,9 +81,9 @@ def peer_gaps(gaps: pd.DataFrame, *, title: str, note: str | None = None):
     windows = list(dict.fromkeys(g["window"]))
     fig, ax = plt.subplots(figsize=(WIDTH, max(3.2, 0.36 * len(order) + 1.6)))
     _pointrange(ax, g, "peer", "gap", "ci_low", "ci_high", "window", order, hue_order=windows)
-    ax.legend(title=None, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=len(windows))
-    return _finish(fig, ax, title, "", "peer", note or
-                   "XSMO minus peer: annualised log-return gap, pp a year, with 95% Newey-West intervals")
+    ax.legend(title=None, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(windows))
+    return _finish(fig, ax, title, "XSMO minus peer, annualised log-return gap (pp a year, 95% Newey-West CI)",
+                   "peer", note)
 
 
 def growth_since(frame: pd.DataFrame, *, title: str, switch: pd.Timestamp | None = None, note: str | None = None):

@@ -120,8 +120,13 @@ def calendar_spreads(ev: R.LeadEvidence):
     ax.legend(title=None, fontsize=8, loc="lower left", labels=["IWM − SPY (Russell 2000 − S&P 500)",
                                                                 "IJR − IVV (S&P 600 − S&P 500)"])
     p = ev.prior.loc["IWM-SPY"]
-    title = (f"IWM trailed SPY in {int(p['years small trailed'])} of the {R.CLAIMED_PRIOR_YEARS} years before "
-             f"{R.CLAIM_YEAR}, {int(p['trailing run to last year'])} of them in a row")
+    if p["years with data"] == R.CLAIMED_PRIOR_YEARS:
+        title = (f"IWM trailed SPY in {int(p['years small trailed'])} of the {R.CLAIMED_PRIOR_YEARS} years before "
+                 f"{R.CLAIM_YEAR}, {int(p['trailing run to last year'])} of them in a row")
+    else:
+        s = cal["IWM-SPY"].dropna()
+        title = (f"IWM trailed SPY in {int((s < 0).sum())} of the {len(s)} calendar years {s.index.min()}-"
+                 f"{s.index.max()} in this window")
     if ev.available and ev.percentile_etf is not None:
         title += (f"; the {R.CLAIM_YEAR} lead is at the {ev.percentile_etf:.0f}th percentile of same-date leads "
                   f"since {ev.same_date.index.min()}")
@@ -169,14 +174,16 @@ def quality_heatmap(ev: R.QualityEvidence, first_year: int = 2015):
     if tab.empty or tab.shape[1] < 2:
         return _note("quality ETFs against IWM", "fewer than two calendar years of the quality ETFs in the window")
     tab.columns = [c.replace(" to date", "\nto date") for c in tab.columns]
-    tab.index = [f"{t}: {R.QUALITY[t].split(' (')[0]}" if t in R.QUALITY else "equal-weight basket of the five"
-                 for t in tab.index]
+    short = {"IJR": "IJR (S&P 600)", "OUSM": "OUSM (quality dividend)", "XSHQ": "XSHQ (S&P 600 quality)",
+             "SMDV": "SMDV (dividend growers)", "DES": "DES (dividend weighted)", R.BASKET: "basket (equal weight)"}
+    tab.index = [short.get(t, t) for t in tab.index]
     fig, ax = plt.subplots(figsize=(WIDTH, 0.42 * len(tab) + 1.9))
     lim = float(np.nanmax(np.abs(tab.values)))
     sns.heatmap(tab, ax=ax, annot=True, fmt=".1f", cmap="RdBu", center=0, vmin=-lim, vmax=lim, linewidths=0.5,
                 cbar_kws={"label": "return minus IWM (pp)"}, annot_kws={"fontsize": 8})
     ax.tick_params(axis="x", labelrotation=0, labelsize=8)
     ax.tick_params(axis="y", labelsize=8)
+    ax.grid(False)
     if ev.available:
         p, y = ev.basket_prior, ev.basket_year
         prior = f"{_lead_word(p)} IWM by {abs(p):.1f} pp in {R.CLAIM_YEAR - 1}" if p is not None else ""
@@ -241,8 +248,8 @@ def beta_capture(ev: R.ResilienceEvidence):
     title = (f"Quality small caps move {how} than IWM: basket beta {b['beta']:.2f}, downside capture "
              f"{b['downside_capture']:.2f}")
     return _finish(fig, ax, title, "fund", "ratio to IWM (weekly returns)",
-                   note=f"Weekly total returns, common sample of the five funds from {ev.risk_own.loc['XSHQ', 'first week']}. "
-                        "Capture: compounded return in IWM's down (up) weeks over IWM's.")
+                   note=f"Weekly total returns from {ev.risk_own.loc['XSHQ', 'first week']}, when all five funds trade. "
+                        "Capture: the fund's return over IWM's in IWM's down (up) weeks.")
 
 
 def credit_split(ev: R.ResilienceEvidence):
@@ -285,8 +292,9 @@ def pair_distribution(ev: R.PairEvidence):
         return _note("the pair trade", ev.reason)
     frames = []
     for h, legs in ev.legs.items():
-        frames.append(pd.DataFrame({"pair return (%)": legs["pair"] * 100,
-                                    "window": f"{h} trading days ({h // R.QUARTER_DAYS} quarter{'s' if h > R.QUARTER_DAYS else ''})"}))
+        quarters = h // R.QUARTER_DAYS
+        label = f"{h} trading days ({quarters} quarter{'s' if quarters > 1 else ''})"
+        frames.append(pd.DataFrame({"pair return (%)": legs["pair"] * 100, "window": label}))
     tidy = pd.concat(frames, ignore_index=True)
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     sns.histplot(data=tidy, x="pair return (%)", hue="window", ax=ax, stat="percent", common_norm=False, bins=60,

@@ -133,11 +133,11 @@ def base_date_grid(data: pd.DataFrame, *, quoted: dict[str, float], title: str, 
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     sns.lineplot(data=data, x="base", y="return", hue="ticker", ax=ax, marker="o", markersize=5, linewidth=1.1,
                  errorbar=None)
-    for label, val in quoted.items():
+    for i, (label, val) in enumerate(sorted(quoted.items(), key=lambda kv: kv[1])):
         ax.axhline(val, color=CLAIM_COLOUR, linestyle="--", linewidth=0.9)
-        ax.annotate(label, xy=(1.0, val), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                    textcoords="offset points", ha="right", fontsize=8, color=CLAIM_COLOUR)
-    ax.legend(title=None, fontsize=8, loc="upper left")
+        ax.annotate(label, xy=(0.01, val), xycoords=("axes fraction", "data"), xytext=(0, -11 if i == 0 else 3),
+                    textcoords="offset points", ha="left", fontsize=8, color=CLAIM_COLOUR)
+    ax.legend(title=None, fontsize=8, loc="lower right")
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     return _finish(fig, ax, title, "base date (close), April 2024", "return to the close of 16 May 2024 (%)", note)
