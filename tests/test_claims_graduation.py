@@ -557,5 +557,5 @@ def test_chapter_runs_the_event_study_on_a_user_moves_csv(tmp_path, snapshot_dir
         assert ticker in text
     assert "BHAR 0..+24" in text
     # the event-study figure of the supplied moves was drawn
-    g3_cells = [c for c in nb.cells if c.cell_type == "code" and "grad.g3_paths(g3)" in c.source]
+    g3_cells = [c for c in nb.cells if c.cell_type == "code" and "grad.g3_figure(g3)" in c.source]
     assert any("image/png" in o.get("data", {}) for o in g3_cells[0].outputs)

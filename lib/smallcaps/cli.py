@@ -171,7 +171,10 @@ class _ChapterProgress:
 
     def __exit__(self, *exc):
         self.live.update(self._render())
-        return self.live.__exit__(*exc)
+        out = self.live.__exit__(*exc)
+        if not err_console.is_terminal:
+            err_console.print()  # end the table's last line before the summary
+        return out
 
 
 def cmd_build(args) -> int:
@@ -214,9 +217,7 @@ def cmd_run(args) -> int:
     from .book.params import window
 
     window(args.start, args.end, args.as_of)  # one-line errors before any work
-    chosen = runner.chapter_ids(args.chapters)
-    if "data" not in chosen:
-        chosen.append("data")  # runner.run always documents the run's data
+    chosen = runner.with_companions(runner.chapter_ids(args.chapters))
     t0 = time.perf_counter()
     with _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,

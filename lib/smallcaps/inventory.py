@@ -135,6 +135,16 @@ def member_price_coverage(ds: DataSession) -> pd.DataFrame:
     return out
 
 
+def coverage_glue(members: pd.DataFrame) -> dict[str, tuple[float, str]]:
+    """Values the data appendix's survivorship paragraph pastes, from :func:`member_price_coverage`."""
+    out = {}
+    for key, name in (("sp600", "S&P SmallCap 600"), ("sp500", "S&P 500")):
+        out[f"data_{key}_share"] = (members.loc[name, "share"], "{:.0f}")
+        out[f"data_{key}_years"] = (members.loc[name, "years"], "{:.0f}")
+        out[f"data_{key}_loss"] = (members.loc[name, "missing_per_year"], "{:.1f}")
+    return out
+
+
 def snapshot_caveats(ds: DataSession) -> list[str]:
     """The bullet points under the snapshot README's "caveats" heading (empty without one)."""
     if ds.snapshot is None:

@@ -187,6 +187,14 @@ class Chapter:
         glue(key, Text(text), display=False)
         return text
 
+    def glue_many(self, values: dict[str, Any], fmt: str | None = None) -> dict[str, str]:
+        """Glue several values at once (``{key: value}``, or ``{key: (value, fmt)}``)."""
+        out = {}
+        for key, value in values.items():
+            v, f = value if isinstance(value, tuple) else (value, fmt)
+            out[key] = self.glue(key, v, f)
+        return out
+
     # -- verdicts ---------------------------------------------------------------------------------
 
     def add(self, result: ClaimResult) -> ClaimResult:

@@ -99,6 +99,16 @@ def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def with_companions(chosen: list[str]) -> list[str]:
+    """The chosen chapters plus the scorecard and the data appendix, which every run needs (the
+    introduction links to both; each describes the run itself)."""
+    out = list(chosen)
+    for companion in ("scorecard", "data"):
+        if companion not in out and (book_dir() / CHAPTERS[companion]).is_file():
+            out.append(companion)
+    return out
+
+
 # -- notebook post-processing -------------------------------------------------------------------
 
 
@@ -129,6 +139,11 @@ def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | Non
     import papermill as pm
 
     os.environ.update(env)
+    # kernels inherit this worker's stderr: send their chatter to a log, not the reader's terminal
+    log_dir = Path(cwd) / "_logs"
+    log_dir.mkdir(exist_ok=True)
+    with open(log_dir / f"{chapter}.log", "w") as log:
+        os.dup2(log.fileno(), 2)
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(src, dest, parameters=parameters or None, cwd=cwd, kernel_name="python3",
@@ -365,7 +380,8 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
         strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
     """Execute chapters with new dates into ``out`` and build a separate book there.
 
-    The data appendix is always run too: it documents the data this run used.
+    The scorecard and the data appendix always run too: the scorecard shows this run's verdicts
+    (claims of chapters not run appear as missing), the appendix the data this run used.
 
     Raises
     ------
@@ -377,9 +393,7 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
         The HTML build failed.
     """
     win = window(start, end, as_of)  # one-line errors before any work
-    chosen = chapter_ids(chapters)
-    if "data" not in chosen and (book_dir() / CHAPTERS["data"]).is_file():
-        chosen.append("data")  # every run documents its own data (and the introduction links to it)
+    chosen = with_companions(chapter_ids(chapters))
     root = checkout()
     out_dir = Path(out) if out else root / "runs" / f"{win.start.date()}_{win.end.date()}"
     out_dir = out_dir.resolve()

@@ -87,6 +87,23 @@ class Scorecard:
         out.columns.name = None
         return out
 
+    def glue_values(self) -> dict[str, tuple[int, str]]:
+        """The counts the page's prose pastes: total claims and claims per verdict."""
+        counts = self.counts()
+        keys = {"supported": "sc_supported", "partly supported": "sc_partly", "not supported": "sc_not",
+                "untestable with available data": "sc_untestable", MISSING: "sc_missing"}
+        out = {"sc_total": (len(self.table()), "{:d}")}
+        out.update({key: (int(counts[verdict].sum()), "{:d}") for verdict, key in keys.items()})
+        return out
+
+    def figure(self):
+        """The verdict grid: one row per thesis, one coloured cell per claim, titled with
+        :meth:`headline`."""
+        from .. import plots
+
+        t = self.table()
+        return plots.verdict_grid(t.assign(short=t["chapter"].str.title()), row="short", title=self.headline())
+
     def headline(self) -> str:
         """A title stating the overall result, e.g. '5 of 22 claims supported, 9 partly, ...'."""
         t = self.table()
@@ -178,8 +195,11 @@ class Table:
             return t.to_string()
 
 
-def check_complete(card: Scorecard) -> None:
-    """Raise if any claim has no published result (names them)."""
+def check_complete(card: Scorecard, required: bool = True) -> None:
+    """Raise if any claim has no published result (names them); ``required=False`` (a partial
+    run) accepts missing claims, which the table shows as missing."""
+    if not required:
+        return
     missing = card.missing()
     if missing:
         raise DataError(f"claims with no published result: {', '.join(missing)}; run their chapters "

@@ -1021,10 +1021,10 @@ def _buy_and_hold(inp: GraduationInputs, k: str, panel: pd.DataFrame, rets: pd.D
 def _g2_robustness(inp: GraduationInputs, studies: dict, which: str, post: int) -> pd.DataFrame:
     rows = []
 
-    def add(label, st, mask=None):
+    def add(label, st, mask=None, measure="bhar"):
         if st is None:
             return
-        x = st.bhar(0, post)
+        x = st.bhar(0, post) if measure == "bhar" else st.car(0, post)
         if mask is not None:
             x = x.loc[mask(st.events.loc[x.index]).to_numpy()]
         x = x.dropna()
@@ -1049,6 +1049,8 @@ def _g2_robustness(inp: GraduationInputs, studies: dict, which: str, post: int) 
         add(f"moves before {mid.date()}", st, lambda e: e["date"] < mid)
         add(f"moves from {mid.date()}", st, lambda e: e["date"] >= mid)
         add("matched events only", st, lambda e: e["evidence"] != ga.TEXT_ONLY)
+        # the statistic first computed for this chapter, before the switch to BHARs: shown for transparency
+        add("summed monthly excess returns (CAR) instead of BHAR", st, measure="car")
         # survivorship: graduates without prices, at zero excess or at -100%
         all_grads = inp.events.loc[(inp.events["origin"] == "sp600") & (inp.events["direction"] == "up")]
         reach = all_grads["date"] - pd.Timedelta(days=1) <= inp.last_month - pd.DateOffset(months=post)
@@ -1427,6 +1429,15 @@ def g3_paths(g3: G3Evidence) -> pd.DataFrame:
     p["step"] = "supplied moves"
     p["benchmark"] = "the origin's ETF"
     return p
+
+
+def g3_figure(g3: G3Evidence):
+    """The G3 event-study figure, or a note when no supplied move has prices."""
+    from ..plots import graduation as gplots
+
+    if g3.study is None:
+        return "no moves list was supplied, or none of its moves has prices."
+    return gplots.event_paths(g3_paths(g3), title=g3_title(g3), note="Benchmark: the ETF of the index each move left.")
 
 
 def g3_title(g3: G3Evidence) -> str:

@@ -190,11 +190,14 @@ def png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
-def verdict_grid(table: pd.DataFrame, *, title: str, note: str | None = None):
-    """A grid of claims coloured by verdict: one row per thesis, one cell per claim.
+def verdict_grid(table: pd.DataFrame, *, title: str, row: str = "thesis", note: str | None = None):
+    """A grid of claims coloured by verdict: one row per ``row`` value (a thesis), one cell per
+    claim.
 
-    ``table`` has an index of claim ids and columns ``thesis`` and ``verdict``.
+    ``table`` has an index of claim ids and columns ``row`` and ``verdict``.
     """
+    if row != "thesis":
+        table = table.drop(columns="thesis", errors="ignore").rename(columns={row: "thesis"})
     theses = list(dict.fromkeys(table["thesis"]))
     width = max((table["thesis"] == t).sum() for t in theses)
     fig, ax = plt.subplots(figsize=(WIDTH, 0.75 * len(theses) + 1.6))
@@ -219,12 +222,19 @@ def verdict_grid(table: pd.DataFrame, *, title: str, note: str | None = None):
 
 
 def show(fig) -> None:
-    """Display a figure in the notebook as PNG and free it (no figure leaks between cells).
+    """Display a figure in the notebook as PNG and free it (no figure leaks between cells); given
+    a string instead (a chapter's note on why there is no figure, e.g. a re-run window without
+    the data), display the note in italics.
 
     Rendering explicitly (rather than relying on the inline backend) makes the output the same
     under papermill, nbval and Jupyter.
     """
     from IPython.display import Image, display
 
+    if isinstance(fig, str):
+        from ..book.chapter import Text
+
+        display(Text(f"*No figure: {fig}*"))
+        return
     display(Image(data=png_bytes(fig), format="png"))
     plt.close(fig)
