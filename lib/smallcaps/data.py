@@ -15,17 +15,15 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .config import Settings
-from .errors import DataError, FetchError, NotAvailableOffline, ParameterError
+from .errors import DataError, NotAvailableOffline, ParameterError
 from .net import ensure_online
 from .provenance import Provenance, sha256_bytes
 from .snapshot import Snapshot

@@ -76,10 +76,16 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
         name = SOURCE_NAMES.get(source, source)
         origins = sorted({p.origin if p.origin != "snapshot" else f"snapshot {p.snapshot_id}" for p in group})
         if source == "yahoo":
-            tickers = sum(len(p.extra.get("tickers", [])) or 1 for p in group)
+            panel = [p for p in group if p.dataset == "yahoo/stocks_close"]
+            singles = [p for p in group if p.dataset != "yahoo/stocks_close"]
+            parts = []
+            if singles:
+                parts.append(f"{len(singles)} ETF and index file(s)")
+            if panel:
+                parts.append(f"the S&P member stock panel ({panel[0].extra.get('tables', {}).get('close', {}).get('rows', panel[0].rows):,} days)")
             lasts = sorted(p.last for p in group if p.last)
-            span = f"last quote {lasts[-1]}" if lasts else ""
-            lines.append(f"{name}: {len(group)} file(s), {span} ({', '.join(origins)})")
+            span = f", last quote {lasts[-1]}" if lasts else ""
+            lines.append(f"{name}: {' and '.join(parts)}{span} ({', '.join(origins)})")
             continue
         parts = []
         for p in sorted(group, key=lambda p: p.dataset):

@@ -18,7 +18,6 @@ build succeeded, so a half-built site never sits where a good one is expected.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
 import os
 import shutil
 import subprocess

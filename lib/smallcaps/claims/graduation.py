@@ -1008,7 +1008,7 @@ def _buy_and_hold(inp: GraduationInputs, k: str, panel: pd.DataFrame, rets: pd.D
     fro = ga.ew_index(rets, frozen)
     out = pd.DataFrame(index=panel.index)
     y = start.year
-    out[f"point-in-time index, equal weight"] = np.r_[1.0, (1 + pit.reindex(months).fillna(0)).cumprod().values]
+    out["point-in-time index, equal weight"] = np.r_[1.0, (1 + pit.reindex(months).fillna(0)).cumprod().values]
     out[f"{y} roster, equal weight rebalanced"] = np.r_[1.0, (1 + fro.reindex(months).fillna(0)).cumprod().values]
     out[f"{y} roster, bought and held"] = b["priced names"].reindex(panel.index).values
     out["bound: missing at -100%"] = b["lower bound"].reindex(panel.index).values

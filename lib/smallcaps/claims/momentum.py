@@ -1363,7 +1363,7 @@ def m5_frame(ev: Leadership) -> pd.DataFrame:
 
 
 def m5_headline(ev: Leadership) -> str:
-    f, g = ev.follow, ev.give_back
+    f = ev.follow
     if f.diff is None:
         return "Too few months to compare small-cap momentum after leadership"
     return (f"Small-cap momentum after small caps led: {1200 * f.mean_regime:.1f} pp a year; after they lagged: "

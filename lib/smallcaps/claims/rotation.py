@@ -105,8 +105,8 @@ RULES: dict[str, Rule] = {
         claim_id="R1",
         claim=f"US small caps lead large caps by {CLAIMED_LEAD_PP} pp year to date in {CLAIM_YEAR}, ending about "
               f"{CLAIMED_PRIOR_YEARS} years of relative underperformance",
-        hypothesis=f"small caps' year-to-date return in {CLAIM_YEAR} exceeds large caps' and reached a "
-                   f"{CLAIMED_LEAD_PP} pp lead, after small caps trailed large caps in most of the "
+        hypothesis=f"small caps' year-to-date return in {CLAIM_YEAR} exceeds large caps' and reached the claimed lead of "
+                   f"{CLAIMED_LEAD_PP} pp, after small caps trailed large caps in most of the "
                    f"{CLAIMED_PRIOR_YEARS} calendar years before.",
         statistic=f"{_PAIR_LABEL} (Russell 2000 against S&P 500 ETFs, adjusted closes) year-to-date return "
                   f"spread on the reading date (the last day on or before as_of with all prices), in pp, with a "
@@ -221,8 +221,8 @@ RULES: dict[str, Rule] = {
                   f"band of 1.96 HAC standard errors of the summed daily difference; plus cyclicals minus IJR and "
                   f"defensives minus {MARKET}.",
         supported=f"cyclicals beat defensives, cyclicals beat IJR and defensives trail {MARKET}",
-        partly=f"cyclicals beat defensives but only one of the other two holds",
-        not_supported=f"cyclicals do not beat defensives, or neither of the other two holds",
+        partly="cyclicals beat defensives but only one of the other two holds",
+        not_supported="cyclicals do not beat defensives, or neither of the other two holds",
         untestable=f"the window lacks {CLAIM_YEAR} or the sector ETFs have no close at the end of {CLAIM_YEAR - 1}",
     ),
 }
@@ -1527,6 +1527,10 @@ def numbers_setup(inp: RotationInputs) -> Numbers:
 
 def numbers_r1(ev: LeadEvidence) -> Numbers:
     """Prose numbers of R1."""
+    def _above_below(pct: float) -> str:
+        # "31% below" / "4% above": the direction is part of the number
+        return f"{abs(pct):.0f}% {'below' if pct < 0 else 'above'}"
+
     out: Numbers = {"r1_claim_lead": (CLAIMED_LEAD_PP, "{:.1f}"), "r1_claim_years": (CLAIMED_PRIOR_YEARS, "{:d}"),
                     "r1_about_min": (ABOUT_SIX_MIN, "{:d}"),
                     "r1_window": _window_note(ev.available, ev.reason, ev.reading_date)}
@@ -1535,7 +1539,7 @@ def numbers_r1(ev: LeadEvidence) -> Numbers:
         ok = row is not None and row["years with data"] == CLAIMED_PRIOR_YEARS
         out[f"r1_trailed_{key}"] = (int(row["years small trailed"]) if ok else None, "{:d}")
         out[f"r1_run_{key}"] = (int(row["trailing run to last year"]) if ok else None, "{:d}")
-        out[f"r1_wealth_{key}"] = (-row["relative wealth (%)"] if ok else None, "{:.0f}")
+        out[f"r1_wealth_{key}"] = (_above_below(row["relative wealth (%)"]) if ok else None, None)
     keys = ["r1_date", "r1_lead", "r1_lead_ijr", "r1_lead_min", "r1_lead_max", "r1_first", "r1_days_above",
             "r1_n_days", "r1_peak", "r1_peak_date", "r1_band_lo", "r1_band_hi", "r1_band_phrase", "r1_pct_etf",
             "r1_hist_first", "r1_hist_last", "r1_hist_n", "r1_pct_smb", "r1_smb_first", "r1_smb_last",

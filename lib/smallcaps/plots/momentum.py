@@ -15,7 +15,7 @@ import pandas as pd
 import seaborn as sns
 
 from ..book.chapter import Text
-from . import HEIGHT, PALETTE, WIDTH, _finish, shade
+from . import PALETTE, WIDTH, _finish, shade
 from . import show as _show_figure
 
 ADVERSE, FAVOURABLE = "#d95f02", "#1b7837"

@@ -9,8 +9,6 @@ from the first row, so that a file mixing the two (which could swap day and mont
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 
@@ -18,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import DatasetSpec
+from ._csv import csv_rows
 from ..errors import FetchError, ParseError
 from ..net import download
 
@@ -76,15 +75,7 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
         a date not in the file's format, a non-numeric value, or duplicate dates.
     """
     what = "CBOE VIX_History.csv"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{what}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if text.lstrip().startswith("<"):  # an error page saved in place of the data
-        raise ParseError(f"{what}: the file is an HTML/XML page, not a CSV")
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
-    if not rows:
-        raise ParseError(f"{what}: the file is empty")
+    rows = csv_rows(raw, what)
     header = [c.strip().upper() for c in rows[0]]
     missing = [c for c in ("DATE", *COLUMNS) if c not in header]
     if missing:

@@ -13,8 +13,6 @@ Missing observations are written as ``.`` (FRED) or an empty cell (copies).
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 
@@ -22,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import DatasetSpec
+from ._csv import csv_rows
 from ..errors import FetchError, ParseError
 from ..net import download
 
@@ -86,15 +85,7 @@ def parse(raw: bytes, series_id: str) -> dict[str, pd.DataFrame]:
     """
     sid = series_id.strip().upper()
     what = f"FRED {sid} CSV"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{what}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if text.lstrip().startswith("<"):  # an error page saved in place of the data
-        raise ParseError(f"{what}: the file is an HTML/XML page, not a CSV")
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
-    if not rows:
-        raise ParseError(f"{what}: the file is empty")
+    rows = csv_rows(raw, what)
 
     header = [c.strip() for c in rows[0]]
     if len(header) != 2:

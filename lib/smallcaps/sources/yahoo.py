@@ -12,7 +12,6 @@ See :data:`SOURCE_NOTE` for what "adjusted close" means.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import io
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import DatasetSpec
+from ._csv import csv_rows
 from ..errors import FetchError, ParameterError, ParseError
 from ..net import call_with_deadline
 
@@ -118,15 +118,7 @@ def parse_csv(raw: bytes, ticker: str) -> dict[str, pd.DataFrame]:
         dates, or no close at all.
     """
     what = f"Yahoo {ticker} CSV"
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"{what}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if text.lstrip().startswith("<"):  # an error page saved in place of the data
-        raise ParseError(f"{what}: the file is an HTML/XML page, not a CSV")
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
-    if not rows:
-        raise ParseError(f"{what}: the file is empty")
+    rows = csv_rows(raw, what)
     header = [c.strip().lower() for c in rows[0]]
     if header not in (["date", "close"], ["date", "close", "volume"]):
         raise ParseError(f"{what}: header is {','.join(rows[0])[:80]!r}, expected 'Date,Close' or 'Date,Close,Volume'")
