@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from smallcaps.book import CHAPTERS
+from smallcaps.book.runner import KERNEL_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -48,7 +49,7 @@ def test_notebook_reproduces(chapter, book_copy, shared_store, snapshot_dir):
     nb = book_copy / CHAPTERS[chapter]
     committed_results = BOOK / f"{chapter}.results.json"
     env = {**os.environ, "SMALLCAPS_OFFLINE": "1", "SMALLCAPS_SNAPSHOT": str(snapshot_dir),
-           "SMALLCAPS_STORE": str(shared_store), "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+           "SMALLCAPS_STORE": str(shared_store), **KERNEL_ENV}
     env.pop("SMALLCAPS_MODE", None)
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
            "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "--rootdir", str(book_copy),

@@ -154,25 +154,58 @@ def test_kernel_env_offline_with_paths(tmp_path, monkeypatch):
         "SMALLCAPS_OFFLINE": "1",
         "SMALLCAPS_SNAPSHOT": str((tmp_path / "snap").resolve()),
         "SMALLCAPS_STORE": str((tmp_path / "store").resolve()),
-        "MPLBACKEND": "Agg",
-        "PYTHONHASHSEED": "0",
+        **runner.KERNEL_ENV,
     }
 
 
 def test_kernel_env_auto_without_snapshot():
-    assert runner.kernel_env("auto", "none", None) == {
-        "SMALLCAPS_MODE": "auto", "SMALLCAPS_SNAPSHOT": "none", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
-    assert runner.kernel_env(None, None, None) == {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+    fixed = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+             "MKL_NUM_THREADS": "1"}
+    assert runner.kernel_env("auto", "none", None) == {"SMALLCAPS_MODE": "auto", "SMALLCAPS_SNAPSHOT": "none", **fixed}
+    assert runner.kernel_env(None, None, None) == fixed
 
 
-@pytest.mark.parametrize("chosen, waves", [
-    (["scorecard", "rotation", "data"], [["rotation", "data"], ["scorecard"]]),
-    (["rotation", "momentum"], [["rotation", "momentum"]]),
-    (["scorecard"], [["scorecard"]]),
-    ([], []),
-])
-def test_schedule_puts_the_scorecard_last(chosen, waves):
-    assert runner._schedule(chosen) == waves
+def test_schedule_is_longest_first_and_leaves_the_scorecard_out():
+    timings = {"rotation": 8.0, "momentum": 9.0, "valuation": 6.0, "graduation": 11.0, "data": 4.0}
+    order = runner._schedule(["scorecard", "data", "rotation", "valuation", "graduation", "momentum"], timings)
+    assert order == ["graduation", "momentum", "rotation", "valuation", "data"]
+    assert runner._schedule(["scorecard"], timings) == []
+    assert runner._schedule([], timings) == []
+
+
+def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
+    """The scorecard is submitted only once every thesis chapter in the run has finished."""
+    order: list[str] = []
+
+    def fake_execute(chapter, src, dest, cwd, params, env, timeout):
+        import time
+
+        time.sleep({"rotation": 0.3, "data": 0.05}.get(chapter, 0.0))
+        return runner.ChapterRun(chapter, True, 0.1)
+
+    monkeypatch.setattr(runner.cf, "ProcessPoolExecutor", runner.cf.ThreadPoolExecutor)
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    events = []
+    runner.execute_chapters(["scorecard", "data", "rotation"], tmp_path, tmp_path, parameters=None, env={}, jobs=2,
+                            timeout=10, on_event=lambda c, s, r: events.append((c, s)),
+                            timings={"rotation": 5.0, "data": 1.0})
+    started = [c for c, s in events if s == "running"]
+    finished = [c for c, s in events if s == "done"]
+    assert started[-1] == "scorecard" and finished.index("rotation") < finished.index("scorecard")
+    assert started.index("scorecard") > finished.index("rotation")
+
+
+def test_scorecard_is_not_run_after_a_failed_thesis_chapter(monkeypatch, tmp_path):
+    def fake_execute(chapter, src, dest, cwd, params, env, timeout):
+        return runner.ChapterRun(chapter, chapter != "rotation", 0.1, "" if chapter != "rotation" else "cell 3: boom")
+
+    monkeypatch.setattr(runner.cf, "ProcessPoolExecutor", runner.cf.ThreadPoolExecutor)
+    monkeypatch.setattr(runner, "_execute", fake_execute)
+    runs = runner.execute_chapters(["scorecard", "rotation", "data"], tmp_path, tmp_path, parameters=None, env={},
+                                   jobs=2, timeout=10)
+    by = {r.chapter: r for r in runs}
+    assert not by["rotation"].ok and by["data"].ok
+    assert not by["scorecard"].ok and by["scorecard"].error == "not run: an earlier chapter failed"
 
 
 def test_run_checks_dates_and_out_folder_before_running(book, monkeypatch, tmp_path):

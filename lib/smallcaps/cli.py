@@ -7,7 +7,7 @@
     smallcaps data fetch [--all | --french N.. --fred ID.. --vix --shiller --tickers T..]
                                                live download into the store, with a progress bar
     smallcaps build [--out DIR]                HTML from the committed notebooks (no execution, no data)
-    smallcaps run --start D --end D [--as-of D] [--chapters a,b] [--out DIR] [--jobs N]
+    smallcaps run [--start D] [--end D] [--as-of D] [--chapters a,b] [--out DIR] [--jobs N] [-p NAME=VALUE]
                                                execute chapters with new dates into DIR and build a book there
     smallcaps refresh [--chapters a,b]         re-execute book/ in place against the reference snapshot
 
@@ -214,9 +214,13 @@ def cmd_run(args) -> int:
     import time
 
     from .book import runner
-    from .book.params import window
+    from .book.params import parse_date, window
 
-    window(args.start, args.end, args.as_of)  # one-line errors before any work
+    if args.start and args.end:
+        window(args.start, args.end, args.as_of)  # one-line errors before any work
+    for name in ("start", "end", "as_of"):
+        if getattr(args, name):
+            parse_date(getattr(args, name), name)
     chosen = runner.with_companions(runner.chapter_ids(args.chapters))
     t0 = time.perf_counter()
     with _ChapterProgress(chosen) as prog:
@@ -281,8 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
     bu.set_defaults(func=cmd_build)
 
     ru = sub.add_parser("run", help="execute chapters with new dates into a separate folder and build a book there")
-    ru.add_argument("--start", required=True, help="first date, YYYY-MM-DD")
-    ru.add_argument("--end", required=True, help="last date, YYYY-MM-DD")
+    ru.add_argument("--start", default=None, help="first date, YYYY-MM-DD (default: each chapter's own)")
+    ru.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: each chapter's own)")
     ru.add_argument("--as-of", dest="as_of", default=None, help="the claims' 'today', within start..end (default: end)")
     ru.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all): "
                     "rotation, momentum, valuation, graduation, scorecard, data")

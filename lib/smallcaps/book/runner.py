@@ -98,6 +98,13 @@ def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def pd_date(value) -> str:
+    """ISO form of a date parameter (already validated)."""
+    from .params import parse_date
+
+    return parse_date(value, "date").date().isoformat()
+
+
 def with_companions(chosen: list[str]) -> list[str]:
     """The chosen chapters plus the scorecard and the data appendix, which every run needs (the
     introduction links to both; each describes the run itself)."""
@@ -158,44 +165,83 @@ def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | Non
         return ChapterRun(chapter, False, time.perf_counter() - t0, f"{type(exc).__name__}: {msg[0] if msg else ''}")
 
 
-def _schedule(chapters: list[str]) -> list[list[str]]:
-    """Waves of chapters: everything but the scorecard first, then the scorecard."""
-    first = [c for c in chapters if c != "scorecard"]
-    waves = [first] if first else []
-    if "scorecard" in chapters:
-        waves.append(["scorecard"])
-    return waves
+def _schedule(chapters: list[str], timings: dict[str, float] | None = None) -> list[str]:
+    """Order of submission: thesis chapters and the appendix longest first (by the last
+    recorded timings, else notebook size), so two workers finish together; the scorecard is
+    submitted separately, as soon as the thesis chapters it reads have finished."""
+    timings = timings or {}
+
+    def cost(ch: str) -> float:
+        if ch in timings:
+            return timings[ch]
+        nb = book_dir() / CHAPTERS[ch]
+        return nb.stat().st_size / 1e5 if nb.is_file() else 0.0
+
+    return sorted((c for c in chapters if c != "scorecard"), key=cost, reverse=True)
+
+
+TIMINGS_FILE = "_logs/timings.json"
+
+
+def _load_timings(folder: Path) -> dict[str, float]:
+    try:
+        import json
+
+        return json.loads((folder / TIMINGS_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_timings(folder: Path, runs: list[ChapterRun]) -> None:
+    import json
+
+    known = _load_timings(folder)
+    known.update({r.chapter: round(r.seconds, 2) for r in runs if r.ok})
+    (folder / TIMINGS_FILE).parent.mkdir(exist_ok=True)
+    (folder / TIMINGS_FILE).write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
 def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                      parameters: dict | Callable[[str], dict | None] | None, env: dict[str, str],
-                     jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None
-                     ) -> list[ChapterRun]:
+                     jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None,
+                     timings: dict[str, float] | None = None) -> list[ChapterRun]:
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
+    The scorecard starts once every thesis chapter in the run has finished (it reads their
+    results); if one of them failed, the scorecard is not run.
     """
     results: list[ChapterRun] = []
+    thesis = {c for c in chapters if c in THESIS_CLAIMS}
+    want_scorecard = "scorecard" in chapters
+
+    def submit(pool, ch):
+        nb = CHAPTERS[ch]
+        params = parameters(ch) if callable(parameters) else parameters
+        if on_event:
+            on_event(ch, "running", None)
+        return pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir), params, env, timeout)
+
     with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for wave in _schedule(chapters):
-            if results and any(not r.ok for r in results) and wave == ["scorecard"]:
-                results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
-                if on_event:
-                    on_event("scorecard", "failed", results[-1])
-                continue
-            futs = {}
-            for ch in wave:
-                nb = CHAPTERS[ch]
-                params = parameters(ch) if callable(parameters) else parameters
-                futs[pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir),
-                                 params, env, timeout)] = ch
-                if on_event:
-                    on_event(ch, "running", None)
-            for fut in cf.as_completed(futs):
+        pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
+        scorecard_done = not want_scorecard
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                pending.pop(fut)
                 run_ = fut.result()
                 results.append(run_)
                 if on_event:
                     on_event(run_.chapter, "done" if run_.ok else "failed", run_)
+            finished = {r.chapter for r in results}
+            if not scorecard_done and thesis <= finished:
+                scorecard_done = True
+                if all(r.ok for r in results if r.chapter in thesis):
+                    pending[submit(pool, "scorecard")] = "scorecard"
+                else:
+                    results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
+                    if on_event:
+                        on_event("scorecard", "failed", results[-1])
     return results
 
 
@@ -357,6 +403,13 @@ class RunReport:
         return [r for r in self.runs if not r.ok]
 
 
+#: Fixed for every execution (run, refresh, nbval): headless figures, stable hashing, and one
+#: BLAS thread per kernel, so chapters running side by side do not oversubscribe the cores and
+#: floating-point sums happen in the same order everywhere.
+KERNEL_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+              "MKL_NUM_THREADS": "1"}
+
+
 def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str | os.PathLike | None) -> dict[str, str]:
     """Environment for chapter kernels: data settings travel by environment, not as injected
     parameters, so notebooks never carry machine paths."""
@@ -369,18 +422,22 @@ def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str 
         env["SMALLCAPS_SNAPSHOT"] = str(Path(snapshot).resolve()) if str(snapshot).lower() != "none" else "none"
     if store:
         env["SMALLCAPS_STORE"] = str(Path(store).resolve())
-    env["MPLBACKEND"] = "Agg"
-    env["PYTHONHASHSEED"] = "0"
+    env.update(KERNEL_ENV)
     return env
 
 
-def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: str | os.PathLike | None = None,
+def run(*, start: str | None = None, end: str | None = None, as_of: str | None = None, chapters=None,
+        out: str | os.PathLike | None = None,
         jobs: int | None = None, mode: str | None = None, snapshot=None, store=None, timeout: int = 1800,
         strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
     """Execute chapters with new dates into ``out`` and build a separate book there.
 
     The scorecard and the data appendix always run too: the scorecard shows this run's verdicts
     (claims of chapters not run appear as missing), the appendix the data this run used.
+
+    Dates left out keep each chapter's own default (its committed window), so ``run()`` with no
+    dates re-executes the book as published, e.g. on freshly fetched data. Given dates apply to
+    every chapter and must lie within each chapter's data.
 
     Raises
     ------
@@ -391,10 +448,18 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
     BuildError
         The HTML build failed.
     """
-    win = window(start, end, as_of)  # one-line errors before any work
+    given = {k: v for k, v in (("start", start), ("end", end), ("as_of", as_of)) if v not in (None, "")}
+    if "start" in given and "end" in given:
+        window(start, end, as_of)  # one-line errors before any work
+    else:
+        from .params import parse_date
+
+        for k, v in given.items():
+            parse_date(v, k)
     chosen = with_companions(chapter_ids(chapters))
     root = checkout()
-    out_dir = Path(out) if out else root / "runs" / f"{win.start.date()}_{win.end.date()}"
+    label = f"{given.get('start', 'default')}_{given.get('end', 'default')}"
+    out_dir = Path(out) if out else root / "runs" / label
     out_dir = out_dir.resolve()
     if out_dir == book_dir(root).resolve() or out_dir == root.resolve():
         raise ParameterError(f"out={out_dir} would overwrite the committed book; choose another folder")
@@ -404,7 +469,7 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
             shutil.rmtree(out_dir / stale)
     for ch in chosen:  # results of an earlier run must not leak into this run's scorecard
         (out_dir / results_filename(ch)).unlink(missing_ok=True)
-    params = {"start": str(win.start.date()), "end": str(win.end.date()), "as_of": str(win.as_of.date())}
+    params = {k: str(pd_date(v)) for k, v in given.items()}
     params.update(extra or {})
     partial = not set(THESIS_CLAIMS) <= set(chosen)
 
@@ -415,8 +480,10 @@ def run(*, start: str, end: str, as_of: str | None = None, chapters=None, out: s
         return params
 
     env = kernel_env(mode, snapshot, store)
+    timings = _load_timings(root / "_build")
     runs = execute_chapters(chosen, book_dir(root), out_dir, parameters=params_for, env=env,
-                            jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event)
+                            jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event, timings=timings)
+    _save_timings(root / "_build", runs)
     report = RunReport(runs=runs, out=out_dir)
     if not report.ok:
         raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures()))
@@ -448,7 +515,9 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
         for res in book_dir(root).glob("*.results.json"):
             shutil.copy2(res, tmpd / res.name)
         runs = execute_chapters(chosen, book_dir(root), tmpd, parameters=None, env=env,
-                                jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event)
+                                jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event,
+                                timings=_load_timings(root / "_build"))
+        _save_timings(root / "_build", runs)
         for r in runs:
             if not r.ok:
                 continue
