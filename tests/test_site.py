@@ -134,3 +134,21 @@ def test_page_in_browser(page, site, served, browser):
     shots.mkdir(exist_ok=True)
     tab.screenshot(path=str(shots / f"{page.replace('/', '_')}.png"), full_page=True)
     tab.close()
+
+
+@pytest.mark.book
+@pytest.mark.network_local
+def test_scorecard_shows_its_table_and_picture(site, served, browser):
+    """Issue 8: the scorecard page has the claims table (22 claims, each linking to the section
+    that decides it) and the verdict picture, decoded."""
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(urljoin(served, "book/scorecard.html"), wait_until="load")
+    rows = tab.locator("table.scorecard tbody tr:not(.sc-thesis)")
+    assert rows.count() == 22
+    ids = [rows.nth(i).locator("td").first.inner_text().strip() for i in range(rows.count())]
+    assert ids[0] == "R1" and ids[-1] == "G5"
+    links = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a')).map(a => a.getAttribute('href'))")
+    assert len(links) == 22 and all("#" in h for h in links)
+    widths = tab.evaluate("Array.from(document.querySelectorAll('article img')).map(i => i.naturalWidth)")
+    assert widths and min(widths) > 0
+    tab.close()
