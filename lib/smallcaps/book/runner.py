@@ -197,7 +197,7 @@ def _save_timings(folder: Path, runs: list[ChapterRun]) -> None:
 
     known = _load_timings(folder)
     known.update({r.chapter: round(r.seconds, 2) for r in runs if r.ok})
-    (folder / TIMINGS_FILE).parent.mkdir(exist_ok=True)
+    (folder / TIMINGS_FILE).parent.mkdir(parents=True, exist_ok=True)
     (folder / TIMINGS_FILE).write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
