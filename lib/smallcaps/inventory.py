@@ -88,8 +88,7 @@ def _as_ts(value: str, start: bool) -> pd.Timestamp:
 def load_book_data(ds: DataSession, etfs: tuple[str, ...] | None = None) -> Inventory:
     """Load every dataset the book uses through ``ds`` and return their provenance.
 
-    ETFs the session cannot find are skipped only in the sense that the error names them: a
-    missing dataset is an error, not a silent gap.
+    A dataset the session cannot find raises (naming it): the appendix never skips one silently.
     """
     for name in catalog.FRENCH:
         ds.french(name)

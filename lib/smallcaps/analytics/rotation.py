@@ -320,6 +320,14 @@ def change_events(level: pd.Series, lookback: int, threshold: float, *, relative
     return declustered_events(trig, gap)
 
 
+def _event_positions(idx: pd.DatetimeIndex, events: Iterable):
+    """Row positions of the events that fall on a row of ``idx`` (others are skipped)."""
+    for ev in events:
+        pos = idx.searchsorted(pd.Timestamp(ev))
+        if pos < len(idx) and idx[pos] == pd.Timestamp(ev):
+            yield pos
+
+
 def event_window_returns(daily: pd.Series, events: Iterable, start: int, length: int) -> pd.Series:
     """Compounded return of ``daily`` over ``length`` rows starting ``start`` rows from each event.
 
@@ -333,10 +341,7 @@ def event_window_returns(daily: pd.Series, events: Iterable, start: int, length:
     s = daily.dropna()
     idx = s.index
     out = {}
-    for ev in events:
-        pos = idx.searchsorted(pd.Timestamp(ev))
-        if pos >= len(idx) or idx[pos] != pd.Timestamp(ev):
-            continue
+    for pos in _event_positions(idx, events):
         a, b = pos + start, pos + start + length
         if a < 0 or b > len(idx):
             continue
@@ -355,10 +360,7 @@ def event_paths(daily: pd.Series, events: Iterable, before: int, after: int) -> 
     s = daily.dropna()
     idx = s.index
     cols = {}
-    for ev in events:
-        pos = idx.searchsorted(pd.Timestamp(ev))
-        if pos >= len(idx) or idx[pos] != pd.Timestamp(ev):
-            continue
+    for pos in _event_positions(idx, events):
         a, b = pos - before, pos + after + 1
         if a < 1 or b > len(idx):
             continue
