@@ -2,7 +2,7 @@
 
 Each function takes tidy data from :mod:`smallcaps.claims.momentum` and a title that states the
 finding (computed by the chapter), labels its axes with units, and returns a matplotlib Figure,
-or a :class:`~smallcaps.book.chapter.Text` note when the window holds no data for it (so a
+or a note (a string) when the window holds no data for it (so a
 re-run on other dates says what is missing instead of failing). :func:`show` displays either.
 """
 
@@ -14,26 +14,16 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..book.chapter import Text
 from . import PALETTE, WIDTH, _finish, shade
-from . import show as _show_figure
+from . import show  # noqa: F401  (re-exported: the shared show displays a figure or a note)
 
 ADVERSE, FAVOURABLE = "#d95f02", "#1b7837"
 HIGHLIGHT = {"XSMO": "#0072b2", "IJR": "#7f7f7f", "IJT": "#e69f00"}
 
 
-def show(obj) -> None:
-    """Display a figure (then free it) or a note saying why there is none."""
-    from IPython.display import display
-
-    if isinstance(obj, plt.Figure):
-        _show_figure(obj)
-    else:
-        display(obj)
-
-
-def _none(what: str) -> Text:
-    return Text(f"*No figure: {what}.*")
+def _none(what: str) -> str:
+    """The note shown instead of a figure (plots.show renders it as "No figure: ...")."""
+    return f"{what}."
 
 
 def _pointrange(ax, data: pd.DataFrame, y: str, x: str, lo: str, hi: str, hue: str | None, order: list,
