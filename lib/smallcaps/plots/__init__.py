@@ -231,10 +231,13 @@ def show(fig) -> None:
     """
     from IPython.display import Image, display
 
-    if isinstance(fig, str):
-        from ..book.chapter import Text
+    from ..book.chapter import Text
 
+    if isinstance(fig, str):
         display(Text(f"*No figure: {fig}*"))
+        return
+    if isinstance(fig, Text):  # a chapter's own note, already worded
+        display(fig)
         return
     display(Image(data=png_bytes(fig), format="png"))
     plt.close(fig)

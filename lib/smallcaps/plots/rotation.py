@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import HEIGHT, PALETTE, WIDTH, _finish, show as _show_figure
+from . import HEIGHT, PALETTE, WIDTH, _finish
+from . import show  # noqa: F401  (re-exported: the shared show displays a figure or a note)
 from ..book.chapter import Text
 from ..claims import rotation as R
 
@@ -26,16 +27,6 @@ GROUP_COLOURS = {
     "large-cap other": "0.75",
     "index": "0.25",
 }
-
-
-def show(obj) -> None:
-    """Display a figure (then free it) or a note that stands in for one."""
-    if isinstance(obj, plt.Figure):
-        _show_figure(obj)
-    else:
-        from IPython.display import display
-
-        display(obj)
 
 
 def _note(what: str, reason: str) -> Text:
