@@ -15,7 +15,11 @@ from smallcaps.analytics import predictive as pr
 from smallcaps.analytics import valuation as va
 from smallcaps.book.params import window
 from smallcaps.claims import valuation as cv
-from smallcaps.errors import DataError
+from smallcaps.claims.valuation import V1, V2, V3, V4, V5
+from smallcaps.claims.valuation import v1_discount, v2_stretched
+from smallcaps.claims.valuation.inputs import CLAIM_D_DATE, evaluation_date
+from smallcaps.display import ordinal
+from smallcaps.errors import DataError, ParameterError
 
 MONTHS = pd.period_range("2023-01", periods=3, freq="M")
 
@@ -224,19 +228,19 @@ def test_stambaugh_bias_follows_the_first_order_formula():
 
 
 def test_month_ranges_and_evaluation_dates():
-    assert cv.full_month_range("1950-01-01", "1999-12-31") == (pd.Period("1950-01", "M"), pd.Period("1999-12", "M"))
-    assert cv.full_month_range("1950-01-15", "1999-12-30") == (pd.Period("1950-02", "M"), pd.Period("1999-11", "M"))
-    assert cv.last_complete_month("2024-05-16") == pd.Period("2024-04", "M")
-    assert cv.evaluation_date(cv.CLAIM_D_DATE, window("1950-01-01", "1999-12-31")) == pd.Timestamp("1999-12-31")
-    assert cv.evaluation_date(cv.CLAIM_D_DATE, window("1950-01-01", "2026-07-14")) == pd.Timestamp("2024-05-16")
-    assert [cv.ordinal(x) for x in (1, 2, 3, 11, 12, 13, 21, 22.4, 98.5, 100)] == [
+    assert va.full_month_range("1950-01-01", "1999-12-31") == (pd.Period("1950-01", "M"), pd.Period("1999-12", "M"))
+    assert va.full_month_range("1950-01-15", "1999-12-30") == (pd.Period("1950-02", "M"), pd.Period("1999-11", "M"))
+    assert va.last_complete_month("2024-05-16") == pd.Period("2024-04", "M")
+    assert evaluation_date(CLAIM_D_DATE, window("1950-01-01", "1999-12-31")) == pd.Timestamp("1999-12-31")
+    assert evaluation_date(CLAIM_D_DATE, window("1950-01-01", "2026-07-14")) == pd.Timestamp("2024-05-16")
+    assert [ordinal(x) for x in (1, 2, 3, 11, 12, 13, 21, 22.4, 98.5, 100)] == [
         "1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "22nd", "98th", "100th"]
 
 
 def test_window_conventions_on_a_business_day_calendar():
     days = pd.bdate_range("2024-03-01", "2024-05-20")
     close = pd.DataFrame({"IWM": np.linspace(100, 110, len(days))}, index=days)
-    conv = cv.window_conventions(close, "2024-05-16")
+    conv = va.one_month_conventions(close, "2024-05-16")
     base = conv["base"].dt.strftime("%Y-%m-%d").to_dict()
     assert base["calendar month (close on or before the same day a month earlier)"] == "2024-04-16"
     assert base["30 calendar days"] == "2024-04-16"
@@ -245,7 +249,7 @@ def test_window_conventions_on_a_business_day_calendar():
     assert base["month to date (from the previous month-end close)"] == "2024-04-30"
     assert conv["standard"].sum() == 3
     with pytest.raises(DataError, match="no close on 2024-05-18"):
-        cv.window_conventions(close, "2024-05-18")
+        va.one_month_conventions(close, "2024-05-18")
 
 
 def test_weekly_relative_drops_the_incomplete_last_week():
@@ -254,7 +258,7 @@ def test_weekly_relative_drops_the_incomplete_last_week():
     close = pd.DataFrame({"IWM": 100 * 1.01 ** np.arange(n), "SPY": 100.0 * np.ones(n),
                           "IJR": 50.0 * np.ones(n), "IVV": 50.0 * np.ones(n), "^TNX": 4.0 + 0.01 * np.arange(n)},
                          index=days)
-    w = cv.weekly_relative(close)
+    w = va.weekly_relative(close, [("IWM", "SPY"), ("IJR", "IVV")])
     assert [d.strftime("%m-%d") for d in w.index] == ["01-12", "01-19"]
     assert w["IWM-SPY"].tolist() == pytest.approx([1.01 ** 5 - 1] * 2)
     assert w["dy"].tolist() == pytest.approx([0.05, 0.05])
@@ -266,7 +270,7 @@ def test_rolling_slope_matches_ols_on_each_window():
     idx = pd.date_range("2020-01-03", periods=60, freq="W-FRI")
     x = pd.Series(rng.normal(size=60), index=idx)
     y = 0.3 * x + pd.Series(rng.normal(scale=0.5, size=60), index=idx)
-    roll = cv.rolling_slope(y, x, 20)
+    roll = va.rolling_slope(y, x, 20)
     assert len(roll) == 41
     b = np.polyfit(x.iloc[10:30], y.iloc[10:30], 1)[0]
     assert roll["slope"].iloc[10] == pytest.approx(b)
@@ -287,9 +291,9 @@ def _v1(value, avg, avg_lo, avg_hi, pct):
     series = pd.DataFrame({"discount": -0.5}, index=idx)
     row = {"value": value, "month": idx[-1], "average": _est(avg, avg_lo, avg_hi), "percentile": pct,
            "percentile_since": pct, "latest": value, "latest_month": idx[-1], "latest_percentile": pct, "n_since": 352}
-    return cv.V1Evidence(series=series, eval_date=pd.Timestamp("2024-05-16"), eval_month=idx[-1],
-                         since=pd.Period("1995-01", "M"), rows={k: row for k in cv.V1_MEASURES}, op_range=None,
-                         vintage="test", testable=True)
+    return v1_discount.V1Evidence(series=series, eval_date=pd.Timestamp("2024-05-16"), eval_month=idx[-1],
+                                  since=pd.Period("1995-01", "M"), rows={k: dict(row) for k in v1_discount.MEASURES},
+                                  op_range=None)
 
 
 @pytest.mark.parametrize("value, pct, verdict", [
@@ -300,7 +304,7 @@ def _v1(value, avg, avg_lo, avg_hi, pct):
     (-0.40, 80.0, "not supported"),
 ])
 def test_v1_rule_boundaries(value, pct, verdict):
-    res = cv.v1_verdict(_v1(value, -0.50, -0.55, -0.45, pct))
+    res = V1.from_evidence(_v1(value, -0.50, -0.55, -0.45, pct)).result
     assert res.verdict == verdict
     assert res.statistic.value == pytest.approx(100 * (value + 0.50))
     assert res.statistic.ci_high == pytest.approx(100 * (value + 0.55))
@@ -308,8 +312,8 @@ def test_v1_rule_boundaries(value, pct, verdict):
 
 def test_v1_untestable_without_a_post_1995_average():
     ev = _v1(-0.7, -0.5, -0.55, -0.45, 5.0)
-    ev.testable = False
-    res = cv.v1_verdict(ev)
+    ev.rows["discount"]["average"] = None
+    res = V1.from_evidence(ev).result
     assert res.verdict == "untestable with available data" and res.statistic.value is None and res.note
 
 
@@ -321,17 +325,19 @@ def _v2(cape_pct, share_pct, cheap_pct, history=120):
                 "history months": history}
 
     readings = pd.DataFrame.from_dict({"CAPE": row(38.0, cape_pct), "trailing P/E": row(27.0, 90.0),
-                                       cv.SHARE_ROW: row(0.7, share_pct), cv.CHEAP_ROW: row(0.3, cheap_pct)},
+                                       v2_stretched.SHARE_ROW: row(0.7, share_pct),
+                                       v2_stretched.CHEAP_ROW: row(0.3, cheap_pct)},
                                       orient="index")
     cape = pd.Series(30.0, index=pd.period_range(m - (history - 1), m, freq="M"))
-    return cv.V2Evidence(eval_date=pd.Timestamp("2026-07-02"), cape=cape, pe=cape, share=cape, relative_pb=cape,
-                         rsp_spy=pd.Series(dtype=float), readings=readings, proxy_return=None, proxy_start=None,
-                         proxy_end=None, vintage="test")
+    return v2_stretched.V2Evidence(eval_date=pd.Timestamp("2026-07-02"), cape=cape, pe=cape, share=cape,
+                                   relative_pb=cape, rsp_spy=pd.Series(dtype=float), readings=readings,
+                                   proxy_return=None, proxy_start=None, proxy_end=None)
 
 
 def test_v2_needs_ten_years_of_history():
-    assert cv.v2_verdict(_v2(95.0, 95.0, 10.0, history=12 * cv.MIN_HISTORY_YEARS)).verdict == "supported"
-    res = cv.v2_verdict(_v2(95.0, 95.0, 10.0, history=12 * cv.MIN_HISTORY_YEARS - 1))
+    years = V2.space["min_history_years"].default
+    assert V2.from_evidence(_v2(95.0, 95.0, 10.0, history=12 * years)).result.verdict == "supported"
+    res = V2.from_evidence(_v2(95.0, 95.0, 10.0, history=12 * years - 1)).result
     assert res.verdict == "untestable with available data" and res.statistic.value is None
 
 
@@ -342,17 +348,17 @@ def test_v2_needs_ten_years_of_history():
     (95.0, 80.0, 50.0, "not supported"),
 ])
 def test_v2_rule_boundaries(cape_pct, share_pct, cheap_pct, verdict):
-    res = cv.v2_verdict(_v2(cape_pct, share_pct, cheap_pct))
+    res = V2.from_evidence(_v2(cape_pct, share_pct, cheap_pct)).result
     assert res.verdict == verdict and res.statistic.value == pytest.approx(cape_pct)
 
 
 def _v3(full, ijr, recent):
     ests = {("IWM-SPY", "full sample"): _est(*full), ("IJR-IVV", "full sample"): _est(*ijr),
-            ("IWM-SPY", f"last {cv.RECENT_WEEKS} weeks"): _est(*recent)}
+            ("IWM-SPY", "last 156 weeks"): _est(*recent)}
     weekly = pd.DataFrame({"IWM-SPY": [0.01, -0.01, 0.0], "dy": [0.1, -0.1, 0.0]},
                           index=pd.date_range("2020-01-03", periods=3, freq="W-FRI"))
-    return cv.V3Evidence(weekly=weekly, table_rows=[], estimates=ests, rolling=pd.DataFrame(), monthly_context=None,
-                         monthly_sample=None, vintage="test")
+    return cv.v3_yields.V3Evidence(weekly=weekly, table_rows=[], estimates=ests, rolling=pd.DataFrame(),
+                                   monthly_context=None, monthly_sample=None, recent_from="2023-07-21")
 
 
 @pytest.mark.parametrize("full, ijr, recent, verdict", [
@@ -362,28 +368,23 @@ def _v3(full, ijr, recent):
     ((0.014, 0.005, 0.023), (0.014, 0.005, 0.023), (-0.03, -0.06, 0.0), "not supported"),  # touches zero
 ])
 def test_v3_rule_boundaries(full, ijr, recent, verdict):
-    res = cv.v3_verdict(_v3(full, ijr, recent))
+    res = V3.from_evidence(_v3(full, ijr, recent)).result
     assert res.verdict == verdict and res.statistic.value == pytest.approx(100 * full[0])
     assert res.statistic.unit == "pp per pp"
 
 
 def _v4(gap):
     conv = pd.DataFrame({"base": [pd.Timestamp("2024-04-17")], "end": [pd.Timestamp("2024-05-16")], "standard": [True],
-                         "IWM (%)": [7.74 + gap], "VTWO (%)": [7.74], "QQQS (%)": [8.42],
-                         "larger gap (pp)": [gap]}, index=pd.Index(["21 trading days"], name="convention"))
-    return cv.V4Evidence(conventions=conv, grid=pd.DataFrame(), best="21 trading days", best_gap=gap, vintage="test")
+                         "IWM": [(7.74 + gap) / 100], "VTWO": [0.0774], "QQQS": [0.0842],
+                         "larger gap": [gap / 100]}, index=pd.Index(["21 trading days"], name="convention"))
+    return cv.v4_may2024.V4Evidence(conventions=conv, grid=pd.DataFrame(), best="21 trading days", best_gap=gap / 100)
 
 
 @pytest.mark.parametrize("gap, verdict", [(0.10, "supported"), (0.1001, "partly supported"), (1.0, "partly supported"),
                                           (1.0001, "not supported")])
 def test_v4_rule_boundaries(gap, verdict):
-    assert cv.v4_verdict(_v4(gap)).verdict == verdict
-
-
-def test_v4_untestable_outside_may_2024(tmp_path):
-    ev = cv.V4Evidence(pd.DataFrame(), pd.DataFrame(), None, None, "test")
-    res = cv.v4_verdict(ev)
-    assert res.verdict == "untestable with available data" and "16 May 2024" in res.note
+    res = V4.from_evidence(_v4(gap)).result
+    assert res.verdict == verdict and res.statistic.value == pytest.approx(gap)
 
 
 class _FakeFit:
@@ -401,10 +402,11 @@ class _FakeOOS:
 
 
 def _v5(slope, r2, n=600, forecasts=300):
-    h = 12 * cv.PRIMARY_HORIZON_YEARS
-    return cv.V5Evidence(frames={}, fits={h: _FakeFit(*slope, n=n)}, oos={h: _FakeOOS(r2, forecasts)}, oos_signed={},
-                         groups=None, latest_x=None, latest_month=None, predictions={}, robustness=pd.DataFrame(),
-                         stambaugh=None, vintage="test", window_months=(pd.Period("1950-01", "M"), pd.Period("1999-12", "M")))
+    h = 12 * V5.space["primary_horizon_years"].default
+    return cv.v5_predicts.V5Evidence(frames={}, fits={h: _FakeFit(*slope, n=n)}, oos={h: _FakeOOS(r2, forecasts)},
+                                     oos_signed={}, groups=None, latest_x=None, latest_month=None, predictions={},
+                                     robustness=pd.DataFrame(), stambaugh=None,
+                                     window_months=(pd.Period("1950-01", "M"), pd.Period("1999-12", "M")))
 
 
 @pytest.mark.parametrize("slope, r2, verdict", [
@@ -415,25 +417,45 @@ def _v5(slope, r2, n=600, forecasts=300):
     ((-0.01, -0.05, -0.001), 0.05, "not supported"),   # a negative slope never supports
 ])
 def test_v5_rule_boundaries(slope, r2, verdict):
-    res = cv.v5_verdict(_v5(slope, r2))
+    res = V5.from_evidence(_v5(slope, r2)).result
     assert res.verdict == verdict
     assert res.statistic.value == pytest.approx(100 * slope[0]) and res.statistic.unit == "pp a year"
 
 
 def test_v5_untestable_when_the_window_is_short():
-    res = cv.v5_verdict(_v5((0.05, 0.01, 0.09), 0.1, n=cv.MIN_PREDICTIVE_MONTHS - 1))
+    sp = V5.space
+    res = V5.from_evidence(_v5((0.05, 0.01, 0.09), 0.1, n=sp["min_predictive_months"].default - 1)).result
     assert res.verdict == "untestable with available data"
-    res = cv.v5_verdict(_v5((0.05, 0.01, 0.09), 0.1, forecasts=cv.MIN_FORECASTS - 1))
+    res = V5.from_evidence(_v5((0.05, 0.01, 0.09), 0.1, forecasts=sp["min_forecasts"].default - 1)).result
     assert res.verdict == "untestable with available data"
+    assert V5.from_evidence(_v5((0.05, 0.01, 0.09), 0.1)).result.verdict == "supported"
 
 
-def test_every_rule_quotes_its_thresholds():
-    assert set(cv.RULES) == {"V1", "V2", "V3", "V4", "V5"}
-    assert "at most 10" in cv.RULES["V1"].supported
-    assert "90th percentile" in cv.RULES["V2"].statistic
-    assert f"{cv.RECENT_WEEKS} weeks" in cv.RULES["V3"].partly
-    assert "0.10 pp" in cv.RULES["V4"].supported and "7.74%" in cv.RULES["V4"].statistic
-    assert "3-year" in cv.RULES["V5"].statistic and "240" in cv.RULES["V5"].statistic
+def test_every_rule_quotes_the_thresholds_its_decision_reads():
+    assert [c.id for c in cv.CLAIMS] == ["V1", "V2", "V3", "V4", "V5"]
+    assert "at most 10" in V1.rule_for().supported
+    assert "90th percentile" in V2.rule_for().statistic
+    assert "156 weeks" in V3.rule_for().partly
+    assert "0.10 pp" in V4.rule_for().supported and "7.74%" in V4.rule_for().statistic
+    assert "3-year" in V5.rule_for().statistic and "240" in V5.rule_for().statistic
+    # the text is filled from the same values the decision reads: change one, both change
+    assert "at most 5" in V1.rule_for({"rare_percentile": 5.0}).supported
+    assert "0.25 pp" in V4.rule_for({"reproduced_pp": 0.25}).supported
+    res = V4.from_evidence(_v4(0.2), spec={"reproduced_pp": 0.25}).result
+    assert res.verdict == "supported" and "at most 0.25 pp" in res.rule
+
+
+def test_spec_choices_are_checked_with_one_line_errors():
+    with pytest.raises(ParameterError, match=r"V1 has no spec choice 'rare_pct'; valid: rare_percentile, measure"):
+        V1.rule_for({"rare_pct": 5})
+    with pytest.raises(ParameterError, match=r"V1 spec rare_percentile=150.0 is out of range; valid: 0 to 100"):
+        V1.rule_for({"rare_percentile": 150})
+    with pytest.raises(ParameterError, match=r"V3 spec recent_weeks='long' is not a int"):
+        V3.rule_for({"recent_weeks": "long"})
+    assert V5.space.size() == 1 + 2 + 2
+    labels = [s.label for s in V1.space.variants()]
+    assert labels == ["default", "rare_percentile=5th percentile", "rare_percentile=20th percentile",
+                      "measure=June prices", "measure=rolled-forward prices"]
 
 
 # -- on the reference snapshot -----------------------------------------------------------------------
@@ -448,16 +470,25 @@ def snapshot_inputs(snapshot_dir, tmp_path_factory):
 
 
 def test_v4_reproduces_the_quoted_figures_on_the_snapshot(snapshot_inputs):
-    ev = cv.v4_evidence(snapshot_inputs, window("2024-01-01", "2024-12-31"))
-    td = ev.conventions.loc["21 trading days"]
+    v4 = V4(snapshot_inputs, window("2024-01-01", "2024-12-31"))
+    td = v4.evidence.conventions.loc["21 trading days"]
     assert td["base"] == pd.Timestamp("2024-04-17")
-    assert round(td["IWM (%)"], 2) == 7.74 and round(td["QQQS (%)"], 2) == 8.42
-    assert round(ev.conventions.iloc[0]["IWM (%)"], 2) == 6.60  # the calendar month does not reproduce it
-    assert cv.v4_verdict(ev).verdict == "supported"
+    assert round(100 * td["IWM"], 2) == 7.74 and round(100 * td["QQQS"], 2) == 8.42
+    assert round(100 * v4.evidence.conventions.iloc[0]["IWM"], 2) == 6.60  # the calendar month does not
+    assert v4.result.verdict == "supported"
+    assert v4.facts()["v4_td_iwm"].text() == "7.74" and v4.facts()["v4_cal_iwm"].text() == "6.60"
+
+
+def test_v4_untestable_outside_may_2024(snapshot_inputs):
+    v4 = V4(snapshot_inputs, window("2010-01-01", "2019-12-31"))
+    res = v4.result
+    assert res.verdict == "untestable with available data" and "16 May 2024" in res.note
+    assert v4.all_flags() == {"v4": False} and "v4_td_iwm" not in v4.facts()
+    assert v4.plot(lambda **kw: 1 / 0) == "the window cannot decide V4 (see its verdict)"
 
 
 def test_v5_on_the_snapshot_uses_only_the_window(snapshot_inputs):
-    ev = cv.v5_evidence(snapshot_inputs, window("1960-01-01", "1989-12-31"))
+    ev = V5(snapshot_inputs, window("1960-01-01", "1989-12-31")).evidence
     for h, fr in ev.frames.items():
         assert fr.index.min() >= pd.Period("1960-01", "M")
         assert fr.index.max() + h <= pd.Period("1989-12", "M")

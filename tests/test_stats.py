@@ -74,7 +74,7 @@ def test_estimate_scaled_and_rows():
     assert neg.ci_low <= neg.ci_high and neg.se == pytest.approx(e.se)
     row = e.as_row(12)
     assert row["estimate"] == pytest.approx(12 * e.value) and row["n"] == 300
-    st = e.to_statistic("mean monthly return", "%", scale=100)
+    st = Statistic.from_estimate(e, "mean monthly return", "%", scale=100)
     assert isinstance(st, Statistic)
     assert (st.value, st.ci_low, st.ci_high, st.ci_level) == pytest.approx((pct.value, pct.ci_low, pct.ci_high, 0.95))
 

@@ -1,10 +1,31 @@
-"""Small Caps on Trial: data sources, a provenance-keeping store, analytics and the book runner.
+"""Small Caps on Trial: data sources, a provenance-keeping store, the claims and the book runner.
 
-Data flows one way: sources -> store -> analytics -> notebook -> book.
+Data flow one way: sources -> data (store, snapshot) -> analytics -> claims -> book.
 
 * :mod:`smallcaps.data` -- :class:`~smallcaps.data.DataSession`, the one door to every dataset.
-* :mod:`smallcaps.sources` -- one parser/downloader per publisher.
-* :mod:`smallcaps.store`, :mod:`smallcaps.snapshot` -- where bytes live, with provenance.
+* :mod:`smallcaps.claims` -- the 22 claims as objects; :func:`evaluate` runs one without a notebook.
+* :mod:`smallcaps.book` -- the chapter kit, the results files and the runner.
+
+>>> import smallcaps                                        # doctest: +SKIP
+>>> smallcaps.evaluate("V4")                                # doctest: +SKIP
+>>> smallcaps.claims.get("R1").summary()                    # doctest: +SKIP
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"
+
+
+def evaluate(claim_id, **kwargs):
+    """Evaluate one claim; see :func:`smallcaps.claims.evaluate`."""
+    from .claims import evaluate as _evaluate
+
+    return _evaluate(claim_id, **kwargs)
+
+
+def __getattr__(name):
+    if name == "claims":  # lazy: `import smallcaps` stays cheap
+        import importlib
+
+        return importlib.import_module(".claims", __name__)
+    raise AttributeError(f"module 'smallcaps' has no attribute {name!r}")

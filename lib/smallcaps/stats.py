@@ -23,7 +23,6 @@ import statsmodels.api as sm
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 from scipy import stats as sps
 
-from .book.results import Statistic
 from .errors import DataError
 
 DEFAULT_LEVEL = 0.95
@@ -67,12 +66,6 @@ class Estimate:
         t = None if self.t is None else (self.t if k >= 0 else -self.t)
         return Estimate(self.value * k, None if self.se is None else abs(self.se * k), lo, hi, self.level,
                         t, self.p, self.n, self.method)
-
-    def to_statistic(self, name: str, unit: str, scale: float = 1.0) -> Statistic:
-        """A results-contract :class:`~smallcaps.book.results.Statistic` (optionally rescaled)."""
-        e = self.scaled(scale)
-        return Statistic(name=name, value=e.value, unit=unit, ci_low=e.ci_low, ci_high=e.ci_high,
-                         ci_level=e.level, method=e.method)
 
     def excludes_zero(self) -> bool:
         """Whether the interval lies entirely on one side of zero."""

@@ -224,3 +224,153 @@ def value_at(series: pd.Series, at):
     if s.empty:
         return None, None
     return float(s.iloc[-1]), s.index[-1]
+
+
+def relative_valuation_panel(bm: pd.DataFrame, bm_june: pd.DataFrame, vw_returns: pd.DataFrame,
+                             firms: pd.DataFrame, avg_size: pd.DataFrame) -> pd.DataFrame:
+    """Monthly small/large valuation from the 25 size x BE/ME cells, three ways.
+
+    Parameters
+    ----------
+    bm, bm_june
+        French's value-weighted BE/ME of each cell, with December and with June prices.
+    vw_returns
+        The cells' value-weighted monthly returns (**decimals**).
+    firms, avg_size
+        French's firm counts and average market caps of the cells.
+
+    Returns
+    -------
+    DataFrame with :func:`relative_valuation`'s columns (December prices), ``discount_june``
+    (June prices), ``pb_ratio_updated`` and ``discount_updated`` (rolled forward to each month's
+    prices with the size quintiles' value-weighted returns, :func:`price_updated`) and
+    ``log_spread_updated``. Discounts are decimals.
+    """
+    rv = relative_valuation(bm, firms, avg_size)
+    june = relative_valuation(bm_june, firms, avg_size)
+    rv["discount_june"] = june["discount"]
+    small = size_group_average(vw_returns, firms, avg_size, 1)
+    large = size_group_average(vw_returns, firms, avg_size, 5)
+    rv["pb_ratio_updated"] = price_updated(rv["pb_ratio"], small, large)
+    rv["discount_updated"] = rv["pb_ratio_updated"] - 1.0
+    rv["log_spread_updated"] = -np.log(rv["pb_ratio_updated"])
+    return rv
+
+
+def weekly_relative(close: pd.DataFrame, pairs, yield_col: str = "^TNX") -> pd.DataFrame:
+    """Weekly (Friday) small-minus-large returns (decimal) and 10-year yield changes (pp).
+
+    Parameters
+    ----------
+    close
+        Daily adjusted closes, one column per ticker (the yield index in percent).
+    pairs
+        ``(small, large)`` ticker pairs.
+
+    Returns
+    -------
+    DataFrame indexed by week with a column ``<small>-<large>`` per pair, ``dy`` (the yield's
+    change, percentage points) and ``yield`` (its level, percent). Weeks with a missing value in
+    a column stay NaN there; a final week ending after the last close is dropped.
+    """
+    w = close.resample("W-FRI").last()
+    out = {}
+    for a, b in pairs:
+        ra = w[a] / w[a].shift(1) - 1.0
+        rb = w[b] / w[b].shift(1) - 1.0
+        out[f"{a}-{b}"] = ra - rb
+    out["dy"] = w[yield_col] - w[yield_col].shift(1)
+    out["yield"] = w[yield_col]
+    frame = pd.DataFrame(out).iloc[1:]
+    # a final week that ends after the last close is incomplete (and its label lies past the data)
+    last = close.dropna(how="all").index.max()
+    frame = frame.loc[frame.index <= last]
+    frame.index.name = "week"
+    return frame
+
+
+def rolling_slope(y: pd.Series, x: pd.Series, window: int, level: float = 0.95) -> pd.DataFrame:
+    """Rolling OLS slope of ``y`` on ``x`` with a plain OLS interval (weekly returns are close to
+    serially uncorrelated; full-sample tests use Newey-West errors).
+
+    Returns
+    -------
+    DataFrame with ``slope``, ``ci_low``, ``ci_high`` per window end (NaN until ``window`` pairs).
+    """
+    from scipy import stats as sps
+
+    df = pd.concat({"y": y, "x": x}, axis=1).dropna()
+    r = df.rolling(window, min_periods=window)
+    mx, my = r["x"].mean(), r["y"].mean()
+    sxx = r["x"].var(ddof=0) * window
+    sxy = (df["x"] * df["y"]).rolling(window).sum() - window * mx * my
+    syy = r["y"].var(ddof=0) * window
+    b = sxy / sxx
+    resid_ss = (syy - b * sxy).clip(lower=0)
+    se = np.sqrt(resid_ss / (window - 2) / sxx)
+    z = float(sps.norm.ppf(0.5 + level / 2))
+    return pd.DataFrame({"slope": b, "ci_low": b - z * se, "ci_high": b + z * se}).dropna()
+
+
+def one_month_conventions(close: pd.DataFrame, end) -> pd.DataFrame:
+    """Base dates of the usual one-month return conventions for a window ending at ``end``.
+
+    Parameters
+    ----------
+    close
+        Daily closes; the trading days are the days with a close.
+    end
+        The last day (must be a trading day).
+
+    Returns
+    -------
+    DataFrame indexed by convention with ``base`` (the close the return starts from), ``end``
+    and ``standard`` (True for the three conventions a reader would call standard: the same day
+    a month earlier, 30 calendar days, 21 trading days).
+
+    Raises
+    ------
+    DataError
+        No close on ``end`` or before a base date.
+    """
+    end = pd.Timestamp(end)
+    days = close.dropna(how="all").index
+    days = days[days <= end]
+    if len(days) == 0 or days[-1] != end:
+        raise DataError(f"no close on {end.date()}")
+
+    def on_or_before(d):
+        d = pd.Timestamp(d)
+        sel = days[days <= d]
+        if len(sel) == 0:
+            raise DataError(f"no close on or before {d.date()}")
+        return sel[-1]
+
+    i = len(days) - 1
+    conv = {
+        "calendar month (close on or before the same day a month earlier)": (on_or_before(end - pd.DateOffset(months=1)), True),
+        "30 calendar days": (on_or_before(end - pd.Timedelta(days=30)), True),
+        "21 trading days": (days[i - 21], True),
+        "22 trading days": (days[i - 22], False),
+        "calendar month, base the next trading day": (days[days > end - pd.DateOffset(months=1)][0], False),
+        "month to date (from the previous month-end close)": (on_or_before((end - pd.offsets.MonthBegin(1)) - pd.Timedelta(days=1)), False),
+    }
+    out = pd.DataFrame([{"convention": k, "base": v[0], "end": end, "standard": v[1]} for k, v in conv.items()])
+    return out.set_index("convention")
+
+
+def full_month_range(start, end) -> tuple[pd.Period, pd.Period]:
+    """The first and last calendar months lying wholly inside ``start..end``."""
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    first = pd.Period(s, freq="M")
+    if s != first.start_time:
+        first += 1
+    last = pd.Period(e, freq="M")
+    if e.normalize() != last.end_time.normalize():
+        last -= 1
+    return first, last
+
+
+def last_complete_month(date) -> pd.Period:
+    """The last calendar month that ended on or before ``date``."""
+    return full_month_range("1800-01-01", date)[1]

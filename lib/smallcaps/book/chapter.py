@@ -23,11 +23,14 @@ from typing import Any
 import pandas as pd
 
 from ..data import DataSession
+from ..claims.base import Claim
+from ..display import Fact, Text, configure_display, format_value  # noqa: F401  (re-exported for notebooks)
 from ..errors import DataError, ParameterError
 from ..provenance import Provenance
 from . import CHAPTERS, THESIS_CLAIMS
 from .params import Window, check_coverage, window
-from .results import ChapterResults, ClaimResult, Rule
+from .prose import FLAG_PREFIX
+from .results import ChapterResults, ClaimResult
 
 SOURCE_NAMES = {
     "french": "Kenneth French data library",
@@ -37,32 +40,6 @@ SOURCE_NAMES = {
     "yahoo": "Yahoo Finance adjusted closes",
     "pitindex": "pitindex point-in-time membership",
 }
-
-
-class Text:
-    """Markdown for the page whose plain-text form is the same text.
-
-    ``IPython.display.Markdown`` shows as ``<Markdown object>`` in plain text, which would make
-    nbval's output checks vacuous; this shows the text itself in both forms.
-    """
-
-    def __init__(self, markdown: str):
-        self.markdown = markdown
-
-    def _repr_markdown_(self) -> str:
-        return self.markdown
-
-    def __repr__(self) -> str:
-        return self.markdown
-
-
-def configure_display() -> None:
-    """Fixed pandas display options, so printed tables reproduce exactly under nbval."""
-    pd.set_option("display.width", 120)
-    pd.set_option("display.max_columns", 20)
-    pd.set_option("display.max_colwidth", 200)  # verdict tables carry intervals: never cut them
-    pd.set_option("display.precision", 4)
-    pd.set_option("display.max_rows", 250)
 
 
 def summarise_provenance(provs: list[Provenance]) -> list[str]:
@@ -123,6 +100,7 @@ class Chapter:
     parameters: dict[str, Any]
     claims: list[ClaimResult] = field(default_factory=list)
     glued: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def open(cls, chapter_id: str, title: str, *, start, end, as_of=None, data_mode=None, snapshot=None,
@@ -201,6 +179,26 @@ class Chapter:
             out[key] = self.glue(key, v, f)
         return out
 
+    def glue_facts(self, source) -> dict[str, str]:
+        """Glue the facts of a claim or of a chapter's inputs (``source.facts()``: key -> Fact),
+        and record the claim's flags, which decide the paragraphs shown (:mod:`smallcaps.book.prose`).
+
+        Returns the texts glued.
+        """
+        import json
+
+        from myst_nb import glue
+
+        out = {}
+        for key, fact in source.facts().items():
+            out[key] = self.glue(key, fact.text() if isinstance(fact, Fact) else fact)
+        flags = source.all_flags() if hasattr(source, "all_flags") else {}
+        if flags:
+            name = f"{FLAG_PREFIX}{getattr(source, 'section', self.id)}"
+            self.flags.update(flags)
+            glue(name, Text(json.dumps(flags, sort_keys=True)), display=False)
+        return out
+
     # -- verdicts ---------------------------------------------------------------------------------
 
     def add(self, result: ClaimResult) -> ClaimResult:
@@ -211,13 +209,20 @@ class Chapter:
         return result
 
     @staticmethod
-    def show_rule(rule: Rule) -> Text:
-        """The claim's rule for display, before its evidence."""
+    def show_rule(rule) -> Text:
+        """The claim's rule for display, before its evidence: a :class:`Rule`, a claim class
+        (its published rule) or a claim (its rule under its specification)."""
+        if isinstance(rule, type) and issubclass(rule, Claim):
+            rule = rule.rule_for()
+        elif isinstance(rule, Claim):
+            rule = rule.rule
         return Text(rule.markdown())
 
-    def verdict(self, result: ClaimResult) -> Text:
-        """Record a claim's result and return its verdict line for display (check it with
-        ``# NBVAL_CHECK_OUTPUT``)."""
+    def verdict(self, result) -> Text:
+        """Record a claim's result (a :class:`ClaimResult` or a claim) and return its verdict
+        line for display (check it with ``# NBVAL_CHECK_OUTPUT``)."""
+        if isinstance(result, Claim):
+            result = result.result
         self.add(result)
         return Text(verdict_line(result))
 
@@ -251,40 +256,10 @@ class Chapter:
 
 
 def statistic_text(result: ClaimResult, digits: int = 2) -> str:
-    """``name: value unit [low, high]`` for a claim's deciding statistic."""
-    s = result.statistic
-    f = "{:." + str(digits) + "f}"
-    num = format_value(s.value, f)
-    if s.value is not None and s.unit:
-        num += f" {s.unit}"
-    if s.ci_low is not None and s.ci_high is not None:
-        lvl = f"{int(round(100 * s.ci_level))}% CI " if s.ci_level else ""
-        num += f" ({lvl}{format_value(s.ci_low, f)} to {format_value(s.ci_high, f)})"
-    return f"{s.name}: {num}"
+    """``name: value unit (95% CI low to high)`` for a claim's deciding statistic."""
+    return result.statistic.text(digits)
 
 
 def verdict_line(result: ClaimResult) -> str:
     """The verdict as one Markdown paragraph."""
-    smp = result.sample
-    unit = {"events": "events", "cross-section": "cross-sectional observations", "none": "observations"}.get(
-        smp.frequency, f"{smp.frequency} observations")
-    sample = f"{smp.start} to {smp.end}, {smp.n:,} {unit}" if smp.n else "no sample"
-    return (f"**Verdict on {result.id}: {result.verdict}.** {statistic_text(result)}. "
-            f"Sample: {sample}. {result.note}").strip()
-
-
-def format_value(value, fmt: str | None = None) -> str:
-    """Format a number for prose; None/NaN -> ``n/a``; strings pass through."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    try:
-        if pd.isna(value):
-            return "n/a"
-    except (TypeError, ValueError):
-        pass
-    fmt = fmt or "{:.2f}"
-    return fmt.format(value)
+    return result.verdict_line()

@@ -124,7 +124,10 @@ def tidy_notebook(path: Path, *, hide_parameters: bool = True) -> None:
     papermill's injected-parameters cell (and the original ``parameters`` cell, whose values it
     overrides) get the ``remove-cell`` tag; the chapter prints the parameters it actually used.
     """
+    from .prose import apply_flags
+
     nb = nbformat.read(path, as_version=4)
+    apply_flags(nb)  # the paragraphs whose conditions hold, and only those
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         if hide_parameters and ("injected-parameters" in tags or "parameters" in tags) and REMOVE_TAG not in tags:

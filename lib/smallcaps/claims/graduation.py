@@ -1352,7 +1352,7 @@ def g2_verdict(g2: G2Evidence, inp: GraduationInputs) -> ClaimResult:
     note = (f"After leaving, graduates' {post}-month BHAR was {100 * e.value:.1f} pp ({100 * e.ci_low:.1f} to "
             f"{100 * e.ci_high:.1f}); members graduating within a year supplied {share}"
             f" ({'dominant' if dom else 'not dominant'} by the rule).")
-    st = e.to_statistic(_g2_stat(post, which), "pp", 100)
+    st = Statistic.from_estimate(e, _g2_stat(post, which), "pp", 100)
     return ClaimResult("G2", rule.claim, rule.text(), verdict, st, _sample(inp, e.n, "events", g2.post_events),
                        inp.vintage, SECTIONS["G2"], note)
 
@@ -1700,7 +1700,7 @@ def g5_verdict(g5: G5Evidence, inp: GraduationInputs) -> ClaimResult:
                            "The window holds too few months with both S&P 600 and S&P 500 members priced; active "
                            "small-cap managers' net returns (e.g. SPIVA scorecards) would decide whether selection pays.")
     smp = Sample(g5.gap_months.min().date().isoformat(), g5.gap_months.max().date().isoformat(), e.n, "monthly")
-    st = e.to_statistic(name, "pp", 100)
+    st = Statistic.from_estimate(e, name, "pp", 100)
     if e.ci_high <= 0:
         return ClaimResult("G5", rule.claim, rule.text(), "not supported", st, smp, inp.vintage, SECTIONS["G5"],
                            "Small-cap dispersion was not wider than large-cap dispersion, so the claim's premise fails.")

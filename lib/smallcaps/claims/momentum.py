@@ -195,7 +195,7 @@ class RegimeSpec:
 def definitions_view(spec: RegimeSpec):
     """The regime definitions as a Markdown list (long sentences read better than in a frame;
     notebook outputs render as CommonMark, which has no tables)."""
-    from ..book.chapter import Text
+    from ..display import Text
 
     d, a = spec.describe(), spec.alternative().describe()
     lines = [f"- **{k}**: {d[k]} (alternative: {a[k]})." for k in d]
@@ -1402,7 +1402,7 @@ def narrowing_days(inp: MomentumInputs, spec: RegimeSpec) -> pd.Series:
 
 
 def _note(text: str):
-    from ..book.chapter import Text
+    from ..display import Text
 
     return Text(f"*{text}*")
 

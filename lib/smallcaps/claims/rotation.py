@@ -376,7 +376,7 @@ def _iso(d) -> str | None:
 def table(frame: pd.DataFrame, index: list[str] | None = None, digits: int = 2):
     """A table for display: indexed by ``index`` columns and rounded, or a short note when the
     run's window left it empty."""
-    from ..book.chapter import Text
+    from ..display import Text
 
     if frame is None or frame.empty:
         return Text("*No rows in this run's window.*")
@@ -1030,7 +1030,7 @@ def verdict_r4(ev: ResilienceEvidence) -> ClaimResult:
             f"credit the basket's excess over {BROAD} averaged {ev.tight.value:.1f} pp a year.")
     s0, s1, _ = ev.sample
     return ClaimResult(id="R4", claim=rule.claim, rule=rule.text(), verdict=verdict,
-                       statistic=ev.tight.to_statistic(name, "pp a year"),
+                       statistic=Statistic.from_estimate(ev.tight, name, "pp a year"),
                        sample=Sample(_iso(s0), _iso(s1), ev.tight.n, "weekly"),
                        data_vintage=ev.vintage, section="r4", note=note)
 
@@ -1164,7 +1164,7 @@ def verdict_r5(ev: PairEvidence) -> ClaimResult:
             f"{ev.short_leg:.1f} pp and the long leg {ev.long_leg:.1f} pp on average.")
     s0, s1, n = ev.sample
     return ClaimResult(id="R5", claim=rule.claim, rule=rule.text(), verdict=verdict,
-                       statistic=e.to_statistic(name, "pp"), sample=Sample(_iso(s0), _iso(s1), n, "daily"),
+                       statistic=Statistic.from_estimate(e, name, "pp"), sample=Sample(_iso(s0), _iso(s1), n, "daily"),
                        data_vintage=ev.vintage, section="r5", note=note)
 
 
@@ -1349,7 +1349,7 @@ def verdict_r6(ev: ReversalEvidence) -> ClaimResult:
             f"{ev.pooled.ci_high:.2f}); quality runs starting in calm credit lasted {ev.calm_mean:.1f} months on "
             f"average, against {ev.tight_mean:.1f} in tight credit.")
     return ClaimResult(id="R6", claim=rule.claim, rule=rule.text(), verdict=verdict,
-                       statistic=ev.pooled.to_statistic(name, "pp"),
+                       statistic=Statistic.from_estimate(ev.pooled, name, "pp"),
                        sample=Sample(_iso(evs[0]), _iso(evs[-1]), ev.pooled.n, "events"),
                        data_vintage=ev.vintage, section="r6", note=note)
 

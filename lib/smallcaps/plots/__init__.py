@@ -231,7 +231,7 @@ def show(fig) -> None:
     """
     from IPython.display import Image, display
 
-    from ..book.chapter import Text
+    from ..display import Text
 
     if isinstance(fig, str):
         display(Text(f"*No figure: {fig}*"))

@@ -16,7 +16,7 @@ import seaborn as sns
 
 from . import HEIGHT, PALETTE, WIDTH, _finish
 from . import show  # noqa: F401  (re-exported: the shared show displays a figure or a note)
-from ..book.chapter import Text
+from ..display import Text
 from ..claims import rotation as R
 
 COLOURS = dict(zip(["a", "b", "c", "d", "e", "f"], sns.color_palette(PALETTE, 6), strict=False))

@@ -1,0 +1,199 @@
+"""The results contract: what a claim's verdict is made of, machine-readably.
+
+These are the types every chapter publishes (one :class:`ClaimResult` per claim) and the
+scorecard reads back; :mod:`smallcaps.book.results` writes and reads them as
+``<chapter>.results.json``. A :class:`ClaimResult` checks itself on construction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..display import format_value
+from ..errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..stats import Estimate
+
+VERDICTS = ("supported", "partly supported", "not supported", "untestable with available data")
+SUPPORTED, PARTLY, NOT_SUPPORTED, UNTESTABLE = VERDICTS
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annual", "events", "cross-section", "none")
+
+
+def round_sig(x: float | None, digits: int = 6) -> float | None:
+    """``x`` rounded to ``digits`` significant digits (None for missing or infinite values), so
+    that published numbers reproduce byte for byte."""
+    if x is None:
+        return None
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    if x == 0:
+        return 0.0
+    return float(f"{x:.{digits}g}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A claim's rule, fixed in the library before the evidence is computed.
+
+    Attributes
+    ----------
+    claim_id
+        ``R1``...``G5``.
+    claim
+        The claim, restated briefly.
+    hypothesis
+        What would be true if the claim held, in testable terms.
+    statistic
+        The one number that decides it (with units and sample).
+    supported, partly, not_supported
+        The thresholds: when each verdict applies.
+    untestable
+        When the data cannot decide it (and what data would), or empty.
+    """
+
+    claim_id: str
+    claim: str
+    hypothesis: str
+    statistic: str
+    supported: str
+    partly: str
+    not_supported: str
+    untestable: str = ""
+
+    def text(self) -> str:
+        """The rule as one paragraph (stored in the results contract)."""
+        t = (f"Hypothesis: {self.hypothesis} Statistic: {self.statistic} Supported if {self.supported}; "
+             f"partly supported if {self.partly}; not supported if {self.not_supported}.")
+        if self.untestable:
+            t += f" Untestable if {self.untestable}."
+        return t
+
+    def markdown(self) -> str:
+        """The rule as the chapter's rule box (Markdown)."""
+        lines = [f"**Rule for {self.claim_id}, decided before looking at the evidence.**", "",
+                 f"- *Hypothesis:* {self.hypothesis}", f"- *Statistic:* {self.statistic}",
+                 f"- *Supported* if {self.supported}.", f"- *Partly supported* if {self.partly}.",
+                 f"- *Not supported* if {self.not_supported}."]
+        if self.untestable:
+            lines.append(f"- *Untestable with available data* if {self.untestable}.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """The one number that decides a claim, with its interval.
+
+    Attributes
+    ----------
+    name
+        What it is, in the reader's terms ("IWM minus SPY, 2026 year to date").
+    value
+        The estimate in ``unit`` (None when the claim is untestable).
+    unit
+        ``pp`` (percentage points), ``%``, ``ratio``, ``t``, ``count``, ``years``...
+    ci_low, ci_high, ci_level
+        Confidence interval and its level (e.g. 0.95), or None when no interval applies.
+    method
+        How the interval was computed (e.g. ``HAC (Newey-West, 12 lags)``).
+    """
+
+    name: str
+    value: float | None
+    unit: str
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_level: float | None = None
+    method: str = ""
+
+    @classmethod
+    def from_estimate(cls, estimate: Estimate, name: str, unit: str, scale: float = 1.0) -> Statistic:
+        """The statistic of a :class:`~smallcaps.stats.Estimate`, optionally rescaled (e.g. 100
+        for a decimal shown in pp)."""
+        e = estimate.scaled(scale)
+        return cls(name=name, value=e.value, unit=unit, ci_low=e.ci_low, ci_high=e.ci_high, ci_level=e.level,
+                   method=e.method)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        for k in ("value", "ci_low", "ci_high", "ci_level"):
+            d[k] = round_sig(d[k])
+        return d
+
+    def text(self, digits: int = 2) -> str:
+        """``name: value unit (95% CI low to high)``."""
+        f = "{:." + str(digits) + "f}"
+        out = format_value(self.value, f)
+        if self.value is not None and self.unit:
+            out += f" {self.unit}"
+        if self.ci_low is not None and self.ci_high is not None:
+            lvl = f"{int(round(100 * self.ci_level))}% CI " if self.ci_level else ""
+            out += f" ({lvl}{format_value(self.ci_low, f)} to {format_value(self.ci_high, f)})"
+        return f"{self.name}: {out}"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The sample a number rests on."""
+
+    start: str | None
+    end: str | None
+    n: int
+    frequency: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+NO_SAMPLE = Sample(None, None, 0, "none")
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One claim's verdict and the evidence that decided it."""
+
+    id: str
+    claim: str
+    rule: str
+    verdict: str
+    statistic: Statistic
+    sample: Sample
+    data_vintage: str
+    section: str
+    note: str = ""
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise DataError(f"claim {self.id}: verdict {self.verdict!r} is not one of {VERDICTS}")
+        if self.sample.frequency not in FREQUENCIES:
+            raise DataError(f"claim {self.id}: sample frequency {self.sample.frequency!r} not in {FREQUENCIES}")
+        if self.verdict == UNTESTABLE and not self.note:
+            raise DataError(f"claim {self.id}: an untestable verdict needs a note saying what data would decide it")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "claim": self.claim, "rule": self.rule, "verdict": self.verdict,
+            "statistic": self.statistic.to_dict(), "sample": self.sample.to_dict(),
+            "data_vintage": self.data_vintage, "section": self.section, "note": self.note,
+        }
+
+    def verdict_line(self) -> str:
+        """The verdict as one Markdown paragraph."""
+        smp = self.sample
+        unit = {"events": "events", "cross-section": "cross-sectional observations", "none": "observations"}.get(
+            smp.frequency, f"{smp.frequency} observations")
+        sample = f"{smp.start} to {smp.end}, {smp.n:,} {unit}" if smp.n else "no sample"
+        return (f"**Verdict on {self.id}: {self.verdict}.** {self.statistic.text()}. "
+                f"Sample: {sample}. {self.note}").strip()
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ClaimResult:
+        return cls(
+            id=d["id"], claim=d["claim"], rule=d["rule"], verdict=d["verdict"],
+            statistic=Statistic(**d["statistic"]), sample=Sample(**d["sample"]),
+            data_vintage=d["data_vintage"], section=d["section"], note=d.get("note", ""),
+        )

@@ -1,0 +1,283 @@
+"""How numbers, intervals, dates and tables are shown: the one place that does it.
+
+Everything the library computes stays in its own units (returns, shares and spreads as
+**decimals**, yields in percent, counts as integers). This module turns them into what a reader
+sees, with one policy for each of these:
+
+* **Units.** :func:`pp` and :func:`pct` multiply a decimal by 100 (this is the only place that
+  does so for display); :func:`num` shows a number as it is. Prose writes the unit word itself
+  ("9.3 pp"), so glued values carry no unit.
+* **Missing values** read :data:`MISSING` ("n/a") in tables; prose never splices it into a
+  sentence: a chapter hides a paragraph whose numbers are missing instead (see
+  :meth:`smallcaps.book.chapter.Chapter.flag`).
+* **Intervals** are written ``low to high`` (:func:`ci_text`), in one table column
+  (:func:`with_ci`).
+* **Dates**: ISO in tables and results, ``13 Jul 2026`` / ``May 2024`` in prose.
+* **Phrases**: where wording depends on a result, a short phrase from the small vocabulary at
+  the end of this module (``above``/``below``, plurals, ordinals), never a whole sentence.
+
+Nothing here knows about claims, chapters or notebooks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: What a missing number reads in a table cell or a glued value.
+MISSING = "n/a"
+
+
+class Text:
+    """Markdown for the page whose plain-text form is the same text.
+
+    ``IPython.display.Markdown`` shows as ``<Markdown object>`` in plain text, which would make
+    output checks vacuous; this shows the text itself in both forms.
+    """
+
+    def __init__(self, markdown: str):
+        self.markdown = markdown
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.markdown
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Text) and other.markdown == self.markdown
+
+    def __hash__(self) -> int:
+        return hash(self.markdown)
+
+
+def configure_display() -> None:
+    """Fixed pandas display options, so printed tables reproduce exactly."""
+    pd.set_option("display.width", 120)
+    pd.set_option("display.max_columns", 20)
+    pd.set_option("display.max_colwidth", 200)  # verdict tables carry intervals: never cut them
+    pd.set_option("display.precision", 4)
+    pd.set_option("display.max_rows", 250)
+
+
+# -- scalars ------------------------------------------------------------------------------------
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT or pd.NA."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value, fmt: str | None = None) -> str:
+    """Format a value for prose with a ``str.format`` spec (default two decimals).
+
+    None/NaN read :data:`MISSING`; strings pass through; timestamps read as ISO dates.
+    """
+    if value is None:
+        return MISSING
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if is_missing(value):
+        return MISSING
+    return (fmt or "{:.2f}").format(value)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value to glue into prose, with how to show it.
+
+    ``Fact(0.0927, "pp", 1)`` reads ``9.3``. Units: ``pp`` and ``%`` multiply a decimal by 100;
+    ``num`` shows the value as it is; ``int`` with a thousands separator; ``text`` a string.
+
+    Attributes
+    ----------
+    value
+        In the library's units (decimals for returns and shares).
+    unit
+        ``pp``, ``%``, ``num``, ``int`` or ``text``.
+    digits
+        Decimals shown.
+    signed
+        Show ``+`` for positive values.
+    fmt
+        An explicit ``str.format`` spec (overrides ``digits``/``signed``) for values that are
+        already in display units.
+    """
+
+    value: Any
+    unit: str = "num"
+    digits: int = 1
+    signed: bool = False
+    fmt: str | None = None
+
+    def scaled(self) -> Any:
+        """The value in display units (decimals times 100 for ``pp`` and ``%``)."""
+        if is_missing(self.value) or self.unit not in ("pp", "%"):
+            return self.value
+        return 100 * self.value
+
+    def text(self) -> str:
+        if self.fmt is not None:
+            return format_value(self.scaled(), self.fmt)
+        if self.unit == "text":
+            return MISSING if is_missing(self.value) else str(self.value)
+        if self.unit == "int":
+            return format_value(self.value, "{:,}" if not is_missing(self.value) else None)
+        spec = "{:" + ("+" if self.signed else "") + f".{self.digits}f" + "}"
+        return format_value(self.scaled(), spec)
+
+
+def pp(value, digits: int = 1, signed: bool = False) -> Fact:
+    """A decimal difference shown in percentage points (``0.0927`` -> ``9.3``)."""
+    return Fact(value, "pp", digits, signed)
+
+
+def pct(value, digits: int = 1, signed: bool = False) -> Fact:
+    """A decimal shown in percent (``0.0574`` -> ``5.7``)."""
+    return Fact(value, "%", digits, signed)
+
+
+def num(value, digits: int = 2, signed: bool = False) -> Fact:
+    """A number shown as it is, with ``digits`` decimals."""
+    return Fact(value, "num", digits, signed)
+
+
+def count(value) -> Fact:
+    """An integer with a thousands separator."""
+    return Fact(None if is_missing(value) else int(value), "int")
+
+
+def text(value) -> Fact:
+    """A string (a date, a name or a phrase) glued as it is."""
+    return Fact(value, "text")
+
+
+def raw(value, fmt: str) -> Fact:
+    """A value already in display units, with an explicit ``str.format`` spec."""
+    return Fact(value, "num", fmt=fmt)
+
+
+def round_or_none(x, digits: int = 1) -> float | None:
+    """``round(x, digits)`` as a float, or None for a missing or infinite value."""
+    if x is None or (isinstance(x, float) and not np.isfinite(x)):
+        return None
+    return round(float(x), digits)
+
+
+def ordinal(x: float) -> str:
+    """``17`` -> ``17th``, ``1`` -> ``1st``, ``22.4`` -> ``22nd`` (rounded to a whole number)."""
+    n = int(round(float(x)))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 year``, ``2 years`` (``words`` for irregular plurals)."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+# -- dates --------------------------------------------------------------------------------------
+
+
+def iso(d) -> str | None:
+    """ISO date of a timestamp, or of a period's first day; None stays None."""
+    if d is None:
+        return None
+    if isinstance(d, pd.Period):
+        return d.start_time.date().isoformat()
+    return pd.Timestamp(d).date().isoformat()
+
+
+def iso_end(d) -> str | None:
+    """ISO date of a timestamp, or of a period's last day; None stays None."""
+    if d is None:
+        return None
+    if isinstance(d, pd.Period):
+        return d.end_time.date().isoformat()
+    return pd.Timestamp(d).date().isoformat()
+
+
+def month_name(p) -> str:
+    """``May 2024`` for a month (period or date); :data:`MISSING` for none."""
+    if p is None or (not isinstance(p, pd.Period) and is_missing(p)):
+        return MISSING
+    return pd.Period(p, freq="M").strftime("%b %Y")
+
+
+def long_date(d) -> str:
+    """``16 May 2024``."""
+    return pd.Timestamp(d).strftime("%-d %B %Y")
+
+
+def day_month(d) -> str:
+    """``16 April``."""
+    return pd.Timestamp(d).strftime("%-d %B")
+
+
+# -- intervals and tables -----------------------------------------------------------------------
+
+
+def ci_text(lo, hi, digits: int = 2) -> str:
+    """``"2.11 to 8.64"``: an interval as one table cell (:data:`MISSING` if an end is missing)."""
+    if is_missing(lo) or is_missing(hi):
+        return MISSING
+    return f"{lo + 0.0:.{digits}f} to {hi + 0.0:.{digits}f}"
+
+
+def tidy(frame: pd.DataFrame, digits: int = 2) -> pd.DataFrame:
+    """Round the float columns and turn ``-0.0`` into ``0.0`` (tables never print -0.00)."""
+    out = frame.copy()
+    cols = out.select_dtypes("float").columns
+    out[cols] = out[cols].round(digits) + 0.0
+    return out
+
+
+def with_ci(frame: pd.DataFrame, digits: int = 2, name: str = "95% CI", low: str = "ci_low",
+            high: str = "ci_high") -> pd.DataFrame:
+    """Replace the ``ci_low``/``ci_high`` columns by one text column (narrower tables)."""
+    out = frame.copy()
+    pos = list(out.columns).index(low)
+    cells = [ci_text(a, b, digits) for a, b in zip(out[low], out[high], strict=True)]
+    out = out.drop(columns=[low, high])
+    out.insert(pos, name, cells)
+    return out
+
+
+def scale(frame: pd.DataFrame, columns, factor: float = 100.0) -> pd.DataFrame:
+    """Multiply ``columns`` by ``factor`` (decimals to percent or pp for a table)."""
+    out = frame.copy()
+    cols = list(columns)
+    out[cols] = factor * out[cols]
+    return out
+
+
+def finite(x) -> bool:
+    """A real, finite number."""
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+# -- phrases: the small vocabulary for wording that depends on a result ---------------------------
+
+
+def above_below(x, above: str = "above", below: str = "below") -> str:
+    """``above`` for a positive value, ``below`` otherwise."""
+    return above if x > 0 else below
+
+
+def more_less(x) -> str:
+    """``more`` for a positive value, ``less`` otherwise."""
+    return "more" if x > 0 else "less"
