@@ -270,12 +270,18 @@ class Untestable(Exception):
 
 @dataclass(frozen=True)
 class Decision:
-    """What :meth:`Claim.decide` returns: the verdict and the number that decided it."""
+    """What :meth:`Claim.decide` returns: the verdict and the number that decided it.
+
+    ``p_value`` is the deciding test's p-value where the rule rests on one (one-sided in the
+    claim's direction unless the rule says otherwise), for the book's multiple-testing table and
+    the specification sweep; None for a claim decided by a description (a level, a count).
+    """
 
     verdict: str
     statistic: Statistic
     sample: Sample
     note: str
+    p_value: float | None = None
 
 
 # -- the claim -----------------------------------------------------------------------------------
@@ -334,6 +340,9 @@ class Claim(abc.ABC):
     statistic_name: ClassVar[str] = ""
     unit: ClassVar[str] = ""
     inputs_used: ClassVar[tuple[str, ...]] = ()
+    #: The date(s) the claim refers to or could have been written (from its source), ISO; empty
+    #: for a claim about no particular date. Sweeps add windows ending there.
+    claim_dates: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, inputs, window=None, spec: Mapping[str, Any] | None = None):
         self.inputs = inputs
@@ -425,15 +434,22 @@ class Claim(abc.ABC):
         return "" if self.inputs is None else self.inputs.vintage(*self.inputs_used)
 
     @cached_property
-    def result(self) -> ClaimResult:
-        """The claim's verdict (the results contract)."""
-        rule = self.rule
+    def decision(self) -> Decision:
+        """The rule applied to the evidence (the untestable case included)."""
         note = self.untestable_note
         if note is not None:
-            return ClaimResult(id=self.id, claim=rule.claim, rule=rule.text(), verdict=UNTESTABLE,
-                               statistic=Statistic(self.statistic_name, None, self.unit), sample=NO_SAMPLE,
-                               data_vintage=self.vintage, section=self.section, note=note)
-        d = self.decide(self.evidence)
+            return Decision(UNTESTABLE, Statistic(self.statistic_name, None, self.unit), NO_SAMPLE, note)
+        return self.decide(self.evidence)
+
+    @property
+    def p_value(self) -> float | None:
+        """The deciding test's p-value (None where the rule rests on no test)."""
+        return self.decision.p_value
+
+    @cached_property
+    def result(self) -> ClaimResult:
+        """The claim's verdict (the results contract); the one place a ClaimResult is built."""
+        rule, d = self.rule, self.decision
         return ClaimResult(id=self.id, claim=rule.claim, rule=rule.text(), verdict=d.verdict, statistic=d.statistic,
                            sample=d.sample, data_vintage=self.vintage, section=self.section, note=d.note)
 

@@ -86,6 +86,7 @@ class V1(Claim):
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "P/B gap to its 1995+ average"
     unit: ClassVar[str] = "pp"
+    claim_dates: ClassVar[tuple[str, ...]] = ("2024-05-16",)
     inputs_used: ClassVar[tuple[str, ...]] = ("cells",)
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("rare_percentile", 10.0, {"5th percentile": 5.0, "20th percentile": 20.0},

@@ -70,6 +70,7 @@ class V2(Claim):
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "CAPE percentile"
     unit: ClassVar[str] = "%"
+    claim_dates: ClassVar[tuple[str, ...]] = ("2026-07-02",)
     inputs_used: ClassVar[tuple[str, ...]] = ("shiller", "size", "cells")
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("stretched_percentile", 90.0, {"80th percentile": 80.0, "95th percentile": 95.0},

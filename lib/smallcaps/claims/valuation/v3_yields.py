@@ -66,6 +66,7 @@ class V3(Claim):
     kind: ClassVar[str] = "effect"
     statistic_name: ClassVar[str] = "IWM-SPY weekly slope on yield changes"
     unit: ClassVar[str] = "pp per pp"
+    claim_dates: ClassVar[tuple[str, ...]] = ("2024-05-16",)
     inputs_used: ClassVar[tuple[str, ...]] = ("prices", "size", "shiller")
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("recent_weeks", 156, {"104 weeks": 104, "260 weeks": 260},

@@ -58,6 +58,7 @@ class V4(Claim):
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "larger gap to the quoted returns, best convention"
     unit: ClassVar[str] = "pp"
+    claim_dates: ClassVar[tuple[str, ...]] = ("2024-05-16",)
     inputs_used: ClassVar[tuple[str, ...]] = ("prices",)
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("reproduced_pp", 0.10, {"0.05 pp": 0.05, "0.25 pp": 0.25},

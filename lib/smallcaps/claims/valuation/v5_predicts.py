@@ -70,6 +70,7 @@ class V5(Claim):
     heading: ClassVar[str] = "Does the discount predict?"
     kind: ClassVar[str] = "forecast"
     unit: ClassVar[str] = "pp a year"
+    claim_dates: ClassVar[tuple[str, ...]] = ("2024-05-16", "2026-07-02")
     inputs_used: ClassVar[tuple[str, ...]] = ("cells", "size", "factors")
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("primary_horizon_years", 3, {"1 year": 1, "5 years": 5},
