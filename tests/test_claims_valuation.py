@@ -519,3 +519,9 @@ def test_rerun_1950_1999_reports_on_that_window_alone(tmp_path, snapshot_dir):
     assert claims["V1"]["sample"]["start"] >= "1950-01-01" and claims["V1"]["sample"]["end"] <= "1999-12-31"
     text = (tmp_path / "valuation.ipynb").read_text()
     assert "/tmp/" not in text and "/work/" not in text
+    # the page's prose never splices a missing number into a sentence (only tables may say n/a)
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((tmp_path / "html" / "book" / "valuation.html").read_text(), "html.parser")
+    paragraphs = [p.get_text(" ") for p in page.select("article p")]
+    assert paragraphs and not [p for p in paragraphs if "n/a" in p]

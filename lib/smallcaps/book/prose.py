@@ -79,3 +79,26 @@ def apply_flags(nb, flags: dict[str, bool] | None = None) -> int:
 def flag_names(nb) -> set[str]:
     """Every flag a notebook's cells are conditioned on."""
     return {name for cell in nb.cells for name, _ in conditions(cell)}
+
+
+_GLUE = __import__("re").compile(r"\{glue(?::md|:text)?\}`([^`]+)`")
+
+
+def shown_prose(nb, flags: dict[str, bool], glued: dict[str, str]) -> list[str]:
+    """The Markdown paragraphs a reader would see, with glued values filled in.
+
+    For tests of prose on any window without executing the notebook: ``flags`` and ``glued``
+    come from the claims (``all_flags()``, ``facts()``). Cells hidden by their conditions, or
+    removed, are left out; a glue key with no value reads ``{missing:key}``.
+    """
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        if REMOVE in tags and not conditions(cell):
+            continue
+        if not all(bool(flags.get(name, False)) == wanted for name, wanted in conditions(cell)):
+            continue
+        out.append(_GLUE.sub(lambda m: glued.get(m.group(1), "{missing:" + m.group(1) + "}"), cell.source))
+    return out

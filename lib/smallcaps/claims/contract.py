@@ -182,7 +182,9 @@ class ClaimResult:
         }
 
     def verdict_line(self) -> str:
-        """The verdict as one Markdown paragraph."""
+        """The verdict as one Markdown paragraph (an untestable claim: the verdict and why)."""
+        if self.verdict == UNTESTABLE and self.statistic.value is None:
+            return f"**Verdict on {self.id}: {self.verdict}.** {self.note}".strip()
         smp = self.sample
         unit = {"events": "events", "cross-section": "cross-sectional observations", "none": "observations"}.get(
             smp.frequency, f"{smp.frequency} observations")
