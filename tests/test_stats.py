@@ -241,3 +241,50 @@ def test_scaled_by_a_negative_factor_flips_t():
     flipped = e.scaled(-1)
     assert flipped.t == pytest.approx(flipped.value / flipped.se)
     assert flipped.t == pytest.approx(-e.t)
+
+
+def test_mde_is_z_alpha_plus_z_power_times_se():
+    assert S.mde(1.0) == pytest.approx(1.6448536 + 0.8416212, abs=1e-6)
+    assert S.mde(2.0, sides=2) == pytest.approx(2 * (1.9599640 + 0.8416212), abs=1e-6)
+    assert S.mde(None) is None
+
+
+def test_one_sided_p_follows_the_claims_direction():
+    e = S.Estimate(2.0, 1.0, 0.04, 3.96, 0.95, 2.0, 0.0455, 100, "test")
+    assert S.one_sided_p(e, +1) == pytest.approx(0.02275, abs=1e-5)
+    assert S.one_sided_p(e, -1) == pytest.approx(0.97725, abs=1e-5)
+    with pytest.raises(ValueError):
+        S.one_sided_p(e, 0)
+
+
+def test_hodrick_at_horizon_one_is_white_with_null_residuals():
+    rng = np.random.default_rng(7)
+    n = 400
+    x = pd.Series(rng.normal(size=n))
+    r = pd.Series(0.01 + 0.5 * x.shift(1).fillna(0) + rng.normal(scale=2.0, size=n))
+    est = S.hodrick_1b(r, x, 1)
+    # h = 1: w_t = e_{t+1} X_t with e the deviation of r from its mean: White's sandwich
+    y = r.shift(-1).iloc[:-1].to_numpy()
+    X = np.column_stack([np.ones(n - 1), x.iloc[:-1].to_numpy()])
+    b = np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - y.mean()
+    inv = np.linalg.inv(X.T @ X)
+    cov = inv @ (X.T * e**2) @ X @ inv
+    assert est.value == pytest.approx(b[1])
+    assert est.se == pytest.approx(np.sqrt(cov[1, 1]))
+    assert est.n == n - 1 and "Hodrick" in est.method
+
+
+def test_hodrick_long_horizon_is_wider_than_one_period_and_rejects_at_about_five_percent_under_the_null():
+    rng = np.random.default_rng(11)
+    rejections = 0
+    for _ in range(200):
+        n = 360
+        e = rng.normal(size=n)
+        x = np.zeros(n)
+        for t in range(1, n):  # a persistent predictor, like a valuation spread
+            x[t] = 0.97 * x[t - 1] + e[t]
+        r = rng.normal(scale=0.05, size=n)  # no predictability
+        est = S.hodrick_1b(pd.Series(r), pd.Series(x), 24)
+        rejections += est.p < 0.05
+    assert 0.02 <= rejections / 200 <= 0.10

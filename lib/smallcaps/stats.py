@@ -289,3 +289,85 @@ def proportion_ci(successes: int, n: int, level: float = DEFAULT_LEVEL) -> tuple
         raise DataError("proportion_ci: n must be positive")
     lo, hi = proportion_confint(successes, n, alpha=1 - level, method="wilson")
     return float(lo), float(hi)
+
+
+# -- power, one-sided tests, long-horizon inference --------------------------------------------------
+
+
+def mde(se: float | None, *, alpha: float = 0.05, power: float = 0.80, sides: int = 1) -> float | None:
+    """Minimum detectable effect of a z-test: the true effect that a test of size ``alpha``
+    (one- or two-sided) rejects with probability ``power``, given the estimate's standard error.
+
+    ``(z_{1-alpha/sides} + z_{power}) * se``: 2.49 se one-sided, 2.80 se two-sided at 5% and 80%.
+    Same units as ``se``; None when there is no standard error.
+    """
+    if se is None or not math.isfinite(se):
+        return None
+    return float((sps.norm.ppf(1 - alpha / sides) + sps.norm.ppf(power)) * abs(se))
+
+
+def one_sided_p(estimate: Estimate, direction: int) -> float | None:
+    """p-value of the estimate against zero, one-sided in ``direction`` (+1: the claim says
+    positive; -1: negative), from its t-statistic (or its standard error), normal approximation.
+
+    None when the estimate carries neither.
+    """
+    if direction not in (1, -1):
+        raise ValueError("direction must be +1 or -1")
+    t = estimate.t
+    if t is None or not math.isfinite(t):
+        if not estimate.se:
+            return None
+        t = estimate.value / estimate.se
+    return float(sps.norm.sf(direction * t))
+
+
+def hodrick_1b(returns, predictor, horizon: int, *, level: float = DEFAULT_LEVEL) -> Estimate:
+    """Slope of a long-horizon predictive regression with Hodrick (1992) 1B standard errors.
+
+    The regression is ``r_{t+1} + ... + r_{t+h} = a + b x_t + u``, estimated by OLS on
+    overlapping observations. Under the null of no predictability, Hodrick's 1B covariance
+    replaces the overlapping error sum with one-period residuals times the sum of the ``h`` most
+    recent regressors, ``w_t = e_{t+1} * sum_{i<h} X_{t-i}``, which avoids the over-rejection of
+    Newey-West errors with a persistent predictor.
+
+    Parameters
+    ----------
+    returns
+        One-period returns ``r_t`` (decimal), indexed like ``predictor``.
+    predictor
+        ``x_t``, known at the end of period ``t``.
+    horizon
+        ``h``, periods summed.
+
+    Returns
+    -------
+    Estimate
+        The slope in units of the ``h``-period summed return per unit of ``x`` (scale it to
+        annualise), with ``se``, interval, t, two-sided p and ``n`` observations.
+    """
+    df = pd.concat({"r": pd.Series(returns, dtype="float64"), "x": pd.Series(predictor, dtype="float64")}, axis=1)
+    df = df.dropna(subset=["x"])
+    r = df["r"].to_numpy()
+    x = df["x"].to_numpy()
+    h = int(horizon)
+    n_all = len(df)
+    rows = [t for t in range(n_all - h) if np.isfinite(r[t + 1: t + 1 + h]).all()]
+    _need(len(rows), max(2 * h, 12), "hodrick_1b")
+    idx = np.array(rows)
+    y = np.array([r[t + 1: t + 1 + h].sum() for t in rows])
+    X = np.column_stack([np.ones(len(idx)), x[idx]])
+    xtx_inv = np.linalg.inv(X.T @ X)
+    b = xtx_inv @ X.T @ y
+    e1 = r[idx + 1] - np.nanmean(r[idx + 1])  # one-period residuals under the null
+    z_all = np.column_stack([np.ones(n_all), x])
+    w = np.array([e1[k] * z_all[max(0, t - h + 1): t + 1].sum(axis=0) for k, t in enumerate(rows)])
+    s = w.T @ w
+    cov = xtx_inv @ s @ xtx_inv
+    se = float(np.sqrt(cov[1, 1]))
+    slope = float(b[1])
+    zc = sps.norm.ppf(0.5 + level / 2)
+    t = slope / se if se > 0 else float("nan")
+    p = float(2 * sps.norm.sf(abs(t))) if se > 0 else float("nan")
+    return Estimate(slope, se, slope - zc * se, slope + zc * se, level, t, p, len(rows),
+                    f"Hodrick (1992) 1B, horizon {h}")

@@ -32,9 +32,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from ..display import Fact, Text
 from ..errors import ParameterError
-from .contract import NO_SAMPLE, UNTESTABLE, ClaimResult, Rule, Sample, Statistic
+from .contract import (
+    NO_SAMPLE,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    UNTESTABLE,
+    Amendment,
+    ClaimResult,
+    Rule,
+    Sample,
+    Statistic,
+)
 
 # -- the specification space ---------------------------------------------------------------------
 
@@ -275,6 +288,8 @@ class Decision:
     ``p_value`` is the deciding test's p-value where the rule rests on one (one-sided in the
     claim's direction unless the rule says otherwise), for the book's multiple-testing table and
     the specification sweep; None for a claim decided by a description (a level, a count).
+    ``mde`` is the test's minimum detectable effect at 80% power (:func:`smallcaps.stats.mde`), in
+    the statistic's unit; None for a description.
     """
 
     verdict: str
@@ -282,6 +297,51 @@ class Decision:
     sample: Sample
     note: str
     p_value: float | None = None
+    mde: float | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a claim made of several: an ``assertion`` (what the claim says happened or
+    holds) or a ``reason`` (a premise offered for it), with its verdict (None: untestable)."""
+
+    name: str
+    role: str
+    verdict: str | None
+
+    def __post_init__(self):
+        if self.role not in ("assertion", "reason"):
+            raise ValueError(f"part {self.name!r}: role must be 'assertion' or 'reason'")
+
+
+def combine_parts(parts) -> str:
+    """The book's one rule for claims with several parts (every chapter applies it).
+
+    The verdict is decided on the assertions (reasons are tested and shown, never deciding):
+    untestable when no assertion can be tested; otherwise supported when every testable
+    assertion is supported, not supported when none holds (each is not supported), and partly
+    supported in between; a claim with an untestable assertion is capped at partly supported.
+    An assertion that is itself partly supported or inconclusive counts as not fully holding.
+    """
+    from .contract import INCONCLUSIVE
+
+    assertions = [p for p in parts if p.role == "assertion"]
+    if not assertions:
+        raise ValueError("a claim needs at least one assertion")
+    tested = [p.verdict for p in assertions if p.verdict is not None and p.verdict != UNTESTABLE]
+    if not tested:
+        return UNTESTABLE
+    if all(v == SUPPORTED for v in tested):
+        verdict = SUPPORTED
+    elif all(v == NOT_SUPPORTED for v in tested):
+        verdict = NOT_SUPPORTED
+    elif all(v in (NOT_SUPPORTED, INCONCLUSIVE) for v in tested):
+        verdict = INCONCLUSIVE if any(v == INCONCLUSIVE for v in tested) else NOT_SUPPORTED
+    else:
+        verdict = PARTLY
+    if verdict == SUPPORTED and len(tested) < len(assertions):
+        verdict = PARTLY
+    return verdict
 
 
 # -- the claim -----------------------------------------------------------------------------------
@@ -341,8 +401,11 @@ class Claim(abc.ABC):
     unit: ClassVar[str] = ""
     inputs_used: ClassVar[tuple[str, ...]] = ()
     #: The date(s) the claim refers to or could have been written (from its source), ISO; empty
-    #: for a claim about no particular date. Sweeps add windows ending there.
+    #: for a claim about no particular date. Sweeps add windows ending there; :meth:`when_said`
+    #: judges the claim at the first.
     claim_dates: ClassVar[tuple[str, ...]] = ()
+    #: Public changes to the registered rule, oldest first (``rule_template`` is the rule now).
+    amendments: ClassVar[tuple[Amendment, ...]] = ()
 
     def __init__(self, inputs, window=None, spec: Mapping[str, Any] | None = None):
         self.inputs = inputs
@@ -402,6 +465,37 @@ class Claim(abc.ABC):
     @property
     def rule(self) -> Rule:
         return type(self).rule_for(self.spec)
+
+    @classmethod
+    def registered_rule(cls) -> Rule:
+        """The rule as first published (before any amendment)."""
+        return cls.amendments[0].old_rule if cls.amendments else cls.rule_for()
+
+    @property
+    def amended(self) -> bool:
+        return bool(type(self).amendments)
+
+    def registered(self) -> Claim | None:
+        """This claim under its registered rule (same inputs and window), or None when the rule
+        was never amended."""
+        if not self.amended:
+            return None
+        spec = {**dict(self.spec), **type(self).amendments[0].registered_spec}
+        return type(self)(self.inputs, self.window, spec)
+
+    def when_said(self) -> Claim | None:
+        """This claim judged at its source's date (the window ending at, and read as of, its first
+        ``claim_dates``), or None for a claim about no particular date or a window that does not
+        reach that date."""
+        if not type(self).claim_dates or self.window is None:
+            return None
+        from ..book.params import Window  # dates are validated in one place
+
+        date = pd.Timestamp(type(self).claim_dates[0])
+        if not (self.window.start <= date):
+            return None
+        end = min(self.window.end, date)
+        return type(self)(self.inputs, Window(self.window.start, end, min(self.window.as_of, end)), self.spec)
 
     @property
     def section(self) -> str:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 VERDICTS = ("supported", "partly supported", "not supported", "untestable with available data")
 SUPPORTED, PARTLY, NOT_SUPPORTED, UNTESTABLE = VERDICTS
+#: The data cannot tell: the estimate points the claim's way but its interval includes zero
+#: (issue 13's vocabulary; joins VERDICTS with the results contract's version 2).
+INCONCLUSIVE = "inconclusive"
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annual", "events", "cross-section", "none")
 
 
@@ -199,3 +202,78 @@ class ClaimResult:
             statistic=Statistic(**d["statistic"]), sample=Sample(**d["sample"]),
             data_vintage=d["data_vintage"], section=d["section"], note=d.get("note", ""),
         )
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A change to a claim's registered rule, made in public after the rules were published.
+
+    Attributes
+    ----------
+    date
+        When the rule was changed (ISO).
+    reason
+        Why, in one or two sentences (e.g. the referee's point it answers).
+    old_rule
+        The rule as registered (verbatim).
+    registered_spec
+        The specification under which the claim's code reproduces the registered rule's test
+        exactly, so that the verdict under the old rule is recomputed, never typed.
+    """
+
+    date: str
+    reason: str
+    old_rule: Rule
+    registered_spec: dict = dataclasses.field(default_factory=dict)
+
+    def to_dict(self, new_rule: Rule) -> dict[str, Any]:
+        return {"date": self.date, "reason": self.reason, "old_rule": self.old_rule.text(),
+                "new_rule": new_rule.text()}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A published result reproduced on the book's own data.
+
+    Attributes
+    ----------
+    name
+        What is reproduced ("CGH (2004): small-cap momentum after DOWN markets, %/month").
+    citation
+        Bibliography key of the paper.
+    published, reproduced
+        The paper's number and the book's (same units).
+    unit
+        Their unit.
+    sample
+        The book's sample for the reproduction (and the paper's, if different).
+    tolerance
+        The largest difference accepted, stated before computing, with its reason in ``note``
+        (another sample, vintage or portfolio construction).
+    note
+        What differs between the paper's construction and the book's, and why the numbers differ.
+    """
+
+    name: str
+    citation: str
+    published: float
+    reproduced: float | None
+    unit: str
+    sample: str
+    tolerance: float
+    note: str = ""
+
+    @property
+    def difference(self) -> float | None:
+        return None if self.reproduced is None else self.reproduced - self.published
+
+    @property
+    def within(self) -> bool:
+        """Whether the reproduction lies within the stated tolerance of the published number."""
+        d = self.difference
+        return d is not None and math.isfinite(d) and abs(d) <= self.tolerance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "citation": self.citation, "published": round_sig(self.published),
+                "reproduced": round_sig(self.reproduced), "unit": self.unit, "sample": self.sample,
+                "tolerance": round_sig(self.tolerance), "within": self.within, "note": self.note}
