@@ -7,4 +7,9 @@ Data flows one way: sources -> store -> analytics -> notebook -> book.
 * :mod:`smallcaps.store`, :mod:`smallcaps.snapshot` -- where bytes live, with provenance.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # one place for the version: pyproject.toml, read from the installed metadata
+    __version__ = version("smallcaps")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
