@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from smallcaps import config
 from smallcaps.config import MODES, Settings
 from smallcaps.errors import ParameterError
+
+from conftest import ROOT
 
 ENV = ("SMALLCAPS_OFFLINE", "SMALLCAPS_MODE", "SMALLCAPS_SNAPSHOT", "SMALLCAPS_STORE")
 

@@ -12,10 +12,11 @@ import threading
 import time
 
 import pytest
-from conftest import ROOT, Route
 
 from smallcaps import net
 from smallcaps.errors import FetchError, OfflineError
+
+from conftest import ROOT, Route
 
 BODY = b"date,value\n2020-01-02,1.5\n" * 20
 

@@ -56,7 +56,8 @@ def test_table_has_one_row_per_claim_and_shows_missing(tmp_path):
 
 
 def test_complete_scorecard_passes_and_counts(tmp_path):
-    _write(tmp_path, "rotation", {"R2": "partly supported", "R5": "not supported", "R7": "untestable with available data"})
+    _write(tmp_path, "rotation",
+           {"R2": "partly supported", "R5": "not supported", "R7": "untestable with available data"})
     for ch in ("momentum", "valuation", "graduation"):
         _write(tmp_path, ch)
     card = Scorecard.read(tmp_path)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import tree_listing
 
 from smallcaps import cli, snapshot_dist
 from smallcaps.data import DataSession
@@ -23,6 +22,8 @@ from smallcaps.errors import DataError, ParameterError
 from smallcaps.provenance import sha256_file
 from smallcaps.snapshot import MANIFEST, Snapshot
 from smallcaps.store import Store
+
+from conftest import tree_listing
 
 FILES = ["french/F-F_Momentum_Factor.csv", "fred/BAA.csv", "cboe/VIX_History.csv", "yahoo/etf/^TNX.csv"]
 
@@ -218,7 +219,8 @@ def filled_store(tmp_path, snapshot_dir, local_server, monkeypatch):
     ds.fred("BAA")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("F-F_Research_Data_Factors.csv", (snapshot_dir / "french/F-F_Research_Data_Factors.csv").read_bytes())
+        z.writestr("F-F_Research_Data_Factors.csv",
+                   (snapshot_dir / "french/F-F_Research_Data_Factors.csv").read_bytes())
     local_server.add("/ftp/F-F_Research_Data_Factors_CSV.zip", body=buf.getvalue())
     local_server.add("/fredgraph.csv", body=(snapshot_dir / "fred/AAA.csv").read_bytes())
     monkeypatch.setenv("SMALLCAPS_FRENCH_BASE_URL", local_server.url + "/ftp")
@@ -237,7 +239,8 @@ def test_make_freezes_live_and_snapshot_data(filled_store, tmp_path, snapshot_di
     out = " ".join(capsys.readouterr().out.split())
     sid = Snapshot(dest).snapshot_id
     assert out.startswith("wrote 4 files (")
-    assert out.endswith(f"2 from live downloads, 2 from snapshot {Snapshot(snap).snapshot_id}) to {dest} (snapshot {sid})")
+    assert out.endswith(f"2 from live downloads, 2 from snapshot {Snapshot(snap).snapshot_id}) to {dest} "
+                        f"(snapshot {sid})")
     assert sorted(files_of(dest)) == sorted(["MANIFEST.tsv", "README.md", "french/F-F_Momentum_Factor.csv",
                                              "fred/BAA.csv", "french/F-F_Research_Data_Factors.csv", "fred/AAA.csv"])
     assert [r[1] for r in Snapshot(dest).verify()] == ["ok"] * 4
@@ -256,8 +259,8 @@ def test_make_freezes_live_and_snapshot_data(filled_store, tmp_path, snapshot_di
     # a session on the frozen snapshot serves the same data, with the same provenance
     again = DataSession(mode="offline", snapshot=dest, store=tmp_path / "fresh")
     orig = DataSession(mode="offline", snapshot=snap, store=store)
-    pd.testing.assert_frame_equal(again.french("F-F_Research_Data_Factors")["monthly"],
-                                  Store(store).latest("french/F-F_Research_Data_Factors", origin="live").read("monthly"))
+    stored = Store(store).latest("french/F-F_Research_Data_Factors", origin="live")
+    pd.testing.assert_frame_equal(again.french("F-F_Research_Data_Factors")["monthly"], stored.read("monthly"))
     assert again.french("F-F_Research_Data_Factors").provenance.vintage == "CRSP 202511"
     pd.testing.assert_frame_equal(again.fred("BAA").frame, orig.fred("BAA").frame)
     assert again.fred("AAA").provenance.first == "1919-01-01"

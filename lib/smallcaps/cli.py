@@ -21,8 +21,9 @@ Exit codes: see :data:`EXIT_CODES`. Results go to stdout; progress, logs and err
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -77,9 +78,8 @@ def cmd_data_status(args) -> int:
 
 
 def cmd_data_verify(args) -> int:
-    from .snapshot import Snapshot
-
     from .config import Settings
+    from .snapshot import Snapshot
 
     snap_dir = Settings.resolve(mode="offline", snapshot=args.snapshot, store=args.store).snapshot
     if snap_dir is None:
@@ -106,16 +106,16 @@ def cmd_data_fetch(args) -> int:
 
     from . import catalog
 
-    jobs: list[tuple[str, callable]] = []
+    jobs: list[tuple[str, Callable[[], object]]] = []
     french = list(args.french or []) + (list(catalog.FRENCH) if args.all else [])
     fred = list(args.fred or []) + (list(catalog.FRED) if args.all else [])
     tickers = list(args.tickers or []) + (list(catalog.ALL_ETFS) if args.all else [])
     ds = _session(args, mode="refresh")
     ds.deadline = args.deadline
     for name in dict.fromkeys(french):
-        jobs.append((f"french/{name}", lambda n=name: ds.french(n)))
+        jobs.append((f"french/{name}", functools.partial(ds.french, name)))
     for sid in dict.fromkeys(fred):
-        jobs.append((f"fred/{sid}", lambda s=sid: ds.fred(s)))
+        jobs.append((f"fred/{sid}", functools.partial(ds.fred, sid)))
     if args.vix or args.all:
         jobs.append(("cboe/VIX", ds.vix))
     if args.shiller or args.all:
@@ -123,9 +123,10 @@ def cmd_data_fetch(args) -> int:
     tickers = list(dict.fromkeys(t.upper() for t in tickers))
     for i in range(0, len(tickers), args.batch):
         batch = tickers[i : i + args.batch]
-        jobs.append((f"yahoo {batch[0]}..{batch[-1]} ({len(batch)})", lambda b=batch: ds.prices(b)))
+        jobs.append((f"yahoo {batch[0]}..{batch[-1]} ({len(batch)})", functools.partial(ds.prices, batch)))
     if not jobs:
-        err_console.print("smallcaps: nothing to fetch; name datasets (--french, --fred, --vix, --shiller, --tickers) or pass --all")
+        err_console.print("smallcaps: nothing to fetch; name datasets (--french, --fred, --vix, --shiller, --tickers) "
+                          "or pass --all")
         return 2
     failures = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -158,18 +159,19 @@ def cmd_snapshot_make(args) -> int:
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console,
                   transient=False) as progress:
         task = progress.add_task("copying", total=len(files))
-        made = snapshot_dist.make(args.dir, ds.store, ds.snapshot, live_only=args.live_only,
-                                  on_file=lambda p: progress.update(task, advance=1, description=f"copying {p.row.path}"))
+        made = snapshot_dist.make(
+            args.dir, ds.store, ds.snapshot, live_only=args.live_only,
+            on_file=lambda p: progress.update(task, advance=1, description=f"copying {p.row.path}"))
         progress.update(task, description="copied")
-    console.print(f"wrote {len(made.files)} files ({made.bytes / 1e6:,.1f} MB; {made.count('live')} from live downloads, "
+    console.print(f"wrote {len(made.files)} files ({made.bytes / 1e6:,.1f} MB; "
+                  f"{made.count('live')} from live downloads, "
                   f"{made.count('snapshot')} from snapshot {ds.snapshot.snapshot_id if ds.snapshot else '-'}) "
                   f"to {made.root} (snapshot {made.snapshot_id})", soft_wrap=True)
     return 0
 
 
 def cmd_snapshot_pull(args) -> int:
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
-                               TransferSpeedColumn)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
     from . import snapshot_dist
     from .config import Settings
@@ -264,7 +266,7 @@ def _params(items: list[str]) -> dict:
 
     from .errors import ParameterError
 
-    out = {}
+    out: dict[str, int | float | str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.isidentifier():
@@ -297,7 +299,7 @@ def cmd_run(args) -> int:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
                             strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
-    console.print(f"ran {len(report.runs)} chapter(s) and built {report.site / 'index.html'} "
+    console.print(f"ran {len(report.runs)} chapter(s) and built {report.site and report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
 
@@ -369,7 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     ve.set_defaults(func=cmd_data_verify)
     fe = add(dsub, "fetch", "download live data into the store")
     fe.add_argument("--all", action="store_true", help="every dataset the book uses")
-    fe.add_argument("--french", nargs="+", metavar="NAME", help="French library datasets, e.g. F-F_Research_Data_Factors")
+    fe.add_argument("--french", nargs="+", metavar="NAME",
+                    help="French library datasets, e.g. F-F_Research_Data_Factors")
     fe.add_argument("--fred", nargs="+", metavar="ID", help="FRED series ids, e.g. BAMLH0A0HYM2")
     fe.add_argument("--vix", action="store_true", help="CBOE VIX history")
     fe.add_argument("--shiller", action="store_true", help="Shiller's ie_data.xls")

@@ -571,4 +571,5 @@ def pull_error(report: PullReport) -> FetchError:
     """The one-line error for an incomplete pull."""
     return FetchError(f"snapshot pull incomplete: {len(report.failed)} of "
                       f"{len(report.failed) + len(report.downloaded) + len(report.kept)} files failed; "
-                      f"run the same command again to resume ({len(report.downloaded) + len(report.kept)} are in place)")
+                      "run the same command again to resume "
+                      f"({len(report.downloaded) + len(report.kept)} are in place)")

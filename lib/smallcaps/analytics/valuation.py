@@ -26,7 +26,8 @@ import pandas as pd
 
 from ..errors import DataError
 
-_CELL = re.compile(r"^(?:ME(?P<me>[1-5])|(?P<small>SMALL)|(?P<big>BIG))\s*(?:BM(?P<bm>[1-5])|(?P<lo>LoBM)|(?P<hi>HiBM))$")
+_CELL = re.compile(r"^(?:ME(?P<me>[1-5])|(?P<small>SMALL)|(?P<big>BIG))\s*"
+                   r"(?:BM(?P<bm>[1-5])|(?P<lo>LoBM)|(?P<hi>HiBM))$")
 
 
 def cell_grid(columns) -> pd.DataFrame:

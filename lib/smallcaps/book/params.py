@@ -4,10 +4,19 @@ parameter and the valid range."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import pandas as pd
 
 from ..errors import ParameterError
+
+
+@overload
+def parse_date(value, name: str, *, allow_none: Literal[False] = False) -> pd.Timestamp: ...
+
+
+@overload
+def parse_date(value, name: str, *, allow_none: bool) -> pd.Timestamp | None: ...
 
 
 def parse_date(value, name: str, *, allow_none: bool = False) -> pd.Timestamp | None:

@@ -185,7 +185,8 @@ def timeline(data: pd.DataFrame, *, label: str = "label", group: str = "group", 
     ax.set_yticklabels(data[label], fontsize=8)
     ax.invert_yaxis()
     handles = [plt.Line2D([], [], color=colours[g], linewidth=6) for g in groups]
-    ax.legend(handles, groups, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(HEIGHT, 0.28 * n + 1.2)), fontsize=8,
+    ax.legend(handles, groups, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(HEIGHT, 0.28 * n + 1.2)),
+              fontsize=8,
               ncols=min(3, len(groups)))
     ax.grid(axis="y", visible=False)
     return _finish(fig, ax, title, xlabel, "", note)
@@ -213,11 +214,11 @@ def verdict_grid(table: pd.DataFrame, *, title: str, row: str = "thesis", note: 
     fig, ax = plt.subplots(figsize=(WIDTH, 0.75 * len(theses) + 1.6))
     for i, thesis in enumerate(theses):
         sub = table[table["thesis"] == thesis]
-        for j, (cid, row) in enumerate(sub.iterrows()):
-            colour = VERDICT_COLOURS.get(row["verdict"], "#ffffff")
+        for j, (cid, rec) in enumerate(sub.iterrows()):
+            colour = VERDICT_COLOURS.get(rec["verdict"], "#ffffff")
             ax.add_patch(plt.Rectangle((j, i), 0.94, 0.86, facecolor=colour, edgecolor="0.3", linewidth=0.8))
             ax.text(j + 0.47, i + 0.43, cid, ha="center", va="center", fontsize=10, fontweight="bold",
-                    color="white" if row["verdict"] in ("supported", "not supported") else "0.1")
+                    color="white" if rec["verdict"] in ("supported", "not supported") else "0.1")
     ax.set_xlim(0, width)
     ax.set_ylim(len(theses), 0)
     ax.set_yticks([i + 0.43 for i in range(len(theses))])
