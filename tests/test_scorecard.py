@@ -24,9 +24,19 @@ def theses_ids() -> list[str]:
     return ids
 
 
+@pytest.mark.skipif(not THESES.is_file(), reason="the project's theses file ../shared/theses.md is not beside "
+                    "this clone (the committed results check the ids below)")
 def test_claim_ids_match_the_theses_file():
     ours = [cid for ids in THESIS_CLAIMS.values() for cid in ids]
     assert ours == theses_ids()
+
+
+def test_claim_ids_match_the_committed_results():
+    book = ROOT / "book"
+    for chapter, ids in THESIS_CLAIMS.items():
+        committed = ChapterResults.read(book / f"{chapter}.results.json")
+        assert [c.id for c in committed.claims] == list(ids), chapter
+    assert sum(len(ids) for ids in THESIS_CLAIMS.values()) == 22
 
 
 def _result(cid: str, verdict: str = "supported") -> ClaimResult:
