@@ -324,3 +324,16 @@ def test_made_snapshot_round_trips_through_pull(filled_store, tmp_path, local_se
     assert cli.main(["data", "snapshot", "pull", f"{local_server.url}/pub", str(dest)]) == 0
     assert {k: v for k, v in files_of(dest).items()} == {
         k: v for k, v in files_of(made.root).items() if k != "README.md"}
+
+
+@pytest.mark.network_local
+def test_pull_without_a_manifest_at_the_url(local_server, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SMALLCAPS_OFFLINE", raising=False)
+    monkeypatch.setattr("smallcaps.net.time.sleep", lambda s: None)
+    url = f"{local_server.url}/nothing/"
+    assert cli.main(["data", "snapshot", "pull", url, str(tmp_path / "p")]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert " ".join(err.split()) == (f"smallcaps: snapshot manifest {url}MANIFEST.tsv: download from {url}MANIFEST.tsv "
+                                     "failed after 1 attempt(s): HTTP 404")
+    assert not (tmp_path / "p").exists()
