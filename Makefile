@@ -1,6 +1,6 @@
 # Small Caps on Trial: the two commands the README gives, with their set-up.
 #   make book   set up the environment and build the HTML book from the committed notebooks
-#   make test   set up the environment (and headless Chromium) and run every test
+#   make test   set up the environment (and headless Chromium), lint and type-check, run every test
 # Everything is installed from requirements.lock into .venv, so builds reproduce.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,13 +11,18 @@ STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock pyproject.toml 
 SMALLCAPS_SNAPSHOT ?= $(abspath ../shared/data)
 export SMALLCAPS_SNAPSHOT
 
-.PHONY: book test setup browser lock bench clean
+.PHONY: book test lint setup browser lock bench clean
 
 book: setup
 	$(BIN)/smallcaps build
 
-test: setup browser
+test: setup browser lint
 	SMALLCAPS_OFFLINE=1 $(BIN)/python -m pytest
+
+# Lint and type checks (configured in pyproject.toml); `make test` runs them first
+lint: setup
+	$(BIN)/ruff check lib tests
+	$(BIN)/mypy lib
 
 setup: $(STAMP)
 

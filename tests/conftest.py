@@ -174,7 +174,8 @@ class LocalServer:
                 if route.hang:
                     time.sleep(route.hang)
                 self.send_response(route.status)
-                self.send_header("Content-Length", str(route.content_length if route.content_length is not None else len(route.body)))
+                length = route.content_length if route.content_length is not None else len(route.body)
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 try:
                     self.wfile.write(route.body)

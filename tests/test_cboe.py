@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import tree_listing
 
 from smallcaps.data import DataSession
 from smallcaps.errors import FetchError, ParseError
 from smallcaps.sources import cboe
+
+from conftest import tree_listing
 
 ROWS = 9235  # data rows in the snapshot file (1990-01-02 .. 2026-07-23)
 

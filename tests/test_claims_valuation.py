@@ -15,8 +15,7 @@ from smallcaps.analytics import predictive as pr
 from smallcaps.analytics import valuation as va
 from smallcaps.book.params import window
 from smallcaps.claims import valuation as cv
-from smallcaps.claims.valuation import V1, V2, V3, V4, V5
-from smallcaps.claims.valuation import v1_discount, v2_stretched
+from smallcaps.claims.valuation import V1, V2, V3, V4, V5, v1_discount, v2_stretched
 from smallcaps.claims.valuation.inputs import CLAIM_D_DATE, evaluation_date
 from smallcaps.display import ordinal
 from smallcaps.errors import DataError, ParameterError

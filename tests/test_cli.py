@@ -219,3 +219,120 @@ def test_params_parsing():
         "n": 12, "x": 0.5, "label": "small", "moves_csv": str(Path("m.csv").resolve())}
     with pytest.raises(ParameterError, match=r"param='bad' is not NAME=VALUE"):
         cli._params(["bad"])
+
+
+# -- conventions: global options, version, exit codes, stdout/stderr --------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--start", "2010-01-01", "--end", "2019-12-31", "--mode", "auto"],  # the README's form
+    ["--mode", "auto", "run", "--start", "2010-01-01", "--end", "2019-12-31"],
+    ["--mode", "offline", "run", "--mode", "auto"],  # the later one wins
+])
+def test_global_options_before_or_after_the_subcommand(argv):
+    args = cli.build_parser().parse_args(argv)
+    assert args.mode == "auto" and args.snapshot is None and args.store is None
+
+
+@pytest.mark.parametrize("argv", [
+    ["data", "status", "--snapshot", "S", "--store", "T"],
+    ["--snapshot", "S", "data", "status", "--store", "T"],
+    ["data", "--snapshot", "S", "--store", "T", "status"],
+    ["data", "snapshot", "make", "D", "--snapshot", "S", "--store", "T"],
+    ["--store", "T", "data", "snapshot", "pull", "http://h/", "D", "--snapshot", "S"],
+])
+def test_every_level_accepts_the_global_options(argv):
+    args = cli.build_parser().parse_args(argv)
+    assert (args.mode, args.snapshot, args.store) == (None, "S", "T")
+
+
+def test_global_snapshot_after_data_status(offline, capsys):
+    assert cli.main(["data", "status", "--snapshot", "none"]) == 0
+    assert "snapshot: none" in plain(capsys.readouterr().out)
+
+
+def test_version_comes_from_the_installed_metadata(capsys):
+    from importlib.metadata import version
+
+    import smallcaps
+
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"smallcaps {version('smallcaps')}"
+    assert smallcaps.__version__ == version("smallcaps")
+
+
+def test_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "exit codes:\n  0    success\n  1    a chapter, a check or a download failed" in out
+    assert "\n  2    usage error" in out and "\n  130  interrupted (Ctrl-C)" in out
+
+
+def test_exit_1_when_a_chapter_fails(offline, capsys, monkeypatch):
+    def fail(*a, **k):
+        raise runner.ChapterFailed("chapter momentum failed: ValueError: boom")
+
+    monkeypatch.setattr(runner, "run", fail)
+    assert cli.main(["run", "--chapters", "momentum"]) == 1
+    out, err = capsys.readouterr()
+    assert err.strip().splitlines()[-1] == "smallcaps: chapter momentum failed: ValueError: boom"
+    assert out == ""
+
+
+def test_exit_1_when_the_build_fails(offline, capsys, monkeypatch):
+    def fail(*a, **k):
+        raise runner.BuildError("sphinx: 1 warning (strict)")
+
+    monkeypatch.setattr(runner, "build", fail)
+    assert cli.main(["build"]) == 1
+    assert capsys.readouterr().err.strip() == "smallcaps: sphinx: 1 warning (strict)"
+
+
+def test_exit_1_when_data_is_missing(offline, capsys):
+    # a run-time failure (DataError: nothing to freeze), not a usage error
+    assert cli.main(["--snapshot", "none", "data", "snapshot", "make", "x", "--store", str(offline)]) == 1
+    assert "holds no data to freeze" in capsys.readouterr().err
+
+
+def test_exit_2_for_a_bad_argument(offline, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["run", "--jobs", "many"])
+    assert info.value.code == 2
+    assert "argument --jobs: invalid int value: 'many'" in capsys.readouterr().err
+
+
+def test_exit_130_when_interrupted(offline, capsys, monkeypatch):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_data_status", interrupted)
+    assert cli.main(["data", "status"]) == 130
+    out, err = capsys.readouterr()
+    assert err.strip() == "smallcaps: interrupted" and out == ""
+
+
+def _smallcaps(*argv, env):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "smallcaps", *argv], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def test_python_m_smallcaps_results_on_stdout_errors_on_stderr(offline, snapshot_dir):
+    from importlib.metadata import version
+
+    env = dict(os.environ)
+    proc = _smallcaps("--version", env=env)
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"smallcaps {version('smallcaps')}")
+    proc = _smallcaps("data", "verify", "--snapshot", str(snapshot_dir), env=env)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af)"
+    proc = _smallcaps("run", "--start", "2020-01-01", "--end", "2019-01-01", env=env)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip() == ("smallcaps: end=2019-01-01 is before start=2020-01-01; end must be on or after "
+                                   "start")

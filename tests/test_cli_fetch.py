@@ -8,9 +8,10 @@ import zipfile
 
 import pytest
 
-from conftest import tree_listing
 from smallcaps import cli
 from smallcaps.store import Store
+
+from conftest import tree_listing
 
 
 @pytest.fixture

@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from smallcaps import config
 from smallcaps.config import MODES, Settings
 from smallcaps.errors import ParameterError
+
+from conftest import ROOT
 
 ENV = ("SMALLCAPS_OFFLINE", "SMALLCAPS_MODE", "SMALLCAPS_SNAPSHOT", "SMALLCAPS_STORE")
 
@@ -86,10 +87,21 @@ def test_unknown_mode_from_environment(clean_env):
 
 
 def test_default_snapshot_is_the_reference_snapshot_beside_the_checkout(clean_env):
-    expected = (ROOT.parent / "shared" / "data").resolve()
-    assert expected.is_dir()
+    beside = (ROOT.parent / "shared" / "data").resolve()
+    expected = beside if beside.is_dir() else None  # a clone elsewhere has none unless one is pulled there
     assert config.reference_snapshot() == expected
     assert Settings.resolve().snapshot == expected
+
+
+def test_no_default_snapshot_without_shared_data(clean_env, tmp_path, monkeypatch):
+    checkout = tmp_path / "clone"
+    (checkout / "lib").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    monkeypatch.setattr(config, "project_root", lambda: checkout)
+    assert config.reference_snapshot() is None
+    assert Settings.resolve().snapshot is None
+    (tmp_path / "shared" / "data").mkdir(parents=True)
+    assert config.reference_snapshot() == (tmp_path / "shared" / "data").resolve()
 
 
 @pytest.mark.parametrize("value", ["none", "None", "NONE"])

@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import requests
-from conftest import tree_listing
 
 from smallcaps import catalog, net
 from smallcaps.data import DataSession, Loaded
 from smallcaps.errors import DataError, IntegrityError, NotAvailableOffline, OfflineError, ParameterError
 from smallcaps.snapshot import MANIFEST, Snapshot
 from smallcaps.sources import cboe, fred, french, shiller, yahoo
+
+from conftest import tree_listing
 
 
 def manifest(snapshot_dir: Path) -> dict[str, dict]:

@@ -9,12 +9,13 @@ import types
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import tree_listing
 
 import smallcaps.net
 from smallcaps.data import DataSession
 from smallcaps.errors import FetchError, ParseError
 from smallcaps.sources import fred
+
+from conftest import tree_listing
 
 FRED_FILES = {  # series -> (rows, first, last, missing values, header as found)
     "BAA": (1259, "1919-01-01", "2023-11-01", 0, '"Date","BAA"'),

@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SNAPSHOT, tree_listing
 
 from smallcaps.data import DataSession
 from smallcaps.errors import FetchError, NotAvailableOffline, ParseError
 from smallcaps.sources import french
+
+from conftest import SNAPSHOT, tree_listing
 
 FACTORS = "F-F_Research_Data_Factors"
 PORTFOLIO = ["vw_monthly", "ew_monthly", "vw_annual", "ew_annual", "firms", "avg_size"]

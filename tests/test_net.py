@@ -12,10 +12,11 @@ import threading
 import time
 
 import pytest
-from conftest import ROOT, Route
 
 from smallcaps import net
 from smallcaps.errors import FetchError, OfflineError
+
+from conftest import ROOT, Route
 
 BODY = b"date,value\n2020-01-02,1.5\n" * 20
 
@@ -102,6 +103,38 @@ def test_retries_exhausted_before_success(local_server):
     with pytest.raises(FetchError, match=r"failed after 2 attempt\(s\): HTTP 500"):
         net.download(f"{local_server.url}/flaky", deadline=5, retries=1, backoff=0.01)
     assert route.hits == 2
+
+
+@pytest.mark.network_local
+def test_a_final_status_after_a_retry_stops_at_once(local_server):
+    route = FlakyRoute(body=b"gone")
+    route.status = 404  # 500 first, then 404: the 404 is not retried
+    add(local_server, "/flaky", route)
+    with pytest.raises(FetchError, match=r"failed after 2 attempt\(s\): HTTP 404$"):
+        net.download(f"{local_server.url}/flaky", deadline=5, retries=4, backoff=0.01)
+    assert route.hits == 2
+
+
+@pytest.mark.network_local
+def test_backoff_pauses_grow_and_are_jittered(local_server, monkeypatch):
+    pauses = []
+    monkeypatch.setattr(net.time, "sleep", pauses.append)
+    route = local_server.add("/busy", body=b"busy", status=503)
+    with pytest.raises(FetchError, match=r"failed after 4 attempt\(s\): HTTP 503"):
+        net.download(f"{local_server.url}/busy", deadline=30, retries=3, backoff=0.5)
+    assert route.hits == 4 and len(pauses) == 3
+    for k, pause in enumerate(pauses):  # full jitter: uniform in [0, backoff * 2**k]
+        assert 0 <= pause <= 0.5 * 2**k
+
+
+@pytest.mark.network_local
+def test_no_pause_is_started_that_would_end_past_the_deadline(local_server, monkeypatch):
+    monkeypatch.setattr("random.uniform", lambda lo, hi: hi)  # the longest jittered pause
+    route = local_server.add("/busy", body=b"busy", status=503)
+    t0 = time.monotonic()
+    with pytest.raises(FetchError, match=r"failed after 1 attempt\(s\): HTTP 503"):
+        net.download(f"{local_server.url}/busy", deadline=2, retries=3, backoff=5)
+    assert time.monotonic() - t0 < 1.0 and route.hits == 1
 
 
 @pytest.mark.network_local

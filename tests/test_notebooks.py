@@ -59,4 +59,5 @@ def test_notebook_reproduces(chapter, book_copy, shared_store, snapshot_dir):
     if committed_results.is_file():
         fresh = json.loads((book_copy / committed_results.name).read_text())
         committed = json.loads(committed_results.read_text())
-        assert fresh == committed, f"{committed_results.name} does not reproduce: run `smallcaps refresh --chapters {chapter}`"
+        assert fresh == committed, (f"{committed_results.name} does not reproduce: "
+                                    f"run `smallcaps refresh --chapters {chapter}`")

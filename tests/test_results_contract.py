@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smallcaps.book import CHAPTERS, THESIS_CLAIMS
-from smallcaps.book import params
+from smallcaps.book import CHAPTERS, THESIS_CLAIMS, params
 from smallcaps.book.chapter import Chapter, Text, format_value, statistic_text, verdict_line
 from smallcaps.book.results import (
     UNTESTABLE,

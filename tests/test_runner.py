@@ -86,6 +86,7 @@ def test_refresh_reexecutes_in_place(kernel_offline, tmp_path, monkeypatch):
     checked = [(b, a) for b, a in zip(before.cells, after.cells, strict=True) if "NBVAL_CHECK_OUTPUT" in b.source]
     assert checked, "the data appendix has checked cells"
     for b, a in checked:
-        assert [o.get("data", {}).get("text/plain") for o in a.outputs] == [o.get("data", {}).get("text/plain") for o in b.outputs]
+        assert ([o.get("data", {}).get("text/plain") for o in a.outputs]
+                == [o.get("data", {}).get("text/plain") for o in b.outputs])
     assert not any("injected-parameters" in c.metadata.get("tags", []) for c in after.cells)
     assert all("papermill" not in c.metadata for c in after.cells)

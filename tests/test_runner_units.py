@@ -7,10 +7,11 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from conftest import ROOT
 
 from smallcaps.book import CHAPTERS, runner
 from smallcaps.errors import ParameterError
+
+from conftest import ROOT
 
 VALID = "rotation, momentum, valuation, graduation, scorecard, data"
 
@@ -175,7 +176,6 @@ def test_schedule_is_longest_first_and_leaves_the_scorecard_out():
 
 def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
     """The scorecard is submitted only once every thesis chapter in the run has finished."""
-    order: list[str] = []
 
     def fake_execute(chapter, src, dest, cwd, params, env, timeout):
         import time

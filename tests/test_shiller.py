@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import xlrd
-from conftest import tree_listing
 
 from smallcaps.data import DataSession
 from smallcaps.errors import FetchError, ParseError
 from smallcaps.sources import shiller
+
+from conftest import tree_listing
 
 COLUMNS = ["price", "dividend", "earnings", "cpi", "gs10", "real_price", "real_dividend", "real_tr_price",
            "real_earnings", "real_tr_earnings", "cape", "tr_cape", "excess_cape_yield"]
@@ -68,7 +69,8 @@ class FakeSheet:
             self.types[r][c] = xlrd.XL_CELL_NUMBER
 
     def row_of(self, date: float) -> int:
-        return next(r for r in range(self.nrows) if self.types[r][0] == xlrd.XL_CELL_NUMBER and self.values[r][0] == date)
+        return next(r for r in range(self.nrows)
+                    if self.types[r][0] == xlrd.XL_CELL_NUMBER and self.values[r][0] == date)
 
 
 def _parse_error(sheet) -> str:

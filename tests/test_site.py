@@ -105,12 +105,14 @@ def test_page_in_browser(page, site, served, browser):
     errors = tab.locator("article .output.traceback, article .output.error, article .cell_output .stderr").count()
     assert errors == 0, f"{page} shows {errors} error output(s)"
 
-    images = tab.evaluate("Array.from(document.querySelectorAll('article img')).map(i => [i.src, i.complete, i.naturalWidth])")
+    images = tab.evaluate(
+        "Array.from(document.querySelectorAll('article img')).map(i => [i.src, i.complete, i.naturalWidth])")
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert not broken, f"{page}: images that do not decode: {broken}"
 
     tables = tab.locator("article table").count()
-    assert tables >= EXPECTED_TABLES.get(page, 0), f"{page}: {tables} tables, expected at least {EXPECTED_TABLES.get(page, 0)}"
+    assert tables >= EXPECTED_TABLES.get(page, 0), (
+        f"{page}: {tables} tables, expected at least {EXPECTED_TABLES.get(page, 0)}")
 
     # internal links: every same-site href resolves to a built file, and its #anchor exists there
     hrefs = tab.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")

@@ -11,11 +11,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import tree_listing
 
 from smallcaps.errors import DataError
 from smallcaps.provenance import Provenance
 from smallcaps.store import Store, StoredEntry, entry_key
+
+from conftest import tree_listing
 
 SHA = "ab" * 32  # a 64-hex sha256
 SHA2 = "cd" * 32

@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yfinance
-from conftest import tree_listing
 from yfinance.exceptions import YFRateLimitError
 
 from smallcaps.data import DataSession
 from smallcaps.errors import FetchError, ParameterError, ParseError
 from smallcaps.sources import yahoo
+
+from conftest import tree_listing
 
 
 def _manifest(snapshot_dir) -> dict[str, dict]:

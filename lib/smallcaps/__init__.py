@@ -13,7 +13,12 @@ Data flow one way: sources -> data (store, snapshot) -> analytics -> claims -> b
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # one place for the version: pyproject.toml, read from the installed metadata
+    __version__ = version("smallcaps")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 def evaluate(claim_id, **kwargs):

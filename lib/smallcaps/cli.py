@@ -6,25 +6,39 @@
     smallcaps data verify [--snapshot DIR]     check every snapshot file's sha256 (exit 0 only if all match)
     smallcaps data fetch [--all | --french N.. --fred ID.. --vix --shiller --tickers T..]
                                                live download into the store, with a progress bar
+    smallcaps data snapshot make DIR [--live-only]
+                                               freeze the store into a new snapshot folder with MANIFEST.tsv
+    smallcaps data snapshot pull URL DIR       download a published snapshot, every file checked (resumable)
     smallcaps build [--out DIR]                HTML from the committed notebooks (no execution, no data)
     smallcaps run [--start D] [--end D] [--as-of D] [--chapters a,b] [--out DIR] [--jobs N] [-p NAME=VALUE]
                                                execute chapters with new dates into DIR and build a book there
     smallcaps refresh [--chapters a,b]         re-execute book/ in place against the reference snapshot
 
-Global options (before the sub-command): ``--mode``, ``--snapshot``, ``--store``.
+Global options (before or after the sub-command): ``--mode``, ``--snapshot``, ``--store``.
+Exit codes: see :data:`EXIT_CODES`. Results go to stdout; progress, logs and errors to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import SmallcapsError
+from .errors import ParameterError, SmallcapsError
+
+#: Exit codes of every ``smallcaps`` command (also printed by ``smallcaps --help``).
+EXIT_CODES = {
+    0: "success",
+    1: "a chapter, a check or a download failed (a chapter error, a book build error, a failed "
+       "download or snapshot pull, a verify mismatch, missing data)",
+    2: "usage error: bad arguments or parameters (the message names the parameter and its valid range)",
+    130: "interrupted (Ctrl-C)",
+}
 
 # wide enough for the status table when output is piped (rich assumes 80 columns then)
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
@@ -64,9 +78,8 @@ def cmd_data_status(args) -> int:
 
 
 def cmd_data_verify(args) -> int:
-    from .snapshot import Snapshot
-
     from .config import Settings
+    from .snapshot import Snapshot
 
     snap_dir = Settings.resolve(mode="offline", snapshot=args.snapshot, store=args.store).snapshot
     if snap_dir is None:
@@ -93,16 +106,16 @@ def cmd_data_fetch(args) -> int:
 
     from . import catalog
 
-    jobs: list[tuple[str, callable]] = []
+    jobs: list[tuple[str, Callable[[], object]]] = []
     french = list(args.french or []) + (list(catalog.FRENCH) if args.all else [])
     fred = list(args.fred or []) + (list(catalog.FRED) if args.all else [])
     tickers = list(args.tickers or []) + (list(catalog.ALL_ETFS) if args.all else [])
     ds = _session(args, mode="refresh")
     ds.deadline = args.deadline
     for name in dict.fromkeys(french):
-        jobs.append((f"french/{name}", lambda n=name: ds.french(n)))
+        jobs.append((f"french/{name}", functools.partial(ds.french, name)))
     for sid in dict.fromkeys(fred):
-        jobs.append((f"fred/{sid}", lambda s=sid: ds.fred(s)))
+        jobs.append((f"fred/{sid}", functools.partial(ds.fred, sid)))
     if args.vix or args.all:
         jobs.append(("cboe/VIX", ds.vix))
     if args.shiller or args.all:
@@ -110,9 +123,10 @@ def cmd_data_fetch(args) -> int:
     tickers = list(dict.fromkeys(t.upper() for t in tickers))
     for i in range(0, len(tickers), args.batch):
         batch = tickers[i : i + args.batch]
-        jobs.append((f"yahoo {batch[0]}..{batch[-1]} ({len(batch)})", lambda b=batch: ds.prices(b)))
+        jobs.append((f"yahoo {batch[0]}..{batch[-1]} ({len(batch)})", functools.partial(ds.prices, batch)))
     if not jobs:
-        err_console.print("smallcaps: nothing to fetch; name datasets (--french, --fred, --vix, --shiller, --tickers) or pass --all")
+        err_console.print("smallcaps: nothing to fetch; name datasets (--french, --fred, --vix, --shiller, --tickers) "
+                          "or pass --all")
         return 2
     failures = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -129,6 +143,64 @@ def cmd_data_fetch(args) -> int:
         err_console.print(f"[red]failed[/red] {f}")
     console.print(f"{len(jobs) - len(failures)} of {len(jobs)} downloads stored in {ds.store.root}")
     return 0 if not failures else 1
+
+
+# -- data snapshot ----------------------------------------------------------------------------
+
+
+def cmd_snapshot_make(args) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from . import snapshot_dist
+
+    ds = _session(args, mode="offline")  # reads the store and the selected snapshot only
+    snapshot_dist.check_target(__import__("pathlib").Path(args.dir).expanduser().absolute())
+    files = snapshot_dist.plan(ds.store, ds.snapshot, live_only=args.live_only)  # errors before the bar shows
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console,
+                  transient=False) as progress:
+        task = progress.add_task("copying", total=len(files))
+        made = snapshot_dist.make(
+            args.dir, ds.store, ds.snapshot, live_only=args.live_only,
+            on_file=lambda p: progress.update(task, advance=1, description=f"copying {p.row.path}"))
+        progress.update(task, description="copied")
+    console.print(f"wrote {len(made.files)} files ({made.bytes / 1e6:,.1f} MB; "
+                  f"{made.count('live')} from live downloads, "
+                  f"{made.count('snapshot')} from snapshot {ds.snapshot.snapshot_id if ds.snapshot else '-'}) "
+                  f"to {made.root} (snapshot {made.snapshot_id})", soft_wrap=True)
+    return 0
+
+
+def cmd_snapshot_pull(args) -> int:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    from . import snapshot_dist
+    from .config import Settings
+
+    mode = Settings.resolve(mode=args.mode, snapshot="none", store=args.store).mode
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                        TimeRemainingColumn(), console=err_console, transient=False)
+    task = progress.add_task("MANIFEST.tsv", total=None)
+
+    def on_start(n, total):  # the bar shows once the manifest and the folder are checked
+        progress.update(task, total=total or None, description=f"{n} files")
+        progress.start()
+
+    try:
+        report = snapshot_dist.pull(
+            args.url, args.dir, mode=mode, timeout=args.timeout, on_start=on_start,
+            on_bytes=lambda n: progress.update(task, advance=n),
+            on_file=lambda path, status: progress.update(task, description=f"{status} {path}"))
+        progress.update(task, description="done" if report.complete else "incomplete")
+    finally:
+        progress.stop()
+    for line in report.failed:
+        err_console.print(f"smallcaps: {line}", soft_wrap=True, markup=False)
+    if not report.complete:
+        raise snapshot_dist.pull_error(report)
+    console.print(f"{len(report.downloaded)} files downloaded ({report.bytes_downloaded / 1e6:,.1f} MB), "
+                  f"{len(report.kept)} already in place; snapshot {report.snapshot_id} complete in {report.root}; "
+                  f"use it with SMALLCAPS_SNAPSHOT={report.root}", soft_wrap=True)
+    return 0
 
 
 # -- book ---------------------------------------------------------------------------------------
@@ -194,7 +266,7 @@ def _params(items: list[str]) -> dict:
 
     from .errors import ParameterError
 
-    out = {}
+    out: dict[str, int | float | str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.isidentifier():
@@ -227,7 +299,7 @@ def cmd_run(args) -> int:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
                             strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
-    console.print(f"ran {len(report.runs)} chapter(s) and built {report.site / 'index.html'} "
+    console.print(f"ran {len(report.runs)} chapter(s) and built {report.site and report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
 
@@ -251,26 +323,56 @@ def cmd_refresh(args) -> int:
 # -- parser -----------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="smallcaps", description="Small Caps on Trial: data, chapters and the book.")
-    p.add_argument("--version", action="version", version=f"smallcaps {__version__}")
-    p.add_argument("--mode", choices=("offline", "auto", "refresh"), default=None,
-                   help="data mode (default: SMALLCAPS_MODE, or offline if SMALLCAPS_OFFLINE=1, else auto)")
-    p.add_argument("--snapshot", default=None, help="snapshot folder (default: SMALLCAPS_SNAPSHOT or ../shared/data); 'none' for none")
-    p.add_argument("--store", default=None, help="store folder (default: SMALLCAPS_STORE or .store in the checkout)")
-    sub = p.add_subparsers(dest="command", required=True)
+def _global_options(suppress: bool) -> argparse.ArgumentParser:
+    """The options every sub-command accepts, before or after its name.
 
-    data = sub.add_parser("data", help="inspect, verify and fetch data")
-    dsub = data.add_subparsers(dest="data_command", required=True)
-    st = dsub.add_parser("status", help="what is available, from where, coverage and vintage")
+    The top-level parser holds the defaults (None); every sub-parser gets the same options with
+    ``default=SUPPRESS``, so a value given after the sub-command is set and one given before it
+    is not reset by the sub-parser.
+    """
+    default = argparse.SUPPRESS if suppress else None
+    g = argparse.ArgumentParser(add_help=False)
+    opts = g.add_argument_group("global options (before or after the sub-command)")
+    opts.add_argument("--mode", choices=("offline", "auto", "refresh"), default=default,
+                      help="data mode (default: SMALLCAPS_MODE, or offline if SMALLCAPS_OFFLINE=1, else auto)")
+    opts.add_argument("--snapshot", default=default, metavar="DIR",
+                      help="snapshot folder (default: SMALLCAPS_SNAPSHOT or ../shared/data); 'none' for none")
+    opts.add_argument("--store", default=default, metavar="DIR",
+                      help="store folder (default: SMALLCAPS_STORE or .store in the checkout)")
+    return g
+
+
+def _epilog() -> str:
+    codes = "\n".join(f"  {code:<4} {what}" for code, what in EXIT_CODES.items())
+    return (f"exit codes:\n{codes}\n\nResults go to stdout; progress, logs and errors to stderr.\n\n"
+            "examples:\n"
+            "  smallcaps data snapshot pull https://example.org/snapshot/ data/snapshot\n"
+            "  smallcaps run --start 2010-01-01 --end 2019-12-31 --chapters rotation --mode auto")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    glob = _global_options(suppress=True)
+    p = argparse.ArgumentParser(prog="smallcaps", description="Small Caps on Trial: data, chapters and the book.",
+                                parents=[_global_options(suppress=False)], epilog=_epilog(),
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"smallcaps {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(parent, name: str, help: str, **kw) -> argparse.ArgumentParser:
+        return parent.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".", parents=[glob],
+                                 epilog=_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+
+    data = add(sub, "data", "inspect, verify, fetch and share data")
+    dsub = data.add_subparsers(dest="data_command", required=True, metavar="COMMAND")
+    st = add(dsub, "status", "what is available, from where, coverage and vintage")
     st.add_argument("--tickers", action="store_true", help="also list every ticker available")
     st.set_defaults(func=cmd_data_status)
-    ve = dsub.add_parser("verify", help="check every snapshot file against MANIFEST.tsv")
-    ve.add_argument("--snapshot", dest="snapshot", default=argparse.SUPPRESS, help="snapshot folder to verify")
+    ve = add(dsub, "verify", "check every snapshot file against MANIFEST.tsv (exit 0 only if all match)")
     ve.set_defaults(func=cmd_data_verify)
-    fe = dsub.add_parser("fetch", help="download live data into the store")
+    fe = add(dsub, "fetch", "download live data into the store")
     fe.add_argument("--all", action="store_true", help="every dataset the book uses")
-    fe.add_argument("--french", nargs="+", metavar="NAME", help="French library datasets, e.g. F-F_Research_Data_Factors")
+    fe.add_argument("--french", nargs="+", metavar="NAME",
+                    help="French library datasets, e.g. F-F_Research_Data_Factors")
     fe.add_argument("--fred", nargs="+", metavar="ID", help="FRED series ids, e.g. BAMLH0A0HYM2")
     fe.add_argument("--vix", action="store_true", help="CBOE VIX history")
     fe.add_argument("--shiller", action="store_true", help="Shiller's ie_data.xls")
@@ -278,13 +380,27 @@ def build_parser() -> argparse.ArgumentParser:
     fe.add_argument("--batch", type=int, default=50, help="tickers per Yahoo request (default 50)")
     fe.add_argument("--deadline", type=float, default=120.0, help="overall seconds allowed per download (default 120)")
     fe.set_defaults(func=cmd_data_fetch)
+    sn = add(dsub, "snapshot", "make a snapshot folder from the store, or pull a published one")
+    ssub = sn.add_subparsers(dest="snapshot_command", required=True, metavar="COMMAND")
+    mk = add(ssub, "make", "freeze the store into a new snapshot folder DIR with a MANIFEST.tsv (never overwrites)")
+    mk.add_argument("dir", metavar="DIR", help="the snapshot folder to create (must not exist, or be empty)")
+    mk.add_argument("--live-only", action="store_true",
+                    help="only live downloads (default: also the snapshot files the store was read from, copied "
+                         "from the selected --snapshot)")
+    mk.set_defaults(func=cmd_snapshot_make)
+    pu = add(ssub, "pull", "download the snapshot published at base URL into DIR, every file checked against "
+                           "its sha256 (re-run to resume)")
+    pu.add_argument("url", metavar="URL", help="base URL: URL/MANIFEST.tsv and URL/<path> for each file it lists")
+    pu.add_argument("dir", metavar="DIR", help="the snapshot folder (new, empty, or an earlier pull of the same URL)")
+    pu.add_argument("--timeout", type=float, default=60.0, help="seconds allowed to connect and per read (default 60)")
+    pu.set_defaults(func=cmd_snapshot_pull)
 
-    bu = sub.add_parser("build", help="build the HTML book from the committed notebooks (no execution, no data)")
+    bu = add(sub, "build", "build the HTML book from the committed notebooks (no execution, no data)")
     bu.add_argument("--out", default=None, help="site folder (default _build/html)")
     bu.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     bu.set_defaults(func=cmd_build)
 
-    ru = sub.add_parser("run", help="execute chapters with new dates into a separate folder and build a book there")
+    ru = add(sub, "run", "execute chapters with new dates into a separate folder and build a book there")
     ru.add_argument("--start", default=None, help="first date, YYYY-MM-DD (default: each chapter's own)")
     ru.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: each chapter's own)")
     ru.add_argument("--as-of", dest="as_of", default=None, help="the claims' 'today', within start..end (default: end)")
@@ -297,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     ru.set_defaults(func=cmd_run)
 
-    rf = sub.add_parser("refresh", help="re-execute book/ in place against the reference snapshot (maintainers)")
+    rf = add(sub, "refresh", "re-execute book/ in place against the reference snapshot (maintainers)")
     rf.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all)")
     rf.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
     rf.set_defaults(func=cmd_refresh)
@@ -305,13 +421,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit code (see :data:`EXIT_CODES`; argparse exits 2 itself)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         return int(args.func(args) or 0)
-    except SmallcapsError as exc:
+    except ParameterError as exc:
         err_console.print(f"smallcaps: {exc}", soft_wrap=True, markup=False)
         return 2
+    except SmallcapsError as exc:  # a chapter, a build, a download, a check or missing data
+        err_console.print(f"smallcaps: {exc}", soft_wrap=True, markup=False)
+        return 1
     except KeyboardInterrupt:
         err_console.print("smallcaps: interrupted")
         return 130

@@ -114,7 +114,8 @@ class Settings:
         else:
             snap = Path(snap_raw).expanduser().resolve()
             if not snap.is_dir():
-                raise ParameterError(f"snapshot={snap_raw!s} is not a directory; give a folder laid out like shared/data")
+                raise ParameterError(
+                    f"snapshot={snap_raw!s} is not a directory; give a folder laid out like shared/data")
 
         store_raw = store if store not in (None, "") else env.get("SMALLCAPS_STORE")
         if store_raw in (None, ""):

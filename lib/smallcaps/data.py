@@ -415,7 +415,7 @@ class DataSession:
         from .sources import yahoo
 
         spec = yahoo.panel_spec()
-        if self.snapshot is None or not self.snapshot.exists(spec.snapshot_path):
+        if self.snapshot is None or spec.snapshot_path is None or not self.snapshot.exists(spec.snapshot_path):
             return self.store.latest(spec.dataset, origin="live")
         return self._entry(spec)
 
@@ -463,6 +463,7 @@ class DataSession:
             cols = set(panel.columns("close")) if panel is not None else set()
             in_panel = [t for t in need_panel if t in cols]
             if in_panel:
+                assert panel is not None  # in_panel is empty without a panel
                 frame = panel.read("close", columns=in_panel)
                 for t in in_panel:
                     series[t] = frame[t]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import catalog
 from .data import DataSession
+from .errors import DataError
 from .provenance import Provenance
 
 
@@ -77,8 +78,10 @@ _SOURCE_GROUP = {"french": "Kenneth French library", "shiller": "Shiller", "fred
                  "yahoo": "Yahoo Finance", "pitindex": "pitindex"}
 
 
-def _as_ts(value: str, start: bool) -> pd.Timestamp:
+def _as_ts(value: str | None, start: bool) -> pd.Timestamp:
     """ISO date, or a period string (``2025-11``, ``2025``) as its first or last day."""
+    if value is None:
+        raise DataError("a dataset without dated rows has no place on the coverage timeline")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return pd.Timestamp(value)
     per = pd.Period(value)

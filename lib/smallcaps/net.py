@@ -1,25 +1,28 @@
 """HTTP downloads with an overall deadline, retries, and an offline guard.
 
 Every live fetch in smallcaps goes through :func:`download` (or, for Yahoo, through
-:func:`call_with_deadline`), so offline mode has one place to refuse the network.
+:func:`call_with_deadline`), so offline mode has one place to refuse the network. Retries and
+backoff are tenacity's; the overall deadline, the truncation check and the offline guard, which
+no library gives, are here.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
-import random
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 import requests
+import tenacity
 
+from . import __version__
 from .errors import FetchError, OfflineError
 
 T = TypeVar("T")
 
-USER_AGENT = "smallcaps/0.1 (+https://github.com/small-caps-on-trial/small-caps-on-trial)"
+USER_AGENT = f"smallcaps/{__version__} (+https://github.com/small-caps-on-trial/small-caps-on-trial)"
 
 #: HTTP statuses worth retrying (rate limiting and transient server errors).
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -37,6 +40,14 @@ def ensure_online(mode: str, what: str) -> None:
     """
     if mode == "offline":
         raise OfflineError(f"{what}: not in the store or snapshot, and offline mode forbids the network")
+
+
+class _Transient(Exception):
+    """A failure worth another attempt (HTTP 429/5xx, connection error, transfer cut short)."""
+
+
+class _Final(Exception):
+    """A failure no retry can cure (e.g. HTTP 404)."""
 
 
 def download(
@@ -58,9 +69,12 @@ def download(
         Overall limit in seconds for all attempts together, including a server that accepts the
         connection and then sends nothing, or sends too slowly.
     retries
-        Extra attempts after a retryable failure (HTTP 429/5xx, connection error).
+        Extra attempts after a retryable failure (HTTP 429/5xx, connection error, a transfer
+        cut short).
     backoff
-        Base of the exponential backoff between attempts, in seconds (jittered).
+        Scale of the exponential backoff between attempts, in seconds (full jitter: a random
+        pause up to ``backoff * 2**attempt``); no pause is started that would end past the
+        deadline.
     what
         Name of the dataset, for error messages (defaults to the URL).
 
@@ -77,37 +91,37 @@ def download(
     what = what or url
     sess = session or requests.Session()
     t_end = time.monotonic() + deadline
-    last: str = ""
-    for attempt in range(retries + 1):
-        remaining = t_end - time.monotonic()
-        if remaining <= 0:
-            break
+
+    def attempt() -> bytes:
+        if time.monotonic() >= t_end:
+            raise _Final("deadline reached")
         try:
             body, status = _get_once(sess, url, t_end)
-        except _Deadline:
-            raise FetchError(f"{what}: no complete answer from {url} within the {deadline:g} s deadline") from None
         except _Broken as exc:  # a transfer cut short is transient: retry it
-            last = str(exc)
-            status = None
-            body = None
+            raise _Transient(str(exc)) from None
         except requests.RequestException as exc:
-            last = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-            status = None
-            body = None
-        if body is not None and status == 200:
-            if not body:
-                raise FetchError(f"{what}: {url} returned an empty body")
-            return body
-        if status is not None:
-            last = f"HTTP {status}"
-            if status not in RETRY_STATUSES:
-                break
-        if attempt < retries:
-            pause = backoff * (2**attempt) * (0.5 + random.random() / 2)
-            if time.monotonic() + pause >= t_end:
-                break
-            time.sleep(pause)
-    raise FetchError(f"{what}: download from {url} failed after {attempt + 1} attempt(s): {last or 'deadline reached'}")
+            raise _Transient(f"{type(exc).__name__}: {exc}".splitlines()[0][:200]) from None
+        if status != 200:
+            raise (_Transient if status in RETRY_STATUSES else _Final)(f"HTTP {status}")
+        return body
+
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(_Transient),
+        stop=tenacity.stop_after_attempt(retries + 1) | tenacity.stop_before_delay(deadline),
+        wait=tenacity.wait_random_exponential(multiplier=backoff),
+        sleep=lambda seconds: time.sleep(seconds),  # looked up at call time (tests patch it)
+        reraise=True,
+    )
+    try:
+        body = retrying(attempt)
+    except _Deadline:
+        raise FetchError(f"{what}: no complete answer from {url} within the {deadline:g} s deadline") from None
+    except (_Transient, _Final) as exc:
+        n = retrying.statistics.get("attempt_number", 1)
+        raise FetchError(f"{what}: download from {url} failed after {n} attempt(s): {exc}") from None
+    if not body:
+        raise FetchError(f"{what}: {url} returned an empty body")
+    return body
 
 
 class _Deadline(Exception):
@@ -118,7 +132,7 @@ class _Broken(Exception):
     """The body stopped short of its announced length, or the connection broke mid-transfer."""
 
 
-def _get_once(sess: requests.Session, url: str, t_end: float) -> tuple[bytes | None, int]:
+def _get_once(sess: requests.Session, url: str, t_end: float) -> tuple[bytes, int]:
     remaining = max(t_end - time.monotonic(), 0.01)
     # requests' read timeout is per socket read; the loop below enforces the overall deadline
     try:
@@ -129,7 +143,7 @@ def _get_once(sess: requests.Session, url: str, t_end: float) -> tuple[bytes | N
         raise
     with resp:
         if resp.status_code != 200:
-            return None, resp.status_code
+            return b"", resp.status_code
         chunks = []
         try:
             for chunk in resp.iter_content(chunk_size=1 << 16):

@@ -204,7 +204,8 @@ def coef_estimate(res, term: str, level: float = DEFAULT_LEVEL) -> Estimate:
     names = list(res.params.index)
     if term not in names:
         raise DataError(f"no term {term!r} in the regression; terms: {names}")
-    est = _from_ols(res, names.index(term), level, int(res.nobs), f"HAC (Newey-West, {getattr(res, 'hac_lags', '?')} lags)")
+    est = _from_ols(res, names.index(term), level, int(res.nobs),
+                    f"HAC (Newey-West, {getattr(res, 'hac_lags', '?')} lags)")
     return est
 
 
@@ -231,7 +232,7 @@ def bootstrap_ci(x, stat=np.mean, *, reps: int = DEFAULT_REPS, block: float | No
     s = _clean(x)
     _need(len(s), 10, "bootstrap_ci")
     b = block_length(s) if block is None else block
-    bs = StationaryBootstrap(b, s.values, seed=seed)
+    bs = StationaryBootstrap(b, s.values, seed=seed)  # type: ignore[arg-type]  # arch takes a float mean block
     draws = np.array([stat(data[0][0]) for data in bs.bootstrap(reps)], dtype=float)
     lo, hi = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)])
     value = float(stat(s.values))
@@ -257,9 +258,10 @@ def bootstrap_diff_in_means(x, flag, *, reps: int = DEFAULT_REPS, block: float |
     f = df["f"].astype(bool).values
     xv = df["x"].values
     if f.sum() < 2 or (~f).sum() < 2:
-        raise DataError(f"bootstrap_diff_in_means: {int(f.sum())} observations in the regime and {int((~f).sum())} outside")
+        raise DataError(f"bootstrap_diff_in_means: {int(f.sum())} observations in the regime and "
+                        f"{int((~f).sum())} outside")
     b = block_length(xv) if block is None else block
-    bs = StationaryBootstrap(b, xv, f, seed=seed)
+    bs = StationaryBootstrap(b, xv, f, seed=seed)  # type: ignore[arg-type]  # arch takes a float mean block
 
     def diff(xs, fs):
         if fs.sum() == 0 or (~fs).sum() == 0:

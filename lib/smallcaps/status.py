@@ -46,18 +46,18 @@ def availability(ds: DataSession) -> list[Availability]:
     if ds.snapshot is not None:
         for rel in ds.snapshot.files():
             did = _snapshot_dataset_id(rel)
-            entry = ds.snapshot.manifest.get(rel)
+            row = ds.snapshot.manifest.get(rel)
             stored = [e for e in ds.store.versions(did) if e.provenance.origin == "snapshot"]
             prov = stored[-1].provenance if stored else None
-            coverage = (entry.coverage if entry and entry.coverage else "") or (
+            coverage = (row.coverage if row and row.coverage else "") or (
                 f"{prov.first}..{prov.last}" if prov else "(parsed on first use)")
             vintage = prov.vintage if prov else ""
-            if not vintage and entry is not None:
+            if not vintage and row is not None:
                 import re
 
-                m = re.search(r"CRSP\s+(\d{6})", entry.note)
+                m = re.search(r"CRSP\s+(\d{6})", row.note)
                 vintage = f"CRSP {m.group(1)}" if m else ""
-            rows[did] = Availability(did, "snapshot", rel, coverage, vintage, entry.sha256 if entry else "")
+            rows[did] = Availability(did, "snapshot", rel, coverage, vintage, row.sha256 if row else "")
     for entry in ds.store.entries():
         p = entry.provenance
         if p.dataset in rows or p.origin == "snapshot":

@@ -14,7 +14,8 @@ Pure functions, no I/O:
 * :func:`dispersion` measures the cross-sectional spread of members' trailing returns.
 
 Units: returns are **decimal** (0.05 = 5%); a BHAR is a compounded return minus the
-benchmark's compounded return over the same months (decimal); percentile ranks are 0-100. Monthly data are month-end prices (``DatetimeIndex`` of month ends).
+benchmark's compounded return over the same months (decimal); percentile ranks are 0-100. Monthly data are
+month-end prices (``DatetimeIndex`` of month ends).
 """
 
 from __future__ import annotations
@@ -82,14 +83,16 @@ def _moved_to(reason: str | None, ticker: str, destination: str) -> bool:
         return False
     name = _REASON_NAME[destination]
     t = re.escape(ticker)
-    return bool(re.search(rf"\b{t}\b[^.]*?\b(?:was\s+)?(?:moved|moves)\s+(?:up\s+|down\s+)?to\s+(?:the\s+)?{name}\b", reason)
+    return bool(re.search(rf"\b{t}\b[^.]*?\b(?:was\s+)?(?:moved|moves)\s+(?:up\s+|down\s+)?to\s+(?:the\s+)?{name}\b",
+                          reason)
                 or re.search(rf"\b{t}\b[^.]*?\bwill\s+replace\b[^.]*?\bin\s+the\s+{name}\b", reason))
 
 
 def _check_events(events: Mapping[str, pd.DataFrame]) -> None:
     for key, ev in events.items():
         if key not in _REASON_NAME:
-            raise DataError(f"events for {key!r}: only S&P indices have add/remove events; valid: {', '.join(_REASON_NAME)}")
+            raise DataError(f"events for {key!r}: only S&P indices have add/remove events; "
+                            f"valid: {', '.join(_REASON_NAME)}")
         missing = {"date", "action", "ticker"} - set(ev.columns)
         if missing:
             raise DataError(f"events for {key}: missing column(s) {', '.join(sorted(missing))}")
@@ -142,7 +145,8 @@ def match_moves(events: Mapping[str, pd.DataFrame], window_days: int) -> pd.Data
         if c not in m:
             m[c] = None
     agrees = [(_came_from(ra, t, o) or _moved_to(rr, t, d))
-              for t, o, d, ra, rr in m[["ticker", "origin", "destination", "reason_add", "reason_rem"]].itertuples(index=False)]
+              for t, o, d, ra, rr in m[["ticker", "origin", "destination", "reason_add", "reason_rem"]].itertuples(
+                  index=False)]
     out = pd.DataFrame({
         "ticker": m["ticker"].values, "date": m["date_rem"].values, "origin": m["origin"].values,
         "destination": m["destination"].values, "gap_days": m["gap_days"].astype(int).values,
@@ -174,7 +178,8 @@ def moves_from_reason_text(events: Mapping[str, pd.DataFrame], origin: str, dest
     return out.reset_index(drop=True)
 
 
-def ladder_moves(events: Mapping[str, pd.DataFrame], starts: Mapping[str, pd.Timestamp], window_days: int) -> pd.DataFrame:
+def ladder_moves(events: Mapping[str, pd.DataFrame], starts: Mapping[str, pd.Timestamp],
+                 window_days: int) -> pd.DataFrame:
     """Every observable move on the S&P ladder: matched pairs, plus reason-text moves from an
     origin whose events do not yet exist at that date.
 
@@ -301,7 +306,8 @@ class EventStudy:
         return before, after
 
 
-def event_study(events: pd.DataFrame, prices: pd.DataFrame, benchmarks: pd.DataFrame, *, pre: int, post: int) -> EventStudy:
+def event_study(events: pd.DataFrame, prices: pd.DataFrame, benchmarks: pd.DataFrame, *, pre: int,
+                post: int) -> EventStudy:
     """Align movers' monthly returns and their benchmarks' on the move.
 
     Parameters
@@ -334,7 +340,8 @@ def event_study(events: pd.DataFrame, prices: pd.DataFrame, benchmarks: pd.DataF
     scol = prices.columns.get_indexer(ev["ticker"])
     bcol = benchmarks.columns.get_indexer(ev["benchmark"])
     if (bcol < 0).any():
-        raise DataError(f"event_study: benchmark(s) {sorted(set(ev['benchmark'][bcol < 0]))} not in the benchmark prices")
+        raise DataError(f"event_study: benchmark(s) {sorted(set(ev['benchmark'][bcol < 0]))} "
+                        "not in the benchmark prices")
     P = prices.to_numpy(dtype="float64")
     B = benchmarks.to_numpy(dtype="float64")
     S = np.where(inside & (scol[:, None] >= 0), P[idxc, np.clip(scol, 0, None)[:, None]], np.nan)
@@ -432,7 +439,8 @@ def runup_by_membership(study: EventStudy, panels: Mapping[str, pd.DataFrame]) -
     for s in ("in the origin index", "not yet in it", "unknown (before coverage)"):
         mask = status == s
         val = float(np.nansum(np.where(mask, vals, 0.0)))
-        out.append({"status": s, "months": int(mask.sum()), "log_relative": val, "share": val / total if total else np.nan})
+        out.append({"status": s, "months": int(mask.sum()), "log_relative": val,
+                    "share": val / total if total else np.nan})
     return pd.DataFrame(out).set_index("status")
 
 
@@ -480,7 +488,8 @@ def pre_move_ranks(events: pd.DataFrame, prices: pd.DataFrame, panels: Mapping[s
         at_or_below = int((v <= mine).sum())
         rows.append({"ticker": r.ticker, "date": pd.Timestamp(r.date), "origin": r.origin, "destination": r.destination,
                      "move": r.move, "rank": 100.0 * at_or_below / n,
-                     "rank_low": 100.0 * at_or_below / (n + miss), "rank_high": 100.0 * (at_or_below + miss) / (n + miss),
+                     "rank_low": 100.0 * at_or_below / (n + miss),
+                     "rank_high": 100.0 * (at_or_below + miss) / (n + miss),
                      "members": len(members), "priced": n})
     cols = ["ticker", "date", "origin", "destination", "move", "rank", "rank_low", "rank_high", "members", "priced"]
     return pd.DataFrame(rows, columns=cols).sort_values(["date", "ticker"], ignore_index=True)
@@ -588,7 +597,8 @@ def yearly_contributions(monthly: pd.DataFrame, complete_until=None) -> pd.DataF
     else:
         out["complete"] = True
     out.index.name = "year"
-    return out[["index_return", "group_contribution", "group_share", "group_weight", "months", "priced_share", "complete"]]
+    return out[["index_return", "group_contribution", "group_share", "group_weight", "months", "priced_share",
+                "complete"]]
 
 
 def dominance(monthly: pd.DataFrame, until=None) -> dict:
@@ -650,7 +660,8 @@ def buy_and_hold(prices: pd.DataFrame, roster, start, benchmark: pd.Series | Non
 # -- following members by return quintile ---------------------------------------------------------
 
 
-def quintile_outcomes(prices: pd.DataFrame, panel: pd.DataFrame, up_moves: pd.DataFrame, months: int = 12) -> pd.DataFrame:
+def quintile_outcomes(prices: pd.DataFrame, panel: pd.DataFrame, up_moves: pd.DataFrame,
+                      months: int = 12) -> pd.DataFrame:
     """What happens to members ``months`` after each month end, by quintile of their return
     over the previous ``months``.
 

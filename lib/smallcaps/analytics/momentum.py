@@ -315,7 +315,8 @@ def log_return_gap(a: pd.Series, b: pd.Series, start, end, *, periods_per_year: 
     """
     both = pd.concat([a, b], axis=1).dropna().loc[: pd.Timestamp(end)]
     if both.empty:
-        raise DataError(f"log_return_gap: {a.name} and {b.name} have no common prices before {pd.Timestamp(end).date()}")
+        raise DataError(f"log_return_gap: {a.name} and {b.name} have no common prices before "
+                        f"{pd.Timestamp(end).date()}")
     before = both.loc[: pd.Timestamp(start)]
     base = before.index[-1] if len(before) else both.index[0]
     both = both.loc[base:]

@@ -18,6 +18,7 @@ gives the first-order size of that bias on non-overlapping annual data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,7 +115,7 @@ class PredictiveFit:
     n: int
     first: pd.Period
     last: pd.Period
-    result: object
+    result: Any  # the fitted statsmodels results object
 
     def slope_per_sd(self) -> stats.Estimate:
         """The slope times the predictor's standard deviation: change in y per one-sd wider x."""
@@ -255,7 +256,8 @@ def group_means(frame: pd.DataFrame, horizon: int, groups: int = 5, level: float
     """
     labels = pd.qcut(frame["x"], groups, labels=list(range(1, groups + 1)))
     out = stats.regime_means(frame["y"], labels.astype(int), overlap=horizon, level=level)
-    bounds = frame["x"].groupby(labels.astype(int)).agg(["min", "max"]).rename(columns={"min": "x_low", "max": "x_high"})
+    bounds = (frame["x"].groupby(labels.astype(int)).agg(["min", "max"])
+              .rename(columns={"min": "x_low", "max": "x_high"}))
     out = bounds.join(out[["estimate", "ci_low", "ci_high", "n"]])
     out.index.name = "group"
     return out

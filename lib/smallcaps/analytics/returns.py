@@ -113,7 +113,8 @@ def calendar_year_returns(prices, *, min_coverage: float = 0.95) -> pd.DataFrame
     days = frame.index.to_series().resample("YE").count()
     cover = counts.div(days, axis=0)
     r = ye / ye.shift(1) - 1.0
-    prev_ok = frame.resample("YE").apply(lambda s: s.notna().iloc[-1] if len(s) else False).shift(1).fillna(False).astype(bool)
+    prev_ok = (frame.resample("YE").apply(lambda s: s.notna().iloc[-1] if len(s) else False)
+               .shift(1).fillna(False).astype(bool))
     r = r.where(cover >= min_coverage).where(prev_ok)
     # drop the last year if it is not complete (no December close)
     last_day = frame.index.max()

@@ -16,7 +16,6 @@ import pandas as pd
 from ..errors import DataError
 from .returns import year_to_date
 
-
 # -- spreads and year-to-date windows -----------------------------------------------------------
 
 

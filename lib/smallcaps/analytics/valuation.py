@@ -26,7 +26,8 @@ import pandas as pd
 
 from ..errors import DataError
 
-_CELL = re.compile(r"^(?:ME(?P<me>[1-5])|(?P<small>SMALL)|(?P<big>BIG))\s*(?:BM(?P<bm>[1-5])|(?P<lo>LoBM)|(?P<hi>HiBM))$")
+_CELL = re.compile(r"^(?:ME(?P<me>[1-5])|(?P<small>SMALL)|(?P<big>BIG))\s*"
+                   r"(?:BM(?P<bm>[1-5])|(?P<lo>LoBM)|(?P<hi>HiBM))$")
 
 
 def cell_grid(columns) -> pd.DataFrame:
@@ -348,12 +349,14 @@ def one_month_conventions(close: pd.DataFrame, end) -> pd.DataFrame:
 
     i = len(days) - 1
     conv = {
-        "calendar month (close on or before the same day a month earlier)": (on_or_before(end - pd.DateOffset(months=1)), True),
+        "calendar month (close on or before the same day a month earlier)":
+            (on_or_before(end - pd.DateOffset(months=1)), True),
         "30 calendar days": (on_or_before(end - pd.Timedelta(days=30)), True),
         "21 trading days": (days[i - 21], True),
         "22 trading days": (days[i - 22], False),
         "calendar month, base the next trading day": (days[days > end - pd.DateOffset(months=1)][0], False),
-        "month to date (from the previous month-end close)": (on_or_before((end - pd.offsets.MonthBegin(1)) - pd.Timedelta(days=1)), False),
+        "month to date (from the previous month-end close)":
+            (on_or_before((end - pd.offsets.MonthBegin(1)) - pd.Timedelta(days=1)), False),
     }
     out = pd.DataFrame([{"convention": k, "base": v[0], "end": end, "standard": v[1]} for k, v in conv.items()])
     return out.set_index("convention")

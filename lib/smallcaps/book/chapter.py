@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..data import DataSession
 from ..claims.base import Claim
+from ..data import DataSession
 from ..display import Fact, Text, configure_display, format_value  # noqa: F401  (re-exported for notebooks)
 from ..errors import DataError, ParameterError
 from ..provenance import Provenance
@@ -59,7 +59,8 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
             if singles:
                 parts.append(f"{len(singles)} ETF and index file(s)")
             if panel:
-                parts.append(f"the S&P member stock panel ({panel[0].extra.get('tables', {}).get('close', {}).get('rows', panel[0].rows):,} days)")
+                days = panel[0].extra.get("tables", {}).get("close", {}).get("rows", panel[0].rows)
+                parts.append(f"the S&P member stock panel ({days:,} days)")
             lasts = sorted(p.last for p in group if p.last)
             span = f", last quote {lasts[-1]}" if lasts else ""
             lines.append(f"{name}: {' and '.join(parts)}{span} ({', '.join(origins)})")
@@ -129,14 +130,14 @@ class Chapter:
         Call it with the union coverage of the chapter's data right after loading, before any
         analysis: the window must start and end inside it.
         """
-        f, l = pd.Timestamp(first), pd.Timestamp(last)
-        if self.window.start < f:
+        first_ts, last_ts = pd.Timestamp(first), pd.Timestamp(last)
+        if self.window.start < first_ts:
             raise ParameterError(f"start={self.window.start.date()} is before the first date of {what}; "
-                                 f"valid: {f.date()}..{l.date()}")
-        if self.window.end > l:
+                                 f"valid: {first_ts.date()}..{last_ts.date()}")
+        if self.window.end > last_ts:
             raise ParameterError(f"end={self.window.end.date()} is after the last date of {what}; "
-                                 f"valid: {f.date()}..{l.date()}")
-        check_coverage(self.window, f, l, what)
+                                 f"valid: {first_ts.date()}..{last_ts.date()}")
+        check_coverage(self.window, first_ts, last_ts, what)
 
     # -- provenance -----------------------------------------------------------------------------
 

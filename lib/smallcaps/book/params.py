@@ -4,10 +4,19 @@ parameter and the valid range."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import pandas as pd
 
 from ..errors import ParameterError
+
+
+@overload
+def parse_date(value, name: str, *, allow_none: Literal[False] = False) -> pd.Timestamp: ...
+
+
+@overload
+def parse_date(value, name: str, *, allow_none: bool) -> pd.Timestamp | None: ...
 
 
 def parse_date(value, name: str, *, allow_none: bool = False) -> pd.Timestamp | None:
@@ -84,8 +93,9 @@ def check_coverage(win: Window, first, last, what: str) -> None:
     ParameterError
         Names the parameter at fault and the data's coverage.
     """
-    f, l = pd.Timestamp(first), pd.Timestamp(last)
-    if win.start > l:
-        raise ParameterError(f"start={win.start.date()} is after the last date of {what}; valid: {f.date()}..{l.date()}")
-    if win.end < f:
-        raise ParameterError(f"end={win.end.date()} is before the first date of {what}; valid: {f.date()}..{l.date()}")
+    first_ts, last_ts = pd.Timestamp(first), pd.Timestamp(last)
+    valid = f"{first_ts.date()}..{last_ts.date()}"
+    if win.start > last_ts:
+        raise ParameterError(f"start={win.start.date()} is after the last date of {what}; valid: {valid}")
+    if win.end < first_ts:
+        raise ParameterError(f"end={win.end.date()} is before the first date of {what}; valid: {valid}")

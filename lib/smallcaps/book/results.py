@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
 from ..claims.contract import (  # noqa: F401  (the contract's types, re-exported for readers of this module)
     FREQUENCIES,
     NO_SAMPLE,
@@ -48,6 +47,7 @@ from ..claims.contract import (  # noqa: F401  (the contract's types, re-exporte
     Statistic,
     round_sig,
 )
+from ..errors import DataError
 
 CONTRACT_VERSION = 1
 

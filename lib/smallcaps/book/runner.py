@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import project_root, reference_snapshot
+from ..config import Settings, project_root
 from ..errors import ParameterError, SmallcapsError
 from . import CHAPTERS, THESIS_CLAIMS
 from .params import window
@@ -508,7 +508,8 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
     chosen = chapter_ids(chapters)
     if any(c in THESIS_CLAIMS for c in chosen) and "scorecard" not in chosen and (book_dir(root) / CHAPTERS["scorecard"]).is_file():
         chosen.append("scorecard")
-    snap = snapshot or reference_snapshot()
+    # --snapshot, else SMALLCAPS_SNAPSHOT, else ../shared/data beside the checkout
+    snap = Settings.resolve(mode="offline", snapshot=snapshot).snapshot
     if snap is None:
         raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; pass --snapshot")
     env = kernel_env("offline", snap, store)

@@ -24,8 +24,8 @@ import pandas as pd
 
 from .. import stats
 from ..analytics import breadth as br
-from ..analytics import regimes
 from ..analytics import momentum as am
+from ..analytics import regimes
 from ..analytics.returns import from_percent
 from ..book.params import Window
 from ..book.results import UNTESTABLE, ClaimResult, Rule, Sample, Statistic

@@ -25,8 +25,16 @@ from ..analytics.returns import calendar_year_returns, from_percent, period_retu
 from ..book.params import Window
 from ..book.results import UNTESTABLE, ClaimResult, Rule, Sample, Statistic
 from ..data import DataSession
-from ..stats import (Estimate, bootstrap_ci, coef_estimate, diff_in_means_hac, mean_hac, ols_hac,
-                     percentile_rank, regime_means)
+from ..stats import (
+    Estimate,
+    bootstrap_ci,
+    coef_estimate,
+    diff_in_means_hac,
+    mean_hac,
+    ols_hac,
+    percentile_rank,
+    regime_means,
+)
 
 # -- the claims' numbers (typed once, with their source) -------------------------------------------
 
@@ -1098,7 +1106,7 @@ def pair_trade(inp: RotationInputs) -> PairEvidence:
     mkt = ((ff["Mkt-RF"] + ff["RF"]) / 100).reindex(op.index)
     fr = {}
     for m in (3, 6):
-        grow = lambda x: (1 + x).rolling(m).apply(np.prod, raw=True) - 1  # noqa: E731
+        grow = lambda x, m=m: (1 + x).rolling(m).apply(np.prod, raw=True) - 1  # noqa: E731
         hi, lo, mk = grow(op["SMALL HiOP"]), grow(op["SMALL LoOP"]), grow(mkt)
         legs = pd.DataFrame({"pair": hi - lo, "long_leg": hi - mk, "short_leg": mk - lo}).dropna()
         if len(legs) > 24:

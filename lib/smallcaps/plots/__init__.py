@@ -73,28 +73,56 @@ def lines(data: pd.DataFrame, x: str, y: str, hue: str | None = None, *, title: 
     return _finish(fig, ax, title, xlabel, ylabel, note)
 
 
+def _levels(values: pd.Series, given=None) -> list:
+    """Category levels in seaborn's default order: a Categorical's categories, sorted numbers, else
+    order of first appearance (missing values dropped)."""
+    if given is not None:
+        return list(given)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return list(values.cat.categories)
+    uniq = pd.unique(values.dropna())
+    return sorted(uniq) if pd.api.types.is_numeric_dtype(values) else list(uniq)
+
+
 def bars(data: pd.DataFrame, x: str, y: str, hue: str | None = None, *, title: str, xlabel: str, ylabel: str,
          ci: tuple[str, str] | None = None, horizontal: bool = False, note: str | None = None,
-         hlines: dict[str, float] | None = None, ax=None):
+         hlines: dict[str, float] | None = None, order=None, hue_order=None, ax=None):
     """Bar chart of ``y`` by ``x`` (grouped by ``hue``), with error bars from the ``ci``
-    columns (low, high) when given."""
+    columns (low, high) when given.
+
+    The categories sit at 0, 1, ... in ``order`` (default: seaborn's), and each ``hue`` level at
+    its fixed offset inside the category's 0.8 width, so every error bar is drawn at its row's
+    known position (a bar or interval with a missing value is left out; the others keep their
+    places)."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
+    order = _levels(data[x], order)
+    hue_order = _levels(data[hue], hue_order) if hue is not None else None
+    width = 0.8
     if horizontal:
-        sns.barplot(data=data, y=x, x=y, hue=hue, ax=ax, errorbar=None, orient="h")
+        sns.barplot(data=data, y=x, x=y, hue=hue, order=order, hue_order=hue_order, width=width, ax=ax,
+                    errorbar=None, orient="h")
     else:
-        sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, errorbar=None)
+        sns.barplot(data=data, x=x, y=y, hue=hue, order=order, hue_order=hue_order, width=width, ax=ax,
+                    errorbar=None)
     if ci is not None:
         lo, hi = ci
-        # one error bar per drawn bar, in drawing order
-        for patch, (_, row) in zip(_bars_in_order(ax), _rows_in_bar_order(data, x, hue), strict=False):
-            if pd.isna(row[lo]) or pd.isna(row[hi]):
-                continue
-            if horizontal:
-                yc = patch.get_y() + patch.get_height() / 2
-                ax.plot([row[lo], row[hi]], [yc, yc], color="0.15", linewidth=1.2)
-            else:
-                xc = patch.get_x() + patch.get_width() / 2
-                ax.plot([xc, xc], [row[lo], row[hi]], color="0.15", linewidth=1.2)
+        rows = data[data[x].isin(order) & data[[y, lo, hi]].notna().all(axis=1)]
+        if hue_order is not None and hue != x:  # dodged: level j of n sits at its slot in the category
+            rows = rows[rows[hue].isin(hue_order)]
+            n = len(hue_order)
+            slot = rows[hue].map({h: (j + 0.5) * width / n - width / 2 for j, h in enumerate(hue_order)})
+        else:
+            slot = pd.Series(0.0, index=rows.index)
+        pos = rows[x].map({c: i for i, c in enumerate(order)}).astype(float) + slot.astype(float)
+        mid = (rows[lo].astype(float) + rows[hi].astype(float)) / 2
+        half = (rows[hi].astype(float) - rows[lo].astype(float)).abs() / 2
+        if len(rows):
+            xy = (mid, pos) if horizontal else (pos, mid)
+            err = {"xerr" if horizontal else "yerr": half.to_numpy()}
+            bars_ci = ax.errorbar(xy[0].to_numpy(), xy[1].to_numpy(), **err, fmt="none", ecolor="0.15",
+                                  elinewidth=1.2, capsize=0)
+            for lines in bars_ci.lines[2]:  # line ends as on any plotted line (the theme's style)
+                lines.set_capstyle(plt.rcParams["lines.solid_capstyle"])
     (ax.axvline if horizontal else ax.axhline)(0, color="0.3", linewidth=0.8)
     for label, val in (hlines or {}).items():
         (ax.axvline if horizontal else ax.axhline)(val, color="0.2", linestyle="--", linewidth=0.9)
@@ -106,24 +134,6 @@ def bars(data: pd.DataFrame, x: str, y: str, hue: str | None = None, *, title: s
     if not horizontal and data[x].nunique() > 8:
         ax.tick_params(axis="x", labelrotation=45)
     return _finish(fig, ax, title, xlabel if not horizontal else ylabel, ylabel if not horizontal else xlabel, note)
-
-
-def _bars_in_order(ax):
-    return [p for p in ax.patches if p.get_height() == p.get_height() and (p.get_width() != 0 or p.get_height() != 0)]
-
-
-def _rows_in_bar_order(data, x, hue):
-    # seaborn draws hue level by hue level, each across the x categories
-    if hue is None:
-        return list(data.iterrows())
-    out = []
-    xs = list(dict.fromkeys(data[x]))
-    for h in dict.fromkeys(data[hue]):
-        for xv in xs:
-            sub = data[(data[hue] == h) & (data[x] == xv)]
-            if len(sub):
-                out.append((sub.index[0], sub.iloc[0]))
-    return out
 
 
 def shade(ax, mask: pd.Series, *, color: str = "0.85", label: str | None = None, alpha: float = 0.6) -> None:
@@ -175,7 +185,8 @@ def timeline(data: pd.DataFrame, *, label: str = "label", group: str = "group", 
     ax.set_yticklabels(data[label], fontsize=8)
     ax.invert_yaxis()
     handles = [plt.Line2D([], [], color=colours[g], linewidth=6) for g in groups]
-    ax.legend(handles, groups, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(HEIGHT, 0.28 * n + 1.2)), fontsize=8,
+    ax.legend(handles, groups, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(HEIGHT, 0.28 * n + 1.2)),
+              fontsize=8,
               ncols=min(3, len(groups)))
     ax.grid(axis="y", visible=False)
     return _finish(fig, ax, title, xlabel, "", note)
@@ -203,11 +214,11 @@ def verdict_grid(table: pd.DataFrame, *, title: str, row: str = "thesis", note: 
     fig, ax = plt.subplots(figsize=(WIDTH, 0.75 * len(theses) + 1.6))
     for i, thesis in enumerate(theses):
         sub = table[table["thesis"] == thesis]
-        for j, (cid, row) in enumerate(sub.iterrows()):
-            colour = VERDICT_COLOURS.get(row["verdict"], "#ffffff")
+        for j, (cid, rec) in enumerate(sub.iterrows()):
+            colour = VERDICT_COLOURS.get(rec["verdict"], "#ffffff")
             ax.add_patch(plt.Rectangle((j, i), 0.94, 0.86, facecolor=colour, edgecolor="0.3", linewidth=0.8))
             ax.text(j + 0.47, i + 0.43, cid, ha="center", va="center", fontsize=10, fontweight="bold",
-                    color="white" if row["verdict"] in ("supported", "not supported") else "0.1")
+                    color="white" if rec["verdict"] in ("supported", "not supported") else "0.1")
     ax.set_xlim(0, width)
     ax.set_ylim(len(theses), 0)
     ax.set_yticks([i + 0.43 for i in range(len(theses))])

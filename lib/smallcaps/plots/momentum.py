@@ -14,8 +14,13 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import PALETTE, WIDTH, _finish, shade
-from . import show  # noqa: F401  (re-exported: the shared show displays a figure or a note)
+from . import (
+    PALETTE,
+    WIDTH,
+    _finish,
+    shade,
+    show,  # noqa: F401  (re-exported: the shared show displays a figure or a note)
+)
 
 ADVERSE, FAVOURABLE = "#d95f02", "#1b7837"
 HIGHLIGHT = {"XSMO": "#0072b2", "IJR": "#7f7f7f", "IJT": "#e69f00"}
@@ -141,7 +146,8 @@ def regime_means(frame: pd.DataFrame, *, title: str, note: str | None = None):
     for ax, s in zip(axes, series, strict=True):
         sub = f[f["series"] == s]
         _pointrange(ax, sub, "row", "mean", "ci_low", "ci_high", "side", order,
-                    colours={"adverse": ADVERSE, "favourable": FAVOURABLE}, hue_order=["adverse", "favourable"], dodge=0)
+                    colours={"adverse": ADVERSE, "favourable": FAVOURABLE}, hue_order=["adverse", "favourable"],
+                    dodge=0)
         ax.set_title(s, fontsize=10, fontweight="normal", loc="center")
         ax.set_xlabel("")
     axes[0].set_ylabel("")

@@ -14,10 +14,15 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import HEIGHT, PALETTE, WIDTH, _finish
-from . import show  # noqa: F401  (re-exported: the shared show displays a figure or a note)
-from ..display import Text
 from ..claims import rotation as R
+from ..display import Text
+from . import (
+    HEIGHT,
+    PALETTE,
+    WIDTH,
+    _finish,
+    show,  # noqa: F401  (re-exported: the shared show displays a figure or a note)
+)
 
 COLOURS = dict(zip(["a", "b", "c", "d", "e", "f"], sns.color_palette(PALETTE, 6), strict=False))
 GROUP_COLOURS = {
@@ -62,7 +67,8 @@ def lead_path(ev: R.LeadEvidence):
         ax.plot(ev.paths.index, ev.paths[p], label=names[p], **styles[p])
     ax.axhline(0, color="0.3", lw=0.8)
     ax.axhline(R.CLAIMED_LEAD_PP, color="0.2", ls="--", lw=0.9)
-    ax.annotate(f"claimed lead: {R.CLAIMED_LEAD_PP} pp", xy=(0.01, R.CLAIMED_LEAD_PP), xycoords=("axes fraction", "data"),
+    ax.annotate(f"claimed lead: {R.CLAIMED_LEAD_PP} pp", xy=(0.01, R.CLAIMED_LEAD_PP),
+                xycoords=("axes fraction", "data"),
                 xytext=(0, 4), textcoords="offset points", fontsize=8, color="0.2")
     first = ev.first_reached
     if first is not None:
@@ -70,15 +76,16 @@ def lead_path(ev: R.LeadEvidence):
         ax.plot([first], [y], marker="o", color=COLOURS["a"], ms=6, zorder=5)
         ax.annotate(f"first at {R.CLAIMED_LEAD_PP} pp:\n{_date(first)}", (first, y), xytext=(8, 12),
                     textcoords="offset points", fontsize=8, color=COLOURS["a"])
-    end = ev.reading_date
-    ax.plot([end], [ev.lead], marker="D", color=COLOURS["a"], ms=6, zorder=5)
-    ax.annotate(f"{ev.lead:.1f} pp", (end, ev.lead), xytext=(7, -3), textcoords="offset points", ha="left",
+    end, lead = ev.reading_date, ev.lead
+    assert end is not None and lead is not None  # drawn only when the evidence is available
+    ax.plot([end], [lead], marker="D", color=COLOURS["a"], ms=6, zorder=5)
+    ax.annotate(f"{lead:.1f} pp", (end, lead), xytext=(7, -3), textcoords="offset points", ha="left",
                 fontsize=9, color=COLOURS["a"], fontweight="bold")
     _dates_axis(ax)
     ax.set_xlim(right=end + pd.Timedelta(days=14))
     ax.legend(loc="upper left", fontsize=8, bbox_to_anchor=(0.0, 0.93))
     peak, peak_day = ev.max_lead
-    title = (f"Small caps {_lead_word(ev.lead)} large caps by {abs(ev.lead):.1f} pp on {_date(end)}; "
+    title = (f"Small caps {_lead_word(lead)} large caps by {abs(lead):.1f} pp on {_date(end)}; "
              f"the lead peaked at {peak:.1f} pp on {_date(peak_day)}")
     return _finish(fig, ax, title, f"{R.CLAIM_YEAR} (trading days)", "year-to-date return spread (pp)",
                    note="Spread = difference of year-to-date total returns (adjusted closes). Source: Yahoo Finance.")
@@ -148,10 +155,12 @@ def ousm_path(ev: R.OusmEvidence):
     _dates_axis(ax)
     ax.legend(loc="upper left", fontsize=8)
     n = len(ev.matches)
-    days = "never stood" if n == 0 else f"stood at the claimed {R.CLAIMED_OUSM_YTD_PCT}% on {n} day{'s' if n > 1 else ''}"
+    days = ("never stood" if n == 0
+            else f"stood at the claimed {R.CLAIMED_OUSM_YTD_PCT}% on {n} day{'s' if n > 1 else ''}")
     title = f"OUSM {days} (dots); by {_date(ev.reading_date)} it was up {ev.ousm:.1f}%"
     return _finish(fig, ax, title, f"{R.CLAIM_YEAR} (trading days)", "year-to-date total return (%)",
-                   note="PSCI shows small-cap industrials' own return, not their contribution to OUSM. Source: Yahoo Finance.")
+                   note="PSCI shows small-cap industrials' own return, not their contribution to OUSM. "
+                        "Source: Yahoo Finance.")
 
 
 # -- R3 ----------------------------------------------------------------------------------------------
@@ -177,6 +186,7 @@ def quality_heatmap(ev: R.QualityEvidence, first_year: int = 2015):
     ax.grid(False)
     if ev.available:
         p, y = ev.basket_prior, ev.basket_year
+        assert y is not None  # available evidence has the claim year's reading
         prior = f"{_lead_word(p)} IWM by {abs(p):.1f} pp in {R.CLAIM_YEAR - 1}" if p is not None else ""
         title = (f"The quality basket {prior} and {'still ' if (p or 0) < 0 and y < 0 else ''}"
                  f"{_lead_word(y)} it by {abs(y):.1f} pp in {R.CLAIM_YEAR} to {_date(ev.reading_date)}")
@@ -209,9 +219,11 @@ def french_premia(ev: R.QualityEvidence):
     others = ev.french.iloc[1:3]
     none = all(r["ci_low"] <= 0 <= r["ci_high"] for _, r in others.iterrows())
     title = (f"Small profitable firms beat small unprofitable ones by {op['mean (% a year)']:.1f}% a year "
-             f"({op['first'][:4]}-{op['last'][:4]})" + ("; earnings and dividend sorts show no premium" if none else ""))
+             f"({op['first'][:4]}-{op['last'][:4]})"
+             + ("; earnings and dividend sorts show no premium" if none else ""))
     return _finish(fig, ax, title, "month", "growth of $1 (log scale)",
-                   note="Long quality, short junk, value weighted, rebalanced monthly. Source: Kenneth French data library.")
+                   note="Long quality, short junk, value weighted, rebalanced monthly. "
+                        "Source: Kenneth French data library.")
 
 
 # -- R4 ----------------------------------------------------------------------------------------------
@@ -229,7 +241,8 @@ def beta_capture(ev: R.ResilienceEvidence):
     sns.barplot(data=tidy, x="fund", y="ratio", hue="measure", ax=ax, errorbar=None,
                 palette=[COLOURS["a"], COLOURS["d"], COLOURS["c"]])
     ax.axhline(1.0, color="0.2", ls="--", lw=0.9)
-    ax.annotate("IWM = 1", xy=(1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(-4, 3), textcoords="offset points",
+    ax.annotate("IWM = 1", xy=(1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(-4, 3),
+                textcoords="offset points",
                 ha="right", fontsize=8)
     ax.set_ylim(0, max(1.3, float(tidy["ratio"].max()) + 0.25))
     ax.legend(title=None, fontsize=8, loc="upper left", ncols=3)
@@ -239,7 +252,8 @@ def beta_capture(ev: R.ResilienceEvidence):
     title = (f"Quality small caps move {how} than IWM: basket beta {b['beta']:.2f}, downside capture "
              f"{b['downside_capture']:.2f}")
     return _finish(fig, ax, title, "fund", "ratio to IWM (weekly returns)",
-                   note=f"Weekly total returns from {ev.risk_own.loc['XSHQ', 'first week']}, when all five funds trade. "
+                   note=f"Weekly total returns from {ev.risk_own.loc['XSHQ', 'first week']}, "
+                        "when all five funds trade. "
                         "Capture: the fund's return over IWM's in IWM's down (up) weeks.")
 
 
@@ -297,10 +311,12 @@ def pair_distribution(ev: R.PairEvidence):
     ax.axvline(0, color="0.3", lw=0.8)
     leg = ax.get_legend()
     if leg is not None:
-        leg.set_title(None)
+        leg.set_title("")
+    assert ev.mean_pair is not None  # drawn only when the evidence is available
     title = (f"Long quality, short IWM reached {R.CLAIMED_PAIR_LOW_PCT:.0f}% in {ev.hit_low:.0%} of two-quarter "
              f"windows and averaged {ev.mean_pair.value:.1f} pp")
     s0, s1, n = ev.sample
+    assert s0 is not None and s1 is not None
     return _finish(fig, ax, title, "return of the quality basket minus IWM over the window (%)", "share of windows (%)",
                    note=f"Overlapping windows ending {s0.date()} to {s1.date()}. Source: Yahoo Finance.")
 
@@ -358,16 +374,15 @@ def run_lengths(ev: R.ReversalEvidence):
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     sns.barplot(data=t, x="series", y="mean length", hue="credit", ax=ax, errorbar=None,
                 palette={"calm": COLOURS["c"], "tight": COLOURS["d"]}, hue_order=["calm", "tight"], width=0.6)
-    # error bars: seaborn draws hue levels in order, each across the series
+    # error bars at each bar's known position: series i at i, hue level j of 2 at its slot in the 0.6 width
     xs = list(dict.fromkeys(t["series"]))
-    bars = [p for p in ax.patches if p.get_height() > 0]
-    order = [(h, s) for h in ["calm", "tight"] for s in xs]
-    for patch, (h, s) in zip(bars, order, strict=False):
-        row = t[(t["credit"] == h) & (t["series"] == s)]
-        if row.empty or pd.isna(row["ci_low"].iloc[0]):
-            continue
-        xc = patch.get_x() + patch.get_width() / 2
-        ax.plot([xc, xc], [row["ci_low"].iloc[0], row["ci_high"].iloc[0]], color="0.15", lw=1.2)
+    for j, h in enumerate(["calm", "tight"]):
+        for i, s in enumerate(xs):
+            row = t[(t["credit"] == h) & (t["series"] == s)]
+            if row.empty or pd.isna(row["ci_low"].iloc[0]) or pd.isna(row["mean length"].iloc[0]):
+                continue
+            xc = i + (j + 0.5) * 0.6 / 2 - 0.3
+            ax.plot([xc, xc], [row["ci_low"].iloc[0], row["ci_high"].iloc[0]], color="0.15", lw=1.2)
     lo, hi = R.CLAIMED_RUN_MONTHS
     ax.axhspan(lo, hi, color="0.9", zorder=0)
     ax.annotate(f"claimed: {lo}-{hi} months", xy=(1.0, hi), xycoords=("axes fraction", "data"), xytext=(-4, -12),
@@ -402,8 +417,10 @@ def sector_bars(ev: R.SectorEvidence):
     ax.legend(handles, list(GROUP_COLOURS), fontsize=8, loc="lower right")
     x = ev.value(R.SPREAD_COLUMNS[0])
     y = ev.value(R.SPREAD_COLUMNS[1])
+    assert x is not None and y is not None  # drawn only when the evidence is available
     title = (f"Small-cap cyclicals {'beat' if x > 0 else 'trailed'} mega-cap defensives by {abs(x):.1f} pp in "
              f"{R.CLAIM_YEAR}, but {'beat' if y > 0 else 'trailed'} the S&P 600 by {abs(y):.1f} pp")
     ax.grid(axis="y", visible=False)
     return _finish(fig, ax, title, f"{R.CLAIM_YEAR} year-to-date total return to {_date(ev.reading_date)} (%)", "",
-                   note="Small caps: Invesco S&P SmallCap 600 sector ETFs (PSC*); large caps: Select Sector SPDRs (XL*).")
+                   note="Small caps: Invesco S&P SmallCap 600 sector ETFs (PSC*); "
+                        "large caps: Select Sector SPDRs (XL*).")

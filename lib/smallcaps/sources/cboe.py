@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..data import DatasetSpec
-from ._csv import csv_rows
 from ..errors import FetchError, ParseError
 from ..net import download
+from ._csv import csv_rows
 
 PARSER_VERSION = 1
 DEFAULT_URL = "https://cdn.cboe.com/api/global/us_indices/daily_prices/VIX_History.csv"
@@ -86,7 +86,8 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
 
     pos = {name: header.index(name) for name in ("DATE", *COLUMNS)}
     if len(body[0]) != len(header):
-        raise ParseError(f"{what}: line 2 has {len(body[0])} fields, expected {len(header)}: {','.join(body[0])[:80]!r}")
+        raise ParseError(f"{what}: line 2 has {len(body[0])} fields, expected {len(header)}: "
+                         f"{','.join(body[0])[:80]!r}")
     first = body[0][pos["DATE"]].strip()
     # one format for the whole file: 03/04/2020 must never be read as 3 April in some rows
     fmt = next((f for pat, f in DATE_FORMATS if pat.fullmatch(first)), None)
@@ -99,7 +100,8 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
     for i, row in enumerate(body):
         line = i + 2
         if len(row) != len(header):
-            raise ParseError(f"{what}: line {line} has {len(row)} fields, expected {len(header)}: {','.join(row)[:80]!r}")
+            raise ParseError(f"{what}: line {line} has {len(row)} fields, expected {len(header)}: "
+                             f"{','.join(row)[:80]!r}")
         d = row[pos["DATE"]].strip()
         if not pattern.fullmatch(d):
             raise ParseError(f"{what}: line {line}: date {d!r} does not match the file's format {fmt}")

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ..data import DatasetSpec
-from ._csv import csv_rows
 from ..errors import FetchError, ParseError
 from ..net import download
+from ._csv import csv_rows
 
 PARSER_VERSION = 1
 DEFAULT_BASE_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv"

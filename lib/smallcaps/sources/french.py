@@ -386,7 +386,7 @@ def _name_blocks(blocks: list[_Block]) -> tuple[list[str], list[bool]]:
     names: list[str | None] = [_canonical(b.norm_title) if b.title_lines else None for b in blocks]
     monthly = [len(b.keys[0]) == 6 for b in blocks]
     inferred = [n is None for n in names]
-    for i, block in enumerate(blocks):
+    for i in range(len(blocks)):
         if names[i] is not None:
             continue
         nxt = names[i + 1] if i + 1 < len(blocks) else None

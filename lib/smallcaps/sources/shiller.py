@@ -169,7 +169,8 @@ def parse_sheet(sheet, what: str = "Shiller ie_data.xls") -> pd.DataFrame:
     expected = pd.period_range(index[0], periods=len(index), freq="M")
     if not index.equals(expected):
         bad = next(i for i in range(len(index)) if index[i] != expected[i])
-        raise ParseError(f"{what}: row {rows[bad] + 1}: month {index[bad]} follows {index[bad - 1]}; months must be consecutive")
+        raise ParseError(f"{what}: row {rows[bad] + 1}: month {index[bad]} follows {index[bad - 1]}; "
+                         "months must be consecutive")
 
     if frac_col is not None:
         # the sheet's own decimal year (mid-month: year + (month - 0.5) / 12) confirms the YYYY.MM decoding
@@ -180,7 +181,8 @@ def parse_sheet(sheet, what: str = "Shiller ie_data.xls") -> pd.DataFrame:
             i = int(np.argmax(off))
             raise ParseError(f"{what}: row {rows[i] + 1}: date {index[i]} disagrees with Date Fraction {frac[i]:g}")
 
-    data = {name: np.array([_number(sheet, r, c, name, what) for r in rows], dtype="float64") for name, c in cols.items()}
+    data = {name: np.array([_number(sheet, r, c, name, what) for r in rows], dtype="float64")
+            for name, c in cols.items()}
     frame = pd.DataFrame(data, index=index)
     if frame["price"].isna().all():
         raise ParseError(f"{what}: the price column (S&P Comp. P) is empty")

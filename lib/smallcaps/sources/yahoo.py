@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from ..data import DatasetSpec
-from ._csv import csv_rows
 from ..errors import FetchError, ParameterError, ParseError
 from ..net import call_with_deadline
+from ._csv import csv_rows
 
 PARSER_VERSION = 1
 
@@ -390,7 +390,8 @@ def _extract(frame, tickers: list[str], end: pd.Timestamp | None) -> tuple[dict[
         tick_level = 1 - price_level if cols.nlevels == 2 else None
         if tick_level is None:
             raise FetchError(f"Yahoo ({', '.join(tickers)}): unexpected {cols.nlevels}-level columns from yfinance")
-        by_ticker = {str(t).upper(): frame.xs(t, level=tick_level, axis=1) for t in cols.get_level_values(tick_level).unique()}
+        by_ticker = {str(t).upper(): frame.xs(t, level=tick_level, axis=1)
+                     for t in cols.get_level_values(tick_level).unique()}
     else:
         if ADJ_CLOSE not in cols:
             raise FetchError(f"Yahoo ({', '.join(tickers)}): yfinance output has no {ADJ_CLOSE!r} column")
