@@ -7,8 +7,9 @@ Every live fetch in smallcaps goes through :func:`download` (or, for Yahoo, thro
 from __future__ import annotations
 
 import queue
-import threading
 import random
+import re
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -91,7 +92,7 @@ def download(
             status = None
             body = None
         except requests.RequestException as exc:
-            last = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            last = describe_error(exc)
             status = None
             body = None
         if body is not None and status == 200:
@@ -108,6 +109,32 @@ def download(
                 break
             time.sleep(pause)
     raise FetchError(f"{what}: download from {url} failed after {attempt + 1} attempt(s): {last or 'deadline reached'}")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A requests/urllib3 error as one whole line: its type and root cause, without the nested
+    pool and object reprs that make the raw message long (never cut off mid-word).
+
+    ``ConnectionError(MaxRetryError(reason=NameResolutionError(...)))`` becomes
+    ``ConnectionError (NameResolutionError): Failed to resolve 'host' ([Errno -2] ...)``.
+    """
+    inner: BaseException = exc
+    seen = set()
+    while id(inner) not in seen:
+        seen.add(id(inner))
+        arg = inner.args[0] if inner.args else None
+        reason = getattr(arg, "reason", None) if arg is not None else None
+        if isinstance(reason, BaseException):
+            inner = reason
+        elif isinstance(arg, BaseException):
+            inner = arg
+        else:
+            break
+    text = str(inner)
+    text = re.sub(r"^\s*(<[^<>]*? object at 0x[0-9a-fA-F]+>|\w+Connection\(host=[^)]*\))\s*:\s*", "", text)
+    text = " ".join(text.split()) or "no detail"
+    kind = type(exc).__name__ if inner is exc else f"{type(exc).__name__} ({type(inner).__name__})"
+    return f"{kind}: {text}"
 
 
 class _Deadline(Exception):
