@@ -89,7 +89,7 @@ def test_data_status_tickers_lists_etfs_and_stocks(offline, capsys):
 def test_data_verify_reference_snapshot(offline, capsys, snapshot_dir):
     assert cli.main(["data", "verify", "--snapshot", str(snapshot_dir)]) == 0
     out = plain(capsys.readouterr().out)
-    assert out.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af)"
+    assert out.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af): verified"
 
 
 def test_data_verify_uses_the_environments_snapshot(offline, capsys):
@@ -123,7 +123,7 @@ def test_data_verify_tampered_copy_names_the_file(offline, capsys, snapshot_dir,
     lines = out.strip().splitlines()
     assert lines[0].startswith("mismatch  fred/BAA.csv: sha256 ")
     assert lines[0].endswith("expected 78bdba42f0a3...")
-    assert lines[-1] == "115 of 116 files match MANIFEST.tsv (snapshot e54925ec23af)"
+    assert lines[-1] == "115 of 116 files match MANIFEST.tsv (snapshot e54925ec23af): NOT verified"
     assert len(lines) == 2
 
 
@@ -133,7 +133,8 @@ def test_data_verify_folder_without_manifest(offline, capsys, snapshot_dir, tmp_
     assert not (tmp_path / MANIFEST).exists()
     assert cli.main(["data", "verify", "--snapshot", str(tmp_path)]) != 0
     err = squash(capsys.readouterr().err)
-    assert err == f"smallcaps: {tmp_path} has no MANIFEST.tsv: nothing to verify against"
+    assert err == (f"smallcaps: snapshot {tmp_path} is unverified: it has no MANIFEST.tsv, so there is nothing "
+                   "to verify against")
 
 
 def test_data_verify_without_a_snapshot(offline, capsys):
@@ -219,3 +220,65 @@ def test_params_parsing():
         "n": 12, "x": 0.5, "label": "small", "moves_csv": str(Path("m.csv").resolve())}
     with pytest.raises(ParameterError, match=r"param='bad' is not NAME=VALUE"):
         cli._params(["bad"])
+
+
+# -- unverified snapshots (S05 / F-9) -------------------------------------------------------------
+
+
+@pytest.fixture
+def bare_snapshot(tmp_path, snapshot_dir) -> Path:
+    """A snapshot folder without MANIFEST.tsv (three real files)."""
+    root = tmp_path / "bare"
+    for rel in ("fred/BAA.csv", "cboe/VIX_History.csv", "yahoo/etf/IWM.csv"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes((snapshot_dir / rel).read_bytes())
+    return root
+
+
+def test_run_on_a_snapshot_without_manifest_is_refused_at_once(offline, capsys, nothing_runs, bare_snapshot, tmp_path):
+    out_dir = tmp_path / "out"
+    assert cli.main(["--snapshot", str(bare_snapshot), "run", "--chapters", "valuation", "--out", str(out_dir)]) == 2
+    assert squash(capsys.readouterr().err) == (
+        f"smallcaps: snapshot={bare_snapshot} has no MANIFEST.tsv, so its files cannot be verified; give a snapshot "
+        "with its manifest, or accept unverified data with --unverified-snapshot (SMALLCAPS_UNVERIFIED_SNAPSHOT=1)")
+    assert not out_dir.exists()
+
+
+def test_unverified_snapshot_opt_in_reaches_the_chapter_kernels(offline, capsys, monkeypatch, bare_snapshot, tmp_path):
+    seen = {}
+
+    def fake_run(**kw):
+        seen["env"] = runner.kernel_env(kw["mode"], kw["snapshot"], kw["store"])
+        return runner.RunReport(runs=[], site=tmp_path / "site", out=tmp_path)
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.delenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", raising=False)
+    assert cli.main(["--snapshot", str(bare_snapshot), "--unverified-snapshot", "run", "--chapters", "valuation"]) == 0
+    assert seen["env"]["SMALLCAPS_UNVERIFIED_SNAPSHOT"] == "1"
+    assert seen["env"]["SMALLCAPS_SNAPSHOT"] == str(bare_snapshot)
+    assert "SMALLCAPS_UNVERIFIED_SNAPSHOT" not in os.environ  # only while the chapters run
+    assert "SMALLCAPS_UNVERIFIED_SNAPSHOT" not in runner.kernel_env("offline", str(bare_snapshot), None)
+
+
+def test_data_status_says_whether_the_snapshot_is_verified(offline, capsys, bare_snapshot, snapshot_dir):
+    assert cli.main(["data", "status"]) == 0
+    assert (f"snapshot: {snapshot_dir} (verified: snapshot e54925ec23af: every file checked against its MANIFEST.tsv "
+            "sha256 when read)") in squash(capsys.readouterr().out)
+    assert cli.main(["--snapshot", str(bare_snapshot), "data", "status"]) == 0
+    out = plain(capsys.readouterr().out)
+    assert (f"snapshot: {bare_snapshot} (UNVERIFIED: no MANIFEST.tsv, so no file is checked; runs refuse it unless "
+            "you pass --unverified-snapshot or set SMALLCAPS_UNVERIFIED_SNAPSHOT=1)") in squash(out)
+    table = rows(out)
+    assert table["fred/BAA"][0] == table["yahoo/IWM"][0] == "snapshot (unverified)"
+    assert table["fred/BAA"][3] == ""  # no manifest sha256 to show
+    assert cli.main(["--snapshot", str(bare_snapshot), "--unverified-snapshot", "data", "status"]) == 0
+    assert "no file is checked; accepted with --unverified-snapshot)" in squash(capsys.readouterr().out)
+
+
+def test_refresh_refuses_an_unverified_snapshot(offline, capsys, monkeypatch, bare_snapshot):
+    monkeypatch.setattr(runner, "refresh", lambda **kw: (_ for _ in ()).throw(AssertionError("refreshed")))
+    monkeypatch.setenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", "1")
+    assert cli.main(["--snapshot", str(bare_snapshot), "refresh", "--chapters", "valuation"]) == 2
+    assert squash(capsys.readouterr().err) == (
+        f"smallcaps: snapshot={bare_snapshot} has no MANIFEST.tsv; the committed book is refreshed only on a "
+        "verified snapshot (one with its manifest)")

@@ -11,7 +11,8 @@
                                                execute chapters with new dates into DIR and build a book there
     smallcaps refresh [--chapters a,b]         re-execute book/ in place against the reference snapshot
 
-Global options (before the sub-command): ``--mode``, ``--snapshot``, ``--store``.
+Global options (before the sub-command): ``--mode``, ``--snapshot``, ``--store``,
+``--unverified-snapshot`` (accept a snapshot without MANIFEST.tsv; its data are labelled unverified).
 """
 
 from __future__ import annotations
@@ -31,10 +32,31 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, highlight=False)
 
 
-def _session(args, mode: str | None = None):
+def _session(args, mode: str | None = None, unverified_snapshot: bool | None = None):
     from .data import DataSession
 
-    return DataSession(mode=mode or args.mode, snapshot=args.snapshot, store=args.store)
+    if unverified_snapshot is None:
+        unverified_snapshot = True if args.unverified_snapshot else None  # None: the environment decides
+    return DataSession(mode=mode or args.mode, snapshot=args.snapshot, store=args.store,
+                       unverified_snapshot=unverified_snapshot)
+
+
+def _settings(args):
+    from .config import Settings
+
+    return Settings.resolve(mode=args.mode, snapshot=args.snapshot, store=args.store,
+                            unverified_snapshot=True if args.unverified_snapshot else None)
+
+
+def _snapshot_line(settings, snap) -> str:
+    """``snapshot: <dir> (...)``: whether its files are verified, for ``data status``."""
+    if snap is None:
+        return "snapshot: none"
+    if snap.verified:
+        return f"snapshot: {snap.root} (verified: {snap.describe()})"
+    allowed = ("accepted with --unverified-snapshot" if settings.unverified_snapshot else
+               "runs refuse it unless you pass --unverified-snapshot or set SMALLCAPS_UNVERIFIED_SNAPSHOT=1")
+    return f"snapshot: {snap.root} (UNVERIFIED: no MANIFEST.tsv, so no file is checked; {allowed})"
 
 
 # -- data status ------------------------------------------------------------------------------
@@ -43,7 +65,8 @@ def _session(args, mode: str | None = None):
 def cmd_data_status(args) -> int:
     from .status import availability
 
-    ds = _session(args)
+    settings = _settings(args)
+    ds = _session(args, unverified_snapshot=True)  # status only lists: it may show an unverified snapshot
     rows = availability(ds)
     table = Table(title=f"Data available ({ds.settings.mode} mode)", show_lines=False)
     for col in ("dataset", "from", "coverage", "vintage", "sha256"):
@@ -51,8 +74,7 @@ def cmd_data_status(args) -> int:
     for r in rows:
         table.add_row(r.dataset, r.origin, r.coverage, r.vintage, r.sha256[:12])
     console.print(table)
-    snap = ds.snapshot.root if ds.snapshot else "none"
-    console.print(f"snapshot: {snap}\nstore: {ds.store.root}")
+    console.print(f"{_snapshot_line(settings, ds.snapshot)}\nstore: {ds.store.root}", soft_wrap=True)
     if args.tickers:
         etfs, stocks = ds.etf_tickers(), ds.stock_tickers()
         console.print(f"\nETFs and indices in the snapshot ({len(etfs)}): {' '.join(etfs)}")
@@ -74,14 +96,16 @@ def cmd_data_verify(args) -> int:
         return 2
     snap = Snapshot(snap_dir)
     if not snap.has_manifest:
-        err_console.print(f"smallcaps: {snap_dir} has no MANIFEST.tsv: nothing to verify against")
+        err_console.print(f"smallcaps: snapshot {snap_dir} is unverified: it has no MANIFEST.tsv, so there is "
+                          "nothing to verify against", soft_wrap=True, markup=False)
         return 1
     results = snap.verify()
     bad = [r for r in results if r[1] != "ok"]
     for rel, status, detail in bad:
         console.print(f"[red]{status:9}[/red] {rel}: {detail}")
     ok = len(results) - len(bad)
-    console.print(f"{ok} of {len(results)} files match MANIFEST.tsv (snapshot {snap.snapshot_id})")
+    verdict = "verified" if not bad else "NOT verified"
+    console.print(f"{ok} of {len(results)} files match MANIFEST.tsv (snapshot {snap.snapshot_id}): {verdict}")
     return 0 if not bad else 1
 
 
@@ -210,6 +234,32 @@ def _params(items: list[str]) -> dict:
     return out
 
 
+def _unverified_env(args):
+    """While chapters run: ``--unverified-snapshot`` as ``SMALLCAPS_UNVERIFIED_SNAPSHOT=1``, which
+    the runner passes to every kernel (restored afterwards)."""
+    import contextlib
+    import os
+
+    from .config import UNVERIFIED_ENV
+
+    @contextlib.contextmanager
+    def scope():
+        if not args.unverified_snapshot:
+            yield
+            return
+        before = os.environ.get(UNVERIFIED_ENV)
+        os.environ[UNVERIFIED_ENV] = "1"
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop(UNVERIFIED_ENV, None)
+            else:
+                os.environ[UNVERIFIED_ENV] = before
+
+    return scope()
+
+
 def cmd_run(args) -> int:
     import time
 
@@ -222,8 +272,9 @@ def cmd_run(args) -> int:
         if getattr(args, name):
             parse_date(getattr(args, name), name)
     chosen = runner.with_companions(runner.chapter_ids(args.chapters))
+    _settings(args).check_snapshot()  # a snapshot without a manifest: refused at once, not in every kernel
     t0 = time.perf_counter()
-    with _ChapterProgress(chosen) as prog:
+    with _unverified_env(args), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
                             strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
@@ -238,6 +289,15 @@ def cmd_refresh(args) -> int:
     from .book import runner
 
     chosen = runner.chapter_ids(args.chapters)
+    from pathlib import Path
+
+    from .config import MANIFEST, reference_snapshot
+    from .errors import ParameterError
+
+    snap = args.snapshot or reference_snapshot()
+    if snap is not None and str(snap).lower() != "none" and not (Path(snap) / MANIFEST).is_file():
+        raise ParameterError(f"snapshot={snap} has no {MANIFEST}; the committed book is refreshed only on a "
+                             "verified snapshot (one with its manifest)")
     t0 = time.perf_counter()
     with _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
             c in ("rotation", "momentum", "valuation", "graduation") for c in chosen)
@@ -258,6 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="data mode (default: SMALLCAPS_MODE, or offline if SMALLCAPS_OFFLINE=1, else auto)")
     p.add_argument("--snapshot", default=None, help="snapshot folder (default: SMALLCAPS_SNAPSHOT or ../shared/data); 'none' for none")
     p.add_argument("--store", default=None, help="store folder (default: SMALLCAPS_STORE or .store in the checkout)")
+    p.add_argument("--unverified-snapshot", action="store_true",
+                   help="accept a snapshot without MANIFEST.tsv (default: refused; SMALLCAPS_UNVERIFIED_SNAPSHOT=1 "
+                        "does the same); every page then says its data were not verified")
     sub = p.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="inspect, verify and fetch data")

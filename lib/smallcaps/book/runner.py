@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import project_root, reference_snapshot
+from ..config import UNVERIFIED_ENV, project_root, reference_snapshot
 from ..errors import ParameterError, SmallcapsError
 from . import CHAPTERS, THESIS_CLAIMS
 from .params import window
@@ -422,6 +422,9 @@ def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str 
         env["SMALLCAPS_SNAPSHOT"] = str(Path(snapshot).resolve()) if str(snapshot).lower() != "none" else "none"
     if store:
         env["SMALLCAPS_STORE"] = str(Path(store).resolve())
+    # the opt-in to a snapshot without a manifest (--unverified-snapshot) travels the same way
+    if os.environ.get(UNVERIFIED_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
+        env[UNVERIFIED_ENV] = "1"
     env.update(KERNEL_ENV)
     return env
 
