@@ -234,28 +234,54 @@ def _params(items: list[str]) -> dict:
     return out
 
 
-def _unverified_env(args):
-    """While chapters run: ``--unverified-snapshot`` as ``SMALLCAPS_UNVERIFIED_SNAPSHOT=1``, which
-    the runner passes to every kernel (restored afterwards)."""
+def _user_files(params: dict) -> tuple[dict, dict[str, str]]:
+    """Absolute paths of ``*_csv/_path/_file`` parameters replaced by their file names, and the
+    map name -> path that reaches the kernels by environment: the executed notebooks (published
+    with the site) then carry no machine path (review X4)."""
+    from pathlib import Path
+
+    from .errors import ParameterError
+
+    files: dict[str, str] = {}
+    out = dict(params)
+    for name, value in params.items():
+        if isinstance(value, str) and name.endswith(("_csv", "_path", "_file")) and Path(value).is_absolute():
+            base = Path(value).name
+            if files.get(base, value) != value:
+                raise ParameterError(f"{name}={base!r}: two -p files are named {base}; rename one")
+            files[base] = value
+            out[name] = base
+    return out, files
+
+
+def _kernel_vars(args, files: dict[str, str]):
+    """While chapters run: ``--unverified-snapshot`` as ``SMALLCAPS_UNVERIFIED_SNAPSHOT=1`` and
+    the user files' locations as ``SMALLCAPS_USER_FILES``, which the runner passes to every
+    kernel (the environment is restored afterwards)."""
     import contextlib
+    import json
     import os
 
-    from .config import UNVERIFIED_ENV
+    from .config import UNVERIFIED_ENV, USER_FILES_ENV
+
+    values = {}
+    if args.unverified_snapshot:
+        values[UNVERIFIED_ENV] = "1"
+    if files:
+        values[USER_FILES_ENV] = json.dumps(files, sort_keys=True)
 
     @contextlib.contextmanager
     def scope():
-        if not args.unverified_snapshot:
-            yield
-            return
-        before = os.environ.get(UNVERIFIED_ENV)
-        os.environ[UNVERIFIED_ENV] = "1"
+        before = {k: os.environ.get(k) for k in values}
+        os.environ.update(values)
         try:
             yield
         finally:
-            if before is None:
-                os.environ.pop(UNVERIFIED_ENV, None)
-            else:
-                os.environ[UNVERIFIED_ENV] = before
+            for k, v in before.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
     return scope()
 
@@ -273,11 +299,12 @@ def cmd_run(args) -> int:
             parse_date(getattr(args, name), name)
     chosen = runner.with_companions(runner.chapter_ids(args.chapters))
     _settings(args).check_snapshot()  # a snapshot without a manifest: refused at once, not in every kernel
+    extra, files = _user_files(_params(args.param))
     t0 = time.perf_counter()
-    with _unverified_env(args), _ChapterProgress(chosen) as prog:
+    with _kernel_vars(args, files), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
-                            strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
+                            strict=not args.no_strict, on_event=prog.event, extra=extra)
     console.print(f"ran {len(report.runs)} chapter(s) and built {report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..analytics import graduation as ga
 from ..book.params import Window
+from ..config import user_file
 from ..book.results import UNTESTABLE, ClaimResult, Rule, Sample, Statistic
 from ..errors import ParameterError
 from ..stats import bootstrap_ci, mean_hac, ols_hac
@@ -257,7 +258,7 @@ def read_moves_csv(path, first=None, last=None) -> pd.DataFrame:
         both rows: each move counts once toward a claim's count, so duplicates are refused
         rather than counted or silently dropped.
     """
-    p = Path(str(path))
+    p = user_file(path)  # `smallcaps run` passes the file name; the path travels by environment
     if not p.is_file():
         raise ParameterError(f"moves_csv={p.name!r} is not a file; give a CSV with columns {', '.join(MOVES_COLUMNS)}")
     try:
