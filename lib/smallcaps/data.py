@@ -239,14 +239,18 @@ class DataSession:
     # -- the generic path ---------------------------------------------------------------------
 
     def load(self, spec: DatasetSpec) -> Loaded:
-        """Load a dataset described by ``spec`` (store, then snapshot, then network).
+        """Load a dataset described by ``spec``: the snapshot (through the store's cached parse),
+        else a live copy in the store, else a download if the network is allowed
+        (:attr:`~smallcaps.config.Settings.may_fetch`).
 
         Raises
         ------
         NotAvailableOffline
-            Nowhere to get it without the network, in offline mode.
+            Nowhere to get it without the network, and the network is not allowed (offline
+            mode, or a snapshot is selected): names the snapshot and the file it lacks.
         IntegrityError
-            A snapshot file does not match its manifest.
+            A snapshot file does not match its manifest, or a store entry is damaged and cannot
+            be rebuilt (its raw download is damaged too).
         FetchError, ParseError
             A live download or a parse failed (the store is left as it was).
         """
