@@ -568,3 +568,17 @@ def test_package_entry_without_checksums_is_rebuilt(offline, no_network):
     again = DataSession().membership("sp600")
     assert (entry / "checksums.json").is_file()
     assert again.provenance.sha256 == first.provenance.sha256
+
+
+def test_empty_snapshot_folder_is_refused_or_names_the_file_it_lacks(offline, tmp_path, monkeypatch, no_network):
+    """S02: ``SMALLCAPS_SNAPSHOT=<empty dir>`` in auto mode tried mba.tuck.dartmouth.edu."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.delenv("SMALLCAPS_OFFLINE")
+    with pytest.raises(ParameterError, match=rf"^snapshot={empty} has no MANIFEST\.tsv"):
+        DataSession(mode="auto", snapshot=empty)
+    ds = DataSession(mode="auto", snapshot=empty, unverified_snapshot=True)
+    with pytest.raises(NotAvailableOffline, match=rf"^french/F-F_Research_Data_Factors: snapshot {empty} has no "
+                                                  r"french/F-F_Research_Data_Factors\.csv, and the store has no live copy"):
+        ds.french("F-F_Research_Data_Factors")
+    assert no_network == []
