@@ -559,3 +559,152 @@ def test_chapter_runs_the_event_study_on_a_user_moves_csv(tmp_path, snapshot_dir
     # the event-study figure of the supplied moves was drawn
     g3_cells = [c for c in nb.cells if c.cell_type == "code" and "grad.g3_figure(g3)" in c.source]
     assert any("image/png" in o.get("data", {}) for o in g3_cells[0].outputs)
+
+
+# -- user files: duplicates, unpriced standouts, lists nothing can price (G04-G08, F-3) ----------------
+
+#: The review's G06 list (reliability report, F-3): 22 distinct moves written as 43 rows.
+DUP43_TICKERS = ("GATX CF INFO RH AMT ATO WAT NHP BDN HLI PANW APG MRVL CYTK ALL BAH KNX JOE ASTH DRI BBY NVDA").split()
+
+
+def russell_csv(tmp_path, tickers, name="moves.csv"):
+    lines = ["ticker,date,from,to"] + [f"{t},2026-06-26,Russell 2000,Russell 1000" for t in tickers]
+    return write(tmp_path, "\n".join(lines) + "\n", name)
+
+
+class TestMovesCsvDuplicates:
+    def test_dup43_is_refused_naming_the_rows(self, tmp_path):
+        """G06: ``dup43.csv`` counted 43 moves and made G3 "supported"; it has 22."""
+        p = russell_csv(tmp_path, DUP43_TICKERS + DUP43_TICKERS[:21], "dup43.csv")
+        assert len(p.read_text().splitlines()) == 44
+        with pytest.raises(ParameterError) as err:
+            grad.read_moves_csv(p, "2000-01-03", "2026-07-14")
+        assert str(err.value) == (
+            "moves_csv has 21 duplicate row(s) (22 distinct moves in 43 rows): row 23 repeats row 1 (GATX 2026-06-26); "
+            "row 24 repeats row 2 (CF 2026-06-26); row 25 repeats row 3 (INFO 2026-06-26); row 26 repeats row 4 "
+            "(RH 2026-06-26); row 27 repeats row 5 (AMT 2026-06-26); and 16 more; give each company's move on a "
+            "date once")
+
+    def test_five_moves_four_times_each_is_refused(self, tmp_path):
+        """G05: 5 moves x 4 rows were counted as 20 events."""
+        rows = ["ticker,date,from,to"] + [f"{t},{d},S&P 600,S&P 400" for _ in range(4) for t, d in
+                                          (("CROX", "2021-06-02"), ("SAIA", "2021-08-30"), ("CELH", "2022-08-10"),
+                                           ("FIX", "2023-12-18"), ("ELF", "2024-01-23"))]
+        with pytest.raises(ParameterError, match=r"^moves_csv has 15 duplicate row\(s\) \(5 distinct moves in 20 rows\): "
+                                                 r"row 6 repeats row 1 \(CROX 2021-06-02\);"):
+            grad.read_moves_csv(write(tmp_path, "\n".join(rows) + "\n"), "2000-01-03", "2026-07-14")
+
+    def test_duplicates_are_found_across_spelling_and_case(self, tmp_path):
+        p = write(tmp_path, "ticker,date,from,to\nbe,2026-06-26,Russell 2000,Russell 1000\n"
+                            " BE ,2026-06-26,russell2000,Russell-1000\n")
+        with pytest.raises(ParameterError, match=r"row 2 repeats row 1 \(BE 2026-06-26\)"):
+            grad.read_moves_csv(p)
+
+    def test_two_moves_of_one_company_on_one_day_are_refused(self, tmp_path):
+        p = write(tmp_path, "ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400\nA,2024-01-02,S&P 600,S&P 500\n")
+        with pytest.raises(ParameterError, match=r"row 2 gives a second move for row 1 \(A 2024-01-02\)"):
+            grad.read_moves_csv(p)
+
+    def test_the_same_company_on_two_dates_is_two_moves(self, tmp_path):
+        p = write(tmp_path, "ticker,date,from,to\nA,2021-01-04,S&P 600,S&P 400\nA,2024-01-02,S&P 400,S&P 600\n")
+        assert len(grad.read_moves_csv(p)) == 2
+
+    def test_ten_thousand_distinct_rows_are_read(self, tmp_path):
+        """G07: a long list is handled (and checked for duplicates in one pass)."""
+        days = pd.bdate_range("2000-01-03", periods=2000)
+        rows = ["ticker,date,from,to"] + [f"T{i % 5}X,{days[i // 5].date()},S&P 600,S&P 400" for i in range(10_000)]
+        m = grad.read_moves_csv(write(tmp_path, "\n".join(rows) + "\n"), "2000-01-03", "2026-07-14")
+        assert len(m) == 10_000 and m[["ticker", "date"]].duplicated().sum() == 0
+
+    @pytest.mark.parametrize("ticker", ["<img src=x onerror=alert(1)>", "A B", "TOOLONGTICKER1"])
+    def test_markup_or_garbage_is_not_a_ticker(self, tmp_path, ticker):
+        """G08: markup was accepted as a ticker and counted toward G3."""
+        p = write(tmp_path, f'ticker,date,from,to\n"{ticker}",2026-06-26,Russell 2000,Russell 1000\n')
+        with pytest.raises(ParameterError, match=r"^moves_csv row 1: ticker=.* is not a ticker; give letters and digits"):
+            grad.read_moves_csv(p)
+
+    @pytest.mark.parametrize("ticker", ["BRK.B", "BF-B", "BRK/B", "3M", "be"])
+    def test_share_class_tickers_are_tickers(self, tmp_path, ticker):
+        p = write(tmp_path, f"ticker,date,from,to\n{ticker},2026-06-26,Russell 2000,Russell 1000\n")
+        assert list(grad.read_moves_csv(p)["ticker"]) == [ticker.upper()]
+
+
+def test_g3_is_capped_at_partly_when_the_standout_cannot_be_priced(inputs):
+    """F-3: the rule needs the count AND BE's run-up on top; BE without prices confirms neither."""
+    inp = russell_inputs(inputs, grad.G3_CLAIM_MOVES)
+    inp.prices = inp.prices.drop(columns="BE")
+    inp.user_moves = grad._with_prices(inp.user_moves.drop(columns="has_prices"), inp.prices)
+    g3 = grad.g3_evidence(inp)
+    r = grad.g3_verdict(g3, inp)
+    assert r.verdict == "partly supported" and r.statistic.value == 43 and r.sample.n == 42
+    assert r.note == ("The supplied list has 43 Russell 2000 → 1000 moves in June 2026 against the claim's 43; BE's "
+                      "run-up could not be ranked (no prices for BE), so the standout half of the claim is unconfirmed "
+                      "and the verdict is capped at partly supported.")
+    # without BE in the list at all, the standout is not confirmed either
+    inp.user_moves = inp.user_moves.assign(ticker=[f"U{i}" for i in range(43)])
+    r = grad.g3_verdict(grad.g3_evidence(inp), inp)
+    assert r.verdict == "partly supported" and "BE is not among the supplied moves" in r.note
+
+
+def test_g3_notes_when_nothing_can_be_priced(inputs, tmp_path):
+    """G04: a list none of whose tickers has prices is accepted; the page says the moves could
+    not be priced, not that no list was given."""
+    assert grad.g3_no_study_note(grad.g3_evidence(inputs)) == "No event study without a moves list."
+    inputs.prices = pd.DataFrame({"AAA": [1.0, 1.1]}, index=month_ends("2026-05-31", 2))
+    moves = grad.read_moves_csv(russell_csv(tmp_path, [f"ZZZ{i}Q" for i in range(20)]))
+    inputs.user_moves = grad._with_prices(moves, inputs.prices)
+    g3 = grad.g3_evidence(inputs)
+    assert g3.study is None and len(g3.moves) == 20
+    note = grad.g3_no_study_note(g3)
+    assert note.startswith("No event study: none of the 20 supplied moves could be priced")
+    assert "without a moves list" not in note and "without a moves list" not in grad.g3_message(g3)
+    assert "None of the supplied moves could be priced" in grad.g3_message(g3)
+    assert grad.g3_figure(g3) == "none of the 20 supplied moves could be priced."
+    r = grad.g3_verdict(g3, inputs)
+    assert r.verdict == "not supported" and r.statistic.value == 20 and r.sample.n == 0
+
+
+@pytest.fixture(scope="module")
+def snapshot_inputs(tmp_path_factory, snapshot_dir):
+    from smallcaps.data import DataSession
+
+    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path_factory.mktemp("grad") / "store")
+    return grad.load_inputs(ds, window("2004-12-30", "2026-07-13"))
+
+
+def with_moves(inp, path):
+    inp.user_moves = grad._with_prices(grad.read_moves_csv(path, inp.prices.index.min(), inp.last_quote), inp.prices)
+    return inp
+
+
+def test_referee_43_row_list_with_be_is_partly_supported_on_the_snapshot(snapshot_inputs, tmp_path):
+    """Referee (valuation-graduation, G3): 43 distinct R2000 -> R1000 moves including BE, which
+    the stock panel does not hold, returned "supported"; the standout is unconfirmed."""
+    inp = snapshot_inputs
+    panel = list(inp.prices.columns)
+    assert "BE" not in panel
+    extra = [t for t in panel if t not in DUP43_TICKERS][:20]
+    tickers = DUP43_TICKERS + extra + ["BE"]
+    assert len(set(tickers)) == 43
+    with_moves(inp, russell_csv(tmp_path, tickers))
+    g3 = grad.g3_evidence(inp)
+    r = grad.g3_verdict(g3, inp)
+    priced = int(g3.moves["has_prices"].sum())
+    assert r.verdict == "partly supported" and r.statistic.value == 43 and r.sample.n == priced == 42
+    assert "BE's run-up could not be ranked (no prices for BE)" in r.note and "capped at partly supported" in r.note
+    # 42 distinct moves: within 10% of 43, partly supported as before
+    with_moves(inp, russell_csv(tmp_path, tickers[:42], "m42.csv"))
+    assert grad.g3_verdict(grad.g3_evidence(inp), inp).verdict == "partly supported"
+    # the review's dup43.csv never reaches the verdict
+    with pytest.raises(ParameterError, match=r"^moves_csv has 21 duplicate row\(s\) \(22 distinct moves in 43 rows\)"):
+        with_moves(inp, russell_csv(tmp_path, DUP43_TICKERS + DUP43_TICKERS[:21], "dup43.csv"))
+
+
+def test_unknown_tickers_on_the_snapshot_are_accepted_and_disclosed(snapshot_inputs, tmp_path):
+    """G04 on the real data: 20 unknown tickers, 0 priced, G3 decided on the count alone."""
+    inp = with_moves(snapshot_inputs, russell_csv(tmp_path, [f"ZZZ{i}Q" for i in range(20)]))
+    g3 = grad.g3_evidence(inp)
+    assert g3.study is None
+    assert grad.g3_no_study_note(g3).startswith("No event study: none of the 20 supplied moves could be priced")
+    r = grad.g3_verdict(g3, inp)
+    assert r.verdict == "not supported" and r.statistic.value == 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_data_status_tickers_lists_etfs_and_stocks(offline, capsys):
 def test_data_verify_reference_snapshot(offline, capsys, snapshot_dir):
     assert cli.main(["data", "verify", "--snapshot", str(snapshot_dir)]) == 0
     out = plain(capsys.readouterr().out)
-    assert out.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af)"
+    assert out.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af): verified"
 
 
 def test_data_verify_uses_the_environments_snapshot(offline, capsys):
@@ -123,7 +124,7 @@ def test_data_verify_tampered_copy_names_the_file(offline, capsys, snapshot_dir,
     lines = out.strip().splitlines()
     assert lines[0].startswith("mismatch  fred/BAA.csv: sha256 ")
     assert lines[0].endswith("expected 78bdba42f0a3...")
-    assert lines[-1] == "115 of 116 files match MANIFEST.tsv (snapshot e54925ec23af)"
+    assert lines[-1] == "115 of 116 files match MANIFEST.tsv (snapshot e54925ec23af): NOT verified"
     assert len(lines) == 2
 
 
@@ -133,7 +134,8 @@ def test_data_verify_folder_without_manifest(offline, capsys, snapshot_dir, tmp_
     assert not (tmp_path / MANIFEST).exists()
     assert cli.main(["data", "verify", "--snapshot", str(tmp_path)]) != 0
     err = squash(capsys.readouterr().err)
-    assert err == f"smallcaps: {tmp_path} has no MANIFEST.tsv: nothing to verify against"
+    assert err == (f"smallcaps: snapshot {tmp_path} is unverified: it has no MANIFEST.tsv, so there is nothing "
+                   "to verify against")
 
 
 def test_data_verify_without_a_snapshot(offline, capsys):
@@ -336,3 +338,99 @@ def test_python_m_smallcaps_results_on_stdout_errors_on_stderr(offline, snapshot
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip() == ("smallcaps: end=2019-01-01 is before start=2020-01-01; end must be on or after "
                                    "start")
+
+
+# -- unverified snapshots (S05 / F-9) -------------------------------------------------------------
+
+
+@pytest.fixture
+def bare_snapshot(tmp_path, snapshot_dir) -> Path:
+    """A snapshot folder without MANIFEST.tsv (three real files)."""
+    root = tmp_path / "bare"
+    for rel in ("fred/BAA.csv", "cboe/VIX_History.csv", "yahoo/etf/IWM.csv"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes((snapshot_dir / rel).read_bytes())
+    return root
+
+
+def test_run_on_a_snapshot_without_manifest_is_refused_at_once(offline, capsys, nothing_runs, bare_snapshot, tmp_path):
+    out_dir = tmp_path / "out"
+    assert cli.main(["--snapshot", str(bare_snapshot), "run", "--chapters", "valuation", "--out", str(out_dir)]) == 2
+    assert squash(capsys.readouterr().err) == (
+        f"smallcaps: snapshot={bare_snapshot} has no MANIFEST.tsv, so its files cannot be verified; give a snapshot "
+        "with its manifest, or accept unverified data with --unverified-snapshot (SMALLCAPS_UNVERIFIED_SNAPSHOT=1)")
+    assert not out_dir.exists()
+
+
+def test_unverified_snapshot_opt_in_reaches_the_chapter_kernels(offline, capsys, monkeypatch, bare_snapshot, tmp_path):
+    seen = {}
+
+    def fake_run(**kw):
+        seen["env"] = runner.kernel_env(kw["mode"], kw["snapshot"], kw["store"])
+        return runner.RunReport(runs=[], site=tmp_path / "site", out=tmp_path)
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.delenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", raising=False)
+    assert cli.main(["--snapshot", str(bare_snapshot), "--unverified-snapshot", "run", "--chapters", "valuation"]) == 0
+    assert seen["env"]["SMALLCAPS_UNVERIFIED_SNAPSHOT"] == "1"
+    assert seen["env"]["SMALLCAPS_SNAPSHOT"] == str(bare_snapshot)
+    assert "SMALLCAPS_UNVERIFIED_SNAPSHOT" not in os.environ  # only while the chapters run
+    assert "SMALLCAPS_UNVERIFIED_SNAPSHOT" not in runner.kernel_env("offline", str(bare_snapshot), None)
+
+
+def test_data_status_says_whether_the_snapshot_is_verified(offline, capsys, bare_snapshot, snapshot_dir):
+    assert cli.main(["data", "status"]) == 0
+    assert (f"snapshot: {snapshot_dir} (verified: snapshot e54925ec23af: every file checked against its MANIFEST.tsv "
+            "sha256 when read)") in squash(capsys.readouterr().out)
+    assert cli.main(["--snapshot", str(bare_snapshot), "data", "status"]) == 0
+    out = plain(capsys.readouterr().out)
+    assert (f"snapshot: {bare_snapshot} (UNVERIFIED: no MANIFEST.tsv, so no file is checked; runs refuse it unless "
+            "you pass --unverified-snapshot or set SMALLCAPS_UNVERIFIED_SNAPSHOT=1)") in squash(out)
+    table = rows(out)
+    assert table["fred/BAA"][0] == table["yahoo/IWM"][0] == "snapshot (unverified)"
+    assert table["fred/BAA"][3] == ""  # no manifest sha256 to show
+    assert cli.main(["--snapshot", str(bare_snapshot), "--unverified-snapshot", "data", "status"]) == 0
+    assert "no file is checked; accepted with --unverified-snapshot)" in squash(capsys.readouterr().out)
+
+
+def test_refresh_refuses_an_unverified_snapshot(offline, capsys, monkeypatch, bare_snapshot):
+    monkeypatch.setattr(runner, "refresh", lambda **kw: (_ for _ in ()).throw(AssertionError("refreshed")))
+    monkeypatch.setenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", "1")
+    assert cli.main(["--snapshot", str(bare_snapshot), "refresh", "--chapters", "valuation"]) == 2
+    assert squash(capsys.readouterr().err) == (
+        f"smallcaps: snapshot={bare_snapshot} has no MANIFEST.tsv; the committed book is refreshed only on a "
+        "verified snapshot (one with its manifest)")
+
+
+# -- user files travel by environment, notebooks carry their names (X4 / F-19) ---------------------
+
+
+def test_run_passes_user_files_by_name_and_their_path_by_environment(offline, capsys, monkeypatch, tmp_path):
+    moves = tmp_path / "lists" / "russell_moves.csv"
+    moves.parent.mkdir()
+    moves.write_text("ticker,date,from,to\nBE,2026-06-26,Russell 2000,Russell 1000\n")
+    seen = {}
+
+    def fake_run(**kw):
+        seen["extra"] = kw["extra"]
+        seen["env"] = runner.kernel_env(kw["mode"], kw["snapshot"], kw["store"])
+        # what the graduation kernel does with the injected name (the variable is set while chapters run)
+        from smallcaps.claims import graduation as grad
+
+        seen["moves"] = grad.read_moves_csv(kw["extra"]["moves_csv"])
+        return runner.RunReport(runs=[], site=tmp_path / "site", out=tmp_path)
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.chdir(moves.parent)
+    assert cli.main(["run", "--chapters", "graduation", "-p", "moves_csv=russell_moves.csv", "-p", "n=3"]) == 0
+    assert seen["extra"] == {"moves_csv": "russell_moves.csv", "n": 3}  # no machine path to inject
+    assert json.loads(seen["env"]["SMALLCAPS_USER_FILES"]) == {"russell_moves.csv": str(moves)}
+    assert list(seen["moves"]["ticker"]) == ["BE"]
+    assert "SMALLCAPS_USER_FILES" not in os.environ  # only while the chapters run
+
+
+def test_two_user_files_with_one_name_are_refused(tmp_path):
+    with pytest.raises(ParameterError, match=r"^other_csv='m\.csv': two -p files are named m\.csv; rename one$"):
+        cli._user_files({"moves_csv": str(tmp_path / "a" / "m.csv"), "other_csv": str(tmp_path / "b" / "m.csv")})
+    assert cli._user_files({"moves_csv": "/x/m.csv", "label": "/not/a/file/param"}) == (
+        {"moves_csv": "m.csv", "label": "/not/a/file/param"}, {"m.csv": "/x/m.csv"})

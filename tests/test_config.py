@@ -13,7 +13,8 @@ from smallcaps.errors import ParameterError
 
 from conftest import ROOT
 
-ENV = ("SMALLCAPS_OFFLINE", "SMALLCAPS_MODE", "SMALLCAPS_SNAPSHOT", "SMALLCAPS_STORE")
+ENV = ("SMALLCAPS_OFFLINE", "SMALLCAPS_MODE", "SMALLCAPS_SNAPSHOT", "SMALLCAPS_STORE", "SMALLCAPS_UNVERIFIED_SNAPSHOT",
+       "SMALLCAPS_USER_FILES")
 
 
 @pytest.fixture
@@ -167,3 +168,48 @@ def test_settings_are_frozen(clean_env):
     assert s == Settings(mode="offline", snapshot=None, store=Path("/tmp/x"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         s.mode = "auto"
+
+
+# -- the network is an explicit choice; unverified snapshots are opt-in ----------------------------
+
+
+@pytest.mark.parametrize("mode, snapshot, may", [
+    ("offline", "none", False),
+    ("offline", "SNAP", False),
+    ("auto", "SNAP", False),  # a selected snapshot is the data: what it lacks is an error, not a download
+    ("auto", "none", True),
+    ("refresh", "SNAP", True),
+    ("refresh", "none", True),
+])
+def test_network_only_in_refresh_or_auto_without_a_snapshot(clean_env, tmp_path, mode, snapshot, may):
+    snap = str(tmp_path) if snapshot == "SNAP" else snapshot
+    assert Settings.resolve(mode=mode, snapshot=snap).may_fetch is may
+
+
+def test_unverified_snapshot_opt_in_from_argument_or_environment(clean_env, tmp_path):
+    assert Settings.resolve(snapshot=str(tmp_path)).unverified_snapshot is False
+    with pytest.raises(ParameterError, match=rf"^snapshot={tmp_path} has no MANIFEST\.tsv, so its files cannot be "
+                                             r"verified; .*--unverified-snapshot \(SMALLCAPS_UNVERIFIED_SNAPSHOT=1\)$"):
+        Settings.resolve(snapshot=str(tmp_path)).check_snapshot()
+    Settings.resolve(snapshot=str(tmp_path), unverified_snapshot=True).check_snapshot()
+    clean_env.setenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", "1")
+    assert Settings.resolve(snapshot=str(tmp_path)).unverified_snapshot is True
+    Settings.resolve(snapshot=str(tmp_path)).check_snapshot()
+    assert Settings.resolve(snapshot=str(tmp_path), unverified_snapshot=False).unverified_snapshot is False
+    (tmp_path / "MANIFEST.tsv").write_text("path\tsha256\n")
+    clean_env.setenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", "0")
+    Settings.resolve(snapshot=str(tmp_path)).check_snapshot()  # a manifest: nothing to opt in to
+    Settings.resolve(snapshot="none").check_snapshot()
+
+
+def test_user_file_resolves_a_bare_name_through_the_environment(clean_env, tmp_path):
+    f = tmp_path / "lists" / "m.csv"
+    f.parent.mkdir()
+    f.write_text("x")
+    assert config.user_file(f) == f  # an existing path is itself
+    assert config.user_file("m.csv") == Path("m.csv")  # unknown name: unchanged (the caller names it)
+    clean_env.setenv("SMALLCAPS_USER_FILES", f'{{"m.csv": "{f}"}}')
+    assert config.user_file("m.csv") == f
+    assert config.user_file("sub/m.csv") == Path("sub/m.csv")  # only bare names are looked up
+    clean_env.setenv("SMALLCAPS_USER_FILES", "not json")
+    assert config.user_file("m.csv") == Path("m.csv")

@@ -4,6 +4,7 @@ integrity, prices across ETFs and the stock panel, offline errors, and no networ
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import socket
@@ -236,14 +237,23 @@ def test_empty_ticker_list(offline):
         DataSession().prices([])
 
 
-@pytest.mark.parametrize("load, what", [
-    (lambda ds: ds.fred("DGS10"), "fred/DGS10"),
-    (lambda ds: ds.french("F-F_ST_Reversal_Factor"), "french/F-F_ST_Reversal_Factor"),
+@pytest.mark.parametrize("mode", ["offline", "auto"])
+@pytest.mark.parametrize("load, what, rel, fetch", [
+    (lambda ds: ds.fred("DGS10"), "fred/DGS10", "fred/DGS10.csv", "smallcaps data fetch --fred DGS10"),
+    (lambda ds: ds.french("F-F_ST_Reversal_Factor"), "french/F-F_ST_Reversal_Factor",
+     "french/F-F_ST_Reversal_Factor.csv", "smallcaps data fetch --french F-F_ST_Reversal_Factor"),
 ])
-def test_dataset_the_snapshot_lacks_is_not_available_offline(offline, no_network, load, what):
+def test_dataset_the_snapshot_lacks_is_named_and_never_fetched(offline, snapshot_dir, monkeypatch, no_network, mode,
+                                                                 load, what, rel, fetch):
+    """S02/F-14: with a snapshot selected, a file it lacks is an error naming the snapshot and the
+    file, in auto mode too: the network is only used when the user asks for live data."""
+    if mode == "auto":
+        monkeypatch.delenv("SMALLCAPS_OFFLINE")
     with pytest.raises(NotAvailableOffline) as info:
-        load(DataSession())
-    assert str(info.value).startswith(f"{what}: not in the store or the snapshot, and offline mode forbids the network")
+        load(DataSession(mode=mode))
+    assert str(info.value) == (
+        f"{what}: snapshot {snapshot_dir} has no {rel}, and the store has no live copy; select a snapshot that has "
+        f"it, or use live data explicitly: `{fetch}` (then read from the store and labelled live) or --mode refresh")
     assert no_network == []
 
 
@@ -320,3 +330,259 @@ def test_loaded_repr_describes_the_provenance(offline):
     loaded = DataSession().fred("BAA")
     assert isinstance(loaded, Loaded)
     assert repr(loaded).startswith("<Loaded fred/BAA (fred; snapshot fred/BAA.csv): 1919-01-01..2023-11-01, 1,259 rows")
+
+
+# -- a snapshot without MANIFEST.tsv (S05 / F-9) ----------------------------------------------------
+
+IWM_0516 = 202.8987579345703  # IWM's adjusted close on 2024-05-16 in the reference snapshot
+
+
+@pytest.fixture(scope="module")
+def no_manifest(tmp_path_factory, snapshot_dir) -> Path:
+    """S05 exactly: a copy of the reference snapshot without MANIFEST.tsv, IWM's 2024-05-16
+    close multiplied by 1.05 (``sed -i 's/^2024-05-16,202.8987579345703$/2024-05-16,213.04369583129883/'``)."""
+    root = tmp_path_factory.mktemp("s05") / "nm"
+    shutil.copytree(snapshot_dir, root)
+    for p in [root, *root.rglob("*")]:
+        p.chmod(p.stat().st_mode | 0o200)
+    (root / MANIFEST).unlink()
+    iwm = root / "yahoo/etf/IWM.csv"
+    text = iwm.read_text()
+    assert text.count("\n2024-05-16,202.8987579345703\n") == 1
+    iwm.write_text(text.replace("\n2024-05-16,202.8987579345703\n", "\n2024-05-16,213.04369583129883\n"))
+    return root
+
+
+def test_snapshot_without_manifest_is_refused_by_default(offline, no_manifest, monkeypatch, no_network):
+    message = (f"snapshot={no_manifest} has no MANIFEST.tsv, so its files cannot be verified; give a snapshot with its "
+               "manifest, or accept unverified data with --unverified-snapshot (SMALLCAPS_UNVERIFIED_SNAPSHOT=1)")
+    with pytest.raises(ParameterError) as info:
+        DataSession(snapshot=no_manifest)
+    assert str(info.value) == message
+    monkeypatch.setenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", "0")
+    monkeypatch.setenv("SMALLCAPS_SNAPSHOT", str(no_manifest))
+    with pytest.raises(ParameterError, match="has no MANIFEST.tsv"):
+        DataSession()
+    assert not offline.exists()  # refused before anything was read or stored
+
+
+def test_unverified_snapshot_is_labelled_so_and_never_borrows_a_verified_id(offline, snapshot_dir, no_manifest,
+                                                                            monkeypatch, no_network):
+    """S05: with the store already filled from the verified reference snapshot, an opted-in
+    session on the manifest-less copy labels every file unverified (id ``unversioned``), serves
+    the tampered IWM close, and the reference session afterwards is untouched by it."""
+    from smallcaps import inventory
+    from smallcaps.book.chapter import UNVERIFIED_WARNING, provenance_records, summarise_provenance
+
+    rows = manifest(snapshot_dir)
+    ref = DataSession(snapshot=snapshot_dir)
+    inventory.load_book_data(ref)
+    monkeypatch.setenv("SMALLCAPS_SNAPSHOT", str(no_manifest))
+    monkeypatch.setenv("SMALLCAPS_UNVERIFIED_SNAPSHOT", "1")  # the opt-in, as the runner passes it to kernels
+    ds = DataSession()
+    assert ds.verified is False and ds.settings.unverified_snapshot
+    inv = inventory.load_book_data(ds)
+    snap = [p for p in inv.provenance if p.origin == "snapshot"]
+    assert len(snap) == 114 and len(inv.provenance) == 117
+    assert {(p.snapshot_id, p.verified, p.unverified) for p in snap} == {("unversioned", False, True)}
+    # the bytes of the untouched files are the reference's, but they are not labelled as verified
+    same = [p for p in snap if p.location != "yahoo/etf/IWM.csv"]
+    assert all(p.sha256 == rows[p.location]["sha256"] for p in same)
+    iwm = {p.dataset: p for p in snap}["yahoo/IWM"]
+    assert iwm.sha256 != rows["yahoo/etf/IWM.csv"]["sha256"]
+    assert ds.prices("IWM").close.loc["2024-05-16", "IWM"] == pytest.approx(IWM_0516 * 1.05, rel=1e-12)
+    # what the pages say
+    assert set(inv.table().loc[[p.dataset for p in snap], "origin"]) == {"snapshot (unverified)"}
+    assert all(r.get("verified") is False for r in provenance_records(snap))
+    assert all("unverified snapshot, no manifest" in line for line in summarise_provenance(snap))
+    assert "**not** checked" in inventory.snapshot_origin_text(ds)
+    assert "Data not verified" in UNVERIFIED_WARNING
+    # and the verified snapshot, on the same store, is still served as verified (in either order)
+    monkeypatch.setenv("SMALLCAPS_SNAPSHOT", str(snapshot_dir))
+    ref2 = DataSession()
+    inv2 = inventory.load_book_data(ref2)
+    assert {(p.snapshot_id, p.verified) for p in inv2.provenance if p.origin == "snapshot"} == {("e54925ec23af", True)}
+    assert ref2.prices("IWM").close.loc["2024-05-16", "IWM"] == IWM_0516
+    assert all("verified" not in r for r in provenance_records(inv2.provenance))
+    assert inventory.snapshot_origin_text(ref2) == (
+        "the reference snapshot, read-only, each file checked against its manifest's sha256")
+    assert no_network == []
+
+
+# -- a file the snapshot lacks, and the network (S02 / F-14 / X5) ------------------------------------
+
+
+def test_snapshot_lacking_a_file_serves_an_explicit_live_copy_labelled_live(offline, snapshot_dir, tmp_path):
+    """A live copy fetched earlier (``smallcaps data fetch``) fills a file the snapshot lacks, and
+    says so in its provenance; nothing is downloaded."""
+    from smallcaps.data import _PrefetchedSpec
+
+    part = tmp_path / "part"
+    (part / "fred").mkdir(parents=True)
+    shutil.copyfile(snapshot_dir / MANIFEST, part / MANIFEST)
+    shutil.copyfile(snapshot_dir / "fred/AAA10Y.csv", part / "fred/AAA10Y.csv")  # not BAA
+    raw = (snapshot_dir / "fred/BAA.csv").read_bytes()
+    DataSession(snapshot="none").load_prefetched(_PrefetchedSpec(fred.spec("BAA"), raw, {}))  # as data fetch would
+    loaded = DataSession(snapshot=part).fred("BAA")
+    assert loaded.provenance.origin == "live" and loaded.provenance.verified is None
+    with pytest.raises(NotAvailableOffline,
+                       match=rf"^fred/BAMLH0A0HYM2: snapshot {part} has no fred/BAMLH0A0HYM2\.csv"):
+        DataSession(snapshot=part).fred("BAMLH0A0HYM2")
+
+
+def test_auto_mode_with_a_snapshot_never_downloads_prices(offline, monkeypatch, no_network):
+    monkeypatch.delenv("SMALLCAPS_OFFLINE")
+    ds = DataSession(mode="auto")
+    assert not ds.settings.may_fetch
+    with pytest.raises(ParameterError) as info:
+        ds.prices(["IWM", "ZZZQX"])
+    assert str(info.value) == (
+        "tickers=ZZZQX unknown: not among the snapshot's 99 ETFs and 1,762 stocks or in the store; valid tickers are "
+        "listed by `smallcaps data status --tickers`; for live prices, `smallcaps data fetch --tickers ZZZQX` or "
+        "--mode refresh")
+    assert no_network == []
+
+
+def test_auto_mode_downloads_only_without_a_snapshot(online_env, snapshot_dir, monkeypatch):
+    """The network is an explicit choice: ``auto`` with ``--snapshot none`` (or ``refresh``)."""
+    calls = []
+
+    def fake_fetch(sid, *, deadline, **kw):
+        calls.append(sid)
+        return (snapshot_dir / "fred/BAA.csv").read_bytes(), {}
+
+    monkeypatch.setattr(fred, "fetch", fake_fetch)
+    ds = DataSession(mode="auto")
+    assert ds.snapshot is None and ds.settings.may_fetch
+    assert ds.fred("BAA").provenance.origin == "live" and calls == ["BAA"]
+    assert DataSession(mode="auto").fred("BAA").provenance.origin == "live" and calls == ["BAA"]  # stored
+    assert DataSession(mode="refresh", snapshot=snapshot_dir).settings.may_fetch
+
+
+# -- store entries checked on read and rebuilt (C01, C02, S06) --------------------------------------
+
+
+def iwm_entry(store_dir: Path) -> Path:
+    (entry,) = [p for p in (store_dir / "yahoo" / "IWM").iterdir() if p.name.startswith("snapshot-e54925ec23af-")]
+    return entry
+
+
+def test_truncated_store_table_is_rebuilt_from_the_snapshot(offline, no_network):
+    """C01: ``truncate -s 100 .store/yahoo/IWM/snapshot-.../tables/data.parquet``."""
+    DataSession().prices("IWM")
+    entry = iwm_entry(offline)
+    with open(entry / "tables" / "data.parquet", "r+b") as f:
+        f.truncate(100)
+    px = DataSession().prices("IWM")
+    assert px.close.loc["2024-05-16", "IWM"] == IWM_0516
+    assert iwm_entry(offline) == entry and (entry / "tables" / "data.parquet").stat().st_size > 100
+    assert sorted(p.name for p in (offline / "yahoo" / "IWM").iterdir()) == [entry.name]  # nothing left aside
+
+
+def test_tampered_store_table_is_never_served(offline, no_network):
+    """C02: ``pd.read_parquet`` -> IWM 2024-05-16 x 1.05 -> ``to_parquet``: detected, rebuilt."""
+    DataSession().prices("IWM")
+    path = iwm_entry(offline) / "tables" / "data.parquet"
+    frame = pd.read_parquet(path)
+    frame.loc["2024-05-16", "close"] *= 1.05
+    frame.to_parquet(path)
+    assert pd.read_parquet(path).loc["2024-05-16", "close"] == pytest.approx(IWM_0516 * 1.05)
+    ds = DataSession()
+    assert ds.prices("IWM").close.loc["2024-05-16", "IWM"] == IWM_0516
+    assert pd.read_parquet(path).loc["2024-05-16", "close"] == IWM_0516  # the entry itself was rebuilt
+    assert ds.used()[0].sha256 == manifest(snapshot_dir_of(ds))["yahoo/etf/IWM.csv"]["sha256"]
+
+
+def snapshot_dir_of(ds: DataSession) -> Path:
+    return ds.snapshot.root
+
+
+def test_size_and_mtime_preserving_snapshot_tamper_is_caught_at_run_time(tmp_path, snapshot_dir, offline):
+    """S06/F-23: the store was filled from the file, then the file changed with its size and
+    mtime restored: the next load reads it again and the manifest check refuses it."""
+    snap = tmp_path / "snap"
+    (snap / "fred").mkdir(parents=True)
+    shutil.copyfile(snapshot_dir / MANIFEST, snap / MANIFEST)
+    shutil.copyfile(snapshot_dir / "fred/BAA.csv", snap / "fred/BAA.csv")
+    DataSession(snapshot=snap).fred("BAA")
+    path = snap / "fred/BAA.csv"
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-3] = ord("9") if data[-3] != ord("9") else ord("8")
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    with pytest.raises(IntegrityError, match=r"snapshot file fred/BAA\.csv does not match MANIFEST\.tsv"):
+        DataSession(snapshot=snap).fred("BAA")
+
+
+def test_copy_of_a_verified_snapshot_reuses_the_store_without_reparsing(tmp_path, snapshot_dir, offline, monkeypatch):
+    """The same manifest is the same snapshot: a copy's files (other inodes and times) are read
+    and checked once, then served from the same store entry."""
+    copy = tmp_path / "copy"
+    (copy / "fred").mkdir(parents=True)
+    shutil.copyfile(snapshot_dir / MANIFEST, copy / MANIFEST)
+    shutil.copyfile(snapshot_dir / "fred/BAA.csv", copy / "fred/BAA.csv")
+    first = DataSession(snapshot=snapshot_dir).fred("BAA")
+    calls = []
+    real_parse = fred.parse
+    monkeypatch.setattr(fred, "parse", lambda raw, series_id: calls.append(series_id) or real_parse(raw, series_id))
+    second = DataSession(snapshot=copy).fred("BAA")
+    assert second.provenance == first.provenance and calls == []
+    monkeypatch.setattr(Snapshot, "read", lambda self, rel: (_ for _ in ()).throw(AssertionError("re-read")))
+    assert DataSession(snapshot=copy).fred("BAA").provenance == first.provenance  # the stat now matches
+
+
+def test_damaged_live_entry_is_rebuilt_from_its_raw_download_or_reported(offline, snapshot_dir, no_network):
+    from smallcaps.data import _PrefetchedSpec
+
+    raw = (snapshot_dir / "fred/BAA.csv").read_bytes()
+    DataSession(snapshot="none").load_prefetched(_PrefetchedSpec(fred.spec("BAA"), raw, {}))
+    (entry,) = (offline / "fred" / "BAA").iterdir()
+    good = DataSession(snapshot="none").fred("BAA").frame
+    table = entry / "tables" / "data.parquet"
+    with open(table, "r+b") as f:
+        f.truncate(100)
+    pd.testing.assert_frame_equal(DataSession(snapshot="none").fred("BAA").frame, good)  # rebuilt from raw/BAA.csv
+    with open(table, "r+b") as f:
+        f.truncate(100)
+    (entry / "raw" / "BAA.csv").write_bytes(raw[:-10])  # the download is damaged too: nothing to rebuild from
+    with pytest.raises(IntegrityError) as info:
+        DataSession(snapshot="none").fred("BAA")
+    recorded = json.loads((entry / "checksums.json").read_text())["tables/data.parquet"]
+    assert str(info.value) == (
+        f"store entry fred/BAA ({entry.name}) is damaged: tables/data.parquet does not match its recorded sha256 "
+        f"({hashlib_sha(table)[:12]}..., recorded {recorded[:12]}...), "
+        f"and its raw download is missing or damaged too; remove {entry} and run `smallcaps data fetch --fred BAA`")
+    assert table.stat().st_size == 100  # reported, not deleted
+
+
+def hashlib_sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_package_entry_without_checksums_is_rebuilt(offline, no_network):
+    """Entries written before checksums existed (or damaged) are rebuilt from the package."""
+    first = DataSession().membership("sp600")
+    (entry,) = (offline / "pitindex" / "sp600").iterdir()
+    (entry / "checksums.json").unlink()
+    again = DataSession().membership("sp600")
+    assert (entry / "checksums.json").is_file()
+    assert again.provenance.sha256 == first.provenance.sha256
+
+
+def test_empty_snapshot_folder_is_refused_or_names_the_file_it_lacks(offline, tmp_path, monkeypatch, no_network):
+    """S02: ``SMALLCAPS_SNAPSHOT=<empty dir>`` in auto mode tried mba.tuck.dartmouth.edu."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.delenv("SMALLCAPS_OFFLINE")
+    with pytest.raises(ParameterError, match=rf"^snapshot={empty} has no MANIFEST\.tsv"):
+        DataSession(mode="auto", snapshot=empty)
+    ds = DataSession(mode="auto", snapshot=empty, unverified_snapshot=True)
+    with pytest.raises(NotAvailableOffline,
+                       match=rf"^french/F-F_Research_Data_Factors: snapshot {empty} has no "
+                             r"french/F-F_Research_Data_Factors\.csv, and the store has no live copy"):
+        ds.french("F-F_Research_Data_Factors")
+    assert no_network == []

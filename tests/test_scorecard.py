@@ -126,3 +126,19 @@ def test_notebook_fails_when_a_chapter_result_is_removed(tmp_path, snapshot_dir,
                         kernel_name="python3", progress_bar=False, parameters={"require_complete": False})
     text = (tmp_path / "partial.ipynb").read_text()
     assert "missing" in text and "V1" in text
+
+
+def test_data_as_of_says_which_chapters_read_unverified_data(tmp_path):
+    """S05: results from a snapshot without a manifest carry ``"verified": false`` per file; the
+    scorecard page says so (and says nothing when every file was verified)."""
+    for ch in THESIS_CLAIMS:
+        _write(tmp_path, ch)
+    assert "not verified" not in Scorecard.read(tmp_path).data_as_of()
+    for ch in ("valuation", "rotation"):
+        res = ChapterResults.read(tmp_path / f"{ch}.results.json")
+        res.data = [{**d, "origin": "snapshot", "verified": False} for d in res.data]
+        res.write(tmp_path)
+    text = Scorecard.read(tmp_path).data_as_of()
+    assert text.startswith("**Data not verified:** the results of the rotation and valuation chapters come from a "
+                           "snapshot without MANIFEST.tsv; its files were not checked against published sha256 sums "
+                           "(accepted with `--unverified-snapshot`).\n\n**Data as of:**")

@@ -199,3 +199,38 @@ def test_snapshot_id_is_stable_and_follows_the_manifest(partial, small, snapshot
     assert Snapshot(partial).snapshot_id == Snapshot(partial).snapshot_id
     assert Snapshot(small).snapshot_id != ref  # another manifest, another id
     assert len(Snapshot(small).snapshot_id) == 12
+
+
+# -- verification state and the stat key ------------------------------------------------------------
+
+
+def test_verified_and_describe(small, tmp_path, snapshot_dir):
+    snap = Snapshot(small)
+    assert snap.verified
+    expected = f"snapshot {snap.snapshot_id}: every file checked against its MANIFEST.tsv sha256 when read"
+    assert snap.describe() == expected
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    copy_files(snapshot_dir, bare, FILES)
+    assert not Snapshot(bare).verified
+    assert Snapshot(bare).describe() == "snapshot folder bare has no MANIFEST.tsv: its files were NOT verified"
+
+
+def test_stat_key_moves_on_with_a_size_and_mtime_preserving_tamper(small):
+    """S06/F-23: the store serves a cached parse of a manifest-checked file only while its stat
+    key is unchanged; a same-size write with the mtime set back still changes the key (ctime)."""
+    snap = Snapshot(small)
+    rel = "fred/BAA.csv"
+    path = small / rel
+    before = snap.stat_key(rel)
+    assert len(before) == 4 and before[0] == path.stat().st_size
+    st = path.stat()
+    import os
+    import time
+
+    time.sleep(0.01)
+    tamper(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = snap.stat_key(rel)
+    assert after[:2] == before[:2]  # size and mtime as before: the old key would not see it
+    assert after != before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from smallcaps.errors import DataError
+from smallcaps.errors import DataError, IntegrityError
 from smallcaps.provenance import Provenance
 from smallcaps.store import Store, StoredEntry, entry_key
 
@@ -302,3 +303,162 @@ def test_columns_of_a_table_with_a_range_index(tmp_path):
     ranged = pd.DataFrame({"x": [1, 2], "y": ["u", "v"]})  # default RangeIndex, like pitindex's 'coverage'
     entry = store.put(entry_key("snapshot", SHA, 1), {"ranged": ranged}, prov())
     assert entry.columns("ranged") == ["x", "y"]
+
+
+# -- checksums: every table is checked on read (C01, C02) ------------------------------------------
+
+
+def test_snapshot_entry_keys_carry_the_snapshot_id():
+    assert entry_key("snapshot", SHA, 1, "e54925ec23af") == "snapshot-e54925ec23af-abababababababab-p1"
+    assert entry_key("snapshot", SHA, 1, "unversioned") == "snapshot-unversioned-abababababababab-p1"
+    # the same bytes from a verified and from an unverified snapshot are two entries
+    assert entry_key("snapshot", SHA, 1, "e54925ec23af") != entry_key("snapshot", SHA, 1, "unversioned")
+    assert entry_key("live", SHA, 1) == entry_key("live", SHA, 1, None) == "live-abababababababab-p1"
+
+
+def test_put_records_the_sha256_of_every_table_file(tmp_path):
+    store = Store(tmp_path / "store")
+    entry = store.put(entry_key("snapshot", SHA, 1), {"monthly": monthly(), "daily": daily()}, prov())
+    sums = json.loads((entry.path / "checksums.json").read_text())
+    assert sums == entry.checksums
+    assert sorted(sums) == ["tables/daily.parquet", "tables/monthly.parquet"]
+    for rel, digest in sums.items():
+        assert digest == hashlib.sha256((entry.path / rel).read_bytes()).hexdigest()
+    assert entry.damage() is None and entry.damage("daily") is None
+
+
+def rewrite_with(path, frame: pd.DataFrame) -> None:
+    """C02: read a stored table, change it, write it back (a new file, a new sha256)."""
+    frame.to_parquet(path)
+
+
+def test_tampered_table_is_never_served(tmp_path):
+    """C02: a parquet rewritten with other numbers raises naming the entry and the fix."""
+    store = Store(tmp_path / "store")
+    entry = store.put(entry_key("live", SHA, 1), {"data": daily()}, prov("fred/BAA", origin="live"))
+    path = entry.path / "tables" / "data.parquet"
+    assert entry.read("data")["close"].iloc[0] == 100.0  # hashed once, remembered
+    changed = pd.read_parquet(path)
+    changed.iloc[0, 0] *= 1.05
+    rewrite_with(path, changed)
+    with pytest.raises(IntegrityError) as info:
+        store.get("fred/BAA", entry.path.name).read("data")
+    msg = str(info.value)
+    assert msg.startswith(f"store entry fred/BAA ({entry.path.name}) is damaged: tables/data.parquet does not match "
+                          "its recorded sha256 (")
+    assert msg.endswith(f"; remove {entry.path} and run `smallcaps data fetch --fred BAA`")
+    assert "\n" not in msg
+    with pytest.raises(IntegrityError):
+        entry.columns("data")  # the schema is not read from a damaged file either
+    assert entry.damage("data").startswith("tables/data.parquet does not match its recorded sha256")
+
+
+def test_truncated_table_is_reported_not_a_raw_arrow_error(tmp_path):
+    """C01: ``truncate -s 100 .../tables/data.parquet``."""
+    store = Store(tmp_path / "store")
+    entry = store.put(entry_key("snapshot", SHA, 1, "e54925ec23af"), {"data": daily()}, prov("yahoo/IWM"))
+    path = entry.path / "tables" / "data.parquet"
+    with open(path, "r+b") as f:
+        f.truncate(100)
+    with pytest.raises(IntegrityError, match=r"^store entry yahoo/IWM \(snapshot-e54925ec23af-abababababababab-p1\) is "
+                                             r"damaged: tables/data\.parquet does not match its recorded sha256 .*; "
+                                             r"remove .* and run again \(it is rebuilt from its source\)$"):
+        entry.read("data")
+
+
+def test_same_size_same_mtime_tamper_is_still_caught(tmp_path):
+    """The per-process hash memory is keyed by ctime and inode too: restoring size and mtime
+    after a write does not make a changed file look checked."""
+    store = Store(tmp_path / "store")
+    entry = store.put(entry_key("live", SHA, 1), {"data": daily()}, prov("fred/BAA", origin="live"))
+    path = entry.path / "tables" / "data.parquet"
+    entry.read("data")
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    i = data.index(b"PAR1", 4) - 20  # a byte inside the footer's metadata, same size
+    data[i] ^= 0x01
+    time.sleep(0.01)
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert entry.damage("data") is not None
+
+
+def test_entry_without_checksums_is_damaged(tmp_path):
+    """Entries written before checksums existed are not trusted: the session rebuilds them."""
+    store = Store(tmp_path / "store")
+    entry = store.put(entry_key("package", SHA, 1), {"data": daily()}, prov("pitindex/sp600", origin="package"))
+    (entry.path / "checksums.json").unlink()
+    assert entry.damage() == "it has no readable checksums.json (written by an older smallcaps, or damaged)"
+    with pytest.raises(IntegrityError, match="has no readable checksums.json"):
+        entry.read("data")
+
+
+def test_unlisted_or_missing_table_file_is_damage(tmp_path):
+    store = Store(tmp_path / "store")
+    entry = store.put(entry_key("live", SHA, 1), {"data": daily()}, prov("fred/BAA", origin="live"))
+    daily().to_parquet(entry.path / "tables" / "extra.parquet")
+    assert entry.damage() == "tables/extra.parquet is not in its checksums.json"
+    (entry.path / "tables" / "extra.parquet").unlink()
+    (entry.path / "tables" / "data.parquet").unlink()
+    assert entry.damage() == "tables/data.parquet is missing"
+
+
+def test_put_replaces_a_damaged_entry_atomically(tmp_path):
+    store = Store(tmp_path / "store")
+    key = entry_key("live", SHA, 1)
+    first = store.put(key, {"data": daily()}, prov("fred/BAA", origin="live"))
+    with open(first.path / "tables" / "data.parquet", "r+b") as f:
+        f.truncate(100)
+    again = store.put(key, {"data": daily()}, prov("fred/BAA", origin="live", retrieved_at="2026-08-01T00:00:00+00:00"))
+    assert again.path == first.path and again.damage() is None
+    assert again.provenance.retrieved_at == "2026-08-01T00:00:00+00:00"
+    pd.testing.assert_frame_equal(again.read("data"), daily())
+    # nothing left aside: only the entry
+    assert [p.name for p in (tmp_path / "store" / "fred" / "BAA").iterdir()] == [key]
+
+
+def test_put_replace_swaps_an_intact_entry_when_asked(tmp_path):
+    store = Store(tmp_path / "store")
+    key = entry_key("snapshot", SHA, 1, "unversioned")
+    store.put(key, {"data": daily()}, prov("yahoo/IWM", verified=True))
+    new = store.put(key, {"data": daily() * 2}, prov("yahoo/IWM", verified=False), replace=True)
+    assert new.provenance.verified is False
+    assert new.read("data")["close"].iloc[0] == 200.0
+
+
+def test_failed_replacement_puts_the_damaged_entry_back(tmp_path, monkeypatch):
+    """A failed write leaves the store as it was, even when it was replacing a damaged entry."""
+    root = tmp_path / "store"
+    store = Store(root)
+    key = entry_key("live", SHA, 1)
+    first = store.put(key, {"data": daily()}, prov("fred/BAA", origin="live"))
+    with open(first.path / "tables" / "data.parquet", "r+b") as f:
+        f.truncate(100)
+    before = tree_listing(root)
+    real = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append((str(src), str(dst)))
+        if len(calls) == 2:  # the damaged entry is aside; the new one fails to move in
+            raise OSError("rename failed")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OSError, match="rename failed"):
+        store.put(key, {"data": daily()}, prov("fred/BAA", origin="live"))
+    monkeypatch.setattr(os, "rename", real)
+    assert ".tmp-damaged-" in calls[0][1]
+    assert tree_listing(root) == before
+
+
+def test_unreadable_provenance_is_an_absent_entry(tmp_path):
+    store = Store(tmp_path / "store")
+    key = entry_key("live", SHA, 1)
+    entry = store.put(key, {"data": daily()}, prov("fred/BAA", origin="live"))
+    (entry.path / "provenance.json").write_text("{not json")
+    assert store.get("fred/BAA", key) is None and store.entries() == []
+    # a new put replaces the broken folder instead of failing on it
+    again = store.put(key, {"data": daily()}, prov("fred/BAA", origin="live"))
+    assert again.damage() is None and store.get("fred/BAA", key) is not None

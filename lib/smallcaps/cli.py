@@ -14,7 +14,8 @@
                                                execute chapters with new dates into DIR and build a book there
     smallcaps refresh [--chapters a,b]         re-execute book/ in place against the reference snapshot
 
-Global options (before or after the sub-command): ``--mode``, ``--snapshot``, ``--store``.
+Global options (before or after the sub-command): ``--mode``, ``--snapshot``, ``--store``,
+``--unverified-snapshot`` (accept a snapshot without MANIFEST.tsv; its data are labelled unverified).
 Exit codes: see :data:`EXIT_CODES`. Results go to stdout; progress, logs and errors to stderr.
 """
 
@@ -45,10 +46,31 @@ console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, highlight=False)
 
 
-def _session(args, mode: str | None = None):
+def _session(args, mode: str | None = None, unverified_snapshot: bool | None = None):
     from .data import DataSession
 
-    return DataSession(mode=mode or args.mode, snapshot=args.snapshot, store=args.store)
+    if unverified_snapshot is None:
+        unverified_snapshot = True if args.unverified_snapshot else None  # None: the environment decides
+    return DataSession(mode=mode or args.mode, snapshot=args.snapshot, store=args.store,
+                       unverified_snapshot=unverified_snapshot)
+
+
+def _settings(args):
+    from .config import Settings
+
+    return Settings.resolve(mode=args.mode, snapshot=args.snapshot, store=args.store,
+                            unverified_snapshot=True if args.unverified_snapshot else None)
+
+
+def _snapshot_line(settings, snap) -> str:
+    """``snapshot: <dir> (...)``: whether its files are verified, for ``data status``."""
+    if snap is None:
+        return "snapshot: none"
+    if snap.verified:
+        return f"snapshot: {snap.root} (verified: {snap.describe()})"
+    allowed = ("accepted with --unverified-snapshot" if settings.unverified_snapshot else
+               "runs refuse it unless you pass --unverified-snapshot or set SMALLCAPS_UNVERIFIED_SNAPSHOT=1")
+    return f"snapshot: {snap.root} (UNVERIFIED: no MANIFEST.tsv, so no file is checked; {allowed})"
 
 
 # -- data status ------------------------------------------------------------------------------
@@ -57,7 +79,8 @@ def _session(args, mode: str | None = None):
 def cmd_data_status(args) -> int:
     from .status import availability
 
-    ds = _session(args)
+    settings = _settings(args)
+    ds = _session(args, unverified_snapshot=True)  # status only lists: it may show an unverified snapshot
     rows = availability(ds)
     table = Table(title=f"Data available ({ds.settings.mode} mode)", show_lines=False)
     for col in ("dataset", "from", "coverage", "vintage", "sha256"):
@@ -65,8 +88,7 @@ def cmd_data_status(args) -> int:
     for r in rows:
         table.add_row(r.dataset, r.origin, r.coverage, r.vintage, r.sha256[:12])
     console.print(table)
-    snap = ds.snapshot.root if ds.snapshot else "none"
-    console.print(f"snapshot: {snap}\nstore: {ds.store.root}")
+    console.print(f"{_snapshot_line(settings, ds.snapshot)}\nstore: {ds.store.root}", soft_wrap=True)
     if args.tickers:
         etfs, stocks = ds.etf_tickers(), ds.stock_tickers()
         console.print(f"\nETFs and indices in the snapshot ({len(etfs)}): {' '.join(etfs)}")
@@ -87,14 +109,16 @@ def cmd_data_verify(args) -> int:
         return 2
     snap = Snapshot(snap_dir)
     if not snap.has_manifest:
-        err_console.print(f"smallcaps: {snap_dir} has no MANIFEST.tsv: nothing to verify against")
+        err_console.print(f"smallcaps: snapshot {snap_dir} is unverified: it has no MANIFEST.tsv, so there is "
+                          "nothing to verify against", soft_wrap=True, markup=False)
         return 1
     results = snap.verify()
     bad = [r for r in results if r[1] != "ok"]
     for rel, status, detail in bad:
         console.print(f"[red]{status:9}[/red] {rel}: {detail}")
     ok = len(results) - len(bad)
-    console.print(f"{ok} of {len(results)} files match MANIFEST.tsv (snapshot {snap.snapshot_id})")
+    verdict = "verified" if not bad else "NOT verified"
+    console.print(f"{ok} of {len(results)} files match MANIFEST.tsv (snapshot {snap.snapshot_id}): {verdict}")
     return 0 if not bad else 1
 
 
@@ -282,6 +306,58 @@ def _params(items: list[str]) -> dict:
     return out
 
 
+def _user_files(params: dict) -> tuple[dict, dict[str, str]]:
+    """Absolute paths of ``*_csv/_path/_file`` parameters replaced by their file names, and the
+    map name -> path that reaches the kernels by environment: the executed notebooks (published
+    with the site) then carry no machine path (review X4)."""
+    from pathlib import Path
+
+    from .errors import ParameterError
+
+    files: dict[str, str] = {}
+    out = dict(params)
+    for name, value in params.items():
+        if isinstance(value, str) and name.endswith(("_csv", "_path", "_file")) and Path(value).is_absolute():
+            base = Path(value).name
+            if files.get(base, value) != value:
+                raise ParameterError(f"{name}={base!r}: two -p files are named {base}; rename one")
+            files[base] = value
+            out[name] = base
+    return out, files
+
+
+def _kernel_vars(args, files: dict[str, str]):
+    """While chapters run: ``--unverified-snapshot`` as ``SMALLCAPS_UNVERIFIED_SNAPSHOT=1`` and
+    the user files' locations as ``SMALLCAPS_USER_FILES``, which the runner passes to every
+    kernel (the environment is restored afterwards)."""
+    import contextlib
+    import json
+    import os
+
+    from .config import UNVERIFIED_ENV, USER_FILES_ENV
+
+    values = {}
+    if args.unverified_snapshot:
+        values[UNVERIFIED_ENV] = "1"
+    if files:
+        values[USER_FILES_ENV] = json.dumps(files, sort_keys=True)
+
+    @contextlib.contextmanager
+    def scope():
+        before = {k: os.environ.get(k) for k in values}
+        os.environ.update(values)
+        try:
+            yield
+        finally:
+            for k, v in before.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    return scope()
+
+
 def cmd_run(args) -> int:
     import time
 
@@ -294,11 +370,13 @@ def cmd_run(args) -> int:
         if getattr(args, name):
             parse_date(getattr(args, name), name)
     chosen = runner.with_companions(runner.chapter_ids(args.chapters))
+    _settings(args).check_snapshot()  # a snapshot without a manifest: refused at once, not in every kernel
+    extra, files = _user_files(_params(args.param))
     t0 = time.perf_counter()
-    with _ChapterProgress(chosen) as prog:
+    with _kernel_vars(args, files), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
-                            strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
+                            strict=not args.no_strict, on_event=prog.event, extra=extra)
     console.print(f"ran {len(report.runs)} chapter(s) and built {report.site and report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -310,6 +388,15 @@ def cmd_refresh(args) -> int:
     from .book import runner
 
     chosen = runner.chapter_ids(args.chapters)
+    from pathlib import Path
+
+    from .config import MANIFEST, reference_snapshot
+    from .errors import ParameterError
+
+    snap = args.snapshot or reference_snapshot()
+    if snap is not None and str(snap).lower() != "none" and not (Path(snap) / MANIFEST).is_file():
+        raise ParameterError(f"snapshot={snap} has no {MANIFEST}; the committed book is refreshed only on a "
+                             "verified snapshot (one with its manifest)")
     t0 = time.perf_counter()
     with _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
             c in ("rotation", "momentum", "valuation", "graduation") for c in chosen)
@@ -339,6 +426,9 @@ def _global_options(suppress: bool) -> argparse.ArgumentParser:
                       help="snapshot folder (default: SMALLCAPS_SNAPSHOT or ../shared/data); 'none' for none")
     opts.add_argument("--store", default=default, metavar="DIR",
                       help="store folder (default: SMALLCAPS_STORE or .store in the checkout)")
+    opts.add_argument("--unverified-snapshot", action="store_true", default=default if suppress else False,
+                      help="accept a snapshot without MANIFEST.tsv (default: refused; SMALLCAPS_UNVERIFIED_SNAPSHOT=1 "
+                           "does the same); every page then says its data were not verified")
     return g
 
 

@@ -12,24 +12,38 @@ snapshot               ``SMALLCAPS_SNAPSHOT``      the reference snapshot ``../s
                                                    beside the checkout, when it exists
 store                  ``SMALLCAPS_STORE``         ``<checkout>/.store`` (gitignored), or
                                                    ``~/.cache/smallcaps/store`` outside one
+unverified snapshot    ``SMALLCAPS_UNVERIFIED_``   off: a snapshot without ``MANIFEST.tsv`` is
+                       ``SNAPSHOT=1``              refused (``--unverified-snapshot`` opts in)
 =====================  ==========================  ===========================================
 
 Modes
 -----
 ``offline``
-    Never opens a network connection: the store, then the snapshot. The default in tests and CI.
+    Never opens a network connection: the snapshot, then live copies already in the store. The
+    default in tests and CI.
 ``auto``
-    The store, then the snapshot, then the network for what neither has.
+    The same, and, **only when no snapshot is selected** (``--snapshot none``), the network for
+    what the store lacks.
 ``refresh``
-    Fetch again from the publisher and replace the store's copy.
+    Fetch again from the publisher and replace the store's copy (the only mode that goes to the
+    network with a snapshot selected; ``smallcaps data fetch`` uses it).
 
 When a snapshot is selected it is authoritative for every file it holds (in ``offline`` and
 ``auto``): the store then only caches the parsed form of those exact bytes, so results computed
-"on the snapshot" never mix in live data fetched earlier.
+"on the snapshot" never mix in live data fetched earlier. A file the snapshot lacks is served
+only from a live copy already in the store (fetched explicitly with ``smallcaps data fetch``,
+and labelled ``live`` in every provenance line); otherwise the error names the snapshot and the
+file. Going to the network is always an explicit choice: ``--mode refresh``, ``smallcaps data
+fetch``, or ``auto`` with ``--snapshot none``.
+
+A snapshot is *verified* when it has a ``MANIFEST.tsv``: every file read is checked against its
+sha256. A snapshot without one is refused unless the user opts in; then every page, the data
+appendix and the provenance of every file say the data were not verified.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +51,28 @@ from pathlib import Path
 from .errors import ParameterError
 
 MODES = ("offline", "auto", "refresh")
+#: The snapshot's manifest (``path``, ``sha256``...); also :data:`smallcaps.snapshot.MANIFEST`.
+MANIFEST = "MANIFEST.tsv"
+#: Environment variable that accepts a snapshot without a manifest (``--unverified-snapshot``).
+UNVERIFIED_ENV = "SMALLCAPS_UNVERIFIED_SNAPSHOT"
+#: Environment variable mapping user files passed to ``smallcaps run -p NAME_csv=PATH`` from their
+#: file name to their absolute path (JSON), so that notebooks carry the name only (review X4).
+USER_FILES_ENV = "SMALLCAPS_USER_FILES"
+
+
+def user_file(path: str | os.PathLike) -> Path:
+    """A user-supplied file: ``path`` itself if it exists, else the file of that name that
+    ``smallcaps run`` passed through ``SMALLCAPS_USER_FILES``, else ``path`` (for the caller's
+    "is not a file" error)."""
+    p = Path(str(path))
+    if p.is_file():
+        return p
+    try:
+        files = json.loads(os.environ.get(USER_FILES_ENV) or "{}")
+    except ValueError:
+        files = {}
+    found = files.get(p.name) if isinstance(files, dict) and len(p.parts) == 1 else None
+    return Path(found) if found else p
 
 _PKG_DIR = Path(__file__).resolve().parent
 
@@ -72,11 +108,34 @@ class Settings:
         Snapshot directory, or None for none.
     store
         Store directory.
+    unverified_snapshot
+        True if the user accepts a snapshot without ``MANIFEST.tsv`` (its files unverified).
     """
 
     mode: str
     snapshot: Path | None
     store: Path
+    unverified_snapshot: bool = False
+
+    @property
+    def may_fetch(self) -> bool:
+        """Whether loads may go to the network: ``refresh``, or ``auto`` with no snapshot."""
+        return self.mode == "refresh" or (self.mode == "auto" and self.snapshot is None)
+
+    def check_snapshot(self) -> None:
+        """Refuse a snapshot without ``MANIFEST.tsv`` unless the user opted in.
+
+        Raises
+        ------
+        ParameterError
+            One line naming the folder, that it has no manifest, and how to opt in.
+        """
+        if self.snapshot is None or self.unverified_snapshot or (self.snapshot / MANIFEST).is_file():
+            return
+        raise ParameterError(
+            f"snapshot={self.snapshot} has no {MANIFEST}, so its files cannot be verified; give a snapshot with "
+            f"its manifest, or accept unverified data with --unverified-snapshot (SMALLCAPS_UNVERIFIED_SNAPSHOT=1)"
+        )
 
     @classmethod
     def resolve(
@@ -84,8 +143,12 @@ class Settings:
         mode: str | None = None,
         snapshot: str | os.PathLike | None = None,
         store: str | os.PathLike | None = None,
+        unverified_snapshot: bool | None = None,
     ) -> Settings:
         """Resolve settings from arguments, environment and defaults.
+
+        ``unverified_snapshot`` None reads ``SMALLCAPS_UNVERIFIED_SNAPSHOT``. Resolving does not
+        refuse a snapshot without a manifest: :meth:`check_snapshot` does.
 
         Raises
         ------
@@ -123,4 +186,6 @@ class Settings:
             st = (root / ".store") if root is not None else Path.home() / ".cache" / "smallcaps" / "store"
         else:
             st = Path(store_raw).expanduser().resolve()
-        return cls(mode=mode, snapshot=snap, store=st)
+        if unverified_snapshot is None:
+            unverified_snapshot = _truthy(env.get(UNVERIFIED_ENV))
+        return cls(mode=mode, snapshot=snap, store=st, unverified_snapshot=bool(unverified_snapshot))

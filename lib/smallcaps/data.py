@@ -1,4 +1,5 @@
-"""Loading data: store first, then the snapshot, then (if allowed) the network.
+"""Loading data: the snapshot (cached in the store), then live copies in the store, then (only if
+the user chose it) the network.
 
 :class:`DataSession` is the one door every chapter uses. Each load returns the data together
 with its :class:`~smallcaps.provenance.Provenance`, and the session remembers every dataset it
@@ -23,11 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Settings
-from .errors import DataError, NotAvailableOffline, ParameterError
+from .errors import DataError, IntegrityError, NotAvailableOffline, ParameterError
 from .net import ensure_online
-from .provenance import Provenance, sha256_bytes
+from .provenance import Provenance, sha256_bytes, sha256_file
 from .snapshot import Snapshot
-from .store import Store, StoredEntry, entry_key
+from .store import Store, StoredEntry, damaged_message, entry_key, fetch_hint
 
 # ---------------------------------------------------------------------------------------------
 # catalogue
@@ -170,7 +171,14 @@ class Prices:
 
 
 class DataSession:
-    """Loads datasets through the store, the snapshot and (if allowed) the network.
+    """Loads datasets through the store, the snapshot and (if the user chose it) the network.
+
+    With a snapshot selected, its files are the data (parsed once, then cached in the store);
+    a file it lacks comes only from a live copy already in the store, never from the network
+    unless the mode is ``refresh``. With no snapshot, ``auto`` mode downloads what the store
+    lacks. Every store entry is checked against the sha256 of its tables before it is served;
+    a damaged one is rebuilt from its source (the snapshot file, the package, or the entry's own
+    raw download) or reported with the fix.
 
     Parameters
     ----------
@@ -184,15 +192,22 @@ class DataSession:
         Store folder; None: ``SMALLCAPS_STORE`` or the default.
     deadline
         Overall limit in seconds for one live download.
+    unverified_snapshot
+        Accept a snapshot without ``MANIFEST.tsv`` (its files unverified, and labelled so).
+        None: ``SMALLCAPS_UNVERIFIED_SNAPSHOT``.
 
     Raises
     ------
     ParameterError
-        Unknown mode or a snapshot path that is not a folder.
+        Unknown mode, a snapshot path that is not a folder, or a snapshot without a manifest
+        when ``unverified_snapshot`` is off.
     """
 
-    def __init__(self, mode: str | None = None, snapshot=None, store=None, deadline: float = 60.0):
-        self.settings = Settings.resolve(mode=mode, snapshot=snapshot, store=store)
+    def __init__(self, mode: str | None = None, snapshot=None, store=None, deadline: float = 60.0,
+                 unverified_snapshot: bool | None = None):
+        self.settings = Settings.resolve(mode=mode, snapshot=snapshot, store=store,
+                                         unverified_snapshot=unverified_snapshot)
+        self.settings.check_snapshot()
         self.store = Store(self.settings.store)
         self.snapshot = Snapshot(self.settings.snapshot) if self.settings.snapshot else None
         self.deadline = deadline
@@ -205,6 +220,11 @@ class DataSession:
     @property
     def mode(self) -> str:
         return self.settings.mode
+
+    @property
+    def verified(self) -> bool | None:
+        """Whether the snapshot's files are checked against a manifest (None: no snapshot)."""
+        return None if self.snapshot is None else self.snapshot.verified
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -219,14 +239,18 @@ class DataSession:
     # -- the generic path ---------------------------------------------------------------------
 
     def load(self, spec: DatasetSpec) -> Loaded:
-        """Load a dataset described by ``spec`` (store, then snapshot, then network).
+        """Load a dataset described by ``spec``: the snapshot (through the store's cached parse),
+        else a live copy in the store, else a download if the network is allowed
+        (:attr:`~smallcaps.config.Settings.may_fetch`).
 
         Raises
         ------
         NotAvailableOffline
-            Nowhere to get it without the network, in offline mode.
+            Nowhere to get it without the network, and the network is not allowed (offline
+            mode, or a snapshot is selected): names the snapshot and the file it lacks.
         IntegrityError
-            A snapshot file does not match its manifest.
+            A snapshot file does not match its manifest, or a store entry is damaged and cannot
+            be rebuilt (its raw download is damaged too).
         FetchError, ParseError
             A live download or a parse failed (the store is left as it was).
         """
@@ -243,34 +267,65 @@ class DataSession:
         if mode != "refresh":
             entry = self.store.latest(spec.dataset, origin="live")
             if entry is not None:
-                return entry
-        if mode == "offline" or spec.fetch is None:
-            where = "the store or the snapshot" if self.snapshot is not None else "the store (no snapshot selected)"
-            how = "" if spec.fetch is None else "; fetch it online with `smallcaps data fetch` or select a snapshot that has it"
-            raise NotAvailableOffline(f"{spec.dataset}: not in {where}, and offline mode forbids the network{how}")
+                return self._intact_live(entry, spec)
+        if not self.settings.may_fetch or spec.fetch is None:
+            raise NotAvailableOffline(self._not_available(spec))
         return self._fetch(spec)
+
+    def _not_available(self, spec: DatasetSpec) -> str:
+        """One line: what is missing where, and how to get it (never by a silent download)."""
+        hint = fetch_hint(spec.dataset)
+        if self.snapshot is not None:
+            lacks = f"has no {spec.snapshot_path}" if spec.snapshot_path else "cannot hold it"
+            how = "select a snapshot that has it"
+            if spec.fetch is not None and hint:
+                how += (f", or use live data explicitly: `{hint}` (then read from the store and labelled live) "
+                        "or --mode refresh")
+            return f"{spec.dataset}: snapshot {self.snapshot.root} {lacks}, and the store has no live copy; {how}"
+        if self.settings.mode == "offline":
+            how = "" if spec.fetch is None else f"; fetch it online with `{hint}` or select a snapshot that has it"
+            return f"{spec.dataset}: not in the store (no snapshot selected), and offline mode forbids the network{how}"
+        return f"{spec.dataset}: not in the store (no snapshot selected), and it cannot be downloaded; select a snapshot that has it"
+
+    @staticmethod
+    def _usable(entry: StoredEntry | None, *, origin: str, sha256: str | None, snapshot_id: str = "",
+                verified: bool | None = None, location: str | None = None) -> bool:
+        """The entry exists, its provenance is the one this load would write, and it is intact."""
+        if entry is None:
+            return False
+        p = entry.provenance
+        if p.origin != origin or (sha256 is not None and p.sha256 != sha256):
+            return False
+        if origin == "snapshot" and (p.snapshot_id != snapshot_id or p.verified is not verified or p.location != location):
+            return False
+        return entry.damage() is None
 
     def _from_snapshot(self, spec: DatasetSpec) -> StoredEntry:
         snap = self.snapshot
         assert snap is not None and spec.snapshot_path is not None
         rel = spec.snapshot_path
+        sid, verified = snap.snapshot_id, snap.verified
         stat = list(snap.stat_key(rel))
         expected = snap.expected_sha256(rel)
         if expected:
-            entry = self.store.get(spec.dataset, entry_key("snapshot", expected, spec.parser_version))
-            # served from the store only if the file is the very one stored (same size and mtime)
-            if entry is not None and entry.extra.get("snapshot_stat") == stat and entry.provenance.sha256 == expected:
+            entry = self.store.get(spec.dataset, entry_key("snapshot", expected, spec.parser_version, sid))
+            # served without reading the file only while it is the very file stored (see stat_key)
+            if entry is not None and entry.extra.get("snapshot_stat") == stat and self._usable(
+                    entry, origin="snapshot", sha256=expected, snapshot_id=sid, verified=verified, location=rel):
                 return entry
         raw, digest = snap.read(rel)  # raises IntegrityError on a manifest mismatch
-        key = entry_key("snapshot", digest, spec.parser_version)
+        key = entry_key("snapshot", digest, spec.parser_version, sid)
         entry = self.store.get(spec.dataset, key)
-        if entry is not None and entry.extra.get("snapshot_stat") == stat:
+        if entry is not None and self._usable(entry, origin="snapshot", sha256=digest, snapshot_id=sid,
+                                              verified=verified, location=rel):
+            if verified and entry.extra.get("snapshot_stat") != stat:
+                entry.update_extra(snapshot_stat=stat)  # the same bytes (e.g. a copy): next time, no re-read
             return entry
         tables = spec.parse(raw)
         note = snap.manifest[rel].note if rel in snap.manifest else ""
         prov = self._provenance(spec, tables, raw, digest, origin="snapshot", location=rel, note=note,
-                                snapshot_id=snap.snapshot_id)
-        return self.store.put(key, tables, prov, extra={"snapshot_stat": stat})
+                                snapshot_id=sid, verified=verified)
+        return self.store.put(key, tables, prov, extra={"snapshot_stat": stat}, replace=entry is not None)
 
     def _from_package(self, spec: DatasetSpec) -> StoredEntry:
         assert spec.package is not None
@@ -278,11 +333,36 @@ class DataSession:
         digest = sha256_bytes(raw)
         key = entry_key("package", digest, spec.parser_version)
         entry = self.store.get(spec.dataset, key)
-        if entry is not None:
+        if entry is not None and self._usable(entry, origin="package", sha256=digest):
             return entry
         tables = spec.parse(raw)
         prov = self._provenance(spec, tables, raw, digest, origin="package", location=spec.location, note="", extra=extra)
-        return self.store.put(key, tables, prov)
+        return self.store.put(key, tables, prov, replace=entry is not None)
+
+    def _intact_live(self, entry: StoredEntry, spec: DatasetSpec) -> StoredEntry:
+        """A live entry as it was downloaded: checked, and rebuilt from its own raw download if
+        its tables are damaged.
+
+        Raises
+        ------
+        IntegrityError
+            The tables are damaged and the raw download is missing or damaged too: names the
+            entry and the fix (remove it and fetch again).
+        """
+        problem = entry.damage()
+        if problem is None:
+            return entry
+        raw_path = entry.path / "raw" / Path(spec.raw_name).name
+        try:
+            raw_ok = raw_path.is_file() and sha256_file(raw_path) == entry.provenance.sha256
+        except OSError:
+            raw_ok = False
+        if not raw_ok:
+            raise IntegrityError(damaged_message(entry, f"{problem}, and its raw download is missing or damaged too"))
+        raw = raw_path.read_bytes()
+        tables = spec.parse(raw)
+        return self.store.put(entry.path.name, tables, entry.provenance, raw={spec.raw_name: raw},
+                              extra=entry.extra or None, replace=True)
 
     def _fetch(self, spec: DatasetSpec) -> StoredEntry:
         ensure_online(self.settings.mode, spec.dataset)
@@ -293,11 +373,12 @@ class DataSession:
         prov = self._provenance(spec, tables, raw, digest, origin="live", location=spec.location, note="", extra=extra)
         key = entry_key("live", digest, spec.parser_version)
         existing = self.store.get(spec.dataset, key)
-        if existing is not None:
+        if existing is not None and self._usable(existing, origin="live", sha256=digest):
             return existing
-        return self.store.put(key, tables, prov, raw={spec.raw_name: raw})
+        return self.store.put(key, tables, prov, raw={spec.raw_name: raw}, replace=existing is not None)
 
-    def _provenance(self, spec, tables, raw, digest, *, origin, location, note, snapshot_id="", extra=None) -> Provenance:
+    def _provenance(self, spec, tables, raw, digest, *, origin, location, note, snapshot_id="", verified=None,
+                    extra=None) -> Provenance:
         main = spec.main_table if spec.main_table in tables else next(iter(tables))
         first, last = spec.bounds(tables) if spec.bounds else _index_bounds(tables[main])
         vintage = spec.vintage(raw, tables, note) if spec.vintage else ""
@@ -309,6 +390,7 @@ class DataSession:
             dataset=spec.dataset, source=spec.source, origin=origin, location=location, sha256=digest,
             retrieved_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             rows=len(tables[main]), first=first, last=last, vintage=vintage, snapshot_id=snapshot_id, extra=info,
+            verified=verified,
         )
 
     # -- publishers ---------------------------------------------------------------------------
@@ -416,14 +498,16 @@ class DataSession:
 
         spec = yahoo.panel_spec()
         if self.snapshot is None or spec.snapshot_path is None or not self.snapshot.exists(spec.snapshot_path):
-            return self.store.latest(spec.dataset, origin="live")
+            entry = self.store.latest(spec.dataset, origin="live")
+            return None if entry is None else self._intact_live(entry, spec)
         return self._entry(spec)
 
     def prices(self, tickers: str | Sequence[str], start=None, end=None) -> Prices:
         """Adjusted closes for ETFs, stocks and Yahoo yield indices.
 
         Each ticker comes from the snapshot's ``yahoo/etf/<T>.csv``, else its stock panel, else
-        the store's live copy, else (mode ``auto``) a live Yahoo download.
+        the store's live copy, else a live Yahoo download (mode ``refresh``, or ``auto`` with no
+        snapshot selected).
 
         Parameters
         ----------
@@ -435,7 +519,8 @@ class DataSession:
         Raises
         ------
         ParameterError
-            A ticker is unknown (offline: not in the snapshot or store).
+            A ticker is unknown: not in the snapshot or store, and the network is not allowed
+            (``offline``, or a snapshot is selected).
         FetchError
             A live download came back empty or short (names the tickers).
         """
@@ -472,16 +557,19 @@ class DataSession:
         for t in need_panel:
             entry = self.store.latest(yahoo.ticker_spec(t).dataset, origin="live") if self.settings.mode != "refresh" else None
             if entry is not None:
+                entry = self._intact_live(entry, yahoo.ticker_spec(t))
                 series[t] = entry.read("data")["close"]
                 provs[entry.provenance.dataset] = self._remember(entry.provenance)
             else:
                 missing.append(t)
         if missing:
-            if self.settings.mode == "offline":
+            if not self.settings.may_fetch:
                 n_etf, n_stock = len(etfs), len(self.stock_tickers())
+                live = "" if self.settings.mode == "offline" else (
+                    f"; for live prices, `smallcaps data fetch --tickers {' '.join(missing)}` or --mode refresh")
                 raise ParameterError(
                     f"tickers={','.join(missing)} unknown: not among the snapshot's {n_etf} ETFs and {n_stock:,} stocks "
-                    f"or in the store; valid tickers are listed by `smallcaps data status --tickers`"
+                    f"or in the store; valid tickers are listed by `smallcaps data status --tickers`{live}"
                 )
             for t, loaded in self._fetch_yahoo(missing).items():
                 series[t] = loaded.frame["close"]
@@ -513,7 +601,9 @@ class DataSession:
         prov = self._provenance(spec, tables, pre.raw, digest, origin="live", location=spec.location, note="",
                                 extra=pre.extra)
         key = entry_key("live", digest, spec.parser_version)
-        entry = self.store.get(spec.dataset, key) or self.store.put(key, tables, prov, raw={spec.raw_name: pre.raw})
+        entry = self.store.get(spec.dataset, key)
+        if entry is None or not self._usable(entry, origin="live", sha256=digest):
+            entry = self.store.put(key, tables, prov, raw={spec.raw_name: pre.raw}, replace=entry is not None)
         stored = entry.read_all()
         return Loaded(stored, self._remember(entry.provenance), _main_table(spec, stored, entry.provenance))
 
@@ -525,6 +615,6 @@ class _PrefetchedSpec:
     extra: dict
 
 
-def session(mode: str | None = None, snapshot=None, store=None) -> DataSession:
+def session(mode: str | None = None, snapshot=None, store=None, unverified_snapshot: bool | None = None) -> DataSession:
     """Shorthand for :class:`DataSession`."""
-    return DataSession(mode=mode, snapshot=snapshot, store=store)
+    return DataSession(mode=mode, snapshot=snapshot, store=store, unverified_snapshot=unverified_snapshot)

@@ -29,7 +29,8 @@ class IntegrityError(DataError):
 
 
 class NotAvailableOffline(DataError):
-    """The dataset is neither in the store nor in the snapshot, and the network is not allowed."""
+    """The dataset is neither in the store nor in the snapshot, and the network is not allowed
+    (offline mode, or a snapshot is selected: going to the network is an explicit choice)."""
 
 
 class FetchError(DataError):

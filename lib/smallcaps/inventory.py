@@ -25,7 +25,7 @@ class Inventory:
         """One row per dataset: source, origin, vintage, first, last, rows, sha256 (12 hex)."""
         rows = []
         for p in self.provenance:
-            rows.append({"dataset": p.dataset, "source": p.source, "origin": p.origin,
+            rows.append({"dataset": p.dataset, "source": p.source, "origin": origin_label(p),
                          "file or location": p.location, "vintage": p.vintage or "", "first": p.first,
                          "last": p.last, "rows": p.rows, "sha256": p.sha256[:12]})
         return pd.DataFrame(rows).sort_values("dataset").set_index("dataset")
@@ -72,6 +72,26 @@ class Inventory:
         order = list(_SOURCE_GROUP.values())
         out["order"] = out["group"].map({g: i for i, g in enumerate(order)})
         return out.sort_values(["order", "first", "label"]).drop(columns="order").reset_index(drop=True)
+
+
+def origin_label(p: Provenance) -> str:
+    """``snapshot``, ``live`` or ``package``; ``snapshot (unverified)`` for a file no manifest checked."""
+    return "snapshot (unverified)" if p.unverified else p.origin
+
+
+def snapshot_origin_text(ds: DataSession) -> str:
+    """What the appendix says after *origin* ``snapshot``: which snapshot, and whether its files
+    were checked against its manifest (the words change when they were not)."""
+    from .config import reference_snapshot
+
+    snap = ds.snapshot
+    if snap is None:
+        return "a read-only snapshot folder; none was used for this run"
+    if not snap.verified:
+        return ("a read-only snapshot folder **without a manifest**: its files were **not** checked against "
+                "any sha256, and every row below from it says *snapshot (unverified)*")
+    which = "the reference snapshot" if snap.root == reference_snapshot() else f"snapshot {snap.snapshot_id}"
+    return f"{which}, read-only, each file checked against its manifest's sha256"
 
 
 _SOURCE_GROUP = {"french": "Kenneth French library", "shiller": "Shiller", "fred": "FRED", "cboe": "CBOE",

@@ -9,6 +9,7 @@ no library gives, are here.
 from __future__ import annotations
 
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -100,7 +101,7 @@ def download(
         except _Broken as exc:  # a transfer cut short is transient: retry it
             raise _Transient(str(exc)) from None
         except requests.RequestException as exc:
-            raise _Transient(f"{type(exc).__name__}: {exc}".splitlines()[0][:200]) from None
+            raise _Transient(describe_error(exc)) from None
         if status != 200:
             raise (_Transient if status in RETRY_STATUSES else _Final)(f"HTTP {status}")
         return body
@@ -122,6 +123,32 @@ def download(
     if not body:
         raise FetchError(f"{what}: {url} returned an empty body")
     return body
+
+
+def describe_error(exc: BaseException) -> str:
+    """A requests/urllib3 error as one whole line: its type and root cause, without the nested
+    pool and object reprs that make the raw message long (never cut off mid-word).
+
+    ``ConnectionError(MaxRetryError(reason=NameResolutionError(...)))`` becomes
+    ``ConnectionError (NameResolutionError): Failed to resolve 'host' ([Errno -2] ...)``.
+    """
+    inner: BaseException = exc
+    seen = set()
+    while id(inner) not in seen:
+        seen.add(id(inner))
+        arg = inner.args[0] if inner.args else None
+        reason = getattr(arg, "reason", None) if arg is not None else None
+        if isinstance(reason, BaseException):
+            inner = reason
+        elif isinstance(arg, BaseException):
+            inner = arg
+        else:
+            break
+    text = str(inner)
+    text = re.sub(r"^\s*(<[^<>]*? object at 0x[0-9a-fA-F]+>|\w+Connection\(host=[^)]*\))\s*:\s*", "", text)
+    text = " ".join(text.split()) or "no detail"
+    kind = type(exc).__name__ if inner is exc else f"{type(exc).__name__} ({type(inner).__name__})"
+    return f"{kind}: {text}"
 
 
 class _Deadline(Exception):

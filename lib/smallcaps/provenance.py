@@ -55,7 +55,12 @@ class Provenance:
         Publisher's own vintage where it states one (e.g. ``CRSP 202511`` for French files,
         the build date for pitindex); empty otherwise.
     snapshot_id
-        For snapshot data, the first 12 hex digits of the snapshot's MANIFEST.tsv sha256.
+        For snapshot data, the first 12 hex digits of the snapshot's MANIFEST.tsv sha256
+        (``unversioned`` for a snapshot without a manifest).
+    verified
+        For snapshot data: True if the bytes were checked against the snapshot's MANIFEST.tsv,
+        False if the snapshot has no manifest (used only after an explicit opt-in). None for
+        live and package data, which have no manifest to be checked against.
     extra
         Source-specific details (tables and their ranges, tickers, package metadata...).
     """
@@ -72,6 +77,12 @@ class Provenance:
     vintage: str = ""
     snapshot_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    verified: bool | None = None
+
+    @property
+    def unverified(self) -> bool:
+        """Snapshot data that no manifest checked."""
+        return self.origin == "snapshot" and self.verified is False
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -87,7 +98,8 @@ class Provenance:
     def describe(self) -> str:
         """One line for a reader: ``dataset (source, vintage): first..last, N rows, sha256 abc123``."""
         vint = f", {self.vintage}" if self.vintage else ""
+        origin = "unverified snapshot" if self.unverified else self.origin
         return (
-            f"{self.dataset} ({self.source}{vint}; {self.origin} {self.location}): "
+            f"{self.dataset} ({self.source}{vint}; {origin} {self.location}): "
             f"{self.first}..{self.last}, {self.rows:,} rows, sha256 {self.sha256[:12]}"
         )

@@ -2,7 +2,9 @@
 
 When the snapshot has a ``MANIFEST.tsv`` (columns ``path`` and ``sha256`` at least), every file
 read through :meth:`Snapshot.read` is checked against it; a mismatch raises
-:class:`~smallcaps.errors.IntegrityError` naming the file.
+:class:`~smallcaps.errors.IntegrityError` naming the file. Such a snapshot is *verified*. One
+without a manifest is *unverified*: :class:`~smallcaps.data.DataSession` refuses it unless the
+user opts in (``--unverified-snapshot``), and labels every file read from it as unverified.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import MANIFEST
 from .errors import DataError, IntegrityError
 from .provenance import sha256_bytes, sha256_file
 
-MANIFEST = "MANIFEST.tsv"
+__all__ = ["MANIFEST", "ManifestEntry", "Snapshot"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,17 @@ class Snapshot:
     @property
     def has_manifest(self) -> bool:
         return (self.root / MANIFEST).is_file()
+
+    @property
+    def verified(self) -> bool:
+        """Whether files read from this snapshot are checked against a manifest."""
+        return self.has_manifest
+
+    def describe(self) -> str:
+        """One line for a reader: the snapshot's id and whether its files are verified."""
+        if self.verified:
+            return f"snapshot {self.snapshot_id}: every file checked against its {MANIFEST} sha256 when read"
+        return f"snapshot folder {self.root.name} has no {MANIFEST}: its files were NOT verified"
 
     @functools.cached_property
     def manifest(self) -> dict[str, ManifestEntry]:
@@ -94,10 +108,16 @@ class Snapshot:
         entry = self.manifest.get(rel)
         return entry.sha256 if entry else None
 
-    def stat_key(self, rel: str) -> tuple[int, int]:
-        """(size, mtime_ns) of a file, used to recognise unchanged files without a manifest."""
+    def stat_key(self, rel: str) -> tuple[int, int, int, int]:
+        """(size, mtime_ns, ctime_ns, inode) of a file: the store serves its cached parse of a
+        manifest-checked file without reading the file again only while all four are unchanged.
+
+        The ctime moves on with every write (and with ``touch``, ``chmod`` or a rename over the
+        file) and no user can set it back, so even a tamper that restores size and mtime makes
+        the next load read and check the file again.
+        """
         st = (self.root / rel).stat()
-        return st.st_size, st.st_mtime_ns
+        return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
     def read(self, rel: str) -> tuple[bytes, str]:
         """Read a file and check it against the manifest.

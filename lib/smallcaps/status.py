@@ -14,7 +14,7 @@ class Availability:
     """Where one dataset would be served from, and what it covers."""
 
     dataset: str
-    origin: str  # snapshot, store (live), package, or "missing"
+    origin: str  # snapshot, "snapshot (unverified)", store (live), package, or "missing"
     location: str
     coverage: str
     vintage: str
@@ -44,10 +44,13 @@ def availability(ds: DataSession) -> list[Availability]:
     """
     rows: dict[str, Availability] = {}
     if ds.snapshot is not None:
+        sid = ds.snapshot.snapshot_id
+        label = "snapshot" if ds.snapshot.verified else "snapshot (unverified)"
         for rel in ds.snapshot.files():
             did = _snapshot_dataset_id(rel)
             row = ds.snapshot.manifest.get(rel)
-            stored = [e for e in ds.store.versions(did) if e.provenance.origin == "snapshot"]
+            stored = [e for e in ds.store.versions(did)
+                      if e.provenance.origin == "snapshot" and e.provenance.snapshot_id == sid]
             prov = stored[-1].provenance if stored else None
             coverage = (row.coverage if row and row.coverage else "") or (
                 f"{prov.first}..{prov.last}" if prov else "(parsed on first use)")
@@ -57,7 +60,7 @@ def availability(ds: DataSession) -> list[Availability]:
 
                 m = re.search(r"CRSP\s+(\d{6})", row.note)
                 vintage = f"CRSP {m.group(1)}" if m else ""
-            rows[did] = Availability(did, "snapshot", rel, coverage, vintage, row.sha256 if row else "")
+            rows[did] = Availability(did, label, rel, coverage, vintage, row.sha256 if row else "")
     for entry in ds.store.entries():
         p = entry.provenance
         if p.dataset in rows or p.origin == "snapshot":

@@ -51,7 +51,7 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
     for source in sorted(by_source, key=lambda s: list(SOURCE_NAMES).index(s) if s in SOURCE_NAMES else 99):
         group = by_source[source]
         name = SOURCE_NAMES.get(source, source)
-        origins = sorted({p.origin if p.origin != "snapshot" else f"snapshot {p.snapshot_id}" for p in group})
+        origins = sorted({_origin_label(p) for p in group})
         if source == "yahoo":
             panel = [p for p in group if p.dataset == "yahoo/stocks_close"]
             singles = [p for p in group if p.dataset != "yahoo/stocks_close"]
@@ -77,13 +77,38 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
     return lines
 
 
+def _origin_label(p: Provenance) -> str:
+    if p.origin != "snapshot":
+        return p.origin
+    return "unverified snapshot, no manifest" if p.unverified else f"snapshot {p.snapshot_id}"
+
+
+#: Said on every page whose data came from a snapshot without a manifest.
+UNVERIFIED_WARNING = (
+    "**Data not verified:** the snapshot folder has no MANIFEST.tsv, so its files were not checked "
+    "against published sha256 sums (accepted with `--unverified-snapshot`). The numbers below are only as "
+    "good as the files in that folder.")
+
+
+def unverified_warning(provs: list[Provenance]) -> str:
+    """:data:`UNVERIFIED_WARNING` if any dataset came from an unverified snapshot, else ''."""
+    return UNVERIFIED_WARNING if any(p.unverified for p in provs) else ""
+
+
 def provenance_records(provs: list[Provenance]) -> list[dict[str, Any]]:
-    """The data-vintage part of the results contract (no machine-specific fields)."""
-    return [
-        {"dataset": p.dataset, "source": p.source, "origin": p.origin, "location": p.location,
-         "vintage": p.vintage, "first": p.first, "last": p.last, "sha256": p.sha256}
-        for p in sorted(provs, key=lambda p: p.dataset)
-    ]
+    """The data-vintage part of the results contract (no machine-specific fields).
+
+    A file from a snapshot without a manifest also carries ``"verified": false`` (verified
+    files carry no such key, so results on a verified snapshot are unchanged).
+    """
+    out = []
+    for p in sorted(provs, key=lambda p: p.dataset):
+        rec: dict[str, Any] = {"dataset": p.dataset, "source": p.source, "origin": p.origin, "location": p.location,
+               "vintage": p.vintage, "first": p.first, "last": p.last, "sha256": p.sha256}
+        if p.unverified:
+            rec["verified"] = False
+        out.append(rec)
+    return out
 
 
 @dataclass
@@ -144,11 +169,15 @@ class Chapter:
     def data_as_of(self) -> str:
         """Markdown: the chapter's parameters and every source it used with its vintage."""
         w = self.window
+        used = self.data.used()
         lines = [f"**Parameters:** start {w.start.date()}, end {w.end.date()}, as of {w.as_of.date()}, "
                  f"data mode {self.data.mode}.",
-                 "",
-                 "**Data as of:**"]
-        lines += [f"- {line}" for line in summarise_provenance(self.data.used())]
+                 ""]
+        warning = unverified_warning(used)
+        if warning:
+            lines += [warning, ""]
+        lines += ["**Data as of:**"]
+        lines += [f"- {line}" for line in summarise_provenance(used)]
         return "\n".join(lines)
 
     def show_data_as_of(self) -> Text:

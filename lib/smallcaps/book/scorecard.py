@@ -141,6 +141,14 @@ class Scorecard:
     def data_as_of(self) -> str:
         """Markdown: the chapters this scorecard read, their parameters and data vintages."""
         lines = ["**Data as of:** this page reads only the chapters' results files."]
+        unverified = [c for c, r in ((c, self.results.get(c)) for c in THESIS_CLAIMS)
+                      if r is not None and any(d.get("verified") is False for d in r.data)]
+        if unverified:
+            which = " and ".join([", ".join(unverified[:-1]), unverified[-1]] if len(unverified) > 1 else unverified)
+            chapters = "chapters" if len(unverified) > 1 else "chapter"
+            lines = [f"**Data not verified:** the results of the {which} {chapters} come from a snapshot without "
+                     "MANIFEST.tsv; its files were not checked against published sha256 sums (accepted with "
+                     "`--unverified-snapshot`).", ""] + lines
         for chapter in THESIS_CLAIMS:
             res = self.results.get(chapter)
             if res is None:

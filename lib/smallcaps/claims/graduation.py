@@ -13,6 +13,7 @@ function per claim, its figure, and its ``g*_verdict``. Every threshold a verdic
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import pandas as pd
 from ..analytics import graduation as ga
 from ..book.params import Window
 from ..book.results import UNTESTABLE, ClaimResult, Rule, Sample, Statistic
+from ..config import user_file
 from ..errors import ParameterError
 from ..stats import bootstrap_ci, mean_hac, ols_hac
 
@@ -229,6 +231,9 @@ def index_key(name) -> str | None:
     return _ALIASES.get(k)
 
 
+_TICKER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{0,11}")
+
+
 def read_moves_csv(path, first=None, last=None) -> pd.DataFrame:
     """Read and validate a user-supplied CSV of index moves.
 
@@ -248,9 +253,12 @@ def read_moves_csv(path, first=None, last=None) -> pd.DataFrame:
     Raises
     ------
     ParameterError
-        One line naming ``moves_csv``, the row (1 = first data row) and what is wrong.
+        One line naming ``moves_csv``, the row (1 = first data row) and what is wrong; a
+        company listed twice for the same date (a repeated row, or two moves on one day) names
+        both rows: each move counts once toward a claim's count, so duplicates are refused
+        rather than counted or silently dropped.
     """
-    p = Path(str(path))
+    p = user_file(path)  # `smallcaps run` passes the file name; the path travels by environment
     if not p.is_file():
         raise ParameterError(f"moves_csv={p.name!r} is not a file; give a CSV with columns {', '.join(MOVES_COLUMNS)}")
     try:
@@ -272,6 +280,9 @@ def read_moves_csv(path, first=None, last=None) -> pd.DataFrame:
         ticker, date, src, dst = (str(v).strip() for v in r)
         if not ticker:
             raise ParameterError(f"moves_csv row {i}: ticker is empty; give the stock's ticker")
+        if not _TICKER.fullmatch(ticker):
+            raise ParameterError(f"moves_csv row {i}: ticker={ticker!r} is not a ticker; give letters and digits, "
+                                 "with '.', '-' or '/' for share classes (at most 12 characters)")
         try:
             d = pd.to_datetime(date, format="%Y-%m-%d")
         except (ValueError, TypeError):
@@ -290,7 +301,27 @@ def read_moves_csv(path, first=None, last=None) -> pd.DataFrame:
                                  "different ladders; valid pairs are within S&P (600, 400, 500) or within Russell (2000, 1000)")
         rows.append({"ticker": ticker.upper(), "date": d, "origin": o, "destination": t,
                      "direction": ga.direction(o, t), "move": ga.move_label(o, t), "evidence": "user list"})
+    _refuse_duplicates(rows)
     return pd.DataFrame(rows).sort_values(["date", "ticker"], kind="stable", ignore_index=True)
+
+
+def _refuse_duplicates(rows: list[dict]) -> None:
+    """One line naming every row that repeats an earlier row's company and date (first five)."""
+    first_row: dict[tuple, int] = {}
+    dups = []
+    for i, r in enumerate(rows, start=1):
+        key = (r["ticker"], r["date"])
+        if key in first_row:
+            j = first_row[key]
+            same = (rows[j - 1]["origin"], rows[j - 1]["destination"]) == (r["origin"], r["destination"])
+            dups.append(f"row {i} {'repeats' if same else 'gives a second move for'} row {j} "
+                        f"({r['ticker']} {r['date'].date()})")
+        else:
+            first_row[key] = i
+    if dups:
+        shown = "; ".join(dups[:5]) + (f"; and {len(dups) - 5} more" if len(dups) > 5 else "")
+        raise ParameterError(f"moves_csv has {len(dups)} duplicate row(s) ({len(first_row)} distinct moves in "
+                             f"{len(rows)} rows): {shown}; give each company's move on a date once")
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -1431,12 +1462,23 @@ def g3_paths(g3: G3Evidence) -> pd.DataFrame:
     return p
 
 
+def g3_no_study_note(g3: G3Evidence) -> str:
+    """Why there is no G3 event study: no list was given, or none of its moves could be priced."""
+    if g3.moves is None:
+        return "No event study without a moves list."
+    n = len(g3.moves)
+    return (f"No event study: none of the {n} supplied moves could be priced (the snapshot's stock panel holds "
+            "none of their tickers at the move).")
+
+
 def g3_figure(g3: G3Evidence):
     """The G3 event-study figure, or a note when no supplied move has prices."""
     from ..plots import graduation as gplots
 
     if g3.study is None:
-        return "no moves list was supplied, or none of its moves has prices."
+        if g3.moves is None:
+            return "no moves list was supplied."
+        return f"none of the {len(g3.moves)} supplied moves could be priced."
     return gplots.event_paths(g3_paths(g3), title=g3_title(g3), note="Benchmark: the ETF of the index each move left.")
 
 
@@ -1463,9 +1505,11 @@ def g3_message(g3: G3Evidence) -> str:
                 "event study on those moves.")
     n, k = len(g3.moves), int(g3.moves["has_prices"].sum())
     c = len(g3.claim_moves)
+    study = ("The event study below runs on the priced moves against the ETF of the index each one left (IJR, "
+             "IJH, IVV, IWM or IWB)." if k else
+             "None of the supplied moves could be priced, so there is no event study; the count alone decides.")
     return (f"The supplied list holds {n} moves, {k} of them with prices at the move; {c} are Russell 2000 → "
-            f"Russell 1000 moves dated {G3_RECON_WINDOW[0]} to {G3_RECON_WINDOW[1]}. The event study below runs on "
-            "the priced moves against the ETF of the index each one left (IJR, IJH, IVV, IWM or IWB). Moves "
+            f"Russell 1000 moves dated {G3_RECON_WINDOW[0]} to {G3_RECON_WINDOW[1]}. {study} Moves "
             "without prices are companies the snapshot's stock panel does not hold (it holds only S&P 400/500/600 "
             "members still listed when the data were taken).")
 
@@ -1488,24 +1532,37 @@ def g3_verdict(g3: G3Evidence, inp: GraduationInputs) -> ClaimResult:
                            f"The supplied list has {len(g3.moves)} moves ({priced} with prices, event study shown) "
                            "but none from the Russell 2000 to the Russell 1000 in June 2026; FTSE Russell's "
                            "reconstitution list would decide it.")
-    standout_top = None
+    # True/False: BE ranked first or not among the priced claim moves; None: BE could not be ranked
+    standout_top, ranked = None, 0
     if g3.study is not None:
         pre = g3.study.bhar(-RANK_MONTHS, 0)
         ev = g3.study.events.loc[pre.index]
         sel = ((ev["origin"] == "russell2000") & (ev["destination"] == "russell1000")
                & (ev["date"] >= pd.Timestamp(G3_RECON_WINDOW[0])) & (ev["date"] <= pd.Timestamp(G3_RECON_WINDOW[1]))).values
         x = pre[sel].dropna()
+        ranked = len(x)
         if G3_CLAIM_STANDOUT in set(ev.loc[x.index, "ticker"]):
             standout_top = ev.loc[x.idxmax(), "ticker"] == G3_CLAIM_STANDOUT
     tol = G3_PARTLY_TOLERANCE * G3_CLAIM_MOVES
-    if c == G3_CLAIM_MOVES and standout_top is not False:
+    # the rule needs both halves: a standout that cannot be ranked is not confirmed, so the
+    # verdict is at most "partly supported"
+    if c == G3_CLAIM_MOVES and standout_top is True:
         verdict = "supported"
     elif abs(c - G3_CLAIM_MOVES) <= tol:
         verdict = "partly supported"
     else:
         verdict = "not supported"
-    bl = {None: "BE's run-up could not be ranked (no prices)", True: "BE had the largest run-up",
-          False: "BE did not have the largest run-up"}[standout_top]
+    listed = G3_CLAIM_STANDOUT in set(g3.claim_moves["ticker"])
+    if standout_top is True:
+        bl = f"BE had the largest run-up of the {ranked} priced moves"
+    elif standout_top is False:
+        bl = f"BE did not have the largest run-up of the {ranked} priced moves"
+    elif listed:
+        bl = "BE's run-up could not be ranked (no prices for BE), so the standout half of the claim is unconfirmed"
+    else:
+        bl = "BE is not among the supplied moves, so the standout half of the claim is unconfirmed"
+    if standout_top is None and c == G3_CLAIM_MOVES:
+        bl += " and the verdict is capped at partly supported"
     note = f"The supplied list has {c} Russell 2000 → 1000 moves in June 2026 against the claim's {G3_CLAIM_MOVES}; {bl}."
     return ClaimResult("G3", rule.claim, rule.text(), verdict, Statistic(name, float(c), "companies"), smp,
                        inp.vintage, SECTIONS["G3"], note)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..data import DatasetSpec
 from ..errors import FetchError, ParameterError, ParseError
-from ..net import call_with_deadline
+from ..net import call_with_deadline, describe_error
 from ._csv import csv_rows
 
 PARSER_VERSION = 1
@@ -335,7 +335,7 @@ def fetch(
                 problems = {t: "rate limited by Yahoo" for t in pending}
             except Exception as exc:  # anything else is not a transient condition we know
                 raise FetchError(
-                    f"Yahoo ({', '.join(pending)}): yfinance failed: {type(exc).__name__}: {str(exc)[:120]}"
+                    f"Yahoo ({', '.join(pending)}): yfinance failed: {describe_error(exc)}"
                 ) from exc
             else:
                 ok, problems = _extract(frame, pending, end_ts)
