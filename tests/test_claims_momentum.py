@@ -680,3 +680,6 @@ def test_rerun_1929_1995_reports_regime_test_and_untestable_etfs(offline, tmp_pa
         assert claims[cid]["sample"]["end"] <= "1995-12-31"
     nb = (tmp_path / "run" / "momentum.ipynb").read_text()
     assert "untestable with available data" in nb
+    from test_windows_momentum import prose_with_missing_numbers
+
+    assert prose_with_missing_numbers(report.site / "book" / "momentum.html") == []

@@ -20,6 +20,7 @@ import pandas as pd
 from ...analytics import breadth as br
 from ...analytics import momentum as am
 from ...analytics.returns import from_percent
+from ...analytics.valuation import full_month_range
 from ...data import DataSession
 from ...display import Fact, count, num, text
 from ...errors import ParameterError
@@ -244,12 +245,13 @@ def check_window(window) -> None:
 
 
 def months_of(window) -> tuple[pd.Period, pd.Period]:
-    """First and last month of the window."""
-    return pd.Period(window.start, "M"), pd.Period(window.end, "M")
+    """First and last calendar month lying wholly inside the window (a month's return is used only
+    when the whole month is in the window)."""
+    return full_month_range(window.start, window.end)
 
 
 def in_months(s, window):
-    """The rows of a monthly series or frame whose month lies in the window."""
+    """The rows of a monthly series or frame whose month lies wholly inside the window."""
     lo, hi = months_of(window)
     return s.loc[(s.index >= lo) & (s.index <= hi)]
 

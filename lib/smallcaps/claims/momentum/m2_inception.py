@@ -100,15 +100,15 @@ class M2(Claim):
         matches = bool(ijr["ci_low"] <= 0 <= ijr["ci_high"])
         trails = bool(ijt["gap"] < 0) if self.spec.trails_if == "negative" else bool(ijt["ci_high"] < 0)
         verdict = SUPPORTED if matches and trails else PARTLY if (matches or trails) else NOT_SUPPORTED
-        parts = [f"XSMO minus IJR {100 * ijr['gap']:.1f} pp a year (95% CI {100 * ijr['ci_low']:.1f} to "
-                 f"{100 * ijr['ci_high']:.1f}), so it {'matches' if matches else 'does not match'} the S&P 600",
+        parts = [f"XSMO minus IJR {pp(ijr['gap']).text()} pp a year "
+                 f"(95% CI {interval(ijr['ci_low'], ijr['ci_high'])}), so it {'matches' if matches else 'does not match'} the S&P 600",
                  f"it {'trails' if trails else 'does not trail'} IJT"]
         split = ""
         if ev.split:
             pre, post = ev.gaps[BEFORE], ev.gaps[AFTER]
             split = (f" Before the {XSMO_INDEX_SWITCH.date()} switch (a growth index) the IJT gap was "
-                     f"{100 * pre.loc[GROWTH, 'gap']:.1f} pp a year; since (momentum) "
-                     f"{100 * post.loc[GROWTH, 'gap']:.1f}.")
+                     f"{pp(pre.loc[GROWTH, 'gap']).text()} pp a year; since (momentum) "
+                     f"{pp(post.loc[GROWTH, 'gap']).text()}.")
         stat = Statistic(name=self.statistic_name, value=100 * float(ijt["gap"]), unit=self.unit,
                          ci_low=100 * float(ijt["ci_low"]), ci_high=100 * float(ijt["ci_high"]), ci_level=0.95,
                          method=hac_days(int(ijt["days"])))

@@ -24,7 +24,7 @@ from ... import stats
 from ...analytics import breadth as br
 from ...analytics import momentum as am
 from ...analytics import regimes as ar
-from ...display import Fact, count, iso, num, pct, scale, text, tidy
+from ...display import MISSING, Fact, count, iso, num, pct, scale, text, tidy
 from ..base import Claim, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
 from .inputs import BENCHMARK, BREADTH_INDICES, FUND, MIN_EACH, in_days, in_months
@@ -166,12 +166,14 @@ class M3(Claim):
         x = in_months(inp.momentum["small"], w).dropna()
         century = self._century(spec)
         big = self._century(spec, "big", bootstrap=False)
-        variants = [("default", spec, None), ("alternative", swapped(spec, DEFINITION_CHOICES), None)]
+        variants = [("alternative", swapped(spec, DEFINITION_CHOICES), None)]
         if len(x) >= 2 * MIN_EACH * 2:
             variants += [(label, spec, half) for half, label in zip(am.halves(x.index), ("first half", "second half"),
                                                                     strict=True)]
-        century_variants = [(name, label, t) for label, values, months in variants
-                            for name, t in self._century(values, bootstrap=False, months=months).items()]
+        # the default variant is the test itself (a variant row reads its HAC interval only)
+        century_variants = [(name, "default", t) for name, t in century.items()]
+        century_variants += [(name, label, t) for label, values, months in variants
+                             for name, t in self._century(values, bootstrap=False, months=months).items()]
         labs = inp.century_regimes(**century_definitions(spec)).reindex(x.index)
         down = (labs["market state"] == "down").where(labs["market state"].notna())
         crash = am.crash_concentration(x, down, 0.05)
@@ -180,12 +182,11 @@ class M3(Claim):
         labs_d = self._recent(daily.index, spec.breadth_lookback)
         recent = {name: am.regime_test(daily, labs_d[name], adv, fav, min_each=MIN_EACH * 10)
                   for name, (adv, fav) in RECENT_LABELS.items()}
-        lookbacks = [("default", spec.breadth_lookback, None),
-                     ("alternative", alternative(BREADTH_LOOKBACK, spec.breadth_lookback), None)]
+        lookbacks = [("alternative", alternative(BREADTH_LOOKBACK, spec.breadth_lookback), None)]
         if len(daily) >= 2 * MIN_EACH * 20:
             lookbacks += [(label, spec.breadth_lookback, half)
                           for half, label in zip(am.halves(daily.index), ("first half", "second half"), strict=True)]
-        recent_variants = []
+        recent_variants = [(name, "default", t) for name, t in recent.items()]
         for label, lookback, days in lookbacks:
             xs = daily if days is None else daily.loc[days[0]:days[1]]
             lab = self._recent(xs.index, lookback)
@@ -258,7 +259,7 @@ class M3(Claim):
         labs = self.inputs.century_regimes(**century_definitions(self.spec)).reindex(worst.index)
         out = pd.DataFrame({"small-cap momentum %": worst,
                             "big-cap momentum %": self.inputs.momentum["big"].reindex(worst.index)})
-        out = tidy(scale(out, out.columns), 1).join(labs.fillna("n/a"))
+        out = tidy(scale(out, out.columns), 1).join(labs.fillna(MISSING))
         out.index = out.index.astype(str)
         out.index.name = "month"
         return out
@@ -470,6 +471,7 @@ class M3(Claim):
         lower momentum beyond both intervals (``m3_lowers_one``/``_several``/``_none``),
         ``m3_crashes`` (the worst months are losses), ``m3_sp600_window``/``m3_sp400_window`` (the
         member panel overlaps the window), ``m3_recent`` (XSMO's momentum record is in the window),
+        ``m3_recent_tested`` (some daily test has an interval),
         ``m3_breadth``/``m3_b400``/``m3_hy``/``m3_yield``/``m3_proxy`` (that test has an interval)
         and ``m3_breadth_figure`` (breadth and XSMO's record overlap)."""
         ev = self.evidence
@@ -485,6 +487,7 @@ class M3(Claim):
             "m3_crashes": bool(crash["crashes"]) and bool(crash["threshold"] < 0),
             "m3_sp600_window": ev.in_window["sp600"], "m3_sp400_window": ev.in_window["sp400"],
             "m3_recent": len(ev.daily) > 0,
+            "m3_recent_tested": any(testable(t) for t in rec.values()),
             "m3_breadth": testable(rec["S&P 600 breadth"]), "m3_b400": testable(rec["S&P 400 breadth (proxy)"]),
             "m3_hy": testable(rec["high-yield spread"]), "m3_yield": testable(rec["10-year yield"]),
             "m3_proxy": testable(ev.proxy),

@@ -152,8 +152,7 @@ class M5(Claim):
         main = self.comparisons(sp.lead_measure, sp.lead_months, sp.yield_source)
         alt = swapped(sp, ("lead_months", "lead_measure"))
         alt_yield = alternative(YIELD_SOURCE, sp.yield_source)
-        variants = [("default", sp.lead_measure, sp.lead_months, sp.yield_source, None),
-                    (f"lead over {alt['lead_months']} months", sp.lead_measure, alt["lead_months"], sp.yield_source,
+        variants = [(f"lead over {alt['lead_months']} months", sp.lead_measure, alt["lead_months"], sp.yield_source,
                      None),
                     ("IWM minus SPY" if alt["lead_measure"] == "iwm-spy" else "SMB", alt["lead_measure"],
                      sp.lead_months, sp.yield_source, None),
@@ -162,7 +161,8 @@ class M5(Claim):
         if len(x) >= 4 * MIN_EACH * 2:
             variants += [(label, sp.lead_measure, sp.lead_months, sp.yield_source, half)
                          for half, label in zip(am.halves(x.index), ("first half", "second half"), strict=True)]
-        rows = []
+        # the default variant is the comparison itself (a variant row reads its HAC interval only)
+        rows = [(FOLLOW, "default", main.follow, 1), (GIVE, "default", main.give_back, -1)]
         for label, measure, months_, source, half in variants:
             ev = self.comparisons(measure, months_, source, bootstrap=False, months=half)
             for comp, t, sign in ((FOLLOW, ev.follow, 1), (GIVE, ev.give_back, -1)):
@@ -193,9 +193,12 @@ class M5(Claim):
 
     # -- what the chapter shows --------------------------------------------------------------------
 
-    def table(self) -> pd.DataFrame:
-        """The two comparisons (pp a year): states, means, difference and both intervals, months."""
+    def table(self) -> pd.DataFrame | Any:
+        """The two comparisons (pp a year): states, means, difference and both intervals, months; or
+        why there are none, when the window holds no month of either."""
         ev = self.evidence.main
+        if ev.follow.n == 0 and ev.give_back.n == 0:
+            return note(self.untestable_note)
         t = regime_table({FOLLOW: ev.follow, GIVE: ev.give_back}, "monthly")
         t = t.drop(columns=["both below 0"]).rename(columns={"periods": "months"})
         t.index.name = "comparison"

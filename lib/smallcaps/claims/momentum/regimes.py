@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import momentum as am
-from ...display import MISSING, Fact, Text, ci_text, count, num, plural, text
+from ...display import MISSING, Fact, Text, ci_text, count, num, plural, pp, text
 from ...errors import ParameterError
 from ..base import Choice
 from ..contract import Rule
@@ -237,10 +237,11 @@ def pp_year(x, freq: str, digits: int = 1, signed: bool = False) -> Fact:
 def interval(lo, hi, freq: str | None = None, digits: int = 1) -> str:
     """``lo to hi`` of an interval: per-period decimals shown in pp a year (``freq``), or, with no
     ``freq``, decimals a year shown in pp."""
-    k = 100.0 if freq is None else PP_A_YEAR[freq]
     if lo is None or hi is None or pd.isna(lo) or pd.isna(hi):
         return MISSING
-    return ci_text(lo * k, hi * k, digits)
+    if freq is None:
+        return ci_text(pp(lo).scaled(), pp(hi).scaled(), digits)
+    return ci_text(lo * PP_A_YEAR[freq], hi * PP_A_YEAR[freq], digits)
 
 
 def period_text(p) -> str:
