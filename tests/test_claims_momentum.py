@@ -1,7 +1,7 @@
-"""The momentum chapter's analytics, rules and verdicts (claims M1-M5).
-
-Unit tests use small hand-made series whose answers are worked out in the comments; the book
-test re-runs the chapter on 1929-1995 through the runner, as a reader would with
+"""The momentum chapter (claims M1-M5): analytics on small hand-made series whose answers are
+worked out in the comments, the rules' boundaries on hand-made evidence
+(``Claim.from_evidence``), the specification choices, one check on the reference snapshot (the
+published verdicts), and the 1929-1995 re-run through the runner, as a reader would with
 ``smallcaps run --start 1929-01-01 --end 1995-12-31 --chapters momentum``.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,10 +19,19 @@ import pytest
 from smallcaps import stats
 from smallcaps.analytics import breadth as br
 from smallcaps.analytics import momentum as am
-from smallcaps.book.results import UNTESTABLE
+from smallcaps.book.params import window
 from smallcaps.claims import momentum as mom
+from smallcaps.claims.contract import UNTESTABLE
+from smallcaps.claims.momentum import M1, M2, M3, M4, M5, regimes
+from smallcaps.claims.momentum.inputs import PEERS, REINDEXED, XSMO_INDEX_SWITCH, fund_reason
+from smallcaps.claims.momentum.m1_peers import SINCE_2017, SINCE_SWITCH, FundEvidence
+from smallcaps.claims.momentum.m2_inception import AFTER, BEFORE, LIFE, LifeEvidence
+from smallcaps.claims.momentum.m3_regimes import M3Evidence
+from smallcaps.claims.momentum.m4_standalone import M4Evidence, RiskAppetite
+from smallcaps.claims.momentum.m5_flows import Leadership, M5Evidence
 from smallcaps.errors import DataError, ParameterError
 
+ROOT = Path(__file__).resolve().parents[1]
 MONTHS = pd.period_range("2000-01", periods=6, freq="M")
 
 
@@ -209,42 +219,87 @@ def test_breadth_direction_and_coverage_by_year():
     assert cov["coverage"].tolist() == pytest.approx([50.0, 60.0, 75.0])
 
 
-# -- regime definitions ----------------------------------------------------------------------------------------
+# -- fund records, leadership and yields (analytics) -----------------------------------------------------------
 
 
-def test_regime_spec_rejects_out_of_range_parameters_in_one_line():
-    with pytest.raises(ParameterError, match=r"market_lookback=0 is out of range; valid: whole numbers 3\.\.120"):
-        mom.RegimeSpec(market_lookback=0)
-    with pytest.raises(ParameterError, match="credit_measure='spread'.*valid: change, level"):
-        mom.RegimeSpec(credit_measure="spread")
-    with pytest.raises(ParameterError, match="breadth_lookback=2.5"):
-        mom.RegimeSpec(breadth_lookback=2.5)
+def test_fund_records_row_per_fund_and_index_change_only_inside_the_record():
+    days = pd.bdate_range("2019-06-03", periods=60)
+    r = np.r_[0.0, np.tile([0.01, -0.005], 30)[:59]]
+    closes = pd.DataFrame({"A": 100 * np.cumprod(1 + r), "B": np.linspace(50.0, 60.0, 60)}, index=days)
+    out = am.fund_records(closes, None, days[0], days[-1], {"A": days[30], "B": days[-1] + pd.Timedelta(days=7)})
+    assert list(out.index) == ["A", "B"] and out.index.name == "fund"
+    for t in ("A", "B"):
+        one = am.fund_record(closes[t], None, days[0], days[-1])
+        assert out.loc[t, "ann_return"] == pytest.approx(one["ann_return"])
+        assert out.loc[t, "max_drawdown"] == pytest.approx(one["max_drawdown"])
+    assert out.loc["A", "index_change"] == days[30]  # the switch falls inside A's record
+    assert pd.isna(out.loc["B", "index_change"])  # after B's last close: not inside
+    late = am.fund_records(closes, None, days[40], days[-1], {"A": days[30]})
+    assert pd.isna(late.loc["A", "index_change"])  # a record that starts after the switch
 
 
-def test_regime_spec_alternative_is_fixed():
-    alt = mom.RegimeSpec().alternative()
-    assert (alt.market_lookback, alt.vol_measure, alt.credit_measure, alt.rates_measure, alt.breadth_lookback,
-            alt.lead_months) == (36, "vix", "level", "level", 126, 3)
-    assert mom.RegimeSpec(market_lookback=36).alternative().market_lookback == 24
-    assert mom.RegimeSpec().labels()["credit"] == ("widening", "narrowing")
-    assert alt.labels()["rates"] == ("high", "low")
+def test_fund_gaps_are_decimal_a_year_from_the_base_close():
+    days = pd.bdate_range("2020-01-01", periods=61)
+    closes = pd.DataFrame({"F": 100.0 * np.exp(0.001 * np.arange(61)), "P": 100.0,
+                           "Q": [np.nan] * 50 + [100.0] * 11}, index=days)
+    g = am.fund_gaps(closes, "F", ["P", "Q"], days[0], days[-1])
+    # 0.001 a day of log gap, times 252 days: 0.252 a year (decimal)
+    assert g.loc["P", "gap"] == pytest.approx(0.252) and g.loc["P", "days"] == 60
+    assert g.loc["P", "from"] == days[0] and g.loc["P", "to"] == days[-1]
+    assert g.loc["P", "ci_low"] < 0.252 < g.loc["P", "ci_high"] or g.loc["P", "ci_low"] == pytest.approx(0.252)
+    assert np.isnan(g.loc["Q", "gap"]) and g.loc["Q", "days"] == 0 and pd.isna(g.loc["Q", "from"])  # 10 returns
+    later = am.fund_gaps(closes, "F", ["P"], days[10], days[-1])
+    assert later.loc["P", "from"] == days[10] and later.loc["P", "days"] == 50
 
 
-def test_index_switch_constant():
-    assert mom.XSMO_INDEX_SWITCH == pd.Timestamp("2019-06-24")
-    assert mom.REINDEXED["XSMO"][0] == mom.XSMO_INDEX_SWITCH
+def test_yield_moves_and_monthly_returns():
+    y = pd.Series([1.0, 1.2, 1.1, 1.1], index=MONTHS[:4])
+    moves = am.yield_moves(y)
+    assert pd.isna(moves.iloc[0]) and moves.iloc[1:].tolist() == ["rising", "falling", "falling"]  # no change: falling
+    days = pd.to_datetime(["2020-01-15", "2020-01-31", "2020-02-28", "2020-03-31", "2020-04-30"])
+    closes = pd.DataFrame({"A": [10.0, 11.0, 12.1, 12.1, 13.31], "B": [5.0, 5.0, 5.0, 5.5, 5.5]}, index=days)
+    r = am.monthly_returns(closes)
+    # January is IWM-style partial: its return (from no December close) is never formed; February is
+    # the first return and is dropped as partial; March and April remain
+    assert [str(p) for p in r.index] == ["2020-03", "2020-04"]
+    assert r["A"].tolist() == pytest.approx([0.0, 0.1]) and r["B"].tolist() == pytest.approx([0.1, 0.0])
+    assert [str(p) for p in am.monthly_returns(closes, drop_first=False).index] == ["2020-02", "2020-03", "2020-04"]
+
+
+def test_growth_of_one_starts_at_the_last_close_on_or_before_since():
+    days = pd.bdate_range("2021-01-04", periods=4)
+    closes = pd.DataFrame({"A": [10.0, 11.0, 12.0, 9.0], "B": [1.0, 2.0, 2.0, 4.0]}, index=pd.Index(days, name="date"))
+    g = am.growth_of_one(closes, days[1])
+    a = g[g["fund"] == "A"]["growth"].tolist()
+    assert a == pytest.approx([1.0, 12 / 11, 9 / 11]) and g[g["fund"] == "B"]["growth"].tolist() == [1.0, 1.0, 2.0]
+    assert list(g.columns) == ["date", "fund", "growth"]
+
+
+def test_recent_regimes_are_known_at_the_previous_close():
+    days = pd.bdate_range("2021-03-01", periods=6)
+    share = pd.Series([0.5, 0.6, 0.4, 0.45, 0.45, 0.7], index=days)
+    hy = pd.Series([3.0, 3.1, 3.0, 3.2], index=days[[0, 1, 3, 4]])  # a holiday on day 2, nothing after day 4
+    tnx = pd.Series([1.0, 1.1, 1.2, 1.1, 1.0, 1.0], index=days)
+    out = am.recent_regimes(days, days, {"X": share, "Y": None}, hy, tnx, 1)
+    # breadth on day 1 rose (0.5 -> 0.6): widening, known for day 2; day 2 fell: narrowing for day 3
+    assert out["X"].iloc[:2].isna().all()
+    assert out["X"].iloc[2:].tolist() == ["widening", "narrowing", "widening", "narrowing"]
+    assert out["Y"].isna().all()
+    # the spread is carried over the holiday (day 2 = 3.1), so day 3 (3.0 < 3.1) is narrowing, seen on day 4
+    assert out["high-yield spread"].tolist()[2:5] == ["widening", "narrowing", "narrowing"]
+    assert pd.isna(out["high-yield spread"].iloc[5])  # the series ends on day 4: nothing carried past its end
+    assert out["10-year yield"].iloc[2:].tolist() == ["rising", "rising", "falling", "falling"]
 
 
 def test_century_regimes_are_known_before_the_month():
     idx = pd.period_range("1990-01", periods=40, freq="M")
     mkt = pd.Series(0.01, index=idx)
     mkt.iloc[30] = -0.5  # a crash in month 31
-    inp = SimpleNamespace(
-        factors=pd.DataFrame({"market": mkt}), vix=pd.Series(dtype=float),
-        credit=pd.Series(np.arange(40, dtype=float), index=idx),  # always widening
-        gs10=pd.Series(np.r_[np.arange(20), np.arange(20)[::-1]].astype(float), index=idx),
-        momentum=pd.DataFrame({"small": 0.0}, index=idx))
-    labs = mom.century_regimes(inp, mom.RegimeSpec(market_lookback=3, credit_lookback=1, rates_lookback=1))
+    credit = pd.Series(np.arange(40, dtype=float), index=idx)  # always widening
+    gs10 = pd.Series(np.r_[np.arange(20), np.arange(20)[::-1]].astype(float), index=idx)
+    labs = am.century_regimes(mkt, pd.Series(dtype=float), credit, gs10, idx, market_lookback=3, vol_measure="realised",
+                              vol_window=12, credit_measure="change", credit_lookback=1, rates_measure="change",
+                              rates_lookback=1)
     # the crash in month index 30 turns the state down from the next month, not the same month
     assert labs["market state"].iloc[30] == "up" and labs["market state"].iloc[31] == "down"
     assert labs["market state"].iloc[33] == "down" and labs["market state"].iloc[34] == "up"
@@ -252,17 +307,99 @@ def test_century_regimes_are_known_before_the_month():
     assert labs["credit"].isna().iloc[:2].all() and (labs["credit"].iloc[2:] == "widening").all()
     # the yield peaks at index 19; falling from index 20 is first used at index 21
     assert labs["rates"].iloc[20] == "rising" and labs["rates"].iloc[21] == "falling"
+    level = am.century_regimes(mkt, pd.Series(dtype=float), credit, gs10, idx, market_lookback=3,
+                               vol_measure="realised", vol_window=12, credit_measure="level", credit_lookback=1,
+                               rates_measure="level", rates_lookback=1)
+    # level: above the median of all months before (24 needed), known the month after
+    assert level["credit"].iloc[:25].isna().all() and level["credit"].iloc[25] == "high"
+
+
+# -- regime definitions: the notebook's parameters, one choice each -----------------------------------------------
+
+DEFAULTS = dict(market_lookback=24, vol_measure="realised", vol_window=12, credit_measure="change", credit_lookback=6,
+                rates_measure="change", rates_lookback=12, breadth_window=200, breadth_lookback=63, lead_measure="smb",
+                lead_months=6)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"market_lookback": 0}, r"market_lookback=0 is out of range; valid: whole numbers 3\.\.120 \(months\)"),
+    ({"credit_measure": "spread"}, r"credit_measure='spread' is unknown; valid: change, level"),
+    ({"breadth_lookback": 2.5}, r"breadth_lookback=2\.5 is out of range; valid: whole numbers 5\.\.252 \(trading days\)"),
+    ({"lead_months": True}, r"lead_months=True is out of range; valid: whole numbers 1\.\.24 \(months\)"),
+    ({"vol_measure": "garch"}, r"vol_measure='garch' is unknown; valid: realised, vix"),
+    ({"lookback": 3}, r"lookback is not a momentum parameter; valid: market_lookback, vol_measure, vol_window"),
+])
+def test_regime_parameters_are_checked_in_one_line(params, message):
+    with pytest.raises(ParameterError, match="^" + message) as info:
+        mom.check_parameters(**{**DEFAULTS, **params})
+    assert "\n" not in str(info.value)
+    assert mom.check_parameters(**DEFAULTS) == DEFAULTS
+    assert list(mom.check_parameters(**DEFAULTS)) == list(DEFAULTS)  # the notebook's order, kept in the results
+
+
+@pytest.mark.parametrize("cls, spec, message", [
+    (M1, {"beaten_if": "often"}, r"M1 spec beaten_if='often' is out of range; valid: positive, significantly positive"),
+    (M2, {"trails_if": 1}, r"M2 spec trails_if=1 is not a str; valid: 'negative', 'significantly negative'"),
+    (M3, {"market_lookback": 0}, r"M3 spec market_lookback=0 is out of range; valid: whole numbers 3\.\.120 \(months\)"),
+    (M3, {"lead_months": 3}, r"M3 has no spec choice 'lead_months'; valid: market_lookback, vol_measure"),
+    (M4, {"vix_min_months": 12}, r"M4 spec vix_min_months=12 is out of range; valid: whole numbers 24\.\.1200"),
+    (M5, {"yield_source": "fred"}, r"M5 spec yield_source='fred' is unknown; valid: shiller, tnx"),
+    (M5, {"lead_measure": "russell"}, r"M5 spec lead_measure='russell' is unknown; valid: smb, iwm-spy"),
+])
+def test_spec_choices_are_checked_with_one_line_errors(cls, spec, message):
+    with pytest.raises(ParameterError, match="^" + message) as info:
+        cls.rule_for(spec)
+    assert "\n" not in str(info.value)
+
+
+def test_each_regime_choice_is_declared_once_and_its_alternative_is_the_robustness_one():
+    assert M3.space["breadth_lookback"] is regimes.BREADTH_LOOKBACK and M5.space["lead_months"] is regimes.LEAD_MONTHS
+    assert set(M3.space.choices) | set(M5.space.choices) == set(regimes.PARAMETERS) | {"yield_source"}
+    assert regimes.alternative(regimes.MARKET_LOOKBACK, 24) == 36
+    assert regimes.alternative(regimes.MARKET_LOOKBACK, 36) == 24 and regimes.alternative(regimes.MARKET_LOOKBACK, 30) == 36
+    alt = regimes.swapped(DEFAULTS, regimes.DEFINITION_CHOICES)
+    assert (alt["market_lookback"], alt["vol_measure"], alt["credit_measure"], alt["rates_measure"],
+            alt["breadth_lookback"], alt["lead_months"]) == (36, "vix", "level", "level", 126, 3)
+    assert (alt["vol_window"], alt["lead_measure"]) == (12, "smb")  # no alternative / not a definition's alternative
+    assert regimes.labels(DEFAULTS)["credit"] == ("widening", "narrowing") and regimes.labels(alt)["rates"] == ("high", "low")
+    assert [s.label for s in M5.space.variants()] == ["default", "lead_measure=IWM minus SPY", "lead_months=3 months",
+                                                       "yield_source=^TNX month-end"]
+    assert M3.space.size() == 1 + 5  # market, volatility, credit, rates, breadth look-back
+    text = mom.definitions(DEFAULTS).markdown
+    assert text.splitlines()[0] == ("- **market state**: down if the market's return over the previous 24 months was "
+                                    "negative (alternative: down if the market's return over the previous 36 months "
+                                    "was negative).")
+    assert "(alternative: small caps lead if SMB compounded over the previous 3 months positive)." in text
+
+
+def test_index_switch_constant():
+    assert XSMO_INDEX_SWITCH == pd.Timestamp("2019-06-24")
+    assert REINDEXED["XSMO"][0] == XSMO_INDEX_SWITCH
+    assert list(PEERS) == ["IJR", "IJT", "SLYG", "DWAS", "XMMO", "SPMO", "MTUM", "XSVM", "XSLV", "XSHQ"]
+
+
+def test_fund_reason_says_what_data_would_decide():
+    days = pd.bdate_range("2005-03-03", "2019-12-31")
+    inp = SimpleNamespace(closes=pd.DataFrame({"XSMO": 1.0}, index=days))
+    since = pd.Timestamp("2017-01-01")
+    early = fund_reason(inp, window("1990-01-01", "1995-12-31"), since, "2017-01-01")
+    assert early.startswith("The window (1990-01-01 to 1995-12-31) ends before XSMO's first price (2005-03-03)")
+    late = fund_reason(inp, window("2018-01-01", "2019-12-31"), since, "2017-01-01")
+    assert late.startswith("The window starts 2018-01-01, after the claim's start (2017-01-01)")
+    short = fund_reason(inp, window("2016-01-01", "2017-06-30"), since, "2017-01-01")
+    assert "holds 129 daily XSMO returns from 2017-01-01" in short  # 130 weekdays from 2017-01-02 to 2017-06-30
+    assert fund_reason(inp, window("2016-01-01", "2018-12-31"), since, "2017-01-01") is None
 
 
 # -- verdicts: rule boundaries ----------------------------------------------------------------------------------
 
-INP = SimpleNamespace(vintages={"yahoo": "Yahoo test", "french6": "CRSP test", "ff": "CRSP test"})
 
-
-def _gaps(values):
-    peers = list(mom.PEERS)[: len(values)]
-    return pd.DataFrame({"gap": values, "ci_low": [v - 5 for v in values], "ci_high": [v + 5 for v in values],
-                         "t": 1.0, "days": 500, "from": "2016-12-30", "to": "2019-01-02"},
+def _gaps(values, spread=5.0):
+    """Gaps over the first peers, given in pp a year (stored as decimals, like fund_gaps)."""
+    peers = list(PEERS)[: len(values)]
+    v = np.asarray(values, dtype=float) / 100
+    return pd.DataFrame({"gap": v, "ci_low": v - spread / 100, "ci_high": v + spread / 100, "t": 1.0, "days": 500,
+                         "from": pd.Timestamp("2016-12-30"), "to": pd.Timestamp("2019-01-02")},
                         index=pd.Index(peers, name="peer"))
 
 
@@ -273,18 +410,22 @@ def _gaps(values):
     ([1.0, 2.0, 3.0, 0.0], "partly supported"),  # a zero gap is not a win
 ])
 def test_m1_verdict_counts_wins(values, verdict):
-    ev = mom.FundEvidence(True, "", gaps={"since 2017": _gaps(values)})
-    r = mom.m1_verdict(ev, INP)
+    r = M1.from_evidence(FundEvidence({}, {SINCE_2017: _gaps(values)})).result
     assert r.verdict == verdict
-    assert r.statistic.value == pytest.approx(min(values))
-    assert r.sample.n == 500 and r.sample.frequency == "daily"
+    assert r.statistic.value == pytest.approx(min(values)) and r.statistic.unit == "pp/yr"
+    assert r.sample.n == 500 and r.sample.frequency == "daily" and r.sample.start == "2016-12-30"
+    assert r.statistic.method == "HAC (Newey-West, 5 lags), daily" and r.section == "m1"  # floor(4 (500/100)^(2/9))
 
 
-def test_m1_and_m2_untestable_carry_the_reason():
-    ev = mom.FundEvidence(False, "The window ends before XSMO's first price.")
-    for f in (mom.m1_verdict, mom.m2_verdict):
-        r = f(ev, INP)
-        assert r.verdict == UNTESTABLE and r.note == ev.reason and r.statistic.value is None
+def test_m1_threshold_choice_changes_the_rule_and_the_decision():
+    ev = FundEvidence({}, {SINCE_2017: _gaps([1.0, 2.0, 3.0, 6.0]), SINCE_SWITCH: _gaps([1.0, -2.0, 3.0, 6.0])})
+    assert M1.from_evidence(ev).result.verdict == "supported"
+    strict = M1.from_evidence(ev, spec={"beaten_if": "significantly positive"})
+    # only the 6 pp gap's interval (1 to 11) lies above zero: 1 of 4 is fewer than half
+    assert strict.result.verdict == "not supported"
+    assert "the gap is significantly positive against every peer" in strict.result.rule
+    assert M1.rule_for().supported == "the gap is positive against every peer"
+    assert "it out-compounded 3 of 4." in M1.from_evidence(ev).result.note
 
 
 @pytest.mark.parametrize("ijr, ijt, verdict", [
@@ -294,44 +435,77 @@ def test_m1_and_m2_untestable_carry_the_reason():
     ((3.0, 0.5, 5.5), (0.7, -2.1, 3.5), "not supported"),
 ])
 def test_m2_verdict(ijr, ijt, verdict):
-    g = pd.DataFrame([ijt, ijr], columns=["gap", "ci_low", "ci_high"], index=["IJT", "IJR"]).assign(
-        days=1000, **{"from": "2005-03-03", "to": "2010-01-04"})
-    r = mom.m2_verdict(mom.FundEvidence(True, "", gaps={"since inception": g}), INP)
+    r = M2.from_evidence(_life(ijr, ijt)).result
     assert r.verdict == verdict
-    assert r.statistic.value == pytest.approx(ijt[0])
+    assert r.statistic.value == pytest.approx(ijt[0]) and r.statistic.ci_low == pytest.approx(ijt[1])
+    assert r.sample.start == "2005-03-03" and r.sample.n == 1000
+
+
+def _life(ijr, ijt, split=None):
+    def frame(ijr, ijt):
+        return pd.DataFrame([ijt, ijr], columns=["gap", "ci_low", "ci_high"], index=["IJT", "IJR"]).div(100).assign(
+            days=1000, **{"from": pd.Timestamp("2005-03-03"), "to": pd.Timestamp("2010-01-04")})
+    gaps = {LIFE: frame(ijr, ijt)}
+    if split:
+        gaps[BEFORE], gaps[AFTER] = frame(*split[0]), frame(*split[1])
+    return LifeEvidence(pd.Timestamp("2005-03-03"), gaps)
+
+
+def test_m2_threshold_choice_changes_the_rule_and_the_decision():
+    ev = _life((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1))
+    assert M2.from_evidence(ev).result.verdict == "supported"
+    strict = M2.from_evidence(ev, spec={"trails_if": "significantly negative"}).result
+    assert strict.verdict == "partly supported" and "the IJT gap is significantly negative" in strict.rule
+
+
+def test_m2_note_and_flags_read_the_split():
+    ev = _life((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1), split=[((-1.7, -5, 2), (-2.4, -5.8, 1.0)),
+                                                             ((2.5, -3, 9), (2.8, -2.4, 8.1))])
+    r = M2.from_evidence(ev).result
+    assert r.note.endswith("Before the 2019-06-24 switch (a growth index) the IJT gap was -2.4 pp a year; since "
+                           "(momentum) 2.8.")
+    claim = M2.from_evidence(ev)
+    assert claim.flags()["m2_split"] and claim.flags()["m2_trails_growth_years"]
+    assert not any(claim.flags()[k] for k in ("m2_trails_both", "m2_ahead_both", "m2_trails_momentum_years"))
 
 
 SIG = _est(-0.5, -0.9, -0.1)
 NOT = _est(-0.5, -0.9, 0.1)
 
 
-@pytest.mark.parametrize("breadth, rates, credit, verdict, head", [
-    (SIG, SIG, SIG, "supported", -0.5 * 25200),
-    (NOT, SIG, NOT, "partly supported", -0.5 * 25200),
-    (NOT, NOT, NOT, "not supported", -0.5 * 25200),
-    (None, SIG, SIG, "partly supported", -0.5 * 1200),  # breadth untestable: cannot be fully supported
-    (None, None, None, UNTESTABLE, None),
+def _m3(breadth, rates, credit):
+    return M3Evidence(x=pd.Series(dtype=float), century={"rates": _test(rates), "credit": _test(credit)},
+                      century_big={}, century_variants=[], crash={}, daily=pd.Series(dtype=float),
+                      recent={"S&P 600 breadth": _test(breadth)}, recent_variants=[], proxy=_test(None), in_window={})
+
+
+@pytest.mark.parametrize("breadth, rates, credit, verdict, head, k", [
+    (SIG, SIG, SIG, "supported", -0.5 * 25200, 3),
+    (NOT, SIG, NOT, "partly supported", -0.5 * 25200, 1),
+    (NOT, NOT, NOT, "not supported", -0.5 * 25200, 0),
+    (None, SIG, SIG, "partly supported", -0.5 * 1200, 2),  # breadth untestable: cannot be fully supported
+    (None, None, None, UNTESTABLE, None, 0),
 ])
-def test_m3_verdict_counts_named_conditions(breadth, rates, credit, verdict, head):
-    century = {"rates": _test(rates), "credit": _test(credit)}
-    recent = {"S&P 600 breadth": _test(breadth)}
-    r = mom.m3_verdict(century, recent, INP)
+def test_m3_verdict_counts_named_conditions(breadth, rates, credit, verdict, head, k):
+    r = M3.from_evidence(_m3(breadth, rates, credit)).result
     assert r.verdict == verdict
     if head is None:
-        assert r.statistic.value is None and "would decide" in r.note
+        assert r.statistic.value is None and "would decide" in r.note and r.section == "m3-century"
     else:
         assert r.statistic.value == pytest.approx(head)
         assert r.sample.frequency == ("daily" if breadth is not None else "monthly")
+        assert r.section == ("m3-breadth" if breadth is not None else "m3-century")
+        assert r.note.startswith(f"{k} of 3 named conditions count. breadth: ")
 
 
-def _risk_appetite(alpha: float, beta: float, seed: int = 0) -> mom.RiskAppetite:
+def _risk_appetite(alpha: float, beta: float, seed: int = 0) -> RiskAppetite:
     idx = pd.period_range("1990-01", periods=240, freq="M")
     rng = np.random.default_rng(seed)
     X = pd.DataFrame({"market excess return": rng.normal(0, 0.04, 240), "VIX change": rng.normal(0, 3, 240),
                       "credit spread change": rng.normal(0, 0.1, 240)}, index=idx)
     y = alpha + beta * X["market excess return"] + rng.normal(0, 0.01, 240)
     res = stats.ols_hac(y, X)
-    return mom.RiskAppetite(True, "", "with VIX", res, None, idx[0], idx[-1], 240, idx)
+    return RiskAppetite(True, "", "with VIX", res, idx[0], idx[-1], 240, idx)
 
 
 @pytest.mark.parametrize("alpha, beta, verdict", [
@@ -342,36 +516,142 @@ def _risk_appetite(alpha: float, beta: float, seed: int = 0) -> mom.RiskAppetite
 ])
 def test_m4_verdict(alpha, beta, verdict):
     ra = _risk_appetite(alpha, beta)
-    r = mom.m4_verdict(ra, INP)
+    r = M4.from_evidence(M4Evidence(ra, [])).result
     assert r.verdict == verdict
     assert r.statistic.value == pytest.approx(1200 * ra.result.params["const"])
     assert r.sample.n == 240 and r.sample.start == "1990-01-01" and r.sample.end == "2009-12-31"
 
 
 def test_m4_untestable_with_too_few_months():
-    r = mom.m4_verdict(mom.RiskAppetite(False, "12 months with all regressors (with VIX) in the window; need 60"), INP)
-    assert r.verdict == UNTESTABLE and "need 60" in r.note
+    ev = M4Evidence(RiskAppetite(False, "12 months with all regressors (with VIX) in the window; need 60"), [])
+    r = M4.from_evidence(ev).result
+    assert r.verdict == UNTESTABLE and "need 60" in r.note and r.note.endswith("would decide it.")
+    assert "fewer than 90 months" in M4.rule_for({"min_months": 90}).untestable
 
 
 def _leadership(follow, give):
-    return mom.Leadership(_test(follow), _test(give), "smb", *(pd.Series(dtype=float),) * 4)
+    return M5Evidence(Leadership(_test(follow), _test(give), *(pd.Series(dtype=float),) * 4), [])
 
 
 def test_m5_verdict_never_supported_without_short_interest():
     pos, neg = _est(0.5, 0.1, 0.9), _est(-0.5, -0.9, -0.1)
-    assert mom.m5_verdict(_leadership(pos, neg), INP).verdict == "partly supported"
-    assert mom.m5_verdict(_leadership(pos, _est(0.5, 0.1, 0.9)), INP).verdict == "partly supported"
-    assert mom.m5_verdict(_leadership(neg, _est(0.5, 0.1, 0.9)), INP).verdict == "not supported"
-    r = mom.m5_verdict(_leadership(None, neg), INP)
+    assert M5.from_evidence(_leadership(pos, neg)).result.verdict == "partly supported"
+    assert M5.from_evidence(_leadership(pos, _est(0.5, 0.1, 0.9))).result.verdict == "partly supported"
+    assert M5.from_evidence(_leadership(neg, _est(0.5, 0.1, 0.9))).result.verdict == "not supported"
+    r = M5.from_evidence(_leadership(None, neg)).result
     assert r.verdict == UNTESTABLE and "short interest" in r.note
 
 
-def test_rules_state_defaults_before_evidence():
-    rules = mom.rules()
-    assert set(rules) == {"M1", "M2", "M3", "M4", "M5"}
-    assert "63 trading days" in rules["M3"].hypothesis and "previous 12 months" in rules["M3"].hypothesis
-    assert "126 trading days" in mom.rules(mom.RegimeSpec(breadth_lookback=126))["M3"].hypothesis
-    assert "previous 3 months" in mom.rules(mom.RegimeSpec(lead_months=3))["M5"].hypothesis
+def test_rules_state_the_regime_definitions_they_use():
+    assert [c.id for c in mom.CLAIMS] == ["M1", "M2", "M3", "M4", "M5"]
+    h = M3.rule_for().hypothesis
+    assert "63 trading days" in h and "previous 12 months" in h and "200-day average" in h
+    assert "126 trading days" in M3.rule_for({"breadth_lookback": 126}).hypothesis
+    assert "10-year yield above its median to date" in M3.rule_for({"rates_measure": "level"}).hypothesis
+    assert "Baa minus Aaa spread above its median to date" in M3.rule_for({"credit_measure": "level"}).hypothesis
+    assert "previous 3 months" in M5.rule_for({"lead_months": 3}).hypothesis
+    assert "(IWM beat SPY over the previous 6 months)" in M5.rule_for({"lead_measure": "iwm-spy"}).hypothesis
+    assert "(month-end ^TNX)" in M5.rule_for({"yield_source": "tnx"}).hypothesis
+    assert "at least 120 months of VIX" in M4.rule_for().statistic
+    assert "at least 60 months of VIX" in M4.rule_for({"vix_min_months": 60}).statistic
+
+
+def test_regime_table_shows_pp_a_year_and_orders_variants():
+    t = am.RegimeTest("down", "up", -0.01, 0.005, _est(-0.015, -0.025, -0.005), _est(-0.015, -0.03, -0.001),
+                      120, 480, MONTHS[0], MONTHS[-1])
+    row = regimes.regime_table({"market state": t}, "monthly").loc["market state"]
+    # monthly decimals times 1200: -0.01 -> -12.0 pp a year; difference -18.0 (-30.0 to -6.0)
+    assert row["means"] == "-12.0 | 6.0"
+    assert row["difference"] == pytest.approx(-18.0)
+    assert row["95% HAC CI"] == "-30.0 to -6.0" and row["95% bootstrap CI"] == "-36.0 to -1.2"
+    assert row["both below 0"] == "yes" and row["periods"] == "120 | 480"
+    assert regimes.regime_table({"x": t}, "daily").loc["x", "difference"] == pytest.approx(-0.015 * 25200)
+    rows = [regimes.variant_row("rates", "default", t, "monthly"),
+            regimes.variant_row("market state", "default", t, "monthly"),
+            regimes.variant_row("rates", "alternative", t, "monthly")]
+    frame = regimes.variant_frame(rows, ["market state", "rates"])
+    assert list(frame.index) == [("market state", "default"), ("rates", "default"), ("rates", "alternative")]
+    assert regimes.robustness_counts(frame, "market state") == (1, 1, 1)
+    assert regimes.robustness_counts(frame, "rates") == (2, 2, 2)
+    facts = regimes.robustness_facts(frame, "market state")
+    assert facts["variants"].text() == "1 variant" and facts["same"].text() == "1"  # no "1 variants"
+    assert regimes.robustness_counts(frame, "credit") is None
+    assert regimes.test_facts(t, "monthly")["sample"].text() == "2000-01 to 2000-06"
+
+
+# -- on the reference snapshot ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def session(snapshot_dir, tmp_path_factory):
+    """An offline session on the snapshot; its store is shared by the chapter's test modules (one
+    cold load per test run)."""
+    from smallcaps.data import DataSession
+
+    return DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path_factory.getbasetemp() / "momentum-store")
+
+
+@pytest.fixture(scope="module")
+def snapshot_inputs(session):
+    return mom.load_inputs(session)
+
+
+def test_evaluate_many_reproduces_the_published_verdicts(session):
+    from smallcaps.claims import evaluate_many
+
+    committed = json.loads((ROOT / "book" / "momentum.results.json").read_text())
+    fresh = evaluate_many(["M1", "M2", "M3", "M4", "M5"], data=session)
+    assert {cid: r.to_dict() for cid, r in fresh.items()} == {c["id"]: c for c in committed["claims"]}
+
+
+def test_facts_are_the_numbers_the_committed_page_shows(snapshot_inputs):
+    """Every number the prose cites is glued from a claim's facts: the committed notebook's glued
+    values are exactly what the claims compute on the reference snapshot (nbval checks only the
+    verdicts)."""
+    nb = json.loads((ROOT / "book" / "momentum.ipynb").read_text())
+    glued = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            if name and not name.startswith("_flags."):
+                v = out["data"]["application/papermill.record/text/markdown"]
+                glued[name] = v if isinstance(v, str) else "".join(v)
+    w = snapshot_inputs.window
+    facts = {k: f.text() for k, f in snapshot_inputs.facts().items()}
+    for cls in mom.CLAIMS:
+        facts.update({k: f.text() for k, f in cls(snapshot_inputs, w).facts().items()})
+    assert glued == facts
+    assert facts["m1_xsmo_return"] == "14.6" and facts["m3_market_diff"] == "-20.9" and facts["m4_alpha"] == "10.2"
+
+
+def test_m4_vix_threshold_decides_the_model_on_the_snapshot(snapshot_inputs):
+    w = window("1990-01-01", "1999-12-31")  # 119 monthly VIX changes (from 1990-02)
+    assert M4(snapshot_inputs, w).result.statistic.name == "alpha on risk-appetite proxies (without VIX)"
+    short = M4(snapshot_inputs, w, spec={"vix_min_months": 60}).result
+    assert short.statistic.name == "alpha on risk-appetite proxies (with VIX)" and short.sample.n == 119
+    assert "at least 60 months of VIX" in short.rule
+
+
+def test_breadth_is_built_once_per_moving_average_and_cut_by_the_window(snapshot_inputs):
+    inp = snapshot_inputs
+    b = inp.breadth("sp600", 200)
+    assert b is inp.breadth("sp600", 200)  # memoized on the inputs
+    assert b.index[0] == pd.Timestamp("2021-03-31") and b["members"].iloc[0] == 601
+    m3 = M3(inp, window("2022-01-01", "2023-12-31"))
+    t = m3.evidence.recent["S&P 600 breadth"]
+    # the labels on the window's first days were known from breadth before the window
+    assert t.start == pd.Timestamp("2022-01-03") and t.end == pd.Timestamp("2023-12-29")
+    assert m3.evidence.x.index.min() == pd.Period("2022-01", "M")
+
+
+def test_untestable_fund_claims_on_an_old_window(snapshot_inputs):
+    w = window("1929-01-01", "1995-12-31")
+    for cls in (M1, M2):
+        claim = cls(snapshot_inputs, w)
+        r = claim.result
+        assert r.verdict == UNTESTABLE and "before XSMO's first price" in r.note and r.statistic.value is None
+        assert claim.plot(lambda **kw: 1 / 0) == f"the window cannot decide {cls.id} (see its verdict)"
+    assert M1(snapshot_inputs, w).records().markdown == f"*{M1(snapshot_inputs, w).result.note}*"
 
 
 # -- the must-show re-run --------------------------------------------------------------------------------------
@@ -400,19 +680,6 @@ def test_rerun_1929_1995_reports_regime_test_and_untestable_etfs(offline, tmp_pa
         assert claims[cid]["sample"]["end"] <= "1995-12-31"
     nb = (tmp_path / "run" / "momentum.ipynb").read_text()
     assert "untestable with available data" in nb
+    from test_windows_momentum import prose_with_missing_numbers
 
-
-def test_regime_table_shows_pp_a_year_and_orders_variants():
-    t = am.RegimeTest("down", "up", -0.01, 0.005, _est(-0.015, -0.025, -0.005), _est(-0.015, -0.03, -0.001),
-                      120, 480, MONTHS[0], MONTHS[-1])
-    row = mom.regime_table({"market state": t}).loc["market state"]
-    # monthly decimals times 1200: -0.01 -> -12.0 pp a year; difference -18.0 (-30.0 to -6.0)
-    assert row["means"] == "-12.0 | 6.0"
-    assert row["difference"] == pytest.approx(-18.0)
-    assert row["95% HAC CI"] == "-30.0 to -6.0" and row["95% bootstrap CI"] == "-36.0 to -1.2"
-    assert row["both below 0"] == "yes" and row["periods"] == "120 | 480"
-    rows = [mom._variant_row("rates", "default", t, 1200.0), mom._variant_row("market state", "default", t, 1200.0),
-            mom._variant_row("rates", "alternative", t, 1200.0)]
-    frame = mom._variant_frame(rows, ["market state", "rates"])
-    assert list(frame.index) == [("market state", "default"), ("rates", "default"), ("rates", "alternative")]
-    assert mom._robust_sentence(frame, "significant").startswith("Market state: same sign in 1 of 1 variants")
+    assert prose_with_missing_numbers(report.site / "book" / "momentum.html") == []

@@ -15,6 +15,8 @@ import pandas as pd
 
 from .. import stats
 from ..errors import DataError
+from . import regimes
+from .breadth import breadth_direction
 
 # Column names of French's "6 Portfolios Formed on Size and Momentum (2 x 3)" tables
 SMALL_HIGH, SMALL_LOW = "SMALL HiPRIOR", "SMALL LoPRIOR"
@@ -325,3 +327,201 @@ def log_return_gap(a: pd.Series, b: pd.Series, start, end, *, periods_per_year: 
     if len(gap) < 20:
         raise DataError(f"log_return_gap: {len(gap)} common daily returns of {a.name} and {b.name}; need at least 20")
     return stats.mean_hac(gap).scaled(periods_per_year)
+
+
+def fund_records(closes: pd.DataFrame, rf_daily: pd.Series | None, since, end,
+                 switches: dict[str, pd.Timestamp] | None = None) -> pd.DataFrame:
+    """:func:`fund_record` of every fund (column of ``closes``) from ``since`` to ``end``.
+
+    Parameters
+    ----------
+    closes
+        Adjusted closes (USD), one column per fund.
+    rf_daily
+        Risk-free return per trading day (decimal), or None.
+    since, end
+        Base date (the last close on or before it, or a fund's first close) and last date.
+    switches
+        Fund -> first day on its current index, for funds that changed index.
+
+    Returns
+    -------
+    DataFrame indexed by fund (``fund``): ``base``, ``last`` (Timestamps or None), ``years``,
+    ``days``, ``ann_return``, ``volatility``, ``sharpe``, ``max_drawdown`` (decimals) and
+    ``index_change`` (the switch date when it falls inside the record, else NaT).
+    """
+    switches = switches or {}
+    rows = {}
+    for t in closes.columns:
+        rec = fund_record(closes[t].loc[: pd.Timestamp(end)], rf_daily, pd.Timestamp(since), end)
+        switch = switches.get(t)
+        inside = switch is not None and rec["base"] is not None and rec["base"] < switch <= rec["last"]
+        rows[t] = {**{k: rec[k] for k in ("base", "last", "years", "days", "ann_return", "volatility", "sharpe",
+                                          "max_drawdown")},
+                   "index_change": switch if inside else pd.NaT}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "fund"
+    return out
+
+
+def fund_gaps(closes: pd.DataFrame, fund: str, peers, since, end) -> pd.DataFrame:
+    """:func:`log_return_gap` of ``fund`` over each peer from ``since`` to ``end`` (decimal a year).
+
+    Returns
+    -------
+    DataFrame indexed by peer (``peer``): ``gap``, ``ci_low``, ``ci_high`` (95% Newey-West,
+    decimal a year), ``t``, ``days`` (daily returns used), ``from`` (the base close) and ``to``
+    (Timestamps). A peer with fewer than 20 common daily returns gets NaN, 0 days and NaT.
+    """
+    end = pd.Timestamp(end)
+    a = closes[fund].loc[:end].rename(fund)
+    rows = {}
+    for p in peers:
+        b = closes[p].loc[:end].rename(p)
+        try:
+            e = log_return_gap(a, b, pd.Timestamp(since), end)
+        except DataError:
+            rows[p] = {"gap": np.nan, "ci_low": np.nan, "ci_high": np.nan, "t": np.nan, "days": 0, "from": pd.NaT,
+                       "to": pd.NaT}
+            continue
+        both = pd.concat([a, b], axis=1).dropna()
+        base = both.loc[: pd.Timestamp(since)].index
+        rows[p] = {"gap": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "t": e.t, "days": e.n,
+                   "from": base[-1] if len(base) else both.index[0], "to": both.index[-1]}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "peer"
+    return out
+
+
+def growth_of_one(closes: pd.DataFrame, since) -> pd.DataFrame:
+    """Growth of $1 in each fund from the last common close on or before ``since`` (or the first
+    common close), tidy: ``date``, ``fund``, ``growth``."""
+    c = closes.dropna()
+    if c.empty:
+        return pd.DataFrame(columns=["date", "fund", "growth"])
+    base = c.loc[: pd.Timestamp(since)]
+    c = c.loc[base.index[-1] if len(base) else c.index[0]:]
+    g = c / c.iloc[0]
+    return g.reset_index().melt(id_vars=g.index.name or "index", var_name="fund", value_name="growth")
+
+
+def daily_returns(closes: pd.DataFrame) -> pd.DataFrame:
+    """Simple daily returns on the days every column has a close (decimal)."""
+    c = closes.dropna()
+    return (c / c.shift(1) - 1.0).iloc[1:]
+
+
+def monthly_returns(closes: pd.DataFrame, *, drop_first: bool = True) -> pd.DataFrame:
+    """Month-end to month-end returns (decimal, monthly PeriodIndex) on the days every column has a
+    close; ``drop_first`` drops the first month, usually partial (a fund that started mid-month)."""
+    c = closes.dropna()
+    me = c.groupby(c.index.to_period("M")).last()
+    r = (me / me.shift(1) - 1.0).iloc[1:]
+    return r.iloc[1:] if drop_first else r
+
+
+def yield_moves(yields: pd.Series) -> pd.Series:
+    """``rising``/``falling``: the yield's change over each period (same period as the return it
+    sorts: what happens when rates reprice), NaN where the change is unknown."""
+    ch = yields.diff()
+    return pd.Series(np.where(ch > 0, "rising", "falling"), index=yields.index, dtype=object).where(ch.notna())
+
+
+# -- regime labels --------------------------------------------------------------------------------
+
+
+def century_regimes(market: pd.Series, vix: pd.Series, credit: pd.Series, gs10: pd.Series, index: pd.Index, *,
+                    market_lookback: int, vol_measure: str, vol_window: int, credit_measure: str,
+                    credit_lookback: int, rates_measure: str, rates_lookback: int) -> pd.DataFrame:
+    """Each month's market-state, volatility, credit and rates regime, known before the month.
+
+    Parameters
+    ----------
+    market
+        Monthly market return (decimal, monthly PeriodIndex).
+    vix
+        Daily VIX close (points).
+    credit
+        Monthly Baa - Aaa spread (pp).
+    gs10
+        Monthly 10-year Treasury yield (percent).
+    index
+        The months to label.
+    market_lookback
+        The market state is the sign of the market's compounded return over the previous
+        ``market_lookback`` months (Cooper, Gutierrez and Hameed, 2004).
+    vol_measure, vol_window
+        ``realised``: annualised standard deviation of the previous ``vol_window`` monthly market
+        returns against its median to date; ``vix``: month-end VIX against its median to date.
+    credit_measure, credit_lookback
+        ``change``: the spread widening or narrowing over ``credit_lookback`` months; ``level``:
+        above or below its median to date.
+    rates_measure, rates_lookback
+        ``change``: the yield rising or falling over ``rates_lookback`` months; ``level``: above
+        or below its median to date.
+
+    Returns
+    -------
+    DataFrame on ``index`` with ``market state`` (down/up), ``volatility`` (high/low),
+    ``credit`` (widening/narrowing or high/low) and ``rates`` (rising/falling or high/low).
+    """
+    state = regimes.market_state(market, market_lookback)  # already uses t-lookback..t-1
+    if vol_measure == "realised":
+        vol = regimes.high_low(realised_volatility(market, vol_window))
+    else:
+        vol = regimes.high_low(month_end(vix))
+    if credit_measure == "change":
+        cr = regimes.direction(credit, credit_lookback, labels=("widening", "narrowing"))
+    else:
+        cr = regimes.high_low(credit)
+    if rates_measure == "change":
+        rates = regimes.direction(gs10, rates_lookback, labels=("rising", "falling"))
+    else:
+        rates = regimes.high_low(gs10)
+    return pd.DataFrame({
+        "market state": state.reindex(index),
+        "volatility": known_before(vol).reindex(index),
+        "credit": known_before(cr).reindex(index),
+        "rates": known_before(rates).reindex(index),
+    }, index=index)
+
+
+def recent_regimes(days: pd.DatetimeIndex, trading: pd.DatetimeIndex, breadth: dict[str, pd.Series | None],
+                   hy: pd.Series, tnx: pd.Series, lookback: int) -> pd.DataFrame:
+    """Daily regimes on ``days``, each known at the previous close.
+
+    Parameters
+    ----------
+    days
+        The days to label.
+    trading
+        The trading-day calendar (FRED's high-yield spread leaves holidays out: it is carried over
+        up to five days on this calendar).
+    breadth
+        Label -> share of members above their moving average (fraction, daily), or None when
+        the index has no member panel; each becomes a ``narrowing``/``widening`` column.
+    hy
+        ICE BofA US high-yield option-adjusted spread (percent, daily).
+    tnx
+        10-year Treasury yield (percent, daily).
+    lookback
+        Trading days over which each series rises or falls.
+
+    Returns
+    -------
+    DataFrame on ``days``: one column per breadth label, ``high-yield spread``
+    (widening/narrowing) and ``10-year yield`` (rising/falling).
+    """
+    cols = {}
+    for label, share in breadth.items():
+        if share is None:
+            cols[label] = pd.Series(np.nan, index=days, dtype=object)
+            continue
+        cols[label] = known_before(breadth_direction(share, lookback)).reindex(days)
+    h = hy.reindex(trading).ffill(limit=5)  # FRED leaves holidays out
+    h = h.loc[(h.index >= hy.index.min()) & (h.index <= hy.index.max())]
+    h_lab = regimes.direction(h, lookback, labels=("widening", "narrowing"))
+    cols["high-yield spread"] = known_before(h_lab).reindex(days)
+    y = tnx.reindex(trading).ffill(limit=5)
+    cols["10-year yield"] = known_before(regimes.direction(y, lookback, labels=("rising", "falling"))).reindex(days)
+    return pd.DataFrame(cols, index=days)

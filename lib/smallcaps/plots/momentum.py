@@ -1,9 +1,9 @@
 """Figures of the momentum chapter (claims M1-M5).
 
-Each function takes tidy data from :mod:`smallcaps.claims.momentum` and a title that states the
-finding (computed by the chapter), labels its axes with units, and returns a matplotlib Figure,
-or a note (a string) when the window holds no data for it (so a
-re-run on other dates says what is missing instead of failing). :func:`show` displays either.
+Each function takes tidy frames (the keyword arguments of a claim's figure methods in
+:mod:`smallcaps.claims.momentum`) and a title that states the finding, labels its axes with
+units, and returns a matplotlib Figure. A claim decides when there is no figure
+(``claim.plot(draw)`` returns a note instead); :func:`show` displays either.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 
 from . import (
     PALETTE,
@@ -24,11 +25,6 @@ from . import (
 
 ADVERSE, FAVOURABLE = "#d95f02", "#1b7837"
 HIGHLIGHT = {"XSMO": "#0072b2", "IJR": "#7f7f7f", "IJT": "#e69f00"}
-
-
-def _none(what: str) -> str:
-    """The note shown instead of a figure (plots.show renders it as "No figure: ...")."""
-    return f"{what}."
 
 
 def _pointrange(ax, data: pd.DataFrame, y: str, x: str, lo: str, hi: str, hue: str | None, order: list,
@@ -63,15 +59,13 @@ def _plain_log_axis(ax) -> None:
 # -- M1, M2 -----------------------------------------------------------------------------------------------
 
 
-def peer_gaps(gaps: pd.DataFrame, *, title: str, note: str | None = None):
+def peer_gaps(gaps: pd.DataFrame, *, title: str, note: str | None = None) -> Figure:
     """XSMO's annualised log-return gap over each peer with 95% intervals, one colour per window.
 
-    ``gaps``: tidy frame from ``claims.momentum.gap_table`` (``window``, ``peer``, ``gap``,
-    ``ci_low``, ``ci_high``; pp a year).
+    ``gaps``: tidy ``window``, ``peer``, ``gap``, ``ci_low``, ``ci_high`` (pp a year; peers
+    without a gap are left out).
     """
     g = gaps.dropna(subset=["gap"])
-    if g.empty:
-        return _none("no fund record in this window")
     order = list(dict.fromkeys(g["peer"]))
     windows = list(dict.fromkeys(g["window"]))
     fig, ax = plt.subplots(figsize=(WIDTH, max(3.2, 0.36 * len(order) + 1.6)))
@@ -81,13 +75,12 @@ def peer_gaps(gaps: pd.DataFrame, *, title: str, note: str | None = None):
                    "peer", note)
 
 
-def growth_since(frame: pd.DataFrame, *, title: str, switch: pd.Timestamp | None = None, note: str | None = None):
+def growth_since(frame: pd.DataFrame, *, title: str, switch: pd.Timestamp | None = None,
+                 note: str | None = None) -> Figure:
     """Growth of $1 (log scale) per fund from a common start, XSMO's pre-switch years shaded.
 
-    ``frame``: tidy ``date``, ``fund``, ``growth`` (from ``claims.momentum.growth_frame``).
+    ``frame``: tidy ``date``, ``fund``, ``growth``; ``switch``: the first day of XSMO's momentum index.
     """
-    if frame.empty:
-        return _none("no fund prices in this window")
     fig, ax = plt.subplots()
     funds = list(dict.fromkeys(frame["fund"]))
     colours = {f: HIGHLIGHT.get(f, c) for f, c in zip(funds, sns.color_palette(PALETTE, len(funds)), strict=False)}
@@ -110,13 +103,11 @@ def growth_since(frame: pd.DataFrame, *, title: str, switch: pd.Timestamp | None
 # -- M3 ---------------------------------------------------------------------------------------------------
 
 
-def cumulative_by_state(frame: pd.DataFrame, down: pd.Series, *, title: str, note: str | None = None):
+def cumulative_by_state(frame: pd.DataFrame, down: pd.Series, *, title: str, note: str | None = None) -> Figure:
     """Growth of $1 in small- and big-cap momentum (log scale), down-market months shaded.
 
     ``frame``: tidy ``date``, ``series``, ``growth``; ``down``: boolean by the same dates.
     """
-    if frame.empty:
-        return _none("no momentum returns in this window")
     fig, ax = plt.subplots()
     sns.lineplot(data=frame, x="date", y="growth", hue="series", ax=ax, linewidth=1.3, errorbar=None,
                  palette={"small-cap momentum": "#0072b2", "big-cap momentum": "#999999"})
@@ -129,14 +120,12 @@ def cumulative_by_state(frame: pd.DataFrame, down: pd.Series, *, title: str, not
     return _finish(fig, ax, title, "month", "growth of $1 (log scale)", note)
 
 
-def regime_means(frame: pd.DataFrame, *, title: str, note: str | None = None):
+def regime_means(frame: pd.DataFrame, *, title: str, note: str | None = None) -> Figure:
     """Mean momentum return in each regime state with 95% HAC intervals, small- and big-cap side by side.
 
     ``frame``: tidy ``regime``, ``state``, ``side`` (adverse/favourable), ``series``, ``mean``,
-    ``ci_low``, ``ci_high`` in pp a year (from ``claims.momentum.regime_means_frame``).
+    ``ci_low``, ``ci_high`` in pp a year.
     """
-    if frame.empty:
-        return _none("no regime means in this window")
     f = frame.assign(row=frame["regime"] + ": " + frame["state"])
     order = list(dict.fromkeys(f["row"]))
     series = list(dict.fromkeys(f["series"]))
@@ -162,15 +151,13 @@ def regime_means(frame: pd.DataFrame, *, title: str, note: str | None = None):
 
 
 def breadth_and_spread(breadth: pd.DataFrame, relative: pd.Series, narrowing: pd.Series, *, title: str,
-                       note: str | None = None):
-    """Top: share of members above their moving average (percent). Bottom: XSMO relative to IJR
-    since its index switch (percent), with S&P 600 narrowing-breadth days shaded.
+                       ma_days: int = 200, note: str | None = None) -> Figure:
+    """Top: share of members above their ``ma_days``-day moving average (percent). Bottom: XSMO
+    relative to IJR since its index switch (percent), with S&P 600 narrowing-breadth days shaded.
 
     ``breadth``: tidy ``date``, ``index``, ``share`` (percent); ``relative``: cumulative XSMO
     over IJR (percent) on trading days; ``narrowing``: boolean on the same days.
     """
-    if breadth.empty:
-        return _none("no member panel overlaps this window")
     fig, (top, bot) = plt.subplots(2, 1, figsize=(WIDTH, 5.6), sharex=True, height_ratios=(1.1, 1))
     if len(relative):
         breadth = breadth[breadth["date"] >= relative.index[0]]
@@ -178,7 +165,7 @@ def breadth_and_spread(breadth: pd.DataFrame, relative: pd.Series, narrowing: pd
     sns.lineplot(data=breadth, x="date", y="share", hue="index", hue_order=levels, ax=top, linewidth=1.0,
                  errorbar=None, palette={"S&P 600": "#0072b2", "S&P 400 (proxy)": "#b0b0b0"})
     top.axhline(50, color="0.3", linewidth=0.7, linestyle=":")
-    top.set_ylabel("members above their\n200-day average (%)")
+    top.set_ylabel(f"members above their\n{ma_days}-day average (%)")
     top.set_xlabel("")
     top.legend(title=None, fontsize=8, loc="lower left", ncols=2)
     top.set_title(title, wrap=True)
@@ -200,11 +187,9 @@ def breadth_and_spread(breadth: pd.DataFrame, relative: pd.Series, narrowing: pd
 # -- M4, M5 -----------------------------------------------------------------------------------------------
 
 
-def effects(frame: pd.DataFrame, *, title: str, note: str | None = None):
+def effects(frame: pd.DataFrame, *, title: str, note: str | None = None) -> Figure:
     """Alpha and one-standard-deviation effects of each regressor with 95% HAC intervals
-    (pp a month), from ``claims.momentum.standardised_effects``."""
-    if frame.empty:
-        return _none("too few months for the regression in this window")
+    (pp a month): tidy ``term``, ``effect``, ``ci_low``, ``ci_high``."""
     fig, ax = plt.subplots(figsize=(WIDTH, max(2.8, 0.45 * len(frame) + 1.6)))
     f = frame.assign(kind=np.where(frame["term"].str.startswith("alpha"), "alpha", "slope x 1 SD"))
     _pointrange(ax, f, "term", "effect", "ci_low", "ci_high", "kind", list(f["term"]),
@@ -213,11 +198,10 @@ def effects(frame: pd.DataFrame, *, title: str, note: str | None = None):
     return _finish(fig, ax, title, "small-cap momentum, pp a month (95% HAC CI)", "", note)
 
 
-def leadership_means(frame: pd.DataFrame, *, title: str, note: str | None = None):
+def leadership_means(frame: pd.DataFrame, *, title: str, note: str | None = None) -> Figure:
     """Mean small-cap momentum by leadership state and, within months after leading, by the
-    month's yield move (pp a year, 95% HAC CI), from ``claims.momentum.m5_frame``."""
-    if frame.empty:
-        return _none("too few months in this window")
+    month's yield move (pp a year, 95% HAC CI): tidy ``comparison``, ``state``, ``label``,
+    ``mean``, ``ci_low``, ``ci_high``."""
     f = frame.assign(row=frame["label"])
     order = list(f["row"])
     colours = {"leading": "#0072b2", "lagging": "#999999", "rising": ADVERSE, "falling": FAVOURABLE}
