@@ -27,9 +27,9 @@ from ..analytics import breadth as br
 from ..analytics import regimes
 from ..analytics import momentum as am
 from ..analytics.returns import from_percent
-from ..book.params import Window
+from ..book.params import Window, specs
 from ..book.results import UNTESTABLE, ClaimResult, Rule, Sample, Statistic
-from ..errors import DataError, ParameterError
+from ..errors import DataError
 
 CHAPTER = "momentum"
 TITLE = "Is small-cap momentum regime dependent?"
@@ -131,22 +131,11 @@ class RegimeSpec:
     lead_measure: str = "smb"
     lead_months: int = 6
 
-    RANGES = {"market_lookback": (3, 120, "months"), "vol_window": (3, 60, "months"),
-              "credit_lookback": (1, 36, "months"), "rates_lookback": (1, 60, "months"),
-              "breadth_window": (20, 400, "trading days"), "breadth_lookback": (5, 252, "trading days"),
-              "lead_months": (1, 24, "months")}
-    CHOICES = {"vol_measure": ("realised", "vix"), "credit_measure": ("change", "level"),
-               "rates_measure": ("change", "level"), "lead_measure": ("smb", "iwm-spy")}
-
     def __post_init__(self):
-        for name, (lo, hi, unit) in self.RANGES.items():
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
-                raise ParameterError(f"{name}={v!r} is out of range; valid: whole numbers {lo}..{hi} ({unit})")
-        for name, valid in self.CHOICES.items():
-            v = getattr(self, name)
-            if v not in valid:
-                raise ParameterError(f"{name}={v!r} is unknown; valid: {', '.join(valid)}")
+        # the valid ranges and choices are declared once, with the notebook's parameters
+        table = specs("momentum")
+        for name in self.__dataclass_fields__:
+            object.__setattr__(self, name, table[name].check(getattr(self, name)))
 
     def alternative(self) -> RegimeSpec:
         """The one alternative definition of each regime used for robustness (fixed, not tuned)."""
