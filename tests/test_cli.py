@@ -215,7 +215,12 @@ def test_unknown_mode_is_an_argparse_error(offline, capsys):
 
 
 def test_params_parsing():
-    assert cli._params(["n=12", "x=0.5", "label=small", "moves_csv=m.csv"]) == {
-        "n": 12, "x": 0.5, "label": "small", "moves_csv": str(Path("m.csv").resolve())}
+    """-p values are typed as papermill types -p values (its own _resolve_type)."""
+    assert cli._params(["n=12", "x=0.5", "label=small", "moves_csv=m.csv", "flag=True", "off=False", "none=None",
+                        "big=1e3", "year=1995", "d=2007-12-31", "empty="]) == {
+        "n": 12, "x": 0.5, "label": "small", "moves_csv": "m.csv", "flag": True, "off": False, "none": None,
+        "big": 1000.0, "year": 1995, "d": "2007-12-31", "empty": ""}
     with pytest.raises(ParameterError, match=r"param='bad' is not NAME=VALUE"):
         cli._params(["bad"])
+    with pytest.raises(ParameterError, match=r"param n is given twice"):
+        cli._params(["n=1", "n=2"])

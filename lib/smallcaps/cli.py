@@ -114,9 +114,23 @@ def cmd_data_fetch(args) -> int:
     if not jobs:
         err_console.print("smallcaps: nothing to fetch; name datasets (--french, --fred, --vix, --shiller, --tickers) or pass --all")
         return 2
+    from .net import YAHOO_URL, probe
+    from .sources import cboe, fred as fred_src, french as french_src, shiller
+
+    urls = ([french_src.base_url()] if french else []) + ([fred_src.url(fred[0])] if fred else []) + \
+        ([cboe.url()] if args.vix or args.all else []) + ([shiller.url()] if args.shiller or args.all else []) + \
+        ([YAHOO_URL] if tickers else [])
+    probe(urls)  # a dead network fails here, at once, with one line
     failures = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    import logging
+    import warnings
+
+    # yfinance and pandas chatter (retries, "possibly delisted", deprecations) would bury the
+    # progress bar; every failure is reported below, one line per dataset
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)
+    with warnings.catch_warnings(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=False) as progress:
+        warnings.simplefilter("ignore")
         task = progress.add_task("fetching", total=len(jobs))
         for label, job in jobs:
             progress.update(task, description=f"fetching {label}")
@@ -179,54 +193,40 @@ class _ChapterProgress:
 
 def cmd_build(args) -> int:
     import time
+    from pathlib import Path
 
-    from .book import runner
+    from .book import interrupts, runner
 
     t0 = time.perf_counter()
-    site = runner.build(out=args.out and __import__("pathlib").Path(args.out), strict=not args.no_strict)
+    with interrupts.handle_signals():
+        site = runner.build(out=Path(args.out) if args.out else None, strict=not args.no_strict)
     console.print(f"built {site / 'index.html'} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
 def _params(items: list[str]) -> dict:
-    """``NAME=VALUE`` pairs to papermill parameters (ints and floats parsed, paths absolute)."""
-    from pathlib import Path
+    """``NAME=VALUE`` pairs to typed values, read as papermill reads ``-p NAME VALUE``
+    (``True``, ``False``, ``None``, int, float, else text)."""
+    from .book.params import parse_assignments
 
-    from .errors import ParameterError
-
-    out = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier():
-            raise ParameterError(f"param={item!r} is not NAME=VALUE")
-        for cast in (int, float):
-            try:
-                out[name] = cast(value)
-                break
-            except ValueError:
-                continue
-        else:
-            out[name] = str(Path(value).resolve()) if name.endswith(("_csv", "_path", "_file")) else value
-    return out
+    return parse_assignments(items)
 
 
 def cmd_run(args) -> int:
     import time
 
-    from .book import runner
-    from .book.params import parse_date, window
+    from .book import interrupts, runner
 
-    if args.start and args.end:
-        window(args.start, args.end, args.as_of)  # one-line errors before any work
-    for name in ("start", "end", "as_of"):
-        if getattr(args, name):
-            parse_date(getattr(args, name), name)
-    chosen = runner.with_companions(runner.chapter_ids(args.chapters))
+    # every check before any kernel starts: the checkout, chapter ids, dates against each chosen
+    # chapter, every -p against the chapters that declare it, files given with -p
+    runner.checkout()
+    extra = _params(args.param)
+    chosen, _ = runner.check(start=args.start, end=args.end, as_of=args.as_of, chapters=args.chapters, extra=extra)
     t0 = time.perf_counter()
-    with _ChapterProgress(chosen) as prog:
+    with interrupts.handle_signals(), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
-                            strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
+                            strict=not args.no_strict, on_event=prog.event, extra=extra)
     console.print(f"ran {len(report.runs)} chapter(s) and built {report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -235,11 +235,12 @@ def cmd_run(args) -> int:
 def cmd_refresh(args) -> int:
     import time
 
-    from .book import runner
+    from .book import interrupts, runner
 
+    runner.checkout()
     chosen = runner.chapter_ids(args.chapters)
     t0 = time.perf_counter()
-    with _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
+    with interrupts.handle_signals(), _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
             c in ("rotation", "momentum", "valuation", "graduation") for c in chosen)
             and (runner.book_dir() / "scorecard.ipynb").is_file() else [])) as prog:
         report = runner.refresh(chapters=chosen, jobs=args.jobs, snapshot=args.snapshot, store=args.store,
@@ -280,7 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     fe.set_defaults(func=cmd_data_fetch)
 
     bu = sub.add_parser("build", help="build the HTML book from the committed notebooks (no execution, no data)")
-    bu.add_argument("--out", default=None, help="site folder (default _build/html)")
+    bu.add_argument("--out", default=None, help="site folder: new, empty, or an earlier build's (default "
+                    "_build/html); replaced only when the build succeeds")
     bu.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     bu.set_defaults(func=cmd_build)
 
@@ -290,10 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--as-of", dest="as_of", default=None, help="the claims' 'today', within start..end (default: end)")
     ru.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all): "
                     "rotation, momentum, valuation, graduation, scorecard, data")
-    ru.add_argument("--out", default=None, help="output folder (default runs/<start>_<end>)")
+    ru.add_argument("--out", default=None, help="output folder: new, empty, or an earlier run's (default "
+                    "runs/<start>_<end>); replaced only when the run succeeds")
     ru.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
     ru.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                    help="a chapter parameter, e.g. -p moves_csv=moves.csv (repeatable; numbers stay numbers)")
+                    help="a parameter of the chosen chapters, e.g. -p moves_csv=moves.csv (repeatable; values read "
+                    "as papermill reads them: True, False, None, numbers, else text); given only to the chapters "
+                    "that declare it, checked before anything runs")
     ru.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     ru.set_defaults(func=cmd_run)
 
@@ -312,9 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SmallcapsError as exc:
         err_console.print(f"smallcaps: {exc}", soft_wrap=True, markup=False)
         return 2
-    except KeyboardInterrupt:
-        err_console.print("smallcaps: interrupted")
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP during build, run or refresh
+        from .book.interrupts import Interrupted
+
+        sig = exc if isinstance(exc, Interrupted) else Interrupted()
+        err_console.print(f"smallcaps: interrupted ({sig.args[0]})", markup=False)
+        return sig.exit_code
 
 
 if __name__ == "__main__":
