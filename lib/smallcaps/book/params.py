@@ -20,24 +20,29 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and numpy are imported only where a Timestamp is made: `smallcaps run` checks every
+# parameter before any kernel starts, and that must stay fast (see check_run)
+
 #: The earliest date any parameter may name (no series the book uses starts before it).
-EARLIEST = pd.Timestamp("1800-01-01")
+EARLIEST = _dt.date(1800, 1, 1)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def parse_date(value, name: str, *, allow_none: bool = False) -> pd.Timestamp | None:
-    """Parse a date given as a ``YYYY-MM-DD`` string, a ``datetime.date`` or a ``pd.Timestamp``.
+def as_date(value, name: str) -> _dt.date:
+    """A date given as a ``YYYY-MM-DD`` string, a ``datetime.date``/``datetime`` (``pd.Timestamp``
+    included; a zone is converted to UTC) or a ``numpy.datetime64``, as a ``datetime.date``.
 
     Anything else is refused rather than guessed: an integer (``1995`` would otherwise be read as
     1995 ns after 1970), ``now``, ``today``, ``1/2/2020``, ``-1``; so is a date before
@@ -46,33 +51,53 @@ def parse_date(value, name: str, *, allow_none: bool = False) -> pd.Timestamp | 
     Raises
     ------
     ParameterError
-        Unparseable or out-of-range value, naming the parameter and the expected format.
+        ``name=value is not a date; give YYYY-MM-DD``, or out of range.
     """
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        if allow_none:
-            return None
-        raise ParameterError(f"{name} is required; give a date as YYYY-MM-DD")
     bad = ParameterError(f"{name}={value!r} is not a date; give YYYY-MM-DD")
     if isinstance(value, str):
         text = value.strip()
         if not _ISO_DATE.fullmatch(text):
             raise bad
         try:
-            ts = pd.Timestamp(_dt.date.fromisoformat(text))
+            d = _dt.date.fromisoformat(text)
         except ValueError:
             raise bad from None
-    elif isinstance(value, (_dt.date, np.datetime64)):  # pd.Timestamp and datetime are dates too
+    elif isinstance(value, _dt.datetime):  # pd.Timestamp too
+        if value != value:  # NaT
+            raise bad
+        d = (value.astimezone(_dt.timezone.utc) if value.tzinfo is not None else value).date()
+    elif isinstance(value, _dt.date):
+        d = value
+    elif type(value).__name__ == "datetime64":
+        import pandas as pd
+
         ts = pd.Timestamp(value)
+        if ts is pd.NaT:
+            raise bad
+        d = ts.date()
     else:
         raise bad
-    if ts is pd.NaT or pd.isna(ts):
-        raise bad
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(None)
-    ts = ts.normalize()
-    if ts < EARLIEST:
-        raise ParameterError(f"{name}={ts.date()} is out of range; valid: {EARLIEST.date()} or later")
-    return ts
+    if d < EARLIEST:
+        raise ParameterError(f"{name}={d.isoformat()} is out of range; valid: {EARLIEST.isoformat()} or later")
+    return d
+
+
+def parse_date(value, name: str, *, allow_none: bool = False) -> pd.Timestamp | None:
+    """Parse a date (see :func:`as_date`) into a midnight ``pd.Timestamp``.
+
+    Raises
+    ------
+    ParameterError
+        Missing (unless ``allow_none``), unparseable or out-of-range value, naming the parameter
+        and the expected format.
+    """
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        if allow_none:
+            return None
+        raise ParameterError(f"{name} is required; give a date as YYYY-MM-DD")
+    import pandas as pd
+
+    return pd.Timestamp(as_date(value, name))
 
 
 @dataclass(frozen=True)
@@ -97,22 +122,33 @@ class Window:
                 "as_of": self.as_of.date().isoformat()}
 
 
+def _window_dates(start, end, as_of=None) -> tuple[_dt.date, _dt.date, _dt.date]:
+    """The checks of :func:`window`, on ``datetime.date`` (no pandas)."""
+    if start is None or (isinstance(start, str) and not start.strip()):
+        raise ParameterError("start is required; give a date as YYYY-MM-DD")
+    if end is None or (isinstance(end, str) and not end.strip()):
+        raise ParameterError("end is required; give a date as YYYY-MM-DD")
+    s, e = as_date(start, "start"), as_date(end, "end")
+    if e < s:
+        raise ParameterError(f"end={e} is before start={s}; end must be on or after start")
+    a = e if as_of is None or (isinstance(as_of, str) and not as_of.strip()) else as_date(as_of, "as_of")
+    if not (s <= a <= e):
+        raise ParameterError(f"as_of={a} is outside the window; valid: {s}..{e}")
+    return s, e, a
+
+
 def window(start, end, as_of=None) -> Window:
-    """Parse and order-check ``start``, ``end`` and ``as_of`` (no data needed).
+    """Parse and order-check ``start``, ``end`` and ``as_of`` (no data needed); ``as_of``
+    defaults to ``end``.
 
     Raises
     ------
     ParameterError
         Unparseable dates, end before start, as_of outside start..end.
     """
-    s = parse_date(start, "start")
-    e = parse_date(end, "end")
-    if e < s:
-        raise ParameterError(f"end={e.date()} is before start={s.date()}; end must be on or after start")
-    a = parse_date(as_of, "as_of", allow_none=True) or e
-    if not (s <= a <= e):
-        raise ParameterError(f"as_of={a.date()} is outside the window; valid: {s.date()}..{e.date()}")
-    return Window(s, e, a)
+    import pandas as pd
+
+    return Window(*(pd.Timestamp(d) for d in _window_dates(start, end, as_of)))
 
 
 def check_coverage(win: Window, first, last, what: str) -> None:
@@ -126,6 +162,8 @@ def check_coverage(win: Window, first, last, what: str) -> None:
     ParameterError
         Names the parameter at fault and the data's coverage.
     """
+    import pandas as pd
+
     f, l = pd.Timestamp(first), pd.Timestamp(last)
     if win.start > l:
         raise ParameterError(f"start={win.start.date()} is after the last date of {what}; valid: {f.date()}..{l.date()}")
@@ -212,18 +250,18 @@ class ParameterSpec:
             raise ParameterError(f"{self.name} is required; valid: {self.valid()}")
         k = self.kind
         if k == "date":
-            return parse_date(value, self.name).date().isoformat()
+            return as_date(value, self.name).isoformat()
         if k in ("int", "number"):
-            ok_type = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+            ok_type = isinstance(value, numbers.Real) and not isinstance(value, bool) and type(value).__name__ != "bool_"
             word = "a whole number" if k == "int" else "a number"
             if not ok_type or not math.isfinite(float(value)):
                 raise ParameterError(f"{self.name}={value!r} is not {word}; valid: {self.valid()}")
+            if hasattr(value, "item"):  # a numpy scalar
+                value = value.item()
             if k == "int":
                 if float(value) != int(value):
                     raise ParameterError(f"{self.name}={value!r} is not a whole number; valid: {self.valid()}")
                 value = int(value)
-            elif isinstance(value, (np.integer, np.floating)):
-                value = value.item()
             if not self.low <= value <= self.high:
                 raise ParameterError(f"{self.name}={value!r} is out of range; valid: {self.valid()}")
             return value
@@ -232,7 +270,7 @@ class ParameterSpec:
                 raise ParameterError(f"{self.name}={value!r} is unknown; valid: {self.valid()}")
             return value
         if k == "bool":
-            if not isinstance(value, (bool, np.bool_)):
+            if not (isinstance(value, bool) or type(value).__name__ == "bool_"):
                 raise ParameterError(f"{self.name}={value!r} is not True or False; valid: {self.valid()}")
             return bool(value)
         if not isinstance(value, (str, Path)) or str(value).strip() == "":
@@ -361,23 +399,21 @@ def check_file(name: str, value) -> Path:
     return p
 
 
-def check_window(chapter: str, start, end, as_of) -> Window:
-    """The chapter's window, checked against the first date of its data (known without loading it).
+def check_window(chapter: str, start, end, as_of) -> tuple[_dt.date, _dt.date, _dt.date]:
+    """The chapter's window (start, end, as_of), checked against the first date of its data
+    (known without loading it).
 
     Raises
     ------
     ParameterError
-        Bad dates, as_of outside the window, or a window that ends before the chapter's data begin
-        or starts before them.
+        Bad dates, as_of outside the window, or a start before the chapter's data begin.
     """
-    win = window(start, end, as_of)
+    s, e, a = _window_dates(start, end, as_of)
     first = FIRST_DATE.get(chapter)
-    if first is not None:
-        f = pd.Timestamp(first)
-        if win.start < f:
-            raise ParameterError(f"start={win.start.date()} is before the first date of the {chapter} chapter's data; "
-                                 f"valid: {f.date()} or later")
-    return win
+    if first is not None and s < _dt.date.fromisoformat(first):
+        raise ParameterError(f"start={s} is before the first date of the {chapter} chapter's data; "
+                             f"valid: {first} or later")
+    return s, e, a
 
 
 def check_chapter(chapter: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -401,22 +437,16 @@ def check_chapter(chapter: str, values: Mapping[str, Any]) -> dict[str, Any]:
         if name in DATE_NAMES:
             continue
         out[name] = sp.check(values.get(name, sp.default))
-    win = check_window(chapter, values.get("start", table["start"].default), values.get("end", table["end"].default),
-                       values.get("as_of", table["as_of"].default))
-    return {**win.as_dict(), **out}
+    s, e, a = check_window(chapter, values.get("start", table["start"].default),
+                           values.get("end", table["end"].default), values.get("as_of", table["as_of"].default))
+    return {"start": s.isoformat(), "end": e.isoformat(), "as_of": a.isoformat(), **out}
 
 
-def resolve_value(text: str):
-    """A ``-p NAME=VALUE`` value read the way papermill reads ``-p NAME VALUE``: ``True``,
-    ``False``, ``None``, an int, a float, else the string."""
-    try:
-        from papermill.cli import _resolve_type
-    except ImportError:  # pragma: no cover - papermill is a dependency; same rules, kept in step by a test
-        _resolve_type = _papermill_resolve_type
-    return _resolve_type(text)
-
-
-def _papermill_resolve_type(value: str):
+def resolve_value(value: str):
+    """A ``-p NAME=VALUE`` value read exactly as papermill reads ``-p NAME VALUE``
+    (``papermill.cli._resolve_type``): ``True``, ``False``, ``None``, an int, a float, else the
+    text. A copy, not an import: importing papermill takes over a second (it loads pyarrow),
+    and the checks before a run must stay fast; a test keeps the two identical."""
     if value == "True":
         return True
     if value == "False":
@@ -425,9 +455,10 @@ def _papermill_resolve_type(value: str):
         return None
     for cast in (int, float):
         try:
-            return cast(value)
+            cast(value)
         except ValueError:
             continue
+        return cast(value)
     return value
 
 
@@ -478,7 +509,7 @@ def check_run(chapters: list[str], dates: Mapping[str, Any], extra: Mapping[str,
                 raise ParameterError(f"{k} is given twice (--{k.replace('_', '-')} and -p {k}); give it once")
             given[k] = extra.pop(k)
     for k, v in given.items():
-        given[k] = parse_date(v, k, allow_none=False).date().isoformat()
+        given[k] = as_date(v, k).isoformat()
     tables = {c: specs(c) for c in chapters}
     for name, value in extra.items():
         owners = [c for c in chapters if name in tables[c]]
@@ -491,7 +522,7 @@ def check_run(chapters: list[str], dates: Mapping[str, Any], extra: Mapping[str,
         for c in owners:
             tables[c][name].check(value)
     if {"start", "end"} <= given.keys():
-        window(given["start"], given["end"], given.get("as_of"))  # one message about the window given
+        _window_dates(given["start"], given["end"], given.get("as_of"))  # one message about the window given
     by_chapter: dict[str, dict[str, Any]] = {}
     files: dict[str, Path] = {}
     for c in chapters:
