@@ -149,7 +149,10 @@ def cmd_data_fetch(args) -> int:
 
 
 class _ChapterProgress:
-    """A live table of chapters: queued, running (with elapsed time), done or failed."""
+    """A live table of chapters: queued, running (with elapsed time), done or failed.
+
+    It appears with the first chapter that starts, so an error found before (a refused output
+    folder, a lock held by another run) is the command's only output."""
 
     def __init__(self, chapters):
         import time
@@ -159,6 +162,7 @@ class _ChapterProgress:
         self.time = time
         self.state = {c: ("queued", None, "") for c in chapters}
         self.live = Live(self._render(), console=err_console, refresh_per_second=4, transient=False)
+        self.started = False
 
     def _render(self):
         table = Table(show_header=True, header_style="bold", box=None)
@@ -173,6 +177,9 @@ class _ChapterProgress:
         return table
 
     def event(self, chapter, state, run):
+        if not self.started:
+            self.live.__enter__()
+            self.started = True
         if state == "running":
             self.state[chapter] = ("running", self.time.perf_counter(), "")
         else:
@@ -180,10 +187,11 @@ class _ChapterProgress:
         self.live.update(self._render())
 
     def __enter__(self):
-        self.live.__enter__()
         return self
 
     def __exit__(self, *exc):
+        if not self.started:
+            return False
         self.live.update(self._render())
         out = self.live.__exit__(*exc)
         if not err_console.is_terminal:
@@ -219,9 +227,9 @@ def cmd_run(args) -> int:
 
     # every check before any kernel starts: the checkout, chapter ids, dates against each chosen
     # chapter, every -p against the chapters that declare it, files given with -p
-    runner.checkout()
     extra = _params(args.param)
-    chosen, _ = runner.check(start=args.start, end=args.end, as_of=args.as_of, chapters=args.chapters, extra=extra)
+    chosen, _, _ = runner.check(start=args.start, end=args.end, as_of=args.as_of, chapters=args.chapters, extra=extra,
+                                out=args.out)
     t0 = time.perf_counter()
     with interrupts.handle_signals(), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,

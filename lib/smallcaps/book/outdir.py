@@ -353,7 +353,7 @@ def prepare(out: Path, kind: str, *, legacy_ok: bool = False) -> Iterator[Target
 
 def disk_full(exc: BaseException | str) -> bool:
     """Whether an error (or its message) says the disk is full."""
-    if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
     text = str(exc)
     return "No space left on device" in text or "[Errno 28]" in text or "Disk quota exceeded" in text

@@ -457,6 +457,10 @@ def _out_error(out: Path, exc: OSError) -> OutputError:
     """One line for an OSError while writing ``out``."""
     if outdir.disk_full(exc):
         return OutputError(f"out={out}: no space left on device; nothing was changed (free space or choose another folder)")
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        src, _, why = exc.args[0][0]  # copytree gathers (source, destination, reason) for every file
+        return OutputError(f"out={out}: could not copy {len(exc.args[0])} file(s), e.g. {Path(src).name} ({why}); "
+                           "nothing was changed")
     where = f" ({exc.filename})" if exc.filename else ""
     return OutputError(f"out={out}: {exc.strerror or exc}{where}; nothing was changed")
 
@@ -556,19 +560,27 @@ def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str 
     return env
 
 
-def check(*, start=None, end=None, as_of=None, chapters=None, extra: dict | None = None):
+def check(*, start=None, end=None, as_of=None, chapters=None, extra: dict | None = None, out=None):
     """Everything ``run`` checks before any kernel starts: chapter ids, dates against each chosen
-    chapter's window and data, and every ``-p`` value against the chapters that declare it.
+    chapter's window and data, every ``-p`` value against the chapters that declare it, and the
+    output folder (``out``; None: the default ``runs/<start>_<end>``).
 
-    Returns ``(chapters, RunParameters)``.
+    Returns ``(chapters, RunParameters, output folder)``.
 
     Raises
     ------
     ParameterError
-        One line naming the parameter and the valid values.
+        One line naming the parameter and the valid values; OutputError for the folder.
     """
     chosen = with_companions(chapter_ids(chapters))
-    return chosen, check_run(chosen, {"start": start, "end": end, "as_of": as_of}, extra or {})
+    rp = check_run(chosen, {"start": start, "end": end, "as_of": as_of}, extra or {})
+    root = checkout()
+    label = f"{rp.dates.get('start', 'default')}_{rp.dates.get('end', 'default')}"
+    out_dir = Path(os.path.abspath(out)) if out else root / "runs" / label
+    _refuse_inside_checkout(out_dir, root)
+    if out_dir.parent != root / "runs" or out_dir.parent.is_dir():
+        outdir.check_target(out_dir, "run")
+    return chosen, rp, out_dir
 
 
 def run(*, start: str | None = None, end: str | None = None, as_of: str | None = None, chapters=None,
@@ -602,13 +614,10 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
     BuildError
         The HTML build failed.
     """
-    chosen, rp = check(start=start, end=end, as_of=as_of, chapters=chapters, extra=extra)
+    chosen, rp, out_dir = check(start=start, end=end, as_of=as_of, chapters=chapters, extra=extra, out=out)
     root = checkout()
-    label = f"{rp.dates.get('start', 'default')}_{rp.dates.get('end', 'default')}"
-    out_dir = Path(os.path.abspath(out)) if out else root / "runs" / label
-    if not out:
+    if out_dir.parent == root / "runs":
         out_dir.parent.mkdir(exist_ok=True)  # the checkout's own runs/ folder
-    _refuse_inside_checkout(out_dir, root)
     partial = not set(THESIS_CLAIMS) <= set(chosen)
     env = kernel_env(mode, snapshot, store)
     timings = _load_timings(root / "_build")
