@@ -557,6 +557,17 @@ def test_chapter_runs_the_event_study_on_a_user_moves_csv(tmp_path, snapshot_dir
     assert report.ok and (report.site / "book" / "graduation.html").is_file()
     res = json.loads((out / "graduation.results.json").read_text())
     assert res["parameters"]["moves_csv"] == "sp_moves.csv"  # no machine path in the results
+    # F-19: the absolute path given with -p reaches no notebook or page (the published sources included);
+    # the run holds a copy of the file and the chapter shows it by name with its sha256
+    assert (out / "_inputs" / "sp_moves.csv").read_bytes() == csv.read_bytes()
+    for f in out.rglob("*"):
+        if f.is_file() and f.suffix in (".ipynb", ".html", ".json", ".txt"):
+            assert str(tmp_path) not in f.read_text(errors="replace"), f"machine path in {f.relative_to(out)}"
+    sources = (out / "html" / "_sources" / "book" / "graduation.ipynb").read_text()
+    assert 'moves_csv = \"_inputs/sp_moves.csv\"' in sources or 'moves_csv = "_inputs/sp_moves.csv"' in sources
+    sha = __import__("hashlib").sha256(csv.read_bytes()).hexdigest()[:12]
+    page = (out / "html" / "book" / "graduation.html").read_text()
+    assert f"sha256 {sha}" in page and "sp_moves.csv" in page
     g3 = next(c for c in res["claims"] if c["id"] == "G3")
     assert g3["sample"]["n"] == 5  # the five moves with prices; CCMP has none
     assert g3["verdict"] == "untestable with available data"  # S&P moves cannot decide a Russell count

@@ -229,6 +229,6 @@ def probe(urls, timeout: float = 5.0) -> None:
         reasons[host] = reason
     for host, _ in hosts:
         reasons.setdefault(host, f"no answer within {timeout:g} s")
-    first = next(iter(reasons.items()))
+    first = hosts[0][0]
     raise FetchError(f"network unreachable: none of {', '.join(h for h, _ in hosts)} answered "
-                     f"({first[0]}: {first[1]}); nothing was fetched")
+                     f"({first}: {reasons[first]}); nothing was fetched")
