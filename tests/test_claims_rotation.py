@@ -447,7 +447,8 @@ def test_rerun_on_2010_2019_says_untestable_for_2026_claims(tmp_path, snapshot_d
     from smallcaps.book.runner import run
 
     out = tmp_path / "run"
-    report = run(start="2010-01-01", end="2019-12-31", as_of="2019-12-31", chapters="rotation", out=out,
+    # no as_of: it defaults to end (review R05/F-7: the rotation cell used to pin it to 2026-07-13)
+    report = run(start="2010-01-01", end="2019-12-31", chapters="rotation", out=out,
                  mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
     assert report.ok and (out / "html" / "book" / "rotation.html").is_file()
     res = json.loads((out / "rotation.results.json").read_text())

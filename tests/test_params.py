@@ -249,12 +249,34 @@ def nothing_runs(monkeypatch):
     (["--start", "1990-01-01", "--end", "2000-12-31"], "start=1990-01-01 is before the first date of the graduation"),
 ])
 def test_cli_run_checks_everything_before_any_kernel(offline, capsys, nothing_runs, argv, message):
+    """B07, B11, B12, G01, F-26, the as_of and coverage checks: one line, before any kernel."""
     t0 = time.perf_counter()
     assert cli.main(["run", *argv]) == 2
     elapsed = time.perf_counter() - t0
     out, err = capsys.readouterr()
     assert err.startswith(f"smallcaps: {message}") and len(err.strip().splitlines()) == 1 and out == ""
     assert elapsed < 3.0
+
+
+@pytest.mark.parametrize("case, argv, message", [
+    ("B01", ["--start", "2020-01-01", "--end", "2015-01-01"],
+     "end=2015-01-01 is before start=2020-01-01; end must be on or after start"),
+    ("B02", ["--start", "2020-13-45"], "start='2020-13-45' is not a date; give YYYY-MM-DD"),
+    ("B03", ["--start", "yesterday"], "start='yesterday' is not a date; give YYYY-MM-DD"),
+    ("B04", ["--start", "2015-01-01", "--end", "2020-12-31", "--as-of", "2021-06-30"],
+     "as_of=2021-06-30 is outside the window; valid: 2015-01-01..2020-12-31"),
+    ("B05", ["--chapters", "rotaton"],
+     "chapters='rotaton' is unknown; valid: rotation, momentum, valuation, graduation, scorecard, data"),
+    ("B06", ["--chapters", "../../etc/passwd"],
+     "chapters='../../etc/passwd' is unknown; valid: rotation, momentum, valuation, graduation, scorecard, data"),
+    ("B14", ["--chapters", ""], "chapters is empty; valid: rotation, momentum, valuation, graduation, scorecard, data"),
+    ("B15", ["-p", "foo"], "param='foo' is not NAME=VALUE"),
+    ("B16", ["-p", "1abc=3"], "param='1abc=3' is not NAME=VALUE"),
+])
+def test_review_table_b_command_line_cases(offline, capsys, nothing_runs, case, argv, message):
+    assert cli.main(["run", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert err.strip() == f"smallcaps: {message}" and out == ""
 
 
 def test_a_bad_parameter_fails_within_3_seconds_from_the_shell(offline, tmp_path):

@@ -75,8 +75,11 @@ def read_marker(folder: Path) -> dict | None:
 
 def listing(folder: Path) -> list[str]:
     """Every file and folder under ``folder`` (relative, POSIX, folders ending in ``/``), sorted."""
+    def unreadable(exc: OSError):
+        raise exc  # a folder we cannot read is never taken for an empty one
+
     out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         rel = Path(dirpath).relative_to(folder)
         for d in dirnames:
             out.append((rel / d).as_posix() + "/")
