@@ -538,3 +538,16 @@ def test_a_second_clone_sharing_the_venv_never_touches_the_first(tmp_path):
     assert (site_marker.read_bytes() if site_marker.exists() else None) == site_before
     assert tree_listing(clone / "book") == clone_before and not (clone / "_build").exists()
     assert runner.find_checkout(clone / "book") == clone.resolve()
+
+
+def test_the_checkouts_own_site_folder_is_always_rebuilt(tmp_path):
+    """`_build/html` in the checkout belongs to the project (the browser test saves screenshots
+    in it), so `make book` after `make test` rebuilds it; it is still swapped in whole."""
+    default = ROOT / "_build" / "html"
+    runner.build()
+    (default / "_screenshots").mkdir(exist_ok=True)
+    (default / "_screenshots" / "x.png").write_bytes(b"png")
+    assert runner.build() == default
+    assert not (default / "_screenshots").exists()
+    assert json.loads((default / ".smallcaps-site").read_text())["kind"] == "site"
+    assert not any(n.startswith("html.") or n.startswith(".html.") for n in os.listdir(ROOT / "_build"))

@@ -174,10 +174,12 @@ def locked(out: Path) -> Iterator[Path]:
 # -- checks before any work ------------------------------------------------------------------------
 
 
-def check_target(out: Path, kind: str, *, legacy_ok: bool = False) -> None:
+def check_target(out: Path, kind: str, *, project_owned: bool = False) -> None:
     """Refuse an ``out`` that cannot be written or holds anything this command did not make.
 
-    ``legacy_ok``: a folder without a marker is accepted (the checkout's own ``_build/html``).
+    ``project_owned``: the folder belongs to the project whatever it holds (the checkout's own
+    ``_build/html``, inside the gitignored ``_build/``, where the browser test also saves its
+    screenshots); it is still locked, staged and swapped.
 
     Raises
     ------
@@ -194,7 +196,7 @@ def check_target(out: Path, kind: str, *, legacy_ok: bool = False) -> None:
             foreign = foreign_entries(out, kind)
         except OSError as exc:
             raise OutputError(f"out={_say(out)} cannot be read ({exc.strerror})") from None
-        if foreign and not (legacy_ok and read_marker(out) is None):
+        if foreign and not project_owned:
             other = read_marker(out)
             what = (f"it is a smallcaps {other['kind']} folder, not a {kind} folder" if other and other.get("kind") != kind
                     else f"it holds files smallcaps did not make (e.g. {foreign[0]})")
@@ -233,7 +235,7 @@ class Target:
     kind: str
     staging: Path
     inside: bool  # staging inside ``out`` (``out`` is a mount point)
-    legacy_ok: bool = False
+    project_owned: bool = False
     committed: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -246,7 +248,7 @@ class Target:
             Something not made by smallcaps appeared in ``out`` while the command ran: nothing
             is replaced.
         """
-        if self.out.is_dir() and not (self.legacy_ok and read_marker(self.out) is None):
+        if self.out.is_dir() and not self.project_owned:
             foreign = foreign_entries(self.out, self.kind)
             if foreign:
                 raise OutputError(f"out={_say(self.out)} changed while the command ran (it now holds {foreign[0]}, "
@@ -316,7 +318,7 @@ def _remove_stale(out: Path) -> None:
 
 
 @contextmanager
-def prepare(out: Path, kind: str, *, legacy_ok: bool = False) -> Iterator[Target]:
+def prepare(out: Path, kind: str, *, project_owned: bool = False) -> Iterator[Target]:
     """Lock ``out``, check it, and give a fresh, empty staging folder beside it.
 
     On leaving the block without :meth:`Target.commit` (an error, an interrupt), the staging
@@ -331,9 +333,9 @@ def prepare(out: Path, kind: str, *, legacy_ok: bool = False) -> Iterator[Target
     out = Path(os.path.abspath(out))
     if out.exists() or out.is_symlink():
         out = out.resolve()
-    check_target(out, kind, legacy_ok=legacy_ok)
+    check_target(out, kind, project_owned=project_owned)
     with locked(out):
-        check_target(out, kind, legacy_ok=legacy_ok)  # again, now that nobody else writes it
+        check_target(out, kind, project_owned=project_owned)  # again, now that nobody else writes it
         _remove_stale(out)
         inside = out.is_dir() and os.path.ismount(out)
         staging = (out / f".smallcaps-staging-{os.getpid()}") if inside else out.with_name(f"{out.name}.staging-{os.getpid()}")
@@ -343,7 +345,7 @@ def prepare(out: Path, kind: str, *, legacy_ok: bool = False) -> Iterator[Target
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"out={_say(out)}: cannot write in {staging.parent} ({exc.strerror})") from None
-        target = Target(out, kind, staging, inside, legacy_ok=legacy_ok)
+        target = Target(out, kind, staging, inside, project_owned=project_owned)
         try:
             yield target
             if not target.committed:

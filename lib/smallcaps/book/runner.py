@@ -492,7 +492,7 @@ def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) 
     _refuse_inside_checkout(site, root, allowed=default)
     stage = root / "_build" / "src"
     try:
-        with outdir.prepare(site, "site", legacy_ok=site == default) as target:
+        with outdir.prepare(site, "site", project_owned=site == default) as target:
             if fresh:
                 shutil.rmtree(stage, ignore_errors=True)
             stage.mkdir(parents=True, exist_ok=True)
