@@ -140,6 +140,28 @@ def tree_listing(path: Path) -> dict[str, bytes]:
     }
 
 
+def previous_run(folder: Path) -> dict[str, bytes]:
+    """A folder as an earlier `smallcaps run` leaves it (marker included); returns its listing."""
+    from smallcaps.book import outdir
+
+    (folder / "html").mkdir(parents=True)
+    (folder / "html" / "index.html").write_text("<p>the previous good site</p>")
+    (folder / "valuation.ipynb").write_text("{}")
+    (folder / "valuation.results.json").write_text('{"chapter": "valuation", "stale": true}')
+    (folder / "_logs").mkdir()
+    (folder / "_logs" / "valuation.log").write_text("")
+    outdir.write_marker(folder, "run")
+    return tree_listing(folder)
+
+
+def user_folder(folder: Path) -> dict[str, bytes]:
+    """A folder of a user's own files; returns its listing."""
+    (folder / "thesis").mkdir(parents=True)
+    (folder / "thesis" / "chapter1.docx").write_text("irreplaceable")
+    (folder / "notes.txt").write_text("notes")
+    return tree_listing(folder)
+
+
 # -- a local HTTP server serving recorded files -----------------------------------------------
 
 

@@ -446,10 +446,12 @@ def test_bad_window_fails_with_one_line(tmp_path, snapshot_dir):
 def test_rerun_on_2010_2019_says_untestable_for_2026_claims(tmp_path, snapshot_dir):
     from smallcaps.book.runner import run
 
-    report = run(start="2010-01-01", end="2019-12-31", as_of="2019-12-31", chapters="rotation", out=tmp_path,
+    out = tmp_path / "run"
+    # no as_of: it defaults to end (review R05/F-7: the rotation cell used to pin it to 2026-07-13)
+    report = run(start="2010-01-01", end="2019-12-31", chapters="rotation", out=out,
                  mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
-    assert report.ok and (tmp_path / "html" / "book" / "rotation.html").is_file()
-    res = json.loads((tmp_path / "rotation.results.json").read_text())
+    assert report.ok and (out / "html" / "book" / "rotation.html").is_file()
+    res = json.loads((out / "rotation.results.json").read_text())
     assert res["parameters"]["as_of"] == "2019-12-31"
     claims = {c["id"]: c for c in res["claims"]}
     assert list(claims) == ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]

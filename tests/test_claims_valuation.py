@@ -503,10 +503,11 @@ def test_v5_on_the_snapshot_uses_only_the_window(snapshot_inputs):
 def test_rerun_1950_1999_reports_on_that_window_alone(tmp_path, snapshot_dir):
     from smallcaps.book import runner
 
-    report = runner.run(start="1950-01-01", end="1999-12-31", chapters=["valuation"], out=tmp_path, jobs=1,
+    out = tmp_path / "run"
+    report = runner.run(start="1950-01-01", end="1999-12-31", chapters=["valuation"], out=out, jobs=1,
                         mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
-    assert report.ok and (tmp_path / "html" / "book" / "valuation.html").is_file()
-    res = json.loads((tmp_path / "valuation.results.json").read_text())
+    assert report.ok and (out / "html" / "book" / "valuation.html").is_file()
+    res = json.loads((out / "valuation.results.json").read_text())
     claims = {c["id"]: c for c in res["claims"]}
     v5 = claims["V5"]["sample"]
     assert v5["start"] >= "1950-01-01"
@@ -516,7 +517,7 @@ def test_rerun_1950_1999_reports_on_that_window_alone(tmp_path, snapshot_dir):
     for cid in ("V3", "V4"):
         assert claims[cid]["verdict"] == "untestable with available data" and claims[cid]["note"]
     assert claims["V1"]["sample"]["start"] >= "1950-01-01" and claims["V1"]["sample"]["end"] <= "1999-12-31"
-    text = (tmp_path / "valuation.ipynb").read_text()
+    text = (out / "valuation.ipynb").read_text()
     assert "/tmp/" not in text and "/work/" not in text
     # the page's prose never splices a missing number into a sentence (only tables may say n/a)
     from bs4 import BeautifulSoup

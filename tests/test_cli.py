@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -217,10 +216,15 @@ def test_unknown_mode_is_an_argparse_error(offline, capsys):
 
 
 def test_params_parsing():
-    assert cli._params(["n=12", "x=0.5", "label=small", "moves_csv=m.csv"]) == {
-        "n": 12, "x": 0.5, "label": "small", "moves_csv": str(Path("m.csv").resolve())}
+    """-p values are typed as papermill types -p values (its own _resolve_type)."""
+    assert cli._params(["n=12", "x=0.5", "label=small", "moves_csv=m.csv", "flag=True", "off=False", "none=None",
+                        "big=1e3", "year=1995", "d=2007-12-31", "empty="]) == {
+        "n": 12, "x": 0.5, "label": "small", "moves_csv": "m.csv", "flag": True, "off": False, "none": None,
+        "big": 1000.0, "year": 1995, "d": "2007-12-31", "empty": ""}
     with pytest.raises(ParameterError, match=r"param='bad' is not NAME=VALUE"):
         cli._params(["bad"])
+    with pytest.raises(ParameterError, match=r"param n is given twice"):
+        cli._params(["n=1", "n=2"])
 
 
 # -- conventions: global options, version, exit codes, stdout/stderr --------------------------------
@@ -400,37 +404,3 @@ def test_refresh_refuses_an_unverified_snapshot(offline, capsys, monkeypatch, ba
     assert squash(capsys.readouterr().err) == (
         f"smallcaps: snapshot={bare_snapshot} has no MANIFEST.tsv; the committed book is refreshed only on a "
         "verified snapshot (one with its manifest)")
-
-
-# -- user files travel by environment, notebooks carry their names (X4 / F-19) ---------------------
-
-
-def test_run_passes_user_files_by_name_and_their_path_by_environment(offline, capsys, monkeypatch, tmp_path):
-    moves = tmp_path / "lists" / "russell_moves.csv"
-    moves.parent.mkdir()
-    moves.write_text("ticker,date,from,to\nBE,2026-06-26,Russell 2000,Russell 1000\n")
-    seen = {}
-
-    def fake_run(**kw):
-        seen["extra"] = kw["extra"]
-        seen["env"] = runner.kernel_env(kw["mode"], kw["snapshot"], kw["store"])
-        # what the graduation kernel does with the injected name (the variable is set while chapters run)
-        from smallcaps.claims import graduation as grad
-
-        seen["moves"] = grad.read_moves_csv(kw["extra"]["moves_csv"])
-        return runner.RunReport(runs=[], site=tmp_path / "site", out=tmp_path)
-
-    monkeypatch.setattr(runner, "run", fake_run)
-    monkeypatch.chdir(moves.parent)
-    assert cli.main(["run", "--chapters", "graduation", "-p", "moves_csv=russell_moves.csv", "-p", "n=3"]) == 0
-    assert seen["extra"] == {"moves_csv": "russell_moves.csv", "n": 3}  # no machine path to inject
-    assert json.loads(seen["env"]["SMALLCAPS_USER_FILES"]) == {"russell_moves.csv": str(moves)}
-    assert list(seen["moves"]["ticker"]) == ["BE"]
-    assert "SMALLCAPS_USER_FILES" not in os.environ  # only while the chapters run
-
-
-def test_two_user_files_with_one_name_are_refused(tmp_path):
-    with pytest.raises(ParameterError, match=r"^other_csv='m\.csv': two -p files are named m\.csv; rename one$"):
-        cli._user_files({"moves_csv": str(tmp_path / "a" / "m.csv"), "other_csv": str(tmp_path / "b" / "m.csv")})
-    assert cli._user_files({"moves_csv": "/x/m.csv", "label": "/not/a/file/param"}) == (
-        {"moves_csv": "m.csv", "label": "/not/a/file/param"}, {"m.csv": "/x/m.csv"})

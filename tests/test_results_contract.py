@@ -194,7 +194,9 @@ def test_window_parses_and_defaults_as_of_to_end():
     w2 = params.window(pd.Timestamp("2010-01-01 15:30"), "2019-12-31", as_of="2015-06-30")
     assert w2.start == pd.Timestamp("2010-01-01") and w2.as_of == pd.Timestamp("2015-06-30")
     assert params.window("2020-01-01", "2020-01-01").end == pd.Timestamp("2020-01-01")  # one day is a window
-    assert params.parse_date("2020-03-01T12:00:00+05:00", "x") == pd.Timestamp("2020-03-01")
+    # from Python, dates and Timestamps (with a time or a zone) are accepted; strings must be YYYY-MM-DD
+    assert params.parse_date(pd.Timestamp("2020-03-01T12:00:00+05:00"), "x") == pd.Timestamp("2020-03-01")
+    assert params.parse_date(__import__("datetime").date(2020, 3, 1), "x") == pd.Timestamp("2020-03-01")
 
 
 @pytest.mark.parametrize("start, end, as_of, message", [
@@ -254,9 +256,13 @@ def test_open_checks_parameters_before_anything(offline, display_options, tmp_pa
         Chapter.open("rotation", "t", start="2010-01-01", end="2009-01-01", data_mode="offline")
     with pytest.raises(ParameterError, match="mode='auto' needs the network"):
         Chapter.open("rotation", "t", start="2010-01-01", end="2019-12-31", data_mode="auto")
-    ch = open_chapter(tmp_path, lookback=12)
+    with pytest.raises(ParameterError) as info:
+        open_chapter(tmp_path, lookback=12)
+    assert str(info.value) == ("lookback is not a parameter of the rotation chapter; valid: start, end, as_of, "
+                               "data_mode, snapshot, rates_rally_bp, vix_spike_pct, event_days")
+    ch = open_chapter(tmp_path, event_days=12)  # the others take their declared defaults
     assert ch.parameters == {"start": "2010-01-01", "end": "2019-12-31", "as_of": "2019-12-31", "data_mode": "offline",
-                             "lookback": 12}
+                             "rates_rally_bp": 25, "vix_spike_pct": 40, "event_days": 12}
     assert ch.data.used() == []  # nothing loaded yet
 
 

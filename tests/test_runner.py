@@ -6,6 +6,7 @@ fastest chapter."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import pytest
 
 from smallcaps import cli
 from smallcaps.book import runner
+
+from conftest import previous_run, tree_listing
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,23 +49,27 @@ def test_run_builds_a_separate_book_and_leaves_the_committed_one(kernel_offline,
     page = (out / "html" / "book" / "data.html").read_text()
     assert 'start = "1990-01-01"' not in page and "injected" not in page.lower()
     assert "start 1990-01-01, end 2020-12-31" in page  # the chapter states the parameters it used
-    toc = (out / "_build" / "src" / "_toc.yml").read_text()
-    assert "book/data" in toc and "book/rotation" not in toc
+    assert (out / "html" / "book" / "scorecard.html").is_file() and not (out / "html" / "book" / "rotation.html").exists()
+    assert sorted(os.listdir(out)) == [".smallcaps-run", "_logs", "data.ipynb", "html", "scorecard.ipynb"]
+    assert sorted(os.listdir(out / "_logs")) == ["build.log", "data.log", "scorecard.log"]
 
 
 @pytest.mark.book
 @pytest.mark.timeout(600)
-def test_failing_chapter_names_itself_and_leaves_no_site(kernel_offline, tmp_path):
+def test_failing_chapter_names_itself_and_leaves_the_previous_run(kernel_offline, tmp_path):
     out = tmp_path / "run"
-    (out / "html").mkdir(parents=True)
-    (out / "html" / "index.html").write_text("an older site that must not survive a failed run")
+    before = previous_run(out)
     with pytest.raises(runner.ChapterFailed) as err:
-        runner.run(start="1850-01-01", end="1900-12-31", chapters=["data"], out=out, jobs=1)
+        runner.run(start="1990-01-01", end="2031-12-31", chapters=["data"], out=out, jobs=1)
     msg = str(err.value)
     assert msg.startswith("chapter data failed: cell ")
-    assert "ParameterError: start=1850-01-01 is before the first date of the book's data; valid: 1871-01-01.." in msg
+    assert "ParameterError: end=2031-12-31 is after the last date of the book's data; valid: 1871-01-01.." in msg
+    assert msg.endswith(f"; its notebooks and logs are in {tmp_path / 'run.failed'}")
     assert "\n" not in msg
-    assert not (out / "html").exists()
+    assert tree_listing(out) == before  # the earlier run's site and files, byte for byte
+    failed = nbformat.read(tmp_path / "run.failed" / "data.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for c in failed.cells if c.cell_type == "code" for o in c.outputs)
+    assert (tmp_path / "run.failed" / "_logs" / "data.log").is_file()
 
 
 def test_cli_run_rejects_bad_dates_before_any_work(capsys):

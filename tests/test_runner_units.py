@@ -177,7 +177,7 @@ def test_schedule_is_longest_first_and_leaves_the_scorecard_out():
 def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
     """The scorecard is submitted only once every thesis chapter in the run has finished."""
 
-    def fake_execute(chapter, src, dest, cwd, params, env, timeout):
+    def fake_execute(chapter, src, dest, cwd, params, env, timeout, runtime_dir=None):
         import time
 
         time.sleep({"rotation": 0.3, "data": 0.05}.get(chapter, 0.0))
@@ -196,7 +196,7 @@ def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
 
 
 def test_scorecard_is_not_run_after_a_failed_thesis_chapter(monkeypatch, tmp_path):
-    def fake_execute(chapter, src, dest, cwd, params, env, timeout):
+    def fake_execute(chapter, src, dest, cwd, params, env, timeout, runtime_dir=None):
         return runner.ChapterRun(chapter, chapter != "rotation", 0.1, "" if chapter != "rotation" else "cell 3: boom")
 
     monkeypatch.setattr(runner.cf, "ProcessPoolExecutor", runner.cf.ThreadPoolExecutor)
@@ -216,8 +216,10 @@ def test_run_checks_dates_and_out_folder_before_running(book, monkeypatch, tmp_p
     with pytest.raises(ParameterError, match="end=2009-01-01 is before start=2010-01-01"):
         runner.run(start="2010-01-01", end="2009-01-01", chapters="rotation", out=tmp_path / "out")
     monkeypatch.setattr(runner, "checkout", lambda: book.parent)
-    with pytest.raises(ParameterError, match="would overwrite the committed book"):
+    with pytest.raises(ParameterError, match="is inside the checkout's book/; choose another folder"):
         runner.run(start="2010-01-01", end="2019-12-31", chapters="rotation", out=book)
+    with pytest.raises(ParameterError, match="would overwrite the checkout; choose another folder"):
+        runner.run(start="2010-01-01", end="2019-12-31", chapters="rotation", out=book.parent)
     assert not (tmp_path / "out").exists()
 
 

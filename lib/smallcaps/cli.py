@@ -152,9 +152,25 @@ def cmd_data_fetch(args) -> int:
         err_console.print("smallcaps: nothing to fetch; name datasets (--french, --fred, --vix, --shiller, --tickers) "
                           "or pass --all")
         return 2
+    from .net import YAHOO_URL, probe
+    from .sources import cboe, shiller
+    from .sources import fred as fred_src
+    from .sources import french as french_src
+
+    urls = ([french_src.base_url()] if french else []) + ([fred_src.url(fred[0])] if fred else []) + \
+        ([cboe.url()] if args.vix or args.all else []) + ([shiller.url()] if args.shiller or args.all else []) + \
+        ([YAHOO_URL] if tickers else [])
+    probe(urls)  # a dead network fails here, at once, with one line
     failures = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    import logging
+    import warnings
+
+    # yfinance and pandas chatter (retries, "possibly delisted", deprecations) would bury the
+    # progress bar; every failure is reported below, one line per dataset
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)
+    with warnings.catch_warnings(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=False) as progress:
+        warnings.simplefilter("ignore")
         task = progress.add_task("fetching", total=len(jobs))
         for label, job in jobs:
             progress.update(task, description=f"fetching {label}")
@@ -231,7 +247,10 @@ def cmd_snapshot_pull(args) -> int:
 
 
 class _ChapterProgress:
-    """A live table of chapters: queued, running (with elapsed time), done or failed."""
+    """A live table of chapters: queued, running (with elapsed time), done or failed.
+
+    It appears with the first chapter that starts, so an error found before (a refused output
+    folder, a lock held by another run) is the command's only output."""
 
     def __init__(self, chapters):
         import time
@@ -241,6 +260,7 @@ class _ChapterProgress:
         self.time = time
         self.state = {c: ("queued", None, "") for c in chapters}
         self.live = Live(self._render(), console=err_console, refresh_per_second=4, transient=False)
+        self.started = False
 
     def _render(self):
         table = Table(show_header=True, header_style="bold", box=None)
@@ -255,6 +275,9 @@ class _ChapterProgress:
         return table
 
     def event(self, chapter, state, run):
+        if not self.started:
+            self.live.__enter__()
+            self.started = True
         if state == "running":
             self.state[chapter] = ("running", self.time.perf_counter(), "")
         else:
@@ -262,10 +285,11 @@ class _ChapterProgress:
         self.live.update(self._render())
 
     def __enter__(self):
-        self.live.__enter__()
         return self
 
     def __exit__(self, *exc):
+        if not self.started:
+            return False
         self.live.update(self._render())
         out = self.live.__exit__(*exc)
         if not err_console.is_terminal:
@@ -275,72 +299,34 @@ class _ChapterProgress:
 
 def cmd_build(args) -> int:
     import time
+    from pathlib import Path
 
-    from .book import runner
+    from .book import interrupts, runner
 
     t0 = time.perf_counter()
-    site = runner.build(out=args.out and __import__("pathlib").Path(args.out), strict=not args.no_strict)
+    with interrupts.handle_signals():
+        site = runner.build(out=Path(args.out) if args.out else None, strict=not args.no_strict)
     console.print(f"built {site / 'index.html'} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
 def _params(items: list[str]) -> dict:
-    """``NAME=VALUE`` pairs to papermill parameters (ints and floats parsed, paths absolute)."""
-    from pathlib import Path
+    """``NAME=VALUE`` pairs to typed values, read as papermill reads ``-p NAME VALUE``
+    (``True``, ``False``, ``None``, int, float, else text)."""
+    from .book.params import parse_assignments
 
-    from .errors import ParameterError
-
-    out: dict[str, int | float | str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier():
-            raise ParameterError(f"param={item!r} is not NAME=VALUE")
-        for cast in (int, float):
-            try:
-                out[name] = cast(value)
-                break
-            except ValueError:
-                continue
-        else:
-            out[name] = str(Path(value).resolve()) if name.endswith(("_csv", "_path", "_file")) else value
-    return out
+    return parse_assignments(items)
 
 
-def _user_files(params: dict) -> tuple[dict, dict[str, str]]:
-    """Absolute paths of ``*_csv/_path/_file`` parameters replaced by their file names, and the
-    map name -> path that reaches the kernels by environment: the executed notebooks (published
-    with the site) then carry no machine path (review X4)."""
-    from pathlib import Path
-
-    from .errors import ParameterError
-
-    files: dict[str, str] = {}
-    out = dict(params)
-    for name, value in params.items():
-        if isinstance(value, str) and name.endswith(("_csv", "_path", "_file")) and Path(value).is_absolute():
-            base = Path(value).name
-            if files.get(base, value) != value:
-                raise ParameterError(f"{name}={base!r}: two -p files are named {base}; rename one")
-            files[base] = value
-            out[name] = base
-    return out, files
-
-
-def _kernel_vars(args, files: dict[str, str]):
-    """While chapters run: ``--unverified-snapshot`` as ``SMALLCAPS_UNVERIFIED_SNAPSHOT=1`` and
-    the user files' locations as ``SMALLCAPS_USER_FILES``, which the runner passes to every
-    kernel (the environment is restored afterwards)."""
+def _kernel_vars(args):
+    """While chapters run: ``--unverified-snapshot`` as ``SMALLCAPS_UNVERIFIED_SNAPSHOT=1``, which
+    the runner passes to every kernel (the environment is restored afterwards)."""
     import contextlib
-    import json
     import os
 
-    from .config import UNVERIFIED_ENV, USER_FILES_ENV
+    from .config import UNVERIFIED_ENV
 
-    values = {}
-    if args.unverified_snapshot:
-        values[UNVERIFIED_ENV] = "1"
-    if files:
-        values[USER_FILES_ENV] = json.dumps(files, sort_keys=True)
+    values = {UNVERIFIED_ENV: "1"} if args.unverified_snapshot else {}
 
     @contextlib.contextmanager
     def scope():
@@ -361,19 +347,16 @@ def _kernel_vars(args, files: dict[str, str]):
 def cmd_run(args) -> int:
     import time
 
-    from .book import runner
-    from .book.params import parse_date, window
+    from .book import interrupts, runner
 
-    if args.start and args.end:
-        window(args.start, args.end, args.as_of)  # one-line errors before any work
-    for name in ("start", "end", "as_of"):
-        if getattr(args, name):
-            parse_date(getattr(args, name), name)
-    chosen = runner.with_companions(runner.chapter_ids(args.chapters))
+    # every check before any kernel starts: the checkout, chapter ids, dates against each chosen
+    # chapter, every -p against the chapters that declare it, files given with -p
+    extra = _params(args.param)
     _settings(args).check_snapshot()  # a snapshot without a manifest: refused at once, not in every kernel
-    extra, files = _user_files(_params(args.param))
+    chosen, _, _ = runner.check(start=args.start, end=args.end, as_of=args.as_of, chapters=args.chapters, extra=extra,
+                                out=args.out)
     t0 = time.perf_counter()
-    with _kernel_vars(args, files), _ChapterProgress(chosen) as prog:
+    with interrupts.handle_signals(), _kernel_vars(args), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
                             strict=not args.no_strict, on_event=prog.event, extra=extra)
@@ -385,8 +368,9 @@ def cmd_run(args) -> int:
 def cmd_refresh(args) -> int:
     import time
 
-    from .book import runner
+    from .book import interrupts, runner
 
+    runner.checkout()
     chosen = runner.chapter_ids(args.chapters)
     from pathlib import Path
 
@@ -398,7 +382,7 @@ def cmd_refresh(args) -> int:
         raise ParameterError(f"snapshot={snap} has no {MANIFEST}; the committed book is refreshed only on a "
                              "verified snapshot (one with its manifest)")
     t0 = time.perf_counter()
-    with _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
+    with interrupts.handle_signals(), _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
             c in ("rotation", "momentum", "valuation", "graduation") for c in chosen)
             and (runner.book_dir() / "scorecard.ipynb").is_file() else [])) as prog:
         report = runner.refresh(chapters=chosen, jobs=args.jobs, snapshot=args.snapshot, store=args.store,
@@ -486,7 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
     pu.set_defaults(func=cmd_snapshot_pull)
 
     bu = add(sub, "build", "build the HTML book from the committed notebooks (no execution, no data)")
-    bu.add_argument("--out", default=None, help="site folder (default _build/html)")
+    bu.add_argument("--out", default=None, help="site folder: new, empty, or an earlier build's (default "
+                    "_build/html); replaced only when the build succeeds")
     bu.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     bu.set_defaults(func=cmd_build)
 
@@ -496,10 +481,13 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--as-of", dest="as_of", default=None, help="the claims' 'today', within start..end (default: end)")
     ru.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all): "
                     "rotation, momentum, valuation, graduation, scorecard, data")
-    ru.add_argument("--out", default=None, help="output folder (default runs/<start>_<end>)")
+    ru.add_argument("--out", default=None, help="output folder: new, empty, or an earlier run's (default "
+                    "runs/<start>_<end>); replaced only when the run succeeds")
     ru.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
     ru.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                    help="a chapter parameter, e.g. -p moves_csv=moves.csv (repeatable; numbers stay numbers)")
+                    help="a parameter of the chosen chapters, e.g. -p moves_csv=moves.csv (repeatable; values read "
+                    "as papermill reads them: True, False, None, numbers, else text); given only to the chapters "
+                    "that declare it, checked before anything runs")
     ru.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
     ru.set_defaults(func=cmd_run)
 
@@ -519,12 +507,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParameterError as exc:
         err_console.print(f"smallcaps: {exc}", soft_wrap=True, markup=False)
         return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP during build, run or refresh
+        from .book.interrupts import Interrupted
+
+        sig = exc if isinstance(exc, Interrupted) else Interrupted()
+        err_console.print(f"smallcaps: interrupted ({sig.args[0]})", markup=False)
+        return sig.exit_code
     except SmallcapsError as exc:  # a chapter, a build, a download, a check or missing data
         err_console.print(f"smallcaps: {exc}", soft_wrap=True, markup=False)
         return 1
-    except KeyboardInterrupt:
-        err_console.print("smallcaps: interrupted")
-        return 130
 
 
 if __name__ == "__main__":

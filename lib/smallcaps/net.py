@@ -216,3 +216,60 @@ def call_with_deadline(fn: Callable[[], T], deadline: float, what: str) -> T:
     if ok:
         return value
     raise value
+
+
+#: Yahoo Finance's API host (yfinance talks to it; no address of ours to override).
+YAHOO_URL = "https://query1.finance.yahoo.com"
+
+
+def probe(urls, timeout: float = 5.0) -> None:
+    """Check, before a batch of downloads, that at least one of the hosts of ``urls`` answers.
+
+    One DNS lookup and TCP connection per distinct host, all at once in daemon threads, with
+    ``timeout`` seconds overall: on a dead network the batch fails at once instead of retrying
+    every dataset (yfinance alone would take minutes and print screenfuls).
+
+    Raises
+    ------
+    FetchError
+        ``network unreachable: ...`` naming the hosts tried and the first reason.
+    """
+    import socket
+    from urllib.parse import urlsplit
+
+    hosts = []
+    for u in urls:
+        parts = urlsplit(u)
+        if parts.hostname:
+            key = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+            if key not in hosts:
+                hosts.append(key)
+    if not hosts:
+        return
+    box: queue.Queue = queue.Queue()
+
+    def attempt(host: str, port: int) -> None:
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                box.put((host, None))
+        except OSError as exc:
+            reason = "name does not resolve" if isinstance(exc, socket.gaierror) else (exc.strerror or type(exc).__name__)
+            box.put((host, reason))
+
+    for host, port in hosts:
+        threading.Thread(target=attempt, args=(host, port), name="smallcaps-probe", daemon=True).start()
+    t_end = time.monotonic() + timeout
+    reasons: dict[str, str] = {}
+    while len(reasons) < len(hosts):
+        try:
+            host, reason = box.get(timeout=max(t_end - time.monotonic(), 0.0))
+        except queue.Empty:
+            break
+        if reason is None:
+            return
+        reasons[host] = reason
+    for host, _ in hosts:
+        reasons.setdefault(host, f"no answer within {timeout:g} s")
+    first = hosts[0][0]
+    raise FetchError(f"network unreachable: none of {', '.join(h for h, _ in hosts)} answered "
+                     f"({first}: {reasons[first]}); nothing was fetched")

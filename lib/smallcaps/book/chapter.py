@@ -14,6 +14,7 @@ A chapter notebook reads as an argument; this kit keeps the plumbing out of it::
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from ..display import Fact, Text, configure_display, format_value  # noqa: F401 
 from ..errors import DataError, ParameterError
 from ..provenance import Provenance
 from . import CHAPTERS, THESIS_CLAIMS
-from .params import Window, check_coverage, window
+from .params import Window, check_chapter, check_coverage, own_parameters, specs, window
 from .prose import FLAG_PREFIX
 from .results import ChapterResults, ClaimResult
 
@@ -127,25 +128,47 @@ class Chapter:
     claims: list[ClaimResult] = field(default_factory=list)
     glued: dict[str, Any] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file parameters: name -> (file name, sha256)
 
     @classmethod
     def open(cls, chapter_id: str, title: str, *, start, end, as_of=None, data_mode=None, snapshot=None,
-             store=None, results_dir: str | os.PathLike = ".", **extra_params) -> Chapter:
-        """Validate parameters and open the chapter's data session (no data is loaded yet).
+             store=None, results_dir: str | os.PathLike = ".", **own_params) -> Chapter:
+        """Validate every parameter and open the chapter's data session (no data is loaded yet).
+
+        Pass all the chapter's parameters: each is checked against the chapter's declaration in
+        :data:`smallcaps.book.params.SPECS` (type, range or choices; dates as YYYY-MM-DD), so a
+        plain ``papermill`` run fails here, in the set-up cell, with the same one-line error as
+        ``smallcaps run`` gives before it starts. A parameter left out takes its declared default.
 
         Raises
         ------
         ParameterError
-            Unknown chapter, unparseable dates, end before start, as_of outside the window,
-            unknown data mode or a missing snapshot folder.
+            Unknown chapter or parameter, a value of the wrong type or out of range, unparseable
+            dates, end before start, as_of outside the window, a start before the chapter's data,
+            a missing file, unknown data mode or a missing snapshot folder.
         """
         if chapter_id not in CHAPTERS:
             raise ParameterError(f"chapter={chapter_id!r} is unknown; valid: {', '.join(CHAPTERS)}")
-        win = window(start, end, as_of)
+        table = specs(chapter_id)
+        values = {"start": start, "end": end, "as_of": as_of, "data_mode": data_mode, "snapshot": snapshot, **own_params}
+        if "results_dir" in table:
+            values["results_dir"] = str(results_dir)
+        checked = check_chapter(chapter_id, values)
+        win = window(checked["start"], checked["end"], checked["as_of"])
         ds = DataSession(mode=data_mode, snapshot=snapshot, store=store)
         configure_display()
-        params = {**win.as_dict(), "data_mode": ds.mode, **extra_params}
-        return cls(chapter_id, title, win, ds, Path(results_dir), params)
+        params: dict[str, Any] = {**win.as_dict(), "data_mode": ds.mode}
+        files: dict[str, tuple[str, str]] = {}
+        for name in own_parameters(chapter_id):
+            if table[name].managed:
+                continue
+            value = checked[name]
+            if table[name].kind == "file" and value is not None:
+                path = Path(value)
+                files[name] = (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+                value = path.name  # by name only: no machine path enters the results or the page
+            params[name] = value
+        return cls(chapter_id, title, win, ds, Path(results_dir), params, files=files)
 
     # -- parameters and coverage ---------------------------------------------------------------
 
@@ -170,8 +193,9 @@ class Chapter:
         """Markdown: the chapter's parameters and every source it used with its vintage."""
         w = self.window
         used = self.data.used()
+        files = "".join(f", {name} `{fname}` (sha256 {sha[:12]})" for name, (fname, sha) in self.files.items())
         lines = [f"**Parameters:** start {w.start.date()}, end {w.end.date()}, as of {w.as_of.date()}, "
-                 f"data mode {self.data.mode}.",
+                 f"data mode {self.data.mode}{files}.",
                  ""]
         warning = unverified_warning(used)
         if warning:

@@ -11,19 +11,37 @@ Three entry points, one per way readers use the book:
 
 Chapters run in parallel in a process pool (the scorecard last: it reads the others'
 results). A failed chapter makes the command fail with the chapter's name and error line, and
-no site is built; sites are built into a temporary folder and swapped into place only when the
-build succeeded, so a half-built site never sits where a good one is expected.
+no site is built.
+
+Output folders (:mod:`smallcaps.book.outdir`): ``build`` and ``run`` write only folders they made
+(a marker file records it), lock them, write everything into a staging folder beside them and
+swap it in only when the whole command succeeded; a failed, interrupted or killed command leaves
+the previous folder as it was. A run's folder holds::
+
+    .smallcaps-run            marker: tool version, kind, created, command, every file below
+    <chapter>.ipynb           the executed notebooks (scorecard and data appendix included)
+    <chapter>.results.json    each thesis chapter's results
+    _inputs/<file>            copies of files given with -p (e.g. moves_csv), passed by relative path
+    _logs/<chapter>.log       each kernel's stderr; _logs/build.log: jupyter-book's output
+    html/                     the book built from these notebooks
+
+Signals (:mod:`smallcaps.book.interrupts`): the pool's workers and their kernels are tracked and
+killed when the command stops for any reason; kernels' connection files live in a temporary
+runtime folder of the command, removed at the end.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +50,9 @@ import nbformat
 
 from ..config import UNVERIFIED_ENV, USER_FILES_ENV, Settings, project_root
 from ..errors import ParameterError, SmallcapsError
-from . import CHAPTERS, THESIS_CLAIMS
-from .params import window
+from . import CHAPTERS, THESIS_CLAIMS, interrupts, outdir
+from .outdir import OutputError
+from .params import check_run
 from .results import results_filename
 
 #: Files copied from the checkout to build a book (besides the notebooks).
@@ -62,10 +81,44 @@ class ChapterRun:
 # -- locations ------------------------------------------------------------------------------------
 
 
+def is_checkout(folder: Path) -> bool:
+    """Whether ``folder`` is a checkout of this project (pyproject.toml naming smallcaps, book/, _toc.yml)."""
+    try:
+        text = (folder / "pyproject.toml").read_text()
+    except OSError:
+        return False
+    return (folder / "book").is_dir() and (folder / "_toc.yml").is_file() and 'name = "smallcaps"' in text
+
+
+def find_checkout(start: Path | None = None) -> Path | None:
+    """The checkout holding ``start`` (default: the current directory), walking up; or None."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if is_checkout(folder):
+            return folder
+    return None
+
+
 def checkout() -> Path:
-    root = project_root()
+    """The checkout the command is run in (the current directory or one of its parents).
+
+    Raises
+    ------
+    SmallcapsError
+        The current directory is in no checkout, or in a different one from the checkout the
+        ``smallcaps`` package is installed from (a shared or copied venv): the command would
+        otherwise read one clone's code and write another's files. One line names both.
+    """
+    here = Path.cwd()
+    root = find_checkout(here)
+    installed = project_root()
     if root is None:
-        raise SmallcapsError("smallcaps is not installed from a checkout (pip install -e .): no book to build")
+        where = f"; smallcaps is installed from {installed}: cd there" if installed else ""
+        raise SmallcapsError(f"{here} is not inside a checkout of Small Caps on Trial (no pyproject.toml with "
+                             f"book/ and _toc.yml above it){where}")
+    if installed is not None and installed.resolve() != root:
+        raise SmallcapsError(f"this checkout is {root}, but smallcaps is installed from {installed} and would act on "
+                             f"that one; run `make setup` in {root} and use its .venv")
     return root
 
 
@@ -96,13 +149,6 @@ def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
     if not out:
         raise ParameterError("chapters is empty; valid: " + ", ".join(CHAPTERS))
     return list(dict.fromkeys(out))
-
-
-def pd_date(value) -> str:
-    """ISO form of a date parameter (already validated)."""
-    from .params import parse_date
-
-    return parse_date(value, "date").date().isoformat()
 
 
 def with_companions(chosen: list[str]) -> list[str]:
@@ -143,29 +189,60 @@ def tidy_notebook(path: Path, *, hide_parameters: bool = True) -> None:
 # -- executing one chapter (runs in a worker process) --------------------------------------------
 
 
+def _kernel_manager_class(env: dict[str, str], log, cwd: str, runtime_dir: str | None):
+    """A kernel manager that starts the chapter's kernel with ``env`` added to this process's
+    environment, in ``cwd``, with its stdout and stderr in ``log`` and its connection file in
+    ``runtime_dir``: nothing of this process (its environment, its fd 2, its cwd) changes."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ChapterKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            extra = dict(env)
+            if runtime_dir:
+                extra["JUPYTER_RUNTIME_DIR"] = runtime_dir
+                if not self.connection_file:
+                    self.connection_file = os.path.join(runtime_dir, f"kernel-{uuid.uuid4()}.json")
+            kw["env"] = {**kw.get("env", os.environ), **extra}
+            kw["cwd"] = cwd
+            kw["stdout"] = log
+            kw["stderr"] = log
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ChapterKernelManager
+
+
 def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | None, env: dict[str, str],
-             timeout: int) -> ChapterRun:
+             timeout: int, runtime_dir: str | None = None) -> ChapterRun:
+    """Execute one notebook (in a pool worker). The kernel gets ``env`` and writes its stderr to
+    ``cwd/_logs/<chapter>.log``; papermill's own log lines go there too, for this call only."""
     import papermill as pm
 
-    os.environ.update(env)
-    # kernels inherit this worker's stderr: send their chatter to a log, not the reader's terminal
     log_dir = Path(cwd) / "_logs"
     log_dir.mkdir(exist_ok=True)
-    with open(log_dir / f"{chapter}.log", "w") as log:
-        os.dup2(log.fileno(), 2)
     t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(src, dest, parameters=parameters or None, cwd=cwd, kernel_name="python3",
-                            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                            execution_timeout=timeout)
-        tidy_notebook(Path(dest))
-        return ChapterRun(chapter, True, time.perf_counter() - t0)
-    except pm.PapermillExecutionError as exc:
-        line = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0] if exc.ename else str(exc).splitlines()[0]
-        return ChapterRun(chapter, False, time.perf_counter() - t0, f"cell {exc.exec_count}: {line}")
-    except Exception as exc:  # kernel died, timeout, unreadable notebook
-        msg = str(exc).strip().splitlines()
-        return ChapterRun(chapter, False, time.perf_counter() - t0, f"{type(exc).__name__}: {msg[0] if msg else ''}")
+    with open(log_dir / f"{chapter}.log", "w") as log:
+        handler = logging.StreamHandler(log)
+        pm_log = logging.getLogger("papermill")
+        pm_log.addHandler(handler)
+        propagate, pm_log.propagate = pm_log.propagate, False
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pm.execute_notebook(src, dest, parameters=parameters or None, kernel_name="python3",
+                                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                    execution_timeout=timeout,
+                                    kernel_manager_class=_kernel_manager_class(env, log, cwd, runtime_dir))
+            tidy_notebook(Path(dest))
+            return ChapterRun(chapter, True, time.perf_counter() - t0)
+        except pm.PapermillExecutionError as exc:
+            line = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0] if exc.ename else str(exc).splitlines()[0]
+            return ChapterRun(chapter, False, time.perf_counter() - t0, f"cell {exc.exec_count}: {line}")
+        except Exception as exc:  # kernel died, timeout, unreadable notebook, disk full
+            msg = str(exc).strip().splitlines()
+            return ChapterRun(chapter, False, time.perf_counter() - t0, f"{type(exc).__name__}: {msg[0] if msg else ''}")
+        finally:
+            pm_log.removeHandler(handler)
+            pm_log.propagate = propagate
 
 
 def _schedule(chapters: list[str], timings: dict[str, float] | None = None) -> list[str]:
@@ -207,29 +284,41 @@ def _save_timings(folder: Path, runs: list[ChapterRun]) -> None:
 def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                      parameters: dict | Callable[[str], dict | None] | None, env: dict[str, str],
                      jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None,
-                     timings: dict[str, float] | None = None) -> list[ChapterRun]:
+                     timings: dict[str, float] | None = None, runtime_dir: str | os.PathLike | None = None) -> list[ChapterRun]:
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
     The scorecard starts once every thesis chapter in the run has finished (it reads their
-    results); if one of them failed, the scorecard is not run.
+    results); if one of them failed, the scorecard is not run. Kernel connection files go to
+    ``runtime_dir``.
+
+    If this function is left by an exception (an interrupt included), every worker and kernel
+    it started is killed before the exception propagates: nothing keeps writing afterwards.
     """
     results: list[ChapterRun] = []
     thesis = {c for c in chapters if c in THESIS_CLAIMS}
     want_scorecard = "scorecard" in chapters
+    runtime = str(runtime_dir) if runtime_dir else None
 
     def submit(pool, ch):
         nb = CHAPTERS[ch]
         params = parameters(ch) if callable(parameters) else parameters
         if on_event:
             on_event(ch, "running", None)
-        return pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir), params, env, timeout)
+        return pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir), params, env, timeout,
+                           runtime)
 
-    with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = cf.ProcessPoolExecutor(max_workers=max(1, jobs), initializer=interrupts.worker_init)
+    is_processes = isinstance(pool, cf.ProcessPoolExecutor) and hasattr(pool, "_processes")
+    tracker = interrupts.ProcessTracker()
+    finished_ok = False
+    try:
         pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
         scorecard_done = not want_scorecard
         while pending:
-            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            if is_processes:
+                tracker.update(list((pool._processes or {}).keys()))
+            done, _ = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
             for fut in done:
                 pending.pop(fut)
                 run_ = fut.result()
@@ -245,6 +334,16 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                     results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
                     if on_event:
                         on_event("scorecard", "failed", results[-1])
+        finished_ok = True
+    finally:
+        if finished_ok:
+            pool.shutdown(wait=True)
+        else:
+            with interrupts.deferred():
+                if is_processes:
+                    tracker.update(list((pool._processes or {}).keys()))
+                tracker.kill_all()
+                pool.shutdown(wait=False, cancel_futures=True)
     return results
 
 
@@ -333,58 +432,93 @@ def _warnings_of(proc: subprocess.CompletedProcess) -> list[str]:
 
 
 def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
-    """Build the staged book and move its HTML to ``site`` atomically.
+    """Build the staged book and copy its HTML into ``site`` (a new or empty staging folder).
 
-    The previous site at ``site`` is replaced only after a successful build; on failure it is
-    removed (so no stale site looks current) and BuildError names the first warnings.
+    Raises
+    ------
+    BuildError
+        The build failed: names the first warnings (``site`` is not created).
+    OSError
+        ENOSPC: the disk filled up during the build.
     """
     proc = jupyter_book(stage, strict=strict, log=stage / "build.log")
     html = stage / "_build" / "html"
     if proc.returncode != 0 or not (html / "index.html").is_file():
         # Sphinx would treat the failed pages as up to date next time and not warn again
         shutil.rmtree(stage / "_build", ignore_errors=True)
-        if site.exists():
-            shutil.rmtree(site)
+        if outdir.disk_full(proc.stdout + proc.stderr):
+            import errno
+
+            raise OSError(errno.ENOSPC, "No space left on device", str(stage))
         warns = _warnings_of(proc)[:5]
         raise BuildError("jupyter-book build failed" + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
-    site.parent.mkdir(parents=True, exist_ok=True)
-    tmp = site.with_name(site.name + ".new")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    shutil.copytree(html, tmp)
-    if site.exists():
-        old = site.with_name(site.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        site.rename(old)
-        tmp.rename(site)
-        shutil.rmtree(old)
-    else:
-        tmp.rename(site)
+    shutil.copytree(html, site, dirs_exist_ok=True)
     return site
+
+
+def _out_error(out: Path, exc: OSError) -> OutputError:
+    """One line for an OSError while writing ``out``."""
+    if outdir.disk_full(exc):
+        return OutputError(f"out={out}: no space left on device; nothing was changed (free space or choose another folder)")
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        src, _, why = exc.args[0][0]  # copytree gathers (source, destination, reason) for every file
+        return OutputError(f"out={out}: could not copy {len(exc.args[0])} file(s), e.g. {Path(src).name} ({why}); "
+                           "nothing was changed")
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError(f"out={out}: {exc.strerror or exc}{where}; nothing was changed")
 
 
 def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) -> Path:
     """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network).
 
     Sphinx's cache in ``_build/src`` makes repeat builds fast; ``fresh=True`` discards it so
-    every page is read (and warned about) again.
+    every page is read (and warned about) again. The site goes to ``out`` under the rules of
+    :mod:`smallcaps.book.outdir` (a marked folder, locked, swapped in only on success).
 
     Returns the folder holding ``index.html`` (default ``_build/html`` in the checkout).
+
+    Raises
+    ------
+    OutputError
+        ``out`` holds files smallcaps did not make, is in use, or cannot be written.
+    BuildError
+        The build failed; the previous site is left as it was.
     """
     import fcntl
 
     root = checkout()
     chapters = [c for c in CHAPTERS if (book_dir(root) / CHAPTERS[c]).is_file()]
+    default = root / "_build" / "html"
+    site = Path(os.path.abspath(out)) if out else default
+    if site == default:
+        site.parent.mkdir(parents=True, exist_ok=True)
+    _refuse_inside_checkout(site, root, allowed=default)
     stage = root / "_build" / "src"
-    if fresh:
-        shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True, exist_ok=True)
-    # one build at a time in a checkout: builds share the staging folder (and Sphinx's cache)
-    with open(root / "_build" / ".build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        _stage(root, stage, book_dir(root), chapters, toc=True)
-        return build_site(stage, out or (root / "_build" / "html"), strict=strict)
+    try:
+        with outdir.prepare(site, "site", project_owned=site == default) as target:
+            if fresh:
+                shutil.rmtree(stage, ignore_errors=True)
+            stage.mkdir(parents=True, exist_ok=True)
+            # one build at a time in a checkout: builds share the staging folder (and Sphinx's cache)
+            with open(root / "_build" / ".build.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                _stage(root, stage, book_dir(root), chapters, toc=True)
+                build_site(stage, target.staging, strict=strict)
+            return target.commit()
+    except OSError as exc:
+        raise _out_error(site, exc) from None
+
+
+def _refuse_inside_checkout(out: Path, root: Path, allowed: Path | None = None) -> None:
+    """``out`` must not be the checkout, hold it, or sit in its committed sources."""
+    out = out.resolve() if out.exists() else out
+    if allowed is not None and out == allowed:
+        return
+    if out == root or root.is_relative_to(out):
+        raise OutputError(f"out={out} would overwrite the checkout; choose another folder")
+    for inside in ("book", "lib", "tests", ".git", "_build"):
+        if out.is_relative_to(root / inside):
+            raise OutputError(f"out={out} is inside the checkout's {inside}/; choose another folder (e.g. runs/NAME)")
 
 
 # -- the commands -----------------------------------------------------------------------------------
@@ -435,6 +569,29 @@ def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str 
     return env
 
 
+def check(*, start=None, end=None, as_of=None, chapters=None, extra: dict | None = None, out=None):
+    """Everything ``run`` checks before any kernel starts: chapter ids, dates against each chosen
+    chapter's window and data, every ``-p`` value against the chapters that declare it, and the
+    output folder (``out``; None: the default ``runs/<start>_<end>``).
+
+    Returns ``(chapters, RunParameters, output folder)``.
+
+    Raises
+    ------
+    ParameterError
+        One line naming the parameter and the valid values; OutputError for the folder.
+    """
+    chosen = with_companions(chapter_ids(chapters))
+    rp = check_run(chosen, {"start": start, "end": end, "as_of": as_of}, extra or {})
+    root = checkout()
+    label = f"{rp.dates.get('start', 'default')}_{rp.dates.get('end', 'default')}"
+    out_dir = Path(os.path.abspath(out)) if out else root / "runs" / label
+    _refuse_inside_checkout(out_dir, root)
+    if out_dir.parent != root / "runs" or out_dir.parent.is_dir():
+        outdir.check_target(out_dir, "run")
+    return chosen, rp, out_dir
+
+
 def run(*, start: str | None = None, end: str | None = None, as_of: str | None = None, chapters=None,
         out: str | os.PathLike | None = None,
         jobs: int | None = None, mode: str | None = None, snapshot=None, store=None, timeout: int = 1800,
@@ -446,60 +603,78 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
 
     Dates left out keep each chapter's own default (its committed window), so ``run()`` with no
     dates re-executes the book as published, e.g. on freshly fetched data. Given dates apply to
-    every chapter and must lie within each chapter's data.
+    every chapter and must lie within each chapter's data. ``extra`` holds ``-p`` parameters
+    (typed): each goes only to the chapters that declare it; a file parameter (``moves_csv``) is
+    copied into the run's ``_inputs/`` and passed by that relative path.
+
+    Everything is written into a staging folder beside ``out`` and swapped in at the end (see
+    the module's docstring): a failed or interrupted run leaves ``out`` as it was. After a failed
+    chapter or build, the staging folder is kept as ``<out>.failed`` (when that name is free or
+    holds an earlier failed run) so its notebooks and logs can be read.
 
     Raises
     ------
     ParameterError
-        Bad dates or chapter ids (before anything runs).
+        Bad dates, chapter ids or parameters (before anything runs).
+    OutputError
+        ``out`` is refused, in use, cannot be written, or the disk filled up.
     ChapterFailed
         A chapter failed: names the chapter and its error line; no site is built.
     BuildError
         The HTML build failed.
     """
-    given = {k: v for k, v in (("start", start), ("end", end), ("as_of", as_of)) if v not in (None, "")}
-    if "start" in given and "end" in given:
-        window(start, end, as_of)  # one-line errors before any work
-    else:
-        from .params import parse_date
-
-        for k, v in given.items():
-            parse_date(v, k)
-    chosen = with_companions(chapter_ids(chapters))
+    chosen, rp, out_dir = check(start=start, end=end, as_of=as_of, chapters=chapters, extra=extra, out=out)
     root = checkout()
-    label = f"{given.get('start', 'default')}_{given.get('end', 'default')}"
-    out_dir = Path(out) if out else root / "runs" / label
-    out_dir = out_dir.resolve()
-    if out_dir == book_dir(root).resolve() or out_dir == root.resolve():
-        raise ParameterError(f"out={out_dir} would overwrite the committed book; choose another folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in ["_build", "html"]:
-        if (out_dir / stale).exists():
-            shutil.rmtree(out_dir / stale)
-    for ch in chosen:  # results of an earlier run must not leak into this run's scorecard
-        (out_dir / results_filename(ch)).unlink(missing_ok=True)
-    params = {k: str(pd_date(v)) for k, v in given.items()}
-    params.update(extra or {})
+    if out_dir.parent == root / "runs":
+        out_dir.parent.mkdir(exist_ok=True)  # the checkout's own runs/ folder
     partial = not set(THESIS_CLAIMS) <= set(chosen)
-
-    def params_for(chapter: str) -> dict:
-        # a partial run's scorecard shows the chapters that did not run as missing, not an error
-        if chapter == "scorecard" and partial:
-            return {**params, "require_complete": False}
-        return params
-
     env = kernel_env(mode, snapshot, store)
     timings = _load_timings(root / "_build")
-    runs = execute_chapters(chosen, book_dir(root), out_dir, parameters=params_for, env=env,
-                            jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event, timings=timings)
-    _save_timings(root / "_build", runs)
-    report = RunReport(runs=runs, out=out_dir)
-    if not report.ok:
-        raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures()))
-    stage = out_dir / "_build" / "src"
-    _stage(root, stage, out_dir, chosen, toc=True)
-    report.site = build_site(stage, out_dir / "html", strict=strict)
-    return report
+    try:
+        with outdir.prepare(out_dir, "run") as target, \
+                tempfile.TemporaryDirectory(prefix="smallcaps-runtime-") as runtime:
+            staging = target.staging
+            (staging / "_logs").mkdir()
+            inputs = {}
+            for name, path in rp.files.items():  # the user's files travel by a relative path only
+                (staging / "_inputs").mkdir(exist_ok=True)
+                shutil.copy2(path, staging / "_inputs" / path.name)
+                inputs[name] = f"_inputs/{path.name}"
+
+            def params_for(chapter: str) -> dict:
+                p = {k: inputs.get(k, v) for k, v in rp.by_chapter[chapter].items()}
+                # a partial run's scorecard shows the chapters that did not run as missing, not an error
+                if chapter == "scorecard" and partial:
+                    p["require_complete"] = False
+                return p
+
+            runs = execute_chapters(chosen, book_dir(root), staging, parameters=params_for, env=env,
+                                    jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event,
+                                    timings=timings, runtime_dir=runtime)
+            _save_timings(root / "_build", runs)
+            report = RunReport(runs=runs, out=target.out)
+            if not report.ok:
+                full = [r for r in report.failures() if outdir.disk_full(r.error)]
+                if full:
+                    raise OSError(28, "No space left on device", f"{target.out} (chapter {full[0].chapter})")
+                kept = target.keep_failed()
+                raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures())
+                                    + (f"; its notebooks and logs are in {kept}" if kept else ""))
+            stage = staging / "_build" / "src"
+            _stage(root, stage, staging, chosen, toc=True)
+            try:
+                build_site(stage, staging / "html", strict=strict)
+            except BuildError as exc:
+                shutil.copy2(stage / "build.log", staging / "_logs" / "build.log")
+                kept = target.keep_failed()
+                raise BuildError(f"{exc}" + (f"; its notebooks and logs are in {kept}" if kept else "")) from None
+            shutil.move(stage / "build.log", staging / "_logs" / "build.log")
+            shutil.rmtree(staging / "_build")
+            target.commit()
+            report.site = target.out / "html"
+            return report
+    except OSError as exc:
+        raise _out_error(out_dir, exc) from None
 
 
 def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None, timeout: int = 1800,
@@ -519,22 +694,24 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
     if snap is None:
         raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; pass --snapshot")
     env = kernel_env("offline", snap, store)
-    with tempfile.TemporaryDirectory(prefix="smallcaps-refresh-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="smallcaps-refresh-") as tmp, \
+            tempfile.TemporaryDirectory(prefix="smallcaps-runtime-") as runtime:
         tmpd = Path(tmp)
         # chapters not being refreshed still provide their committed results (the scorecard reads them)
         for res in book_dir(root).glob("*.results.json"):
             shutil.copy2(res, tmpd / res.name)
         runs = execute_chapters(chosen, book_dir(root), tmpd, parameters=None, env=env,
                                 jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event,
-                                timings=_load_timings(root / "_build"))
+                                timings=_load_timings(root / "_build"), runtime_dir=runtime)
         _save_timings(root / "_build", runs)
-        for r in runs:
-            if not r.ok:
-                continue
-            nb = CHAPTERS[r.chapter]
-            shutil.copy2(tmpd / nb, book_dir(root) / nb)
-            if (tmpd / results_filename(r.chapter)).is_file():
-                shutil.copy2(tmpd / results_filename(r.chapter), book_dir(root) / results_filename(r.chapter))
+        with interrupts.deferred():  # a notebook and its results are replaced together
+            for r in runs:
+                if not r.ok:
+                    continue
+                nb = CHAPTERS[r.chapter]
+                shutil.copy2(tmpd / nb, book_dir(root) / nb)
+                if (tmpd / results_filename(r.chapter)).is_file():
+                    shutil.copy2(tmpd / results_filename(r.chapter), book_dir(root) / results_filename(r.chapter))
     report = RunReport(runs=runs, out=book_dir(root))
     if not report.ok:
         raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures()))

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..analytics import graduation as ga
-from ..book.params import Window
+from ..book.params import Window, specs
 from ..book.results import UNTESTABLE, ClaimResult, Rule, Sample, Statistic
 from ..config import user_file
 from ..errors import ParameterError
@@ -163,24 +163,10 @@ def check_parameters(match_window_days, pre_months, post_months, benchmark) -> d
     ParameterError
         A value outside its valid range, naming the parameter.
     """
-    def integer(name, value, lo, hi):
-        try:
-            v = int(value)
-        except (TypeError, ValueError):
-            raise ParameterError(f"{name}={value!r} is not a whole number; valid: {lo}..{hi}") from None
-        if v != value and not (isinstance(value, str) and str(v) == value.strip()):
-            raise ParameterError(f"{name}={value!r} is not a whole number; valid: {lo}..{hi}")
-        if not lo <= v <= hi:
-            raise ParameterError(f"{name}={v} is out of range; valid: {lo}..{hi}")
-        return v
-
-    out = {"match_window_days": integer("match_window_days", match_window_days, 0, 92),
-           "pre_months": integer("pre_months", pre_months, RANK_MONTHS, 60),
-           "post_months": integer("post_months", post_months, 1, 60)}
-    if benchmark not in BENCHMARKS:
-        raise ParameterError(f"benchmark={benchmark!r} is unknown; valid: {', '.join(BENCHMARKS)}")
-    out["benchmark"] = benchmark
-    return out
+    table = specs("graduation")  # the valid ranges are declared once, with the notebook's parameters
+    values = {"match_window_days": match_window_days, "pre_months": pre_months, "post_months": post_months,
+              "benchmark": benchmark}
+    return {name: table[name].check(value) for name, value in values.items()}
 
 
 def chapter_parameters(match_window_days, pre_months, post_months, benchmark, moves_csv) -> dict:
