@@ -111,13 +111,20 @@ def test_the_untestable_path_is_the_base_s(inputs):
     assert res.note.startswith("the window has under 5 days") and res.sample.n == 0
     assert c.all_flags() == {"t1": False} and not c.testable
     assert c.plot(lambda **kw: 1 / 0) == "the window cannot decide T1 (see its verdict)"
-    assert res.verdict_line() == f"**Verdict on T1: {UNTESTABLE}.** {res.note}"
+    assert c.bare_result.verdict_line() == f"**Verdict on T1: {UNTESTABLE}.** {res.note}"
+    assert res.verdict_line() == f"**Verdict on T1: {UNTESTABLE}.** (The same under the registered rule.) {res.note}"
 
 
 def test_the_registered_rule_is_recomputed_not_typed(inputs):
     # first half only: mean 1.5 is above the registered bar (1) and below the amended one (2)
     c = T1(inputs, window("2020-01-01", "2020-06-30"))
     assert c.result.verdict == NOT_SUPPORTED
+    assert c.result.registered["verdict"] == SUPPORTED and c.result.rule_status == "amended"
+    assert c.result.amendments[0]["old_rule"] == OLD_RULE.text() and "it is above 2" in c.result.amendments[0]["new_rule"]
+    assert "(Under the registered rule: supported.)" in c.result.verdict_line()
+    box = c.rule.markdown()
+    assert box.startswith("**Rule for T1, amended on 2026-11-26 (registered rule below).**")
+    assert "- *Amended on 2026-11-26:* a referee asked for a higher bar" in box and OLD_RULE.text() in box
     reg = c.registered()
     assert reg.spec["threshold"] == 1.0 and reg.result.verdict == SUPPORTED
     assert T1.registered_rule() is OLD_RULE and c.amended
@@ -129,6 +136,11 @@ def test_when_said_reads_the_claim_at_its_source_date(inputs):
     said = c.when_said()
     assert said.window.end == pd.Timestamp("2020-06-30") and said.window.as_of == pd.Timestamp("2020-06-30")
     assert said.result.statistic.value == pytest.approx(1.5) and said.result.verdict == NOT_SUPPORTED
+    d = c.result.dated
+    assert d["claim_date"] == "2020-06-30" and d["when_said"]["verdict"] == NOT_SUPPORTED
+    assert d["as_of"] == {"date": "2020-12-31", "verdict": SUPPORTED, "statistic": c.result.statistic.to_dict()}
+    assert "When said (2020-06-30): not supported; as of 2020-12-31: supported." in c.result.verdict_line()
+    assert c.result.statistic.p_value == 0.01  # the decision's p-value travels with its statistic
     assert T1(inputs, window("2020-07-01", "2020-12-31")).when_said() is None
 
 

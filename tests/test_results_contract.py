@@ -96,7 +96,7 @@ def test_write_read_round_trip_rounds_to_six_significant_digits(tmp_path):
     path = results([claim(), claim("R2", value=float("nan"), ci_low=0.0, ci_high=-0.000123456789)]).write(tmp_path)
     assert path == tmp_path / "rotation.results.json" == tmp_path / results_filename("rotation")
     raw = json.loads(path.read_text())
-    assert raw["contract"] == 1 and raw["chapter"] == "rotation"
+    assert raw["contract"] == 2 and raw["chapter"] == "rotation"
     st = raw["claims"][0]["statistic"]
     assert (st["value"], st["ci_low"], st["ci_high"], st["ci_level"]) == (8.53123, 1.23457, 15.9877, 0.95)
     st2 = raw["claims"][1]["statistic"]
@@ -144,11 +144,11 @@ def test_read_invalid_json_names_the_file(tmp_path):
 def test_read_wrong_contract_names_the_file(tmp_path):
     path = results().write(tmp_path)
     d = json.loads(path.read_text())
-    d["contract"] = 2
+    d["contract"] = 1
     path.write_text(json.dumps(d))
     with pytest.raises(DataError) as info:
         ChapterResults.read(path)
-    assert str(info.value) == "results file rotation.results.json has contract 2, expected 1"
+    assert str(info.value) == "results file rotation.results.json has contract 1, expected 2"
 
 
 def test_read_invalid_verdict_is_a_data_error(tmp_path):

@@ -4,7 +4,7 @@ Each chapter writes ``<chapter>.results.json`` beside its executed notebook. The
 the tests read results only from there. One file holds::
 
     {
-      "contract": 1,
+      "contract": 2,
       "chapter": "rotation",                      # chapter id
       "title": "...",
       "parameters": {"start": "...", "end": "...", "as_of": "...", ...},
@@ -13,17 +13,27 @@ the tests read results only from there. One file holds::
         {
           "id": "R1",                             # claim id from shared/theses.md
           "claim": "short paraphrase",
-          "rule": "the rule, stated before the evidence: hypothesis, statistic, threshold",
-          "verdict": "supported" | "partly supported" | "not supported" | "untestable with available data",
+          "rule": "the rule as it decides now (amended or registered): hypothesis, statistic, thresholds",
+          "verdict": "supported" | "partly supported" | "inconclusive" | "not supported"
+                     | "untestable with available data",
           "statistic": {"name": ..., "value": float|null, "unit": "pp" | "%" | "ratio" | ...,
                         "ci_low": float|null, "ci_high": float|null, "ci_level": 0.95|null,
-                        "method": "HAC (Newey-West, 12 lags)" | "stationary bootstrap" | ...},
+                        "method": "HAC (Newey-West, 12 lags)" | "stationary bootstrap" | ...,
+                        "p_value": float|null,    # the deciding test, one-sided in the claim's direction
+                        "mde": float|null,        # minimum detectable effect at 80% power, in unit
+                        "band": "confidence interval" | "noise band"},
           "sample": {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "n": int, "frequency": "daily"|...},
           "data_vintage": "Yahoo adjusted closes to 2026-07-14; French CRSP 202511",
           "section": "anchor-label-of-the-deciding-section",
-          "note": "one sentence: what decided it, or what data would decide an untestable claim"
+          "note": "one sentence: what decided it, or what data would decide an untestable claim",
+          "rule_status": "registered" | "amended",
+          "amendments": [{"date", "reason", "old_rule", "new_rule"}, ...],
+          "registered": {"verdict": ..., "statistic": {...}} | null,     # under the registered rule
+          "dated": {"claim_date": ..., "when_said": {"verdict", "statistic"},
+                    "as_of": {"date", "verdict", "statistic"}} | null
         }, ...
-      ]
+      ],
+      "anchors": [ {name, citation, published, reproduced, unit, sample, tolerance, within, note}, ... ]
     }
 
 Numbers are stored rounded to 6 significant digits so that files reproduce byte for byte.
@@ -49,7 +59,7 @@ from ..claims.contract import (  # noqa: F401  (the contract's types, re-exporte
 )
 from ..errors import DataError
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 
 
 @dataclass
@@ -61,11 +71,13 @@ class ChapterResults:
     parameters: dict[str, Any]
     data: list[dict[str, Any]] = field(default_factory=list)
     claims: list[ClaimResult] = field(default_factory=list)
+    anchors: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "contract": CONTRACT_VERSION, "chapter": self.chapter, "title": self.title,
             "parameters": self.parameters, "data": self.data, "claims": [c.to_dict() for c in self.claims],
+            "anchors": self.anchors,
         }
 
     def write(self, folder: str | Path) -> Path:
@@ -98,7 +110,7 @@ class ChapterResults:
             raise DataError(f"results file {path.name} has contract {d.get('contract')!r}, expected {CONTRACT_VERSION}")
         try:
             return cls(chapter=d["chapter"], title=d["title"], parameters=d["parameters"], data=d.get("data", []),
-                       claims=[ClaimResult.from_dict(c) for c in d["claims"]])
+                       claims=[ClaimResult.from_dict(c) for c in d["claims"]], anchors=d.get("anchors", []))
         except (KeyError, TypeError, AttributeError) as exc:
             raise DataError(f"results file {path.name} is malformed ({type(exc).__name__}: {exc})") from None
 

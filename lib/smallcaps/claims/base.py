@@ -26,6 +26,7 @@ specification sweep evaluates.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -460,7 +461,7 @@ class Claim(abc.ABC):
         fill = (lambda s: s.format_map(dict(values))) if len(values) else (lambda s: s)
         return Rule(claim_id=t.claim_id, claim=t.claim, hypothesis=fill(t.hypothesis), statistic=fill(t.statistic),
                     supported=fill(t.supported), partly=fill(t.partly), not_supported=fill(t.not_supported),
-                    untestable=fill(t.untestable))
+                    untestable=fill(t.untestable), inconclusive=fill(t.inconclusive), history=cls.amendments)
 
     @property
     def rule(self) -> Rule:
@@ -540,12 +541,42 @@ class Claim(abc.ABC):
         """The deciding test's p-value (None where the rule rests on no test)."""
         return self.decision.p_value
 
+    def _statistic(self, d: Decision) -> Statistic:
+        """The decision's statistic carrying its p-value and MDE (set once, here)."""
+        st = d.statistic
+        if (d.p_value is not None and st.p_value is None) or (d.mde is not None and st.mde is None):
+            st = dataclasses.replace(st, p_value=st.p_value if st.p_value is not None else d.p_value,
+                                     mde=st.mde if st.mde is not None else d.mde)
+        return st
+
+    @cached_property
+    def bare_result(self) -> ClaimResult:
+        """The verdict under this claim's own specification and window only (no registered or
+        dated readings): what a specification sweep records."""
+        rule, d = self.rule, self.decision
+        return ClaimResult(id=self.id, claim=rule.claim, rule=rule.text(), verdict=d.verdict,
+                           statistic=self._statistic(d), sample=d.sample, data_vintage=self.vintage,
+                           section=self.section, note=d.note)
+
     @cached_property
     def result(self) -> ClaimResult:
-        """The claim's verdict (the results contract); the one place a ClaimResult is built."""
-        rule, d = self.rule, self.decision
-        return ClaimResult(id=self.id, claim=rule.claim, rule=rule.text(), verdict=d.verdict, statistic=d.statistic,
-                           sample=d.sample, data_vintage=self.vintage, section=self.section, note=d.note)
+        """The claim's verdict (the results contract); the one place a ClaimResult is built. An
+        amended claim carries its amendments and its verdict under the registered rule; a dated
+        claim its verdicts when said and as of the reading date."""
+        r = self.bare_result
+        registered, dated = None, None
+        if self.amended:
+            old = self.registered()
+            registered = {"verdict": old.decision.verdict, "statistic": old._statistic(old.decision).to_dict()}
+        said = self.when_said()
+        if said is not None and said.window.as_of != self.window.as_of:
+            dated = {"claim_date": type(self).claim_dates[0],
+                     "when_said": {"verdict": said.decision.verdict,
+                                   "statistic": said._statistic(said.decision).to_dict()},
+                     "as_of": {"date": self.window.as_of.date().isoformat(), "verdict": r.verdict,
+                               "statistic": r.statistic.to_dict()}}
+        amendments = tuple(a.to_dict(self.rule) for a in type(self).amendments)
+        return dataclasses.replace(r, amendments=amendments, registered=registered, dated=dated)
 
     def plot(self, draw: Callable[..., Any], data: Callable[[], dict] | None = None):
         """``draw(**data())`` (default ``data``: the claim's ``figure`` method) when the window can

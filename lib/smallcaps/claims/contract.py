@@ -18,11 +18,15 @@ from ..errors import DataError
 if TYPE_CHECKING:  # pragma: no cover
     from ..stats import Estimate
 
-VERDICTS = ("supported", "partly supported", "not supported", "untestable with available data")
-SUPPORTED, PARTLY, NOT_SUPPORTED, UNTESTABLE = VERDICTS
-#: The data cannot tell: the estimate points the claim's way but its interval includes zero
-#: (issue 13's vocabulary; joins VERDICTS with the results contract's version 2).
-INCONCLUSIVE = "inconclusive"
+#: The verdicts, strongest first. ``inconclusive``: the data cannot tell (the estimate points the
+#: claim's way but its interval includes zero), as distinct from ``not supported`` (the estimate
+#: points away from the claim).
+VERDICTS = ("supported", "partly supported", "inconclusive", "not supported", "untestable with available data")
+SUPPORTED, PARTLY, INCONCLUSIVE, NOT_SUPPORTED, UNTESTABLE = VERDICTS
+#: What the band around a statistic is: a confidence interval of an estimate, or a noise band
+#: around a realised number (how much the same spread could move by chance; not an interval for
+#: a fact about the past).
+BANDS = ("confidence interval", "noise band")
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annual", "events", "cross-section", "none")
 
 
@@ -67,23 +71,40 @@ class Rule:
     partly: str
     not_supported: str
     untestable: str = ""
+    inconclusive: str = ""
+    #: Public amendments that led to this rule (oldest first); empty for a rule as registered.
+    history: tuple = dataclasses.field(default=(), compare=False)
 
     def text(self) -> str:
         """The rule as one paragraph (stored in the results contract)."""
         t = (f"Hypothesis: {self.hypothesis} Statistic: {self.statistic} Supported if {self.supported}; "
-             f"partly supported if {self.partly}; not supported if {self.not_supported}.")
+             f"partly supported if {self.partly}; ")
+        if self.inconclusive:
+            t += f"inconclusive if {self.inconclusive}; "
+        t += f"not supported if {self.not_supported}."
         if self.untestable:
             t += f" Untestable if {self.untestable}."
         return t
 
     def markdown(self) -> str:
-        """The rule as the chapter's rule box (Markdown)."""
-        lines = [f"**Rule for {self.claim_id}, decided before looking at the evidence.**", "",
+        """The rule as the chapter's rule box (Markdown); an amended rule says so, with the
+        registered rule and the reason."""
+        if self.history:
+            last = self.history[-1]
+            head = f"**Rule for {self.claim_id}, amended on {last.date} (registered rule below).**"
+        else:
+            head = f"**Rule for {self.claim_id}, decided before looking at the evidence.**"
+        lines = [head, "",
                  f"- *Hypothesis:* {self.hypothesis}", f"- *Statistic:* {self.statistic}",
-                 f"- *Supported* if {self.supported}.", f"- *Partly supported* if {self.partly}.",
-                 f"- *Not supported* if {self.not_supported}."]
+                 f"- *Supported* if {self.supported}.", f"- *Partly supported* if {self.partly}."]
+        if self.inconclusive:
+            lines.append(f"- *Inconclusive* if {self.inconclusive}.")
+        lines.append(f"- *Not supported* if {self.not_supported}.")
         if self.untestable:
             lines.append(f"- *Untestable with available data* if {self.untestable}.")
+        for a in self.history:
+            lines += [f"- *Amended on {a.date}:* {a.reason}",
+                      f"- *Registered rule (decided before looking at the evidence):* {a.old_rule.text()}"]
         return "\n".join(lines)
 
 
@@ -100,9 +121,15 @@ class Statistic:
     unit
         ``pp`` (percentage points), ``%``, ``ratio``, ``t``, ``count``, ``years``...
     ci_low, ci_high, ci_level
-        Confidence interval and its level (e.g. 0.95), or None when no interval applies.
+        Confidence interval (or noise band) and its level (e.g. 0.95), or None when none applies.
     method
         How the interval was computed (e.g. ``HAC (Newey-West, 12 lags)``).
+    p_value
+        The deciding test's p-value (one-sided in the claim's direction), or None.
+    mde
+        The minimum detectable effect of the deciding test at 80% power, in ``unit``, or None.
+    band
+        ``confidence interval`` (of an estimate) or ``noise band`` (around a realised number).
     """
 
     name: str
@@ -112,29 +139,39 @@ class Statistic:
     ci_high: float | None = None
     ci_level: float | None = None
     method: str = ""
+    p_value: float | None = None
+    mde: float | None = None
+    band: str = "confidence interval"
+
+    def __post_init__(self):
+        if self.band not in BANDS:
+            raise DataError(f"statistic {self.name!r}: band {self.band!r} is not one of {BANDS}")
 
     @classmethod
-    def from_estimate(cls, estimate: Estimate, name: str, unit: str, scale: float = 1.0) -> Statistic:
+    def from_estimate(cls, estimate: Estimate, name: str, unit: str, scale: float = 1.0, **extra) -> Statistic:
         """The statistic of a :class:`~smallcaps.stats.Estimate`, optionally rescaled (e.g. 100
-        for a decimal shown in pp)."""
+        for a decimal shown in pp); ``extra``: ``p_value``, ``mde``, ``band``."""
         e = estimate.scaled(scale)
         return cls(name=name, value=e.value, unit=unit, ci_low=e.ci_low, ci_high=e.ci_high, ci_level=e.level,
-                   method=e.method)
+                   method=e.method, **extra)
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
-        for k in ("value", "ci_low", "ci_high", "ci_level"):
+        for k in ("value", "ci_low", "ci_high", "ci_level", "p_value", "mde"):
             d[k] = round_sig(d[k])
         return d
 
     def text(self, digits: int = 2) -> str:
-        """``name: value unit (95% CI low to high)``."""
+        """``name: value unit (95% CI low to high)``, or ``(noise band low to high)``."""
         f = "{:." + str(digits) + "f}"
         out = format_value(self.value, f)
         if self.value is not None and self.unit:
             out += f" {self.unit}"
         if self.ci_low is not None and self.ci_high is not None:
-            lvl = f"{int(round(100 * self.ci_level))}% CI " if self.ci_level else ""
+            if self.band == "noise band":
+                lvl = f"{int(round(100 * self.ci_level))}% noise band " if self.ci_level else "noise band "
+            else:
+                lvl = f"{int(round(100 * self.ci_level))}% CI " if self.ci_level else ""
             out += f" ({lvl}{format_value(self.ci_low, f)} to {format_value(self.ci_high, f)})"
         return f"{self.name}: {out}"
 
@@ -168,6 +205,19 @@ class ClaimResult:
     data_vintage: str
     section: str
     note: str = ""
+    #: Public changes to the rule (``Amendment.to_dict``: date, reason, old and new rule).
+    amendments: tuple = ()
+    #: Under the registered rule, for an amended claim: ``{"verdict": ..., "statistic": {...}}``.
+    registered: dict | None = None
+    #: A dated claim judged when it could have been written and as of the reading date:
+    #: ``{"claim_date": ..., "when_said": {"verdict", "statistic"}, "as_of": {"date", "verdict",
+    #: "statistic"}}``.
+    dated: dict | None = None
+
+    @property
+    def rule_status(self) -> str:
+        """``amended`` or ``registered``."""
+        return "amended" if self.amendments else "registered"
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -182,18 +232,31 @@ class ClaimResult:
             "id": self.id, "claim": self.claim, "rule": self.rule, "verdict": self.verdict,
             "statistic": self.statistic.to_dict(), "sample": self.sample.to_dict(),
             "data_vintage": self.data_vintage, "section": self.section, "note": self.note,
+            "rule_status": self.rule_status, "amendments": list(self.amendments), "registered": self.registered,
+            "dated": self.dated,
         }
 
     def verdict_line(self) -> str:
         """The verdict as one Markdown paragraph (an untestable claim: the verdict and why)."""
+        head = f"**Verdict on {self.id}: {self.verdict}.**"
+        if self.registered is not None:
+            before = self.registered["verdict"]
+            head += (f" (Under the registered rule: {before}.)" if before != self.verdict
+                     else " (The same under the registered rule.)")
         if self.verdict == UNTESTABLE and self.statistic.value is None:
-            return f"**Verdict on {self.id}: {self.verdict}.** {self.note}".strip()
+            return f"{head} {self.note}".strip()
         smp = self.sample
         unit = {"events": "events", "cross-section": "cross-sectional observations", "none": "observations"}.get(
             smp.frequency, f"{smp.frequency} observations")
         sample = f"{smp.start} to {smp.end}, {smp.n:,} {unit}" if smp.n else "no sample"
-        return (f"**Verdict on {self.id}: {self.verdict}.** {self.statistic.text()}. "
-                f"Sample: {sample}. {self.note}").strip()
+        mde = (f" Minimum detectable effect at 80% power: {self.statistic.mde:.2f} {self.statistic.unit}."
+               if self.statistic.mde is not None else "")
+        dated = ""
+        if self.dated is not None:
+            w, a = self.dated["when_said"], self.dated["as_of"]
+            dated = (f" When said ({self.dated['claim_date']}): {w['verdict']}; as of {a['date']}: "
+                     f"{a['verdict']}.")
+        return (f"{head} {self.statistic.text()}. Sample: {sample}.{mde}{dated} {self.note}").strip()
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ClaimResult:
@@ -201,6 +264,7 @@ class ClaimResult:
             id=d["id"], claim=d["claim"], rule=d["rule"], verdict=d["verdict"],
             statistic=Statistic(**d["statistic"]), sample=Sample(**d["sample"]),
             data_vintage=d["data_vintage"], section=d["section"], note=d.get("note", ""),
+            amendments=tuple(d.get("amendments") or ()), registered=d.get("registered"), dated=d.get("dated"),
         )
 
 
