@@ -358,7 +358,7 @@ def test_r3_rule_boundaries():
     assert R3.from_evidence(quality_evidence(0.001, 0.0, 5)).result.verdict == "partly supported"
     assert R3.from_evidence(quality_evidence(0.0, -0.01, 5)).result.verdict == "not supported"
     res = R3.from_evidence(quality_evidence(0.001, None, 5)).result  # 2025 outside the window
-    assert res.verdict == "partly supported" and "n/a" not in res.note and "2025 is not in the window" in res.note
+    assert res.verdict == "partly supported" and "n/a" not in res.note and "the window does not hold all of 2025" in res.note
     res = R3.from_evidence(quality_evidence(0.001, -0.01, 3), spec={"agree_min": 3}).result
     assert res.verdict == "supported" and "at least 3 of the five ETFs" in res.rule
 
@@ -539,7 +539,9 @@ def test_snapshot_r1_r2_numbers(snapshot_inputs):
     assert ev.prior.loc["IWM-SPY", "years small trailed"] == 5
     assert ev.calendar.loc[2024, "IWM-SPY"] == pytest.approx(0.114 - 0.249, abs=0.001)
     assert r1.result.verdict == "supported"
-    assert r1.facts()["r1_lead"].text() == "9.3" and r1.facts()["r1_wealth_iwm"].text() == "31% below"
+    facts = r1.facts()
+    assert facts["r1_lead_abs"].text() == "9.3" and facts["r1_exceeded"].text() == "exceeded"
+    assert facts["r1_wealth_iwm"].text() == "31% below" and facts["r1_pct_etf_ordinal"].text() == "96th"
     r2 = R2(snapshot_inputs, FULL)
     assert r2.evidence.ousm == pytest.approx(0.0957, abs=0.0001)
     assert [d.date().isoformat() for d in r2.evidence.matches] == ["2026-04-08", "2026-05-19"]
@@ -556,6 +558,31 @@ def test_snapshot_r3_french_lens(snapshot_inputs):
     assert r3.evidence.basket_year == pytest.approx(-0.0326, abs=0.0001)
     assert r3.result.verdict == "not supported"
     assert r3.flags()["r3_longrun_some"] and r3.facts()["r3_longrun_paid"].text() == "small-cap profitability"
+
+
+def test_notebook_cites_every_fact_and_only_facts_and_flags_the_claims_record(snapshot_inputs):
+    """Glue completeness: the keys the Markdown cites are exactly the facts glued on the published
+    window (no dead keys, no missing ones), and every condition of a paragraph is a recorded flag."""
+    import re
+
+    import nbformat
+
+    from smallcaps.book.prose import flag_names
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "book" / "rotation.ipynb", 4)
+    cited = {k for c in nb.cells if c.cell_type == "markdown" for k in re.findall(r"\{glue:md\}`([^`]+)`", c.source)}
+    cut = snapshot_inputs.cut(FULL)
+    claims = [cls(snapshot_inputs, FULL) for cls in R.CLAIMS]
+    facts = [k for src in (snapshot_inputs, cut, *claims) for k in src.facts()]
+    assert len(facts) == len(set(facts))  # each key glued once
+    assert set(facts) == cited
+    flags = {k for src in (cut, *claims) for k in src.all_flags()}
+    assert flag_names(nb) <= flags
+    # facts and flags are keyed literally in the claims' modules (no f-string-built keys)
+    src = "".join((Path(R.__file__).parent / f).read_text() for f in ("inputs.py", *(f"r{i}_{n}.py" for i, n in
+                  enumerate(("lead", "ousm", "quality", "resilience", "pair", "reversal", "sectors"), 1))))
+    own_flags = flags - {c.section for c in claims}  # "r1"...: the base's flag "the window decides the claim"
+    assert [k for k in set(facts) | own_flags if f'"{k}"' not in src] == []
 
 
 def test_evaluate_many_equals_the_committed_results(snapshot_inputs, snapshot_dir, tmp_path):

@@ -438,12 +438,14 @@ def regime_excess(excess: pd.Series, asset: pd.Series, bench: pd.Series, labels:
     -------
     list of dict, one per regime (sorted by label): ``definition``, ``regime``, ``mean excess``
     (decimal a year: the periodic mean times ``periods_per_year``), ``ci_low``, ``ci_high``,
-    ``weeks`` (periods), ``downside capture`` (ratio).
+    ``weeks`` (periods), ``downside capture`` (ratio); no rows when no period has a label.
     """
     from ..stats import regime_means
 
     rows = []
     df = pd.concat({"x": excess, "a": asset, "m": bench, "r": labels}, axis=1, sort=True).dropna()
+    if df.empty:
+        return rows
     table = regime_means(df["x"], df["r"], scale=periods_per_year)
     for lab, row in table.iterrows():
         sub = df[df["r"] == lab]

@@ -15,7 +15,6 @@ import seaborn as sns
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from . import HEIGHT, PALETTE, WIDTH, _finish
-from . import show  # noqa: F401  (re-exported: the shared show displays a figure or a note)
 
 COLOURS = dict(zip(["a", "b", "c", "d", "e", "f"], sns.color_palette(PALETTE, 6), strict=False))
 GROUP_COLOURS = {

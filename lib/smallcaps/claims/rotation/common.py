@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from ...display import Text
 from ..base import Claim, Spec
-from ..contract import Rule
+from ..contract import Rule, Statistic
+from .inputs import MIN_BAND_DAYS
 
 
 class RotationClaim(Claim):
@@ -52,3 +54,31 @@ class RotationClaim(Claim):
         """The specification, resolved and checked before any data is loaded (a notebook's own
         parameters): a one-line ParameterError naming the choice and its valid values."""
         return cls.space.resolve(spec, owner=cls.id)
+
+
+def spread_statistic(name: str, value: float, band: tuple[float, float, str] | None) -> Statistic:
+    """A year-to-date spread (decimal) as a statistic in pp, with its band as the interval (no
+    interval when the window is too short for one)."""
+    if band is None:
+        return Statistic(name=name, value=100 * value, unit="pp",
+                         method=f"no band: fewer than {MIN_BAND_DAYS} daily differences")
+    lo, hi, method = band
+    return Statistic(name=name, value=100 * value, unit="pp", ci_low=100 * lo, ci_high=100 * hi, ci_level=0.95,
+                     method=method)
+
+
+def band_phrase(band: tuple[float, float, str] | None) -> str | None:
+    """``includes zero`` or ``excludes zero``: a spread's band (None without one)."""
+    if band is None:
+        return None
+    lo, hi, _ = band
+    return "includes zero" if lo <= 0 <= hi else "excludes zero"
+
+
+#: What a table cell shows when the window leaves a table without rows.
+NO_ROWS = "*No rows in this run's window.*"
+
+
+def _rounded(table, digits: int):
+    """A table rounded for display; a note (:data:`NO_ROWS`) passes through."""
+    return table if isinstance(table, Text) else table.round(digits)

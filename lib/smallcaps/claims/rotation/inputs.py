@@ -20,11 +20,17 @@ import pandas as pd
 from ...analytics import rotation as rot
 from ...data import DataSession
 from ...display import Fact, count, raw, text
-from ...errors import DataError
+from ...errors import DataError, ParameterError
 from ..base import ChapterInputs
 
 CLAIM_YEAR = 2026  # [A], [C]: both speak of 2026 year to date
 ROUNDING_TOL_PP = 0.05  # a figure quoted to one decimal matches within half of its last digit (pp)
+#: The shortest window the chapter accepts, in calendar days (start and end included): every
+#: claim reads returns, and a return needs two closes. Longer windows always give a chapter, each
+#: claim decided or "untestable with available data" with its reason.
+MIN_WINDOW_DAYS = 2
+#: The fewest daily differences a band of HAC standard errors is computed from (else no band).
+MIN_BAND_DAYS = 3
 
 #: The two commentaries this chapter tests, by their labels in ``shared/theses.md``.
 SOURCES = {
@@ -84,6 +90,8 @@ class RotationWindow:
         High-yield spread (percent) and VIX close, the window's days.
     baa_aaa
         Moody's Baa minus Aaa yield (percent), the window's months.
+    last_common
+        The last day of the whole data on which every ETF of the chapter has a close.
     """
 
     window: Any
@@ -92,7 +100,13 @@ class RotationWindow:
     hy: pd.Series
     baa_aaa: pd.Series
     vix: pd.Series
+    last_common: pd.Timestamp | None = None
     _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def section(self) -> str:
+        """The name under which the chapter kit records this window's flags."""
+        return "rot"
 
     def memo(self, key, compute):
         """``compute()`` once per window and ``key`` (shared: do not modify what it returns)."""
@@ -107,13 +121,14 @@ class RotationWindow:
         Raises
         ------
         DataError
-            The five funds share fewer than 2 days in the window.
+            The five funds share fewer than 2 days in the window (the message says so in words).
         """
         def compute():
             try:
                 return rot.equal_weight(self.close[list(QUALITY)], name=BASKET)
-            except DataError as exc:
-                return exc
+            except DataError:
+                return DataError(f"the five quality ETFs ({', '.join(QUALITY)}) do not all quote on two or more days "
+                                 f"of the window")
         out = self.memo("quality basket", compute)
         if isinstance(out, DataError):
             raise out
@@ -122,6 +137,10 @@ class RotationWindow:
     def facts(self) -> dict[str, Fact]:
         """The window's own set-up fact: its as-of date."""
         return {"rot_as_of": text(self.window.as_of.date().isoformat())}
+
+    def all_flags(self) -> dict[str, bool]:
+        """``rot_as_of_last_common``: the as-of date is the data's last day with every ETF's close."""
+        return {"rot_as_of_last_common": self.last_common is not None and self.window.as_of == self.last_common}
 
     # -- the claim year's year-to-date window ----------------------------------------------------
 
@@ -152,21 +171,32 @@ class RotationWindow:
         return ""
 
 
+def check_window(window) -> None:
+    """Refuse a window shorter than :data:`MIN_WINDOW_DAYS` (before any data is loaded).
+
+    Raises
+    ------
+    ParameterError
+        One line naming start and end and the minimum.
+    """
+    days = (window.end - window.start).days + 1
+    if days < MIN_WINDOW_DAYS:
+        raise ParameterError(f"start={window.start.date()} and end={window.end.date()} span {days} day; the rotation "
+                             f"chapter needs at least {MIN_WINDOW_DAYS} days (a return needs two closes)")
+
+
+def band(daily: pd.Series, value: float) -> tuple[float, float, str] | None:
+    """The band of 1.96 HAC standard errors of a summed daily difference around ``value``
+    (:func:`analytics.rotation.cumulated_band`), or None with fewer than :data:`MIN_BAND_DAYS` days."""
+    return rot.cumulated_band(daily, value) if len(daily.dropna()) >= MIN_BAND_DAYS else None
+
+
 def ytd_daily_diff(a: pd.Series, b: pd.Series, reading: pd.Timestamp) -> pd.Series:
     """Daily return differences of A and B (decimal) from the first trading day of the claim year
     to the reading date (the first day's return is measured from the prior year's last close)."""
     both = pd.concat([a, b], axis=1, sort=True).loc[: reading].dropna()
     diff = rot.relative_daily(both.iloc[:, 0], both.iloc[:, 1])
     return diff.loc[pd.Timestamp(CLAIM_YEAR, 1, 1): reading]
-
-
-def date_list(dates, limit: int = 3) -> str:
-    """``2026-01-22, 2026-05-05 (+3 more)``, or ``none`` (a table cell)."""
-    dates = list(dates)
-    if not dates:
-        return "none"
-    out = ", ".join(pd.Timestamp(d).date().isoformat() for d in dates[:limit])
-    return out + (f" (+{len(dates) - limit} more)" if len(dates) > limit else "")
 
 
 @dataclass
@@ -228,7 +258,15 @@ class RotationInputs(ChapterInputs):
 
     def cut(self, window) -> RotationWindow:
         """The inputs cut to ``window`` (daily series to start..end, monthly to the months of
-        start..end, calendar-year SMB to the years wholly inside), once per window."""
+        start..end, calendar-year SMB to the years wholly inside), once per window.
+
+        Raises
+        ------
+        ParameterError
+            The window is shorter than :data:`MIN_WINDOW_DAYS` (:func:`check_window`).
+        """
+        check_window(window)
+
         def compute():
             w = window
             first, last = pd.Period(w.start, "M"), pd.Period(w.end, "M")
@@ -237,7 +275,7 @@ class RotationInputs(ChapterInputs):
             french["smb_annual"] = self.smb_annual.loc[years].rename(index=lambda p: p.year)
             return RotationWindow(window=w, close=self.close.loc[w.start: w.end], french=french,
                                   hy=self.hy.loc[w.start: w.end], baa_aaa=self.baa_aaa.loc[first:last],
-                                  vix=self.vix.loc[w.start: w.end])
+                                  vix=self.vix.loc[w.start: w.end], last_common=self.last_common_date())
         return self.memo(("cut", window), compute)
 
     def facts(self) -> dict[str, Fact]:

@@ -20,12 +20,13 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent
-from ...display import Fact, Text, count, iso, num, pp, raw, text
+from ...display import Fact, Text, count, iso, ordinal, plural, pp, raw, text
 from ...stats import percentile_rank
 from ..base import Choice, Decision, Spec, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .common import RotationClaim
-from .inputs import CLAIM_YEAR, LARGE, PAIRS, ROUNDING_TOL_PP, SMALL, date_list, ytd_daily_diff
+from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
+from .common import NO_ROWS, RotationClaim, band_phrase, spread_statistic
+from .inputs import CLAIM_YEAR, LARGE, PAIRS, ROUNDING_TOL_PP, SMALL, ytd_daily_diff
+from .inputs import band as spread_band
 
 CLAIMED_LEAD_PP = 8.5  # [C] small caps lead large caps by 8.5 percentage points year to date
 CLAIMED_PRIOR_YEARS = 6  # [C] "ending about six years of relative underperformance"
@@ -35,6 +36,15 @@ PAIR_NAMES = {f"{a}-{b}": f"{'Russell 2000' if a in ('IWM', 'VTWO') else 'S&P 60
               for a, b in PAIRS}
 PLOTTED = {"IWM-SPY": "IWM − SPY (Russell 2000 − S&P 500)", "IJR-SPY": "IJR − SPY (S&P 600 − S&P 500)"}
 CALENDAR_PAIRS = {"IWM-SPY": "IWM − SPY (Russell 2000 − S&P 500)", "IJR-IVV": "IJR − IVV (S&P 600 − S&P 500)"}
+
+
+def _date_list(dates, limit: int = 3) -> str:
+    """``2026-01-22, 2026-05-05 (+3 more)``, or ``none`` (a table cell)."""
+    dates = list(dates)
+    if not dates:
+        return "none"
+    out = ", ".join(pd.Timestamp(d).date().isoformat() for d in dates[:limit])
+    return out + (f" (+{len(dates) - limit} more)" if len(dates) > limit else "")
 
 
 def _pair(label: str) -> tuple[str, str]:
@@ -181,13 +191,13 @@ class R1(RotationClaim):
             near = rot.dates_near(s, claimed, tol)
             match_rows[lab] = {"first day at or above": rot.first_reached(s, level),
                                "days at or above": int((s >= level).sum()),
-                               "days crossing it upward": date_list(rot.up_crossings(s, level)),
-                               "days at it (to one decimal)": date_list(near)}
+                               "days crossing it upward": _date_list(rot.up_crossings(s, level)),
+                               "days at it (to one decimal)": _date_list(near)}
         matches = pd.DataFrame.from_dict(match_rows, orient="index")
         matches.index.name = "pair"
         small, large = _pair(self.spec.pair)
         daily = ytd_daily_diff(close[small], close[large], reading)
-        band = rot.cumulated_band(daily, at[self.spec.pair])
+        band = spread_band(daily, at[self.spec.pair])
         sd = rot.same_date_ytd(close[["IWM", "SPY", "IJR", "IVV"]], reading)
         same_date = pd.DataFrame({"IWM-SPY": sd["IWM"] - sd["SPY"], "IJR-IVV": sd["IJR"] - sd["IVV"]}).dropna(how="all")
         hist = same_date.loc[same_date.index < CLAIM_YEAR, "IWM-SPY"].dropna()
@@ -217,16 +227,21 @@ class R1(RotationClaim):
             verdict = SUPPORTED
         else:
             verdict = PARTLY
-        lo, hi, method = ev.band
         note = (f"{small} {'led' if lead > 0 else 'trailed'} {large} by {abs(100 * lead):.1f} pp on "
                 f"{iso(ev.reading_date)}; the lead "
                 + (f"first reached {CLAIMED_LEAD_PP} pp on {iso(first)}" if reached
                    else f"never reached {CLAIMED_LEAD_PP} pp")
-                + f"; small caps trailed in {trailed} of the {CLAIMED_PRIOR_YEARS} years before {CLAIM_YEAR}.")
-        return Decision(verdict,
-                        Statistic(name=self.statistic_name, value=100 * lead, unit="pp", ci_low=100 * lo,
-                                  ci_high=100 * hi, ci_level=0.95, method=method),
+                + f"; small caps trailed in {trailed} of the {CLAIMED_PRIOR_YEARS} years before {CLAIM_YEAR}"
+            + self._years_in_window(pair) + ".")
+        return Decision(verdict, spread_statistic(self.statistic_name, lead, ev.band),
                         Sample(iso(ev.paths.index[0]), iso(ev.reading_date), ev.n_days, "daily"), note)
+
+    def _years_in_window(self, pair: str) -> str:
+        """`` (only 1 of them is in the window)`` when the window lacks some of the prior years."""
+        n = int(self.evidence.prior.loc[pair, "years with data"])
+        if n == CLAIMED_PRIOR_YEARS:
+            return ""
+        return f" ({'none' if n == 0 else f'only {n}'} of them {'is' if n == 1 else 'are'} in the window)"
 
     # -- what the chapter shows --------------------------------------------------------------------
 
@@ -245,7 +260,7 @@ class R1(RotationClaim):
     def matches_table(self):
         """Per pair: the first day at the claimed lead, the days at or above it, crossing it, at it."""
         m = self.evidence.matches
-        return m if len(m) else Text("*No rows in this run's window.*")
+        return m if len(m) else Text(NO_ROWS)
 
     def prior_table(self) -> pd.DataFrame:
         """Per pair: the years before the claim year with data, how many small trailed, the run to
@@ -254,12 +269,16 @@ class R1(RotationClaim):
         t["relative wealth (%)"] = 100 * t["relative wealth (%)"]
         return t.round(1)
 
-    def same_date_table(self, years: int = 10) -> pd.DataFrame:
+    def same_date_table(self, years: int = 10) -> pd.DataFrame | Text:
         """Year-to-date spreads read on the reading date's calendar day, the last ``years`` years (pp)."""
+        if self.evidence.same_date.empty:
+            return Text(NO_ROWS)
         return (100 * self.evidence.same_date.tail(years)).round(1)
 
-    def quarter_table(self) -> pd.DataFrame:
+    def quarter_table(self) -> pd.DataFrame | Text:
         """The spreads within each quarter of the claim year (pp)."""
+        if self.evidence.by_quarter.empty:
+            return Text(NO_ROWS)
         return (100 * self.evidence.by_quarter).round(1)
 
     def figure(self) -> dict[str, Any]:
@@ -300,8 +319,10 @@ class R1(RotationClaim):
                      f"{CLAIM_YEAR}, {int(p['trailing run to last year'])} of them in a row")
         else:
             s = cal["IWM-SPY"].dropna()
-            title = (f"IWM trailed SPY in {int((s < 0).sum())} of the {len(s)} calendar years {s.index.min()}-"
-                     f"{s.index.max()} in this window")
+            span = f"{s.index.min()}" if s.index.min() == s.index.max() else f"{s.index.min()}-{s.index.max()}"
+            title = (f"IWM trailed SPY in {int((s < 0).sum())} of {plural(len(s), 'calendar year')} ({span}) in this "
+                     f"window; {int(p['years with data'])} of the {CLAIMED_PRIOR_YEARS} years before {CLAIM_YEAR} "
+                     f"{'is' if p['years with data'] == 1 else 'are'} in it")
         if not ev.reason and ev.percentile_etf is not None:
             title += (f"; the {CLAIM_YEAR} lead is at the {ev.percentile_etf:.0f}th percentile of same-date leads "
                       f"since {ev.same_date.index.min()}")
@@ -331,11 +352,13 @@ class R1(RotationClaim):
         at = ev.at_reading
         p = ev.paths["IWM-SPY"]
         hist = ev.same_date.loc[ev.same_date.index < CLAIM_YEAR, "IWM-SPY"].dropna()
-        lo, hi, _ = ev.band
+        lo, hi, _ = ev.band or (None, None, None)
         g.update({
             "r1_date": text(iso(ev.reading_date)),
-            "r1_lead": pp(self.lead, 1),
-            "r1_lead_ijr": pp(at["IJR-IVV"], 1),
+            "r1_exceeded": text("exceeded" if self.lead > 0 else "fell short of"),
+            "r1_lead_abs": pp(abs(self.lead), 1),
+            "r1_ijr_ahead": text("ahead of" if at["IJR-IVV"] > 0 else "behind"),
+            "r1_lead_ijr_abs": pp(abs(at["IJR-IVV"]), 1),
             "r1_lead_min": pp(at.min(), 1),
             "r1_lead_max": pp(at.max(), 1),
             "r1_first": text(iso(self.first_reached)),
@@ -345,12 +368,12 @@ class R1(RotationClaim):
             "r1_peak_date": text(iso(p.idxmax())),
             "r1_band_lo": pp(lo, 1),
             "r1_band_hi": pp(hi, 1),
-            "r1_band_phrase": text(self.phrase_band()),
-            "r1_pct_etf": num(ev.percentile_etf, 0),
+            "r1_band_phrase": text(band_phrase(ev.band)),
+            "r1_pct_etf_ordinal": text(None if ev.percentile_etf is None else ordinal(ev.percentile_etf)),
             "r1_hist_first": raw(int(hist.index.min()) if len(hist) else None, "{:d}"),
             "r1_hist_last": raw(int(hist.index.max()) if len(hist) else None, "{:d}"),
-            "r1_hist_n": count(len(hist)),
-            "r1_pct_smb": num(ev.percentile_smb, 0),
+            "r1_hist_years": text(plural(len(hist), "year")),
+            "r1_pct_smb_ordinal": text(None if ev.percentile_smb is None else ordinal(ev.percentile_smb)),
             "r1_smb_first": raw(int(ev.smb_annual.index.min()) if len(ev.smb_annual) else None, "{:d}"),
             "r1_smb_last": raw(int(ev.smb_annual.index.max()) if len(ev.smb_annual) else None, "{:d}"),
             "r1_quarters": text(self.phrase_quarters()),
@@ -361,7 +384,9 @@ class R1(RotationClaim):
         ev = self.evidence
         hist = ev.same_date.loc[ev.same_date.index < CLAIM_YEAR] if len(ev.same_date) else ev.same_date
         return {"r1_prior": self._prior_row("IWM-SPY") is not None and self._prior_row("IJR-IVV") is not None,
-                "r1_history": self.testable and len(hist) > 0 and len(ev.smb_annual) > 0}
+                "r1_history": self.testable and len(hist) > 0 and len(ev.smb_annual) > 0,
+                "r1_reached": self.testable and self.first_reached is not None,
+                "r1_band": self.testable and ev.band is not None}
 
     def _prior_row(self, pair: str):
         """The prior-years row of a pair when all the claimed years are in the window, else None."""
@@ -376,11 +401,6 @@ class R1(RotationClaim):
     def phrase_wealth(rel: float) -> str:
         """``31% below`` / ``4% above``: where a dollar in small caps ended against one in large."""
         return f"{abs(100 * rel):.0f}% {'below' if rel < 0 else 'above'}"
-
-    def phrase_band(self) -> str:
-        """``includes zero`` or ``excludes zero``: the deciding spread's band."""
-        lo, hi, _ = self.evidence.band
-        return "includes zero" if lo <= 0 <= hi else "excludes zero"
 
     def phrase_quarters(self) -> str:
         """``Q1: +5.3 pp; Q2: +6.3 pp; Q3 to date: -2.6 pp``: IWM minus SPY within each quarter."""

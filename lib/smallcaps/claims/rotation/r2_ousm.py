@@ -17,10 +17,10 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import year_to_date
-from ...display import Fact, count, iso, pct, raw, text
+from ...display import Fact, Text, count, iso, pct, plural, raw, text
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, UNTESTABLE, Rule, Sample, Statistic
-from .common import RotationClaim
+from .common import NO_ROWS, RotationClaim
 from .inputs import CLAIM_YEAR, ROUNDING_TOL_PP, SMALL_SECTORS
 
 CLAIMED_OUSM_YTD_PCT = 4.6  # [A] OUSM is up 4.6% year to date
@@ -135,14 +135,18 @@ class R2(RotationClaim):
 
     # -- what the chapter shows --------------------------------------------------------------------
 
-    def sectors_table(self) -> pd.DataFrame:
+    def sectors_table(self) -> pd.DataFrame | Text:
         """The small-cap sector ETFs' year-to-date returns (%) on the reading date, ranked."""
+        if self.evidence.sectors.empty:
+            return Text(NO_ROWS)
         t = self.evidence.sectors.rename(columns={"year to date": "year to date (%)"})
         t["year to date (%)"] = 100 * t["year to date (%)"]
         return t.round(1)
 
-    def quarter_table(self) -> pd.DataFrame:
+    def quarter_table(self) -> pd.DataFrame | Text:
         """Returns within each quarter of the claim year (%)."""
+        if self.evidence.by_quarter.empty:
+            return Text(NO_ROWS)
         return (100 * self.evidence.by_quarter).round(1)
 
     def figure(self) -> dict[str, Any]:
@@ -174,10 +178,10 @@ class R2(RotationClaim):
         q_last = ev.by_quarter.index[-1]
         g.update({
             "r2_date": text(iso(ev.reading_date)),
-            "r2_ousm": pct(ev.ousm, 1),
-            "r2_n_matches": count(len(ev.matches)),
+            "r2_ousm_move": text(self.phrase_move(ev.ousm)),
+            "r2_match_days": text(plural(len(ev.matches), "day")),
             "r2_matches": text(", ".join(d.date().isoformat() for d in ev.matches) or "no day"),
-            "r2_psci": pct(sec.loc["PSCI", "year to date"], 1),
+            "r2_psci_move": text(self.phrase_move(sec.loc["PSCI", "year to date"])),
             "r2_psci_rank": count(sec.loc["PSCI", "rank"]),
             "r2_n_sectors": count(len(sec)),
             "r2_top": text(top),
@@ -188,3 +192,11 @@ class R2(RotationClaim):
             "r2_q_last": text(q_last),
         })
         return g
+
+    def flags(self) -> dict[str, bool]:
+        return {"r2_matched": self.testable and len(self.evidence.matches) > 0}
+
+    @staticmethod
+    def phrase_move(r: float) -> str:
+        """``up 9.6%`` or ``down 3.0%``: a year-to-date return (decimal) in words."""
+        return f"{'up' if r >= 0 else 'down'} {abs(100 * r):.1f}%"

@@ -19,12 +19,14 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent, year_to_date
-from ...display import Fact, count, iso, pct, pp, raw, text
+from ...errors import DataError
+from ...display import Fact, Text, count, iso, pct, pp, raw, text
 from ...stats import mean_hac
 from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .common import RotationClaim
+from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
+from .common import NO_ROWS, RotationClaim, _rounded, band_phrase, spread_statistic
 from .inputs import BASKET, BROAD, CLAIM_YEAR, QUALITY, ytd_daily_diff
+from .inputs import band as spread_band
 
 #: The French long-run rows the prose cites, by their labels in the evidence.
 OP_VW = "small high minus low profitability (value weighted)"
@@ -170,7 +172,10 @@ class R3(RotationClaim):
         rmw_y = rmw[rmw.index.year == CLAIM_YEAR - 1]
         rmw_prior = (float((1 + rmw_y).prod() - 1) if len(rmw_y) else None, len(rmw_y))
         # ETF lens
-        basket = cut.quality_basket()
+        try:
+            basket = cut.quality_basket()
+        except DataError:  # fewer than two days on which all five funds quote: no basket
+            basket = pd.Series(dtype=float, name=BASKET)
         levels = pd.concat([close, basket], axis=1, sort=True)
         cal = calendar_year_returns(levels)
         rel = pd.DataFrame({f"{t}": cal[t] - cal[BROAD] for t in [*QUALITY, BASKET]}).dropna(how="all").T
@@ -186,7 +191,7 @@ class R3(RotationClaim):
         spread_year = spread_path.loc[reading]
         rel[f"{CLAIM_YEAR} to date"] = spread_year
         daily = ytd_daily_diff(basket, cut.close[BROAD], reading)
-        band = rot.cumulated_band(daily, spread_year[BASKET])
+        band = spread_band(daily, spread_year[BASKET])
         peak = (float(spread_path[BASKET].max()), spread_path[BASKET].idxmax())
         return R3Evidence("", reading, rel, prior, spread_year, band, peak, len(daily), french, french_sub,
                           french_years, french_cum, rmw_prior, first_day=daily.index[0])
@@ -206,38 +211,37 @@ class R3(RotationClaim):
             verdict = SUPPORTED
         else:
             verdict = PARTLY
-        lo, hi, method = ev.band
         after = (f"after {100 * p:.1f} pp in {CLAIM_YEAR - 1}" if p is not None
-                 else f"({CLAIM_YEAR - 1} is not in the window)")
+                 else f"(the window does not hold all of {CLAIM_YEAR - 1})")
         note = (f"The basket {'led' if y > 0 else 'trailed'} {BROAD} by {abs(100 * y):.1f} pp in {CLAIM_YEAR} to "
                 f"{iso(ev.reading_date)} {after}; {agree} of {len(QUALITY)} quality ETFs lead {BROAD} in "
                 f"{CLAIM_YEAR}.")
-        return Decision(verdict,
-                        Statistic(name=self.statistic_name, value=100 * y, unit="pp", ci_low=100 * lo,
-                                  ci_high=100 * hi, ci_level=0.95, method=method),
+        return Decision(verdict, spread_statistic(self.statistic_name, y, ev.band),
                         Sample(iso(ev.first_day), iso(ev.reading_date), ev.n_days, "daily"), note)
 
     # -- what the chapter shows --------------------------------------------------------------------
 
-    def calendar_table(self) -> pd.DataFrame:
+    def calendar_table(self) -> pd.DataFrame | Text:
         """Each quality ETF and the basket minus IWM, one row per year (pp), blanks where a fund
         has no complete year."""
+        if self.evidence.calendar.empty:
+            return Text(NO_ROWS)
         frame = 100 * self.evidence.calendar.T
         out = frame.round(1).astype(object)
         return out.where(frame.notna(), "")
 
-    def french_table(self) -> pd.DataFrame:
+    def french_table(self) -> pd.DataFrame | Text:
         """The long-run premia (% a year) with their HAC intervals."""
-        return self._percent(self.evidence.french, ["mean a year", "ci_low", "ci_high"]).round(2)
+        return _rounded(self._percent(self.evidence.french, ["mean a year", "ci_low", "ci_high"]), 2)
 
-    def subperiod_table(self) -> pd.DataFrame:
+    def subperiod_table(self) -> pd.DataFrame | Text:
         """The small-cap profitability premium in three subperiods (% a year)."""
-        return self._percent(self.evidence.french_sub, ["mean a year", "ci_low", "ci_high"]).round(2)
+        return _rounded(self._percent(self.evidence.french_sub, ["mean a year", "ci_low", "ci_high"]), 2)
 
     @staticmethod
-    def _percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    def _percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame | Text:
         if frame.empty:
-            return frame
+            return Text(NO_ROWS)
         out = frame.rename(columns={"mean a year": "mean (% a year)"})
         cols = ["mean (% a year)" if c == "mean a year" else c for c in columns]
         out[cols] = 100 * out[cols]
@@ -297,7 +301,8 @@ class R3(RotationClaim):
         g: dict[str, Fact] = {"r3_n_etfs": count(len(QUALITY))}
         op, op_ew, ep, dp = self._row(OP_VW), self._row(OP_EW), self._row(EP_VW), self._row(DP_VW)
         g.update({
-            "r3_op": pct(op[0], 2), "r3_op_lo": pct(op[1], 2), "r3_op_hi": pct(op[2], 2),
+            "r3_op_verb": text(None if op[0] is None else "beat" if op[0] > 0 else "trailed"),
+            "r3_op_abs": pct(None if op[0] is None else abs(op[0]), 2), "r3_op_lo": pct(op[1], 2), "r3_op_hi": pct(op[2], 2),
             "r3_op_first": text(op[3]), "r3_op_last": text(op[4]),
             "r3_op_ew": pct(op_ew[0], 2), "r3_op_ew_lo": pct(op_ew[1], 2), "r3_op_ew_hi": pct(op_ew[2], 2),
             "r3_ep": pct(ep[0], 2), "r3_ep_lo": pct(ep[1], 2), "r3_ep_hi": pct(ep[2], 2),
@@ -323,16 +328,15 @@ class R3(RotationClaim):
         })
         if not self.testable:
             return g
-        lo, hi, _ = ev.band
-        y = ev.spread_year
+        lo, hi, _ = ev.band or (None, None, None)
         g.update({
             "r3_date": text(iso(ev.reading_date)),
             "r3_basket_year": pp(ev.basket_year, 1),
             "r3_band_lo": pp(lo, 1),
             "r3_band_hi": pp(hi, 1),
-            "r3_band_phrase": text("includes zero" if lo <= 0 <= hi else "excludes zero"),
+            "r3_band_phrase": text(band_phrase(ev.band)),
             "r3_agree": count(ev.agree),
-            "r3_peak": pp(ev.basket_peak[0], 1),
+            "r3_peak_phrase": text(self.phrase_peak()),
             "r3_peak_date": text(iso(ev.basket_peak[1])),
             "r3_leaders": text(self.phrase_leaders()),
         })
@@ -344,6 +348,7 @@ class R3(RotationClaim):
         paid = self._paid()
         ev = self.evidence
         return {"r3_prior": ev.basket_prior is not None, "r3_rmw": ev.rmw_prior[0] is not None,
+                "r3_band": self.testable and ev.band is not None,
                 "r3_subperiods": len(ev.french_sub) > 0,
                 "r3_longrun": have, "r3_longrun_none": have and not paid,
                 "r3_longrun_all": have and len(paid) == len(LONGRUN),
@@ -378,6 +383,11 @@ class R3(RotationClaim):
             return None
         return ("a year led by the broad index, unprofitable companies included, as the claim says" if bp < 0
                 else "the quality basket, not the broad index, led that year")
+
+    def phrase_peak(self) -> str:
+        """``a lead of 3.9 pp`` or ``a shortfall of 1.2 pp``: the basket's best year-to-date point."""
+        peak = self.evidence.basket_peak[0]
+        return f"{'a lead' if peak > 0 else 'a shortfall'} of {abs(100 * peak):.1f} pp"
 
     def phrase_leaders(self) -> str:
         """``IJR and DES``: the quality ETFs ahead of IWM in the claim year (``none of them``)."""

@@ -17,14 +17,16 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import rotation as rot
-from ...display import Fact, Text, count, iso, num, pct, pp, raw, text
+from ...display import Fact, Text, count, iso, num, pct, plural, pp, raw, text
 from ...errors import DataError
 from ...stats import Estimate, coef_estimate, diff_in_means_hac, mean_hac, ols_hac
 from ..base import Choice, Decision, Spec, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .common import RotationClaim
+from .common import NO_ROWS, RotationClaim
 from .inputs import BASKET, BROAD, HY, MARKET, QUALITY
 
+#: Weeks of common basket and IWM returns needed for the beta, capture and drawdown table.
+MIN_RISK_WEEKS = 13
 #: The credit-regime definitions: spec value -> (column of credit_regimes, tight label, calm label,
 #: the rule's wording of a tight week, the table's name of the definition).
 MEASURES = {
@@ -135,18 +137,24 @@ class R4(RotationClaim):
         try:
             basket = cut.quality_basket()
         except DataError as exc:  # no common history of the five funds in the window
-            return R4Evidence(f"the five quality ETFs have no common history in the window ({exc})",
+            return R4Evidence(str(exc),
                               (None, None, 0), empty, empty, None, empty, None, None, empty, empty, empty,
                               pd.Series(dtype=float), credit, hy_last)
         bw = basket.resample("W-FRI").last().pct_change(fill_method=None).iloc[1:].rename(BASKET)
         wr = pd.concat([wr, bw], axis=1, sort=True)
         wr.index = pd.DatetimeIndex(last_day.reindex(wr.index).values, name="date")
         common = wr[[BASKET, BROAD]].dropna()
+        if len(common) < MIN_RISK_WEEKS:
+            return R4Evidence(f"the basket and {BROAD} share {plural(len(common), 'week')} of returns in the window; a beta "
+                              f"needs at least {MIN_RISK_WEEKS}", (None, None, 0), empty, empty, None, empty, None, None,
+                              empty, empty, empty, pd.Series(dtype=float), credit, hy_last)
         cw = wr.loc[common.index]
         risk = rot.risk_table(cw[[BASKET, *QUALITY, BROAD]], BROAD)
         own = {}
         for t in QUALITY:
             d = wr[[t, BROAD]].dropna()
+            if len(d) < MIN_RISK_WEEKS:
+                continue
             rt = rot.risk_table(d, BROAD).loc[t]
             own[t] = {"first week": iso(d.index[0]), **rt.to_dict()}
         risk_own = pd.DataFrame.from_dict(own, orient="index").astype({"n": int})
@@ -193,6 +201,8 @@ class R4(RotationClaim):
         long_rows = []
         for t in ("DES", "IJR"):
             d = wr[[t, BROAD]].dropna()
+            if d.empty:
+                continue
             ex = d[t] - d[BROAD]
             long_rows += rot.regime_excess(ex, d[t], d[BROAD], credit[column], f"{t} minus {BROAD}, from {iso(d.index[0])}")
         return R4Evidence("", sample, risk, risk_own, beta, regimes, tight, diff, drawdown, halves,
@@ -215,14 +225,18 @@ class R4(RotationClaim):
 
     # -- what the chapter shows --------------------------------------------------------------------
 
-    def risk_table(self) -> pd.DataFrame:
+    def risk_table(self) -> pd.DataFrame | Text:
         """Beta, capture ratios and maximum drawdown (%) over the basket's common sample."""
+        if self.evidence.risk.empty:
+            return Text(NO_ROWS)
         t = self.evidence.risk.copy()
         t["max_drawdown"] *= 100
         return t.round(2)
 
-    def own_table(self) -> pd.DataFrame:
+    def own_table(self) -> pd.DataFrame | Text:
         """The same for each fund over its own history (drawdown in %)."""
+        if self.evidence.risk_own.empty:
+            return Text(NO_ROWS)
         t = self.evidence.risk_own.copy()
         t["max_drawdown"] *= 100
         return t.round(2)
@@ -230,7 +244,7 @@ class R4(RotationClaim):
     @staticmethod
     def _regime_display(frame: pd.DataFrame):
         if frame.empty:
-            return Text("*No rows in this run's window.*")
+            return Text(NO_ROWS)
         t = frame.rename(columns={"mean excess": "mean excess (pp a year)"})
         cols = ["mean excess (pp a year)", "ci_low", "ci_high"]
         t[cols] = 100 * t[cols]
@@ -244,16 +258,18 @@ class R4(RotationClaim):
         """DES and IJR minus IWM by credit regime over their own histories (pp a year)."""
         return self._regime_display(self.evidence.long_history)
 
-    def drawdown_table(self) -> pd.DataFrame:
+    def drawdown_table(self) -> pd.DataFrame | Text:
         """Every fund's return (%) over IWM's worst drawdown."""
+        if self.evidence.drawdown.empty:
+            return Text(NO_ROWS)
         t = self.evidence.drawdown.rename(columns={"return": "return (%)"})
         return (100 * t).round(1)
 
-    def halves_table(self) -> pd.DataFrame:
+    def halves_table(self) -> pd.DataFrame | Text:
         """Beta and tight-credit excess (pp a year) in each half of the sample."""
         t = self.evidence.halves.rename(columns={"tight-credit excess": "tight-credit excess (pp a year)"})
         if t.empty:
-            return t
+            return Text(NO_ROWS)
         cols = ["tight-credit excess (pp a year)", "ci_low", "ci_high"]
         t[cols] = 100 * t[cols]
         return t.round(2)
@@ -325,7 +341,7 @@ class R4(RotationClaim):
             "r4_dd_peak": text(iso(ev.drawdown.attrs["peak"])), "r4_dd_trough": text(iso(ev.drawdown.attrs["trough"])),
             "r4_dd_iwm": pct(dd[BROAD], 1), "r4_dd_basket": pct(dd[BASKET], 1), "r4_dd_spy": pct(dd[MARKET], 1),
         })
-        reg = ev.regimes.set_index("regime")
+        reg = ev.regimes.set_index("regime") if len(ev.regimes) else pd.DataFrame(index=pd.Index([], name="regime"))
         calm = reg.loc["calm"] if "calm" in reg.index else None
         wide = reg.loc["widening"] if "widening" in reg.index else None
         g.update({

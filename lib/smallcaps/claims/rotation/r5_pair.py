@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import rotation as rot
-from ...display import Fact, count, iso, pp, raw, text
+from ...display import Fact, Text, count, iso, plural, pp, raw, text
 from ...errors import DataError
 from ...stats import Estimate, mean_hac
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .common import RotationClaim
+from .common import NO_ROWS, RotationClaim
 from .inputs import BASKET, BROAD, MARKET
 
 CLAIMED_PAIR_LOW_PCT = 8.0  # [A] the pair targets 8-12% relative outperformance ...
@@ -155,10 +155,10 @@ class R5(RotationClaim):
         try:
             basket = cut.quality_basket()
         except DataError as exc:
-            return without(f"the five quality ETFs have no common history in the window ({exc})")
+            return without(str(exc))
         both = pd.concat([basket, c[BROAD], c[MARKET]], axis=1, sort=True).dropna()
         if len(both) < self.spec.min_pair_days:
-            return without(f"the basket and {BROAD} share {len(both)} trading days in the window, fewer than "
+            return without(f"the basket and {BROAD} share {plural(len(both), 'trading day')} in the window, fewer than "
                            f"{self.spec.min_pair_days}")
         legs = {h: rot.leg_decomposition(both[BASKET], both[BROAD], both[MARKET], h) for h in CLAIMED_HORIZONS_DAYS}
         summary = pd.DataFrame({f"{h} days": pair_row(legs[h], h) for h in CLAIMED_HORIZONS_DAYS}).T.astype(float)
@@ -215,10 +215,10 @@ class R5(RotationClaim):
     # -- what the chapter shows --------------------------------------------------------------------
 
     @staticmethod
-    def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    def _shown(frame: pd.DataFrame) -> pd.DataFrame | Text:
         """A pair summary in pp and percent, rounded for display."""
         if frame.empty:
-            return frame
+            return Text(NO_ROWS)
         t = frame.rename(columns=SHOWN)
         cols = [SHOWN[c] for c in SHOWN if SHOWN[c] in t.columns]
         t[cols] = 100 * t[cols]
@@ -277,6 +277,8 @@ class R5(RotationClaim):
             "r5_q2_hi": pp(cell(s, q2, "ci_high"), 1),
             "r5_q2_hit_lo": pp(cell(s, q2, REACH_LOW), 1), "r5_q2_hit_hi": pp(cell(s, q2, REACH_HIGH), 1),
             "r5_q2_long": pp(cell(s, q2, "long leg"), 1), "r5_q2_short": pp(cell(s, q2, "short leg"), 1),
+            "r5_short_why": text(None if cell(s, q2, "short leg") is None else
+                                 "IWM trailing SPY" if cell(s, q2, "short leg") > 0 else "IWM beating SPY"),
             "r5_fr3_mean": pp(cell(f, "3 months", "mean pair"), 1),
             "r5_fr6_mean": pp(cell(f, "6 months", "mean pair"), 1), "r5_fr6_lo": pp(cell(f, "6 months", "ci_low"), 1),
             "r5_fr6_hi": pp(cell(f, "6 months", "ci_high"), 1),
@@ -292,5 +294,7 @@ class R5(RotationClaim):
 
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
-        return {"r5_french": "6 months" in ev.french.index and "3 months" in ev.french.index}
+        alt = ev.alternatives
+        return {"r5_french": "6 months" in ev.french.index and "3 months" in ev.french.index,
+                "r5_alt_hit": len(alt) > 0 and bool(alt[REACH_LOW].max() > 0)}
 

@@ -22,11 +22,11 @@ import pandas as pd
 from ...analytics import rotation as rot
 from ...analytics.regimes import high_low
 from ...analytics.returns import period_returns
-from ...display import Fact, count, iso, num, pct, pp, raw, text
+from ...display import Fact, Text, count, iso, num, pct, pp, raw, text
 from ...stats import Estimate, bootstrap_ci, mean_hac
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .common import RotationClaim
+from .common import NO_ROWS, RotationClaim
 from .inputs import BROAD, MARKET, TNX
 
 CLAIMED_RUN_MONTHS = (3, 6)  # [A], [C] the rotation lasts 3-6 months if credit stays calm
@@ -263,7 +263,7 @@ class R6(RotationClaim):
         """The pooled events in two halves by date (pp)."""
         t = self.evidence.halves.rename(columns={"mean": "mean (pp)"})
         if t.empty:
-            return t
+            return Text(NO_ROWS)
         t[["mean (pp)", "ci_low", "ci_high"]] = 100 * t[["mean (pp)", "ci_low", "ci_high"]]
         return t.round(2)
 
@@ -271,7 +271,7 @@ class R6(RotationClaim):
     def _runs_display(frame: pd.DataFrame) -> pd.DataFrame:
         col = f"at least {CLAIMED_RUN_MONTHS[0]}"
         if frame.empty:
-            return frame
+            return Text(NO_ROWS)
         t = frame.rename(columns={col: f"{col} (%)"})
         t[f"{col} (%)"] = 100 * t[f"{col} (%)"]
         return t.round(2)
@@ -329,7 +329,15 @@ class R6(RotationClaim):
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
         fr = ev.french_runs
-        return {"r6_halves": self.testable and len(ev.halves) == 2,
+        def has_ci(row) -> bool:
+            return row is not None and pd.notna(row["ci_low"]) and pd.notna(row["ci_high"])
+
+        runs = ev.run_stats
+        run_ci = all(has_ci(self._runs(runs, lab)) for lab in ("calm", "tight"))
+        kind_ci = all(has_ci(self._window_row(ev.windows, k)) for k in KINDS[:2])
+        return {"r6_etf": len(ev.qmj) > 0, "r6_halves": self.testable and len(ev.halves) == 2,
+                "r6_run_ci": self.testable and run_ci, "r6_kind_ci": self.testable and kind_ci,
+                "r6_sl_ci": self.testable and has_ci(self._window_row(ev.small_large, "pooled")),
                 "r6_french_runs": len(fr) > 0 and {"calm", "tight"} <= set(fr.index)}
 
     def _window_row(self, frame: pd.DataFrame, kind: str) -> pd.Series | None:

@@ -18,11 +18,12 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import year_to_date
-from ...display import Fact, iso, pct, pp, raw, text
+from ...display import Fact, Text, iso, pct, pp, raw, text
 from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .common import RotationClaim
+from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
+from .common import NO_ROWS, RotationClaim, band_phrase, spread_statistic
 from .inputs import CLAIM_YEAR, LARGE_SECTORS, MARKET, SMALL_SECTORS, ytd_daily_diff
+from .inputs import band as spread_band
 
 CYCLICALS = "PSCI, PSCD, PSCF, PSCM, PSCE"  # small-cap domestic cyclicals
 DEFENSIVES = "XLP, XLU, XLV"  # mega-cap defensives
@@ -176,7 +177,7 @@ class R7(RotationClaim):
         spreads = pd.DataFrame(rows).T
         spreads.index.name = "period"
         daily = ytd_daily_diff(lv["cyclicals"], lv["defensives"], reading)
-        band = rot.cumulated_band(daily, spreads.loc[YEAR_ROW, SPREAD_COLUMNS[0]])
+        band = spread_band(daily, spreads.loc[YEAR_ROW, SPREAD_COLUMNS[0]])
         return R7Evidence("", reading, ytd, spreads, band, len(daily), first_day=daily.index[0])
 
     def untestable(self, ev: R7Evidence) -> str | None:
@@ -194,18 +195,17 @@ class R7(RotationClaim):
             verdict = SUPPORTED
         else:
             verdict = PARTLY
-        lo, hi, method = ev.band
         note = (f"Cyclicals minus defensives {100 * spread:.1f} pp; cyclicals minus IJR {100 * cyc_ijr:.1f} pp; "
                 f"defensives minus {MARKET} {100 * def_spy:.1f} pp, to {iso(ev.reading_date)}.")
-        return Decision(verdict,
-                        Statistic(name=self.statistic_name, value=100 * spread, unit="pp", ci_low=100 * lo,
-                                  ci_high=100 * hi, ci_level=0.95, method=method),
+        return Decision(verdict, spread_statistic(self.statistic_name, spread, ev.band),
                         Sample(iso(ev.first_day), iso(ev.reading_date), ev.n_days, "daily"), note)
 
     # -- what the chapter shows --------------------------------------------------------------------
 
-    def spreads_table(self) -> pd.DataFrame:
+    def spreads_table(self) -> pd.DataFrame | Text:
         """The four spreads (pp): the claim year to date, its quarters, the year before."""
+        if self.evidence.spreads.empty:
+            return Text(NO_ROWS)
         return (100 * self.evidence.spreads).round(1)
 
     def figure(self) -> dict[str, Any]:
@@ -228,14 +228,15 @@ class R7(RotationClaim):
         if not self.testable:
             return g
         ev = self.evidence
-        lo, hi, _ = ev.band
+        lo, hi, _ = ev.band or (None, None, None)
         top = ev.ytd.index[0]
         defs = ev.ytd.loc[self.defensives, "year to date"].sort_values()
         g.update({
             "r7_date": text(iso(ev.reading_date)),
-            "r7_spread": pp(ev.value(SPREAD_COLUMNS[0]), 1),
+            "r7_beaten": text("had beaten" if ev.value(SPREAD_COLUMNS[0]) > 0 else "had trailed"),
+            "r7_spread_abs": pp(abs(ev.value(SPREAD_COLUMNS[0])), 1),
             "r7_lo": pp(lo, 1), "r7_hi": pp(hi, 1),
-            "r7_band_phrase": text("includes zero" if lo <= 0 <= hi else "excludes zero"),
+            "r7_band_phrase": text(band_phrase(ev.band)),
             "r7_cyc_ijr": pp(ev.value(SPREAD_COLUMNS[1]), 1),
             "r7_def_spy": pp(ev.value(SPREAD_COLUMNS[2]), 1),
             "r7_small": pp(ev.value(SPREAD_COLUMNS[3]), 1),
@@ -249,7 +250,8 @@ class R7(RotationClaim):
 
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
-        return {"r7_prev": self.testable and PRIOR_ROW in ev.spreads.index}
+        return {"r7_prev": self.testable and PRIOR_ROW in ev.spreads.index,
+                "r7_band": self.testable and ev.band is not None}
 
     def phrase_quarters(self) -> str:
         """``Q1: +8.4 pp; Q2: +5.9 pp; Q3 to date: -3.0 pp``: cyclicals minus defensives by quarter."""
