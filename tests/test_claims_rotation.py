@@ -1,10 +1,12 @@
 """The rotation chapter (R1-R7): analytics on small synthetic series with hand-computed answers,
-the rules' boundaries, the chapter's numbers on the reference snapshot, and the must-show re-run
-on 2010-2019 dates (marked ``book``: slow)."""
+the rules' boundaries (``Claim.from_evidence``), the specification space, the chapter's numbers on
+the reference snapshot (equal to the committed results), and the must-show re-run on 2010-2019
+dates (marked ``book``: slow)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,8 +14,12 @@ import pytest
 
 from smallcaps.analytics import rotation as rot
 from smallcaps.book.params import window
-from smallcaps.book.results import UNTESTABLE
 from smallcaps.claims import rotation as R
+from smallcaps.claims.contract import UNTESTABLE
+from smallcaps.claims.rotation import R1, R2, R3, R4, R5, R6, R7, r1_lead, r2_ousm, r3_quality, r4_resilience
+from smallcaps.claims.rotation import r5_pair, r6_reversal, r7_sectors
+from smallcaps.claims.rotation.inputs import BASKET, QUALITY
+from smallcaps.display import Text
 from smallcaps.errors import DataError, ParameterError
 from smallcaps.stats import Estimate, mean_hac
 
@@ -65,6 +71,34 @@ def test_underperformance_years_counts_and_run():
     assert out == {"years": 6, "trailed": 5, "run": 4}
     short = rot.underperformance_years(spread.loc[2023:], 2026, 6)
     assert short == {"years": 3, "trailed": 3, "run": 3}
+
+
+def test_quarter_returns_within_each_quarter_to_the_reading_date():
+    idx = pd.DatetimeIndex(["2025-12-31", "2026-02-27", "2026-03-31", "2026-05-29", "2026-06-30", "2026-07-10"])
+    px = pd.DataFrame({"A": [100.0, 104.0, 110.0, 99.0, 121.0, 133.1]}, index=idx)
+    q = rot.quarter_returns(px, "2026-07-10", 2026)
+    assert list(q.index) == ["Q1", "Q2", "Q3 to date"]
+    assert q["A"].tolist() == pytest.approx([0.10, 0.10, 0.10])
+    # a reading date at the quarter's end closes the quarter; no row after the reading date
+    assert list(rot.quarter_returns(px, "2026-06-30", 2026).index) == ["Q1", "Q2"]
+    assert list(rot.quarter_returns(px, "2026-05-29", 2026).index) == ["Q1", "Q2 to date"]
+
+
+def test_regime_excess_annualises_the_weekly_mean():
+    idx = pd.date_range("2020-01-03", periods=8, freq="W-FRI")
+    excess = pd.Series([0.01, 0.03, -0.01, 0.01, 0.02, 0.0, 0.01, 0.02], index=idx)
+    asset = pd.Series([-0.01, 0.02, -0.02, 0.01, -0.01, 0.0, 0.01, 0.02], index=idx)
+    bench = pd.Series([-0.02, -0.01, -0.01, 0.0, -0.03, 0.0, 0.0, 0.0], index=idx)
+    labels = pd.Series(["tight"] * 4 + ["calm"] * 4, index=idx)
+    rows = {r["regime"]: r for r in rot.regime_excess(excess, asset, bench, labels, "level")}
+    assert list(rows) == ["calm", "tight"]
+    assert rows["tight"]["mean excess"] == pytest.approx(52 * 0.01) and rows["tight"]["weeks"] == 4
+    assert rows["calm"]["mean excess"] == pytest.approx(52 * 0.0125)
+    # downside capture in the regime: the asset's mean over the bench's mean in the bench's down weeks
+    a = (0.99 * 1.02 * 0.98) ** (1 / 3) - 1
+    m = (0.98 * 0.99 * 0.99) ** (1 / 3) - 1
+    assert rows["tight"]["downside capture"] == pytest.approx(a / m)
+    assert rows["tight"]["definition"] == "level"
 
 
 def test_relative_wealth():
@@ -179,10 +213,11 @@ def test_sign_runs_and_run_statistics():
     assert runs["censored"].tolist() == [True, False, False, True]
     assert runs.loc[2, "regime"] == "tight"
     assert runs.loc[2, "total"] == pytest.approx(1.01 * 1.01 * 1.03 - 1)
-    stats = R.run_statistics(runs, 3)
+    stats = rot.run_statistics(runs, 3)
     assert list(stats.index) == ["tight"]  # the censored first run is left out
     assert stats.loc["tight", "mean length"] == 3.0
-    assert stats.loc["tight", "at least 3 (%)"] == 100.0
+    assert stats.loc["tight", "at least 3"] == 1.0  # a share (decimal)
+    assert stats.loc["tight", "runs"] == 1 and stats.loc["tight", "ci_low"] is None  # fewer than 10 runs: no interval
 
 
 def test_autocorrelation_recovers_ar1():
@@ -199,7 +234,7 @@ def test_autocorrelation_recovers_ar1():
 def test_credit_regimes_are_lagged_and_use_earlier_readings_only():
     idx = pd.date_range("2020-01-03", periods=8, freq="W-FRI")
     hy = pd.Series([4.0, 4.0, 5.0, 3.0, 6.0, 2.0, 2.0, 7.0], index=idx)
-    c = R.credit_regimes(hy, min_periods=2, change_periods=1)
+    c = rot.credit_regimes(hy, min_periods=2, change_periods=1)
     # week 3 (5.0) is above the median of weeks 1-2 (4.0): tight, known at the start of week 4
     assert pd.isna(c["level"].iloc[2])
     assert c["level"].iloc[3] == "tight"
@@ -230,7 +265,7 @@ def test_french_quality_series_long_minus_short():
         f[f"{key}_vw"] = pd.DataFrame([[5.0, 1.0, 2.0, 3.0]] * 3, index=idx, columns=grp)
         f[f"{key}_firms"] = pd.DataFrame([[1.0, 1.0, 1.0, 2.0]] * 3, index=idx, columns=grp)
         f[f"{key}_size"] = pd.DataFrame([[1.0, 1.0, 1.0, 1.0]] * 3, index=idx, columns=grp)
-    out = R.french_quality_series(f, "vw")
+    out = rot.french_quality_series(f, "vw")
     assert out["small high minus low profitability"].iloc[0] == pytest.approx(0.02)
     # positive earners: weights 1/4, 1/4, 2/4 -> 2.25%; minus 5%
     assert out["positive minus negative earnings"].dropna().iloc[0] == pytest.approx(0.0225 - 0.05)
@@ -250,129 +285,219 @@ def test_compound_by_year_and_subperiods():
 
 # -- rules and verdicts: boundaries -------------------------------------------------------------------
 
+DAY = pd.Timestamp("2026-07-13")
 
-def lead_evidence(lead: float, reached: bool, trailed: int, available: bool = True) -> R.LeadEvidence:
-    day = pd.Timestamp("2026-07-13")
-    paths = pd.DataFrame({"IWM-SPY": [lead]}, index=[day])
-    matches = pd.DataFrame({"first day at or above": [day if reached else None]}, index=["IWM-SPY"])
-    prior = pd.DataFrame({"years small trailed": [trailed]}, index=["IWM-SPY"])
-    reason = "" if available else "the window ends 2019-12-31, before 2026"
-    return R.LeadEvidence(available, reason, day if available else None, paths, paths.loc[day],
-                          (lead - 10, lead + 10, "test"), matches, pd.DataFrame(), prior, pd.DataFrame(), None, None,
-                          pd.Series(dtype=float), 131, "test data")
+
+def lead_evidence(lead: float, reached: bool, trailed: int, reason: str = "") -> r1_lead.R1Evidence:
+    """R1 evidence with the IWM-SPY spread ``lead`` (decimal) on the reading date."""
+    paths = pd.DataFrame({"IWM-SPY": [lead]}, index=[DAY])
+    matches = pd.DataFrame({"first day at or above": [DAY if reached else None]}, index=["IWM-SPY"])
+    prior = pd.DataFrame({"years with data": [6], "years small trailed": [trailed], "trailing run to last year": [1],
+                          "relative wealth": [-0.3]}, index=["IWM-SPY"])
+    return r1_lead.R1Evidence(reason, None if reason else DAY, paths, paths.loc[DAY], (lead - 0.1, lead + 0.1, "test"),
+                              matches, pd.DataFrame(), prior, pd.DataFrame(), None, None, pd.Series(dtype=float), 131)
 
 
 def test_r1_rule_boundaries():
-    assert R.verdict_r1(lead_evidence(9.3, True, R.ABOUT_SIX_MIN)).verdict == "supported"
-    assert R.verdict_r1(lead_evidence(9.3, True, R.ABOUT_SIX_MIN - 1)).verdict == "partly supported"
-    assert R.verdict_r1(lead_evidence(2.0, False, 6)).verdict == "partly supported"
-    assert R.verdict_r1(lead_evidence(0.0, True, 6)).verdict == "not supported"
-    res = R.verdict_r1(lead_evidence(1.0, True, 6, available=False))
+    about = R1.space["about_six_min"].default
+    assert R1.from_evidence(lead_evidence(0.093, True, about)).result.verdict == "supported"
+    assert R1.from_evidence(lead_evidence(0.093, True, about - 1)).result.verdict == "partly supported"
+    assert R1.from_evidence(lead_evidence(0.02, False, 6)).result.verdict == "partly supported"
+    assert R1.from_evidence(lead_evidence(0.0, True, 6)).result.verdict == "not supported"
+    res = R1.from_evidence(lead_evidence(0.01, True, 6, reason="the window ends 2019-12-31, before 2026")).result
     assert res.verdict == UNTESTABLE and "before 2026" in res.note and res.statistic.value is None
-    ok = R.verdict_r1(lead_evidence(9.3, True, 6))
-    assert ok.statistic.value == 9.3 and ok.statistic.ci_low == pytest.approx(-0.7) and ok.section == "r1"
+    assert res.statistic.name == "IWM minus SPY, 2026 year to date" and res.sample.n == 0
+    ok = R1.from_evidence(lead_evidence(0.093, True, 6)).result
+    assert ok.statistic.value == pytest.approx(9.3) and ok.statistic.ci_low == pytest.approx(-0.7)
+    assert ok.section == "r1" and ok.statistic.unit == "pp"
+    assert ok.note.startswith("IWM led SPY by 9.3 pp on 2026-07-13; the lead first reached 8.5 pp on 2026-07-13")
+    # a negative spread reads "trailed", never "led by -2.0"
+    assert R1.from_evidence(lead_evidence(-0.02, False, 6)).result.note.startswith("IWM trailed SPY by 2.0 pp")
 
 
-def ousm_evidence(matches: list[str], available: bool = True) -> R.OusmEvidence:
-    day = pd.Timestamp("2026-07-13")
-    path = pd.DataFrame({"OUSM": [9.6]}, index=[day])
-    return R.OusmEvidence(available, "" if available else "no 2026", day, path, 9.6, pd.DatetimeIndex(matches),
-                          pd.DataFrame(), pd.DataFrame(), "test data")
+def test_r1_threshold_choice_changes_rule_and_decision():
+    ev = lead_evidence(0.093, True, 4)
+    assert R1.from_evidence(ev).result.verdict == "partly supported"
+    res = R1.from_evidence(ev, spec={"about_six_min": 4}).result
+    assert res.verdict == "supported" and "in at least 4 of the 6 calendar years" in res.rule
+    assert "in at least 5 of the 6 calendar years" in R1.rule_for().supported
+    # the deciding pair is a choice too: its rule names it
+    rule = R1.rule_for({"pair": "IJR-IVV"})
+    assert rule.statistic.startswith("IJR minus IVV (S&P 600 against S&P 500 ETFs")
+    assert "IJR trailed IVV in at least 5" in rule.supported
+
+
+def ousm_evidence(matches: list[str], reason: str = "") -> r2_ousm.R2Evidence:
+    path = pd.DataFrame({"OUSM": [0.096]}, index=[DAY])
+    return r2_ousm.R2Evidence(reason, None if reason else DAY, path, 0.096, pd.DatetimeIndex(matches),
+                              pd.DataFrame(), pd.DataFrame())
 
 
 def test_r2_rule_boundaries():
-    assert R.verdict_r2(ousm_evidence([])).verdict == "not supported"
-    res = R.verdict_r2(ousm_evidence(["2026-04-08"]))
+    assert R2.from_evidence(ousm_evidence([])).result.verdict == "not supported"
+    res = R2.from_evidence(ousm_evidence(["2026-04-08"])).result
     assert res.verdict == UNTESTABLE and "holdings" in res.note and "2026-04-08" in res.note
-    assert res.statistic.value == 9.6
-    assert R.verdict_r2(ousm_evidence([], available=False)).verdict == UNTESTABLE
+    assert res.statistic.value == pytest.approx(9.6) and res.sample.n == 1  # decided: the 4.6% was checked
+    res = R2.from_evidence(ousm_evidence([], reason="no 2026")).result
+    assert res.verdict == UNTESTABLE and res.statistic.value is None and "no 2026" in res.note
 
 
-def quality_evidence(year: float, prior: float, agree: int) -> R.QualityEvidence:
-    etfs = list(R.QUALITY)
-    y = pd.Series([1.0] * agree + [-1.0] * (len(etfs) - agree) + [year], index=[*etfs, R.BASKET])
-    p = pd.Series([prior] * (len(etfs) + 1), index=[*etfs, R.BASKET])
+def quality_evidence(year: float, prior: float | None, agree: int) -> r3_quality.R3Evidence:
+    etfs = list(QUALITY)
+    y = pd.Series([0.01] * agree + [-0.01] * (len(etfs) - agree) + [year], index=[*etfs, BASKET])
+    p = pd.Series([prior] * (len(etfs) + 1), index=[*etfs, BASKET]) if prior is not None else pd.Series(dtype=float)
     e = pd.DataFrame()
-    return R.QualityEvidence(True, "", pd.Timestamp("2026-07-13"), e, p, y, (year - 5, year + 5, "t"), (None, None), 131,
-                             e, e, e, e, (None, 0), "test", first_day=pd.Timestamp("2026-01-02"))
+    return r3_quality.R3Evidence("", DAY, e, p, y, (year - 0.05, year + 0.05, "t"), (None, None), 131, e, e, e, e,
+                                 (None, 0), first_day=pd.Timestamp("2026-01-02"))
 
 
 def test_r3_rule_boundaries():
-    assert R.verdict_r3(quality_evidence(0.1, -1.0, R.AGREE_MIN)).verdict == "supported"
-    assert R.verdict_r3(quality_evidence(0.1, -1.0, R.AGREE_MIN - 1)).verdict == "partly supported"
-    assert R.verdict_r3(quality_evidence(0.1, 0.0, 5)).verdict == "partly supported"
-    assert R.verdict_r3(quality_evidence(0.0, -1.0, 5)).verdict == "not supported"
+    agree = R3.space["agree_min"].default
+    assert R3.from_evidence(quality_evidence(0.001, -0.01, agree)).result.verdict == "supported"
+    assert R3.from_evidence(quality_evidence(0.001, -0.01, agree - 1)).result.verdict == "partly supported"
+    assert R3.from_evidence(quality_evidence(0.001, 0.0, 5)).result.verdict == "partly supported"
+    assert R3.from_evidence(quality_evidence(0.0, -0.01, 5)).result.verdict == "not supported"
+    res = R3.from_evidence(quality_evidence(0.001, None, 5)).result  # 2025 outside the window
+    assert res.verdict == "partly supported" and "n/a" not in res.note and "the window does not hold all of 2025" in res.note
+    res = R3.from_evidence(quality_evidence(0.001, -0.01, 3), spec={"agree_min": 3}).result
+    assert res.verdict == "supported" and "at least 3 of the five ETFs" in res.rule
 
 
-def resilience_evidence(beta_hi: float, tight_lo: float) -> R.ResilienceEvidence:
+def resilience_evidence(beta_hi: float, tight_lo: float) -> r4_resilience.R4Evidence:
+    """R4 evidence; ``tight_lo`` is the tight-credit interval's low end (decimal a year)."""
     e = pd.DataFrame()
-    return R.ResilienceEvidence(True, "", (pd.Timestamp("2017-04-21"), pd.Timestamp("2026-03-27"), 400), e, e,
-                                est(0.8, 0.7, beta_hi), e, est(tight_lo + 3, tight_lo, tight_lo + 6, 61),
-                                est(0, -1, 1), e, e, e, pd.Series(dtype=float), e, "test")
+    return r4_resilience.R4Evidence("", (pd.Timestamp("2017-04-21"), pd.Timestamp("2026-03-27"), 400), e, e,
+                                    est(0.8, 0.7, beta_hi), e, est(tight_lo + 0.03, tight_lo, tight_lo + 0.06, 61),
+                                    est(0, -0.01, 0.01), e, e, e, pd.Series(dtype=float), e)
 
 
 def test_r4_rule_boundaries():
-    assert R.verdict_r4(resilience_evidence(0.99, 0.01)).verdict == "supported"
-    assert R.verdict_r4(resilience_evidence(1.0, 0.01)).verdict == "partly supported"
-    assert R.verdict_r4(resilience_evidence(0.99, 0.0)).verdict == "partly supported"
-    res = R.verdict_r4(resilience_evidence(1.0, 0.0))
+    assert R4.from_evidence(resilience_evidence(0.99, 0.0001)).result.verdict == "supported"
+    assert R4.from_evidence(resilience_evidence(1.0, 0.0001)).result.verdict == "partly supported"
+    assert R4.from_evidence(resilience_evidence(0.99, 0.0)).result.verdict == "partly supported"
+    res = R4.from_evidence(resilience_evidence(1.0, 0.0)).result
     assert res.verdict == "not supported" and res.sample.n == 61 and res.sample.frequency == "weekly"
+    assert res.statistic.unit == "pp a year" and res.statistic.value == pytest.approx(3.0)  # shown in pp a year
 
 
-def pair_evidence(lo: float, hi: float, hit: float, short: float, long: float) -> R.PairEvidence:
+def test_r4_credit_measure_choice_rewords_the_rule():
+    assert "closed the previous week above the median" in R4.rule_for().statistic
+    rule = R4.rule_for({"credit_measure": "change", "min_regime_weeks": 26})
+    assert "had risen over the 13 weeks" in rule.statistic and "fewer than 26 weeks" in rule.untestable
+
+
+def pair_evidence(lo: float, hi: float, hit: float, short: float, long: float) -> r5_pair.R5Evidence:
+    """R5 evidence; the mean's interval ``lo``..``hi`` in decimals."""
     e = pd.DataFrame()
-    return R.PairEvidence(True, "", {}, e, est((lo + hi) / 2, lo, hi), hit, long, short, e, e, e,
-                          (pd.Timestamp("2017-10-10"), pd.Timestamp("2026-07-13"), 2199), "test")
+    return r5_pair.R5Evidence("", {}, e, est((lo + hi) / 2, lo, hi), hit, long, short, e, e, e,
+                              (pd.Timestamp("2017-10-10"), pd.Timestamp("2026-07-13"), 2199))
 
 
 def test_r5_rule_boundaries():
-    low = R.CLAIMED_PAIR_LOW_PCT
-    assert R.verdict_r5(pair_evidence(0.1, low, 0.0, 2.0, 1.0)).verdict == "supported"
-    assert R.verdict_r5(pair_evidence(0.1, low - 0.1, 0.0, 2.0, 1.0)).verdict == "partly supported"
-    assert R.verdict_r5(pair_evidence(0.1, low, 0.0, 1.0, 2.0)).verdict == "partly supported"
-    assert R.verdict_r5(pair_evidence(-1.0, 5.0, R.HIT_SHARE_MIN, 2.0, 1.0)).verdict == "partly supported"
-    assert R.verdict_r5(pair_evidence(-1.0, 5.0, R.HIT_SHARE_MIN - 0.01, 2.0, 1.0)).verdict == "not supported"
-    assert R.verdict_r5(pair_evidence(0.0, 5.0, 0.0, 2.0, 1.0)).verdict == "not supported"
+    low = r5_pair.CLAIMED_PAIR_LOW_PCT / 100
+    share = R5.space["hit_share_min"].default
+    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01)).result.verdict == "supported"
+    assert R5.from_evidence(pair_evidence(0.001, low - 0.001, 0.0, 0.02, 0.01)).result.verdict == "partly supported"
+    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.01, 0.02)).result.verdict == "partly supported"
+    assert R5.from_evidence(pair_evidence(-0.01, 0.05, share, 0.02, 0.01)).result.verdict == "partly supported"
+    assert R5.from_evidence(pair_evidence(-0.01, 0.05, share - 0.01, 0.02, 0.01)).result.verdict == "not supported"
+    assert R5.from_evidence(pair_evidence(0.0, 0.05, 0.0, 0.02, 0.01)).result.verdict == "not supported"
+    # a lower share threshold: the rule says so and the decision follows
+    res = R5.from_evidence(pair_evidence(-0.01, 0.05, 0.2, 0.02, 0.01), spec={"hit_share_min": 0.10}).result
+    assert res.verdict == "partly supported" and "at least 10% of windows" in res.rule
+    assert "at least 25% of windows" in R5.rule_for().partly
+    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01)).result.statistic.value == pytest.approx(4.05)
 
 
-def reversal_evidence(pooled_hi: float, calm: float, tight: float) -> R.ReversalEvidence:
+def reversal_evidence(pooled_hi: float, calm: float, tight: float) -> r6_reversal.R6Evidence:
+    """R6 evidence; the pooled interval's high end ``pooled_hi`` is in decimals."""
     e = pd.DataFrame()
     evs = pd.DatetimeIndex(["2001-01-02", "2020-03-02"])
-    pooled = est(pooled_hi - 1, pooled_hi - 2, pooled_hi)
-    return R.ReversalEvidence(True, "", pd.Series(dtype=float), {"pooled": evs}, e, pooled, None, e, e, e, e, e, None, e,
-                              calm, tight, 10, "test")
+    pooled = est(pooled_hi - 0.01, pooled_hi - 0.02, pooled_hi)
+    return r6_reversal.R6Evidence("", pd.Series(dtype=float), {"pooled": evs}, e, pooled, None, e, e, e, e, e, None,
+                                  e, calm, tight)
 
 
 def test_r6_rule_boundaries():
-    lo = R.CLAIMED_RUN_MONTHS[0]
-    assert R.verdict_r6(reversal_evidence(-0.01, lo, lo - 0.1)).verdict == "supported"
-    assert R.verdict_r6(reversal_evidence(0.0, lo, lo - 0.1)).verdict == "partly supported"
-    assert R.verdict_r6(reversal_evidence(-0.01, lo - 0.01, 1.0)).verdict == "partly supported"
-    assert R.verdict_r6(reversal_evidence(-0.01, lo, lo)).verdict == "partly supported"
-    res = R.verdict_r6(reversal_evidence(0.3, 2.2, 2.1))
+    lo = r6_reversal.CLAIMED_RUN_MONTHS[0]
+    assert R6.from_evidence(reversal_evidence(-0.0001, lo, lo - 0.1)).result.verdict == "supported"
+    assert R6.from_evidence(reversal_evidence(0.0, lo, lo - 0.1)).result.verdict == "partly supported"
+    assert R6.from_evidence(reversal_evidence(-0.0001, lo - 0.01, 1.0)).result.verdict == "partly supported"
+    assert R6.from_evidence(reversal_evidence(-0.0001, lo, lo)).result.verdict == "partly supported"
+    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1)).result
     assert res.verdict == "not supported" and res.sample.frequency == "events" and res.sample.start == "2001-01-02"
+    assert res.statistic.name == "IJR minus IWM, 10-day event window"
+    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec={"event_days": 21}).result
+    assert res.statistic.name == "IJR minus IWM, 21-day event window"
 
 
-def sector_evidence(spread: float, cyc_ijr: float, def_spy: float) -> R.SectorEvidence:
-    row = dict(zip(R.SPREAD_COLUMNS, [spread, cyc_ijr, def_spy, 0.0], strict=True))
+def sector_evidence(spread: float, cyc_ijr: float, def_spy: float) -> r7_sectors.R7Evidence:
+    row = dict(zip(r7_sectors.SPREAD_COLUMNS, [spread, cyc_ijr, def_spy, 0.0], strict=True))
     spreads = pd.DataFrame([row], index=["2026 to date"])
-    return R.SectorEvidence(True, "", pd.Timestamp("2026-07-13"), pd.DataFrame(), spreads, (spread - 9, spread + 9, "t"),
-                            131, "test", first_day=pd.Timestamp("2026-01-02"))
+    return r7_sectors.R7Evidence("", DAY, pd.DataFrame(), spreads, (spread - 0.09, spread + 0.09, "t"), 131,
+                                 first_day=pd.Timestamp("2026-01-02"))
 
 
 def test_r7_rule_boundaries():
-    assert R.verdict_r7(sector_evidence(1.0, 0.1, -0.1)).verdict == "supported"
-    assert R.verdict_r7(sector_evidence(1.0, 0.1, 0.0)).verdict == "partly supported"
-    assert R.verdict_r7(sector_evidence(1.0, 0.0, -0.1)).verdict == "partly supported"
-    assert R.verdict_r7(sector_evidence(1.0, -0.1, 0.1)).verdict == "not supported"
-    assert R.verdict_r7(sector_evidence(0.0, 0.1, -0.1)).verdict == "not supported"
+    assert R7.from_evidence(sector_evidence(0.01, 0.001, -0.001)).result.verdict == "supported"
+    assert R7.from_evidence(sector_evidence(0.01, 0.001, 0.0)).result.verdict == "partly supported"
+    assert R7.from_evidence(sector_evidence(0.01, 0.0, -0.001)).result.verdict == "partly supported"
+    assert R7.from_evidence(sector_evidence(0.01, -0.001, 0.001)).result.verdict == "not supported"
+    assert R7.from_evidence(sector_evidence(0.0, 0.001, -0.001)).result.verdict == "not supported"
+    res = R7.from_evidence(sector_evidence(0.117, 0.001, -0.001)).result
+    assert res.statistic.value == pytest.approx(11.7) and res.note.startswith("Cyclicals minus defensives 11.7 pp")
 
 
 def test_rules_cover_every_claim_and_state_the_claimed_numbers():
-    assert list(R.RULES) == ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]
-    assert "8.5 pp" in R.RULES["R1"].claim and "4.6%" in R.RULES["R2"].claim and "3.3" in R.RULES["R2"].claim
-    assert "8-12%" in R.RULES["R5"].claim and "3-6 months" in R.RULES["R6"].claim
-    assert all(r.untestable for r in R.RULES.values())
+    assert [c.id for c in R.CLAIMS] == ["R1", "R2", "R3", "R4", "R5", "R6", "R7"]
+    rules = {c.id: c.rule_for() for c in R.CLAIMS}
+    assert "8.5 pp" in rules["R1"].claim and "4.6%" in rules["R2"].claim and "3.3" in rules["R2"].claim
+    assert "8-12%" in rules["R5"].claim and "3-6 months" in rules["R6"].claim
+    assert all(r.untestable for r in rules.values())
+    assert all(c.chapter == "rotation" and c.heading for c in R.CLAIMS)
+    assert "(PSCI, PSCD, PSCF, PSCM, PSCE)" in rules["R7"].statistic
+    assert "(PSCI, PSCD)" in R7.rule_for({"cyclicals": "PSCI, PSCD"}).statistic
+
+
+def test_spec_choices_are_checked_with_one_line_errors():
+    with pytest.raises(ParameterError, match=r"^R6 spec rates_rally_bp='abc' is not a float; valid: 25.0, 50.0$"):
+        R6.check_spec({"rates_rally_bp": "abc"})
+    with pytest.raises(ParameterError, match=r"^R6 spec event_days=0 is out of range; valid: 1 to 63$"):
+        R6.check_spec({"event_days": 0})
+    with pytest.raises(ParameterError, match=r"^R6 spec vix_spike_pct=-5.0 is out of range; valid: above 0$"):
+        R6.check_spec({"vix_spike_pct": -5})
+    with pytest.raises(ParameterError, match=r"^R6 has no spec choice 'rally_bp'; valid: rates_rally_bp, "):
+        R6.check_spec({"rally_bp": 30})
+    assert R6.check_spec({"rates_rally_bp": 25, "vix_spike_pct": 40, "event_days": 10}).is_default  # the notebook's
+    with pytest.raises(ParameterError, match=r"^R1 spec pair='IWM-XYZ' is out of range; valid: IWM-SPY, "):
+        R1.rule_for({"pair": "IWM-XYZ"})
+    with pytest.raises(ParameterError, match=r"^R3 spec agree_min=6 is out of range; valid: 1 to 5$"):
+        R3.rule_for({"agree_min": 6})
+    with pytest.raises(ParameterError, match=r"^R7 spec cyclicals='XLK' is out of range; valid: comma-separated"):
+        R7.rule_for({"cyclicals": "XLK"})
+    with pytest.raises(ParameterError, match=r"^R5 spec hit_share_min=1.5 is out of range"):
+        R5.rule_for({"hit_share_min": 1.5})
+    with pytest.raises(ParameterError, match=r"^R4 spec credit_measure='both' is out of range; valid: level, change$"):
+        R4.rule_for({"credit_measure": "both"})
+    with pytest.raises(ParameterError, match=r"^R2 spec tolerance_pp=2.0 is out of range"):
+        R2.rule_for({"tolerance_pp": 2})
+    assert R6.space.size() == 1 + 1 + 2 + 2
+    labels = [s.label for s in R5.space.variants()]
+    assert labels == ["default", "horizon_days=one quarter", "hit_share_min=10% of windows",
+                      "hit_share_min=half of windows", "min_pair_days=one year"]
+
+
+def test_tables_blank_missing_and_note_an_empty_window():
+    ev = quality_evidence(0.001, -0.01, 4)
+    ev.calendar = pd.DataFrame({"2024": [0.01234, np.nan]}, index=["IJR", "OUSM"])
+    t = R3.from_evidence(ev).calendar_table()
+    assert t["IJR"].tolist() == [1.2] and t["OUSM"].tolist() == [""]
+    regimes = pd.DataFrame([{"definition": "spread level", "regime": "tight", "mean excess": 0.01234, "ci_low": 0.0,
+                             "ci_high": 0.02, "weeks": 60, "downside capture": 0.8}])
+    shown = R4._regime_display(regimes)
+    assert shown.loc[("spread level", "tight"), "mean excess (pp a year)"] == 1.23
+    assert "No rows" in repr(R4._regime_display(pd.DataFrame()))
+    assert isinstance(R4._regime_display(pd.DataFrame()), Text)
 
 
 # -- the chapter on the reference snapshot -------------------------------------------------------------
@@ -383,46 +508,104 @@ def snapshot_inputs(tmp_path_factory, snapshot_dir):
     from smallcaps.data import DataSession
 
     ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path_factory.mktemp("store"))
-    return R.load_inputs(ds, window("1926-07-01", "2026-07-13", "2026-07-13"))
+    return R.load_inputs(ds)
+
+
+FULL = window("1926-07-01", "2026-07-13")
+
+
+def test_inputs_are_whole_and_cut_per_window(snapshot_inputs):
+    inp = snapshot_inputs
+    assert inp.close.index.min() < pd.Timestamp("1995-01-01") and inp.close.index.max() == pd.Timestamp("2026-07-14")
+    assert inp.last_common_date() == pd.Timestamp("2026-07-13")
+    cut = inp.cut(window("2010-01-01", "2019-12-31"))
+    assert cut.close.index.min() >= pd.Timestamp("2010-01-01") and cut.close.index.max() <= pd.Timestamp("2019-12-31")
+    assert str(cut.french["factors"].index.min()) == "2010-01" and str(cut.french["factors"].index.max()) == "2019-12"
+    assert list(cut.french["smb_annual"].index) == list(range(2010, 2020))  # whole calendar years inside
+    assert inp.cut(window("2010-01-01", "2019-12-31")) is cut  # once per window
+    # the reading date: the last day on or before as_of on which every ETF the claim needs quotes
+    assert inp.cut(FULL).reading_date(["IWM", "SPY"], "2026-07-14") == pd.Timestamp("2026-07-13")
+    assert inp.cut(window("2026-01-01", "2026-07-14")).reading_date(["IWM", "DES"], "2026-07-14") == \
+        pd.Timestamp("2026-07-13")  # DES's last close
+    assert inp.coverage() == (pd.Timestamp("1926-07-01"), pd.Timestamp("2026-07-14"))
 
 
 def test_snapshot_r1_r2_numbers(snapshot_inputs):
-    inp = snapshot_inputs
-    assert inp.last_common_date() == pd.Timestamp("2026-07-13")
-    r1 = R.small_vs_large(inp, "2026-07-13")
-    assert r1.reading_date == pd.Timestamp("2026-07-13")
-    assert r1.lead == pytest.approx(9.27, abs=0.01)
+    r1 = R1(snapshot_inputs, FULL)
+    ev = r1.evidence
+    assert ev.reading_date == pd.Timestamp("2026-07-13")
+    assert r1.lead == pytest.approx(0.0927, abs=0.0001)
     assert r1.first_reached == pd.Timestamp("2026-01-22")
-    assert r1.prior.loc["IWM-SPY", "years small trailed"] == 5
-    assert r1.calendar.loc[2024, "IWM-SPY"] == pytest.approx(11.4 - 24.9, abs=0.1)
-    assert R.verdict_r1(r1).verdict == "supported"
-    r2 = R.ousm_year_to_date(inp, "2026-07-13")
-    assert r2.ousm == pytest.approx(9.57, abs=0.01)
-    assert [d.date().isoformat() for d in r2.matches] == ["2026-04-08", "2026-05-19"]
-    assert R.verdict_r2(r2).verdict == UNTESTABLE
+    assert ev.prior.loc["IWM-SPY", "years small trailed"] == 5
+    assert ev.calendar.loc[2024, "IWM-SPY"] == pytest.approx(0.114 - 0.249, abs=0.001)
+    assert r1.result.verdict == "supported"
+    facts = r1.facts()
+    assert facts["r1_lead_abs"].text() == "9.3" and facts["r1_exceeded"].text() == "exceeded"
+    assert facts["r1_wealth_iwm"].text() == "31% below" and facts["r1_pct_etf_ordinal"].text() == "96th"
+    r2 = R2(snapshot_inputs, FULL)
+    assert r2.evidence.ousm == pytest.approx(0.0957, abs=0.0001)
+    assert [d.date().isoformat() for d in r2.evidence.matches] == ["2026-04-08", "2026-05-19"]
+    assert r2.result.verdict == UNTESTABLE and r2.testable  # decided: 4.6% checked, industrials' share not
 
 
 def test_snapshot_r3_french_lens(snapshot_inputs):
-    r3 = R.quality_rotation(snapshot_inputs, "2026-07-13")
-    row = r3.french.loc["small high minus low profitability (value weighted)"]
+    r3 = R3(snapshot_inputs, FULL)
+    row = r3.evidence.french.loc["small high minus low profitability (value weighted)"]
     assert (row["first"], row["last"], row["months"]) == ("1963-07", "2024-12", 738)
-    assert row["mean (% a year)"] == pytest.approx(3.38, abs=0.01)
-    assert r3.french.loc["positive minus negative earnings (value weighted)", "last"] == "2023-02"
-    assert r3.basket_prior == pytest.approx(-10.7, abs=0.05)
-    assert r3.basket_year == pytest.approx(-3.26, abs=0.01)
-    assert R.verdict_r3(r3).verdict == "not supported"
+    assert row["mean a year"] == pytest.approx(0.0338, abs=0.0001)
+    assert r3.evidence.french.loc["positive minus negative earnings (value weighted)", "last"] == "2023-02"
+    assert r3.evidence.basket_prior == pytest.approx(-0.107, abs=0.0005)
+    assert r3.evidence.basket_year == pytest.approx(-0.0326, abs=0.0001)
+    assert r3.result.verdict == "not supported"
+    assert r3.flags()["r3_longrun_some"] and r3.facts()["r3_longrun_paid"].text() == "small-cap profitability"
 
 
-def test_snapshot_window_before_2026_is_untestable_not_an_error(tmp_path, snapshot_dir):
+def test_notebook_cites_every_fact_and_only_facts_and_flags_the_claims_record(snapshot_inputs):
+    """Glue completeness: the keys the Markdown cites are exactly the facts glued on the published
+    window (no dead keys, no missing ones), and every condition of a paragraph is a recorded flag."""
+    import re
+
+    import nbformat
+
+    from smallcaps.book.prose import flag_names
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "book" / "rotation.ipynb", 4)
+    cited = {k for c in nb.cells if c.cell_type == "markdown" for k in re.findall(r"\{glue:md\}`([^`]+)`", c.source)}
+    cut = snapshot_inputs.cut(FULL)
+    claims = [cls(snapshot_inputs, FULL) for cls in R.CLAIMS]
+    facts = [k for src in (snapshot_inputs, cut, *claims) for k in src.facts()]
+    assert len(facts) == len(set(facts))  # each key glued once
+    assert set(facts) == cited
+    flags = {k for src in (cut, *claims) for k in src.all_flags()}
+    assert flag_names(nb) <= flags
+    # facts and flags are keyed literally in the claims' modules (no f-string-built keys)
+    src = "".join((Path(R.__file__).parent / f).read_text() for f in ("inputs.py", *(f"r{i}_{n}.py" for i, n in
+                  enumerate(("lead", "ousm", "quality", "resilience", "pair", "reversal", "sectors"), 1))))
+    own_flags = flags - {c.section for c in claims}  # "r1"...: the base's flag "the window decides the claim"
+    assert [k for k in set(facts) | own_flags if f'"{k}"' not in src] == []
+
+
+def test_evaluate_many_equals_the_committed_results(snapshot_inputs, snapshot_dir, tmp_path):
+    from smallcaps.claims import evaluate_many
     from smallcaps.data import DataSession
 
+    committed = json.loads((Path(__file__).resolve().parents[1] / "book" / "rotation.results.json").read_text())
     ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
-    inp = R.load_inputs(ds, window("2010-01-01", "2019-12-31", "2019-12-31"))
-    for fn, verdict in ((R.small_vs_large, R.verdict_r1), (R.ousm_year_to_date, R.verdict_r2),
-                        (R.quality_rotation, R.verdict_r3), (R.sector_leadership, R.verdict_r7)):
-        res = verdict(fn(inp, "2019-12-31"))
+    fresh = evaluate_many([c.id for c in R.CLAIMS], data=ds)
+    assert {cid: r.to_dict() for cid, r in fresh.items()} == {c["id"]: c for c in committed["claims"]}
+    # the notebook's own parameters are R6's default specification
+    params = committed["parameters"]
+    assert R6.check_spec({k: params[k] for k in ("rates_rally_bp", "vix_spike_pct", "event_days")}).is_default
+
+
+def test_snapshot_window_before_2026_is_untestable_not_an_error(snapshot_inputs):
+    w = window("2010-01-01", "2019-12-31")
+    for cls in (R1, R2, R3, R7):
+        claim = cls(snapshot_inputs, w)
+        res = claim.result
         assert res.verdict == UNTESTABLE and "no 2026" in res.note
-    assert R.verdict_r5(R.pair_trade(inp)).sample.end == "2019-12-31"
+        assert not claim.testable and claim.all_flags()[claim.section] is False
+    assert R5(snapshot_inputs, w).result.sample.end == "2019-12-31"
 
 
 def test_bad_window_fails_with_one_line(tmp_path, snapshot_dir):
@@ -430,10 +613,10 @@ def test_bad_window_fails_with_one_line(tmp_path, snapshot_dir):
 
     ch = Chapter.open("rotation", "t", start="1926-07-01", end="2030-01-01", data_mode="offline",
                       snapshot=snapshot_dir, store=tmp_path / "store")
-    inp = R.load_inputs(ch.data, ch.window)
+    inp = R.load_inputs(ch.data)
     with pytest.raises(ParameterError, match=r"^end=2030-01-01 is after the last date of the chapter's data; valid: "
                                              r"1926-07-01\.\.2026-07-14$"):
-        ch.coverage_check(*inp.coverage, "the chapter's data")
+        ch.coverage_check(*inp.coverage(), "the chapter's data")
     with pytest.raises(ParameterError, match="as_of=2027-01-01 is outside the window"):
         Chapter.open("rotation", "t", start="2010-01-01", end="2019-12-31", as_of="2027-01-01")
 
@@ -464,14 +647,3 @@ def test_rerun_on_2010_2019_says_untestable_for_2026_claims(tmp_path, snapshot_d
     assert claims["R5"]["verdict"] in ("supported", "partly supported", "not supported")
     assert claims["R5"]["sample"]["end"] == "2019-12-31"
     assert all(c["note"] for c in claims.values())
-
-
-def test_readable_blanks_missing_and_rounds():
-    t = R.readable(pd.DataFrame({"a": [1.234, np.nan]}), 1)
-    assert t["a"].tolist() == [1.2, ""]
-
-
-def test_table_indexes_rounds_or_notes_an_empty_window():
-    t = R.table(pd.DataFrame({"a": ["x"], "b": [1.234]}), ["a"], 1)
-    assert t.loc["x", "b"] == 1.2
-    assert "No rows" in repr(R.table(pd.DataFrame(), ["a"]))

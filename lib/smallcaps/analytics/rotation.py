@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .returns import year_to_date
+from .regimes import direction, high_low
+from .returns import capture_ratio, from_percent, year_to_date
 
 # -- spreads and year-to-date windows -----------------------------------------------------------
 
@@ -127,6 +128,35 @@ def underperformance_years(spread_by_year: pd.Series, year: int, k: int) -> dict
             break
         run += 1
     return {"years": len(window), "trailed": int((window < 0).sum()), "run": run}
+
+
+def quarter_returns(prices: pd.DataFrame, reading, year: int) -> pd.DataFrame:
+    """Return (decimal) within each calendar quarter of ``year`` up to the ``reading`` date.
+
+    Each quarter's return runs from the last close before the quarter to its last close on or
+    before ``min(reading, quarter end)``; the rows are labelled ``Q1``...``Q4``, the one cut by
+    the reading date ``Q<n> to date``. Quarters with no price before or within them are left out.
+
+    Returns
+    -------
+    DataFrame indexed by ``quarter``, one column per price column.
+    """
+    reading = pd.Timestamp(reading)
+    rows = {}
+    for q in range(1, 5):
+        start = pd.Timestamp(year, 3 * q - 2, 1)
+        if start > reading:
+            break
+        end = min(reading, (start + pd.offsets.QuarterEnd(0)))
+        base = prices.loc[: start - pd.Timedelta(days=1)].dropna()
+        seg = prices.loc[start:end].dropna()
+        if base.empty or seg.empty:
+            continue
+        label = f"Q{q}" + (" to date" if end == reading and end < start + pd.offsets.QuarterEnd(0) else "")
+        rows[label] = seg.iloc[-1] / base.iloc[-1] - 1.0
+    out = pd.DataFrame(rows).T
+    out.index.name = "quarter"
+    return out
 
 
 def relative_wealth(prices_a: pd.Series, prices_b: pd.Series, start, end) -> float:
@@ -369,6 +399,61 @@ def event_paths(daily: pd.Series, events: Iterable, before: int, after: int) -> 
     return pd.DataFrame(cols, index=pd.RangeIndex(-before, after + 1, name="offset"))
 
 
+# -- credit regimes ---------------------------------------------------------------------------------
+
+
+def credit_regimes(hy: pd.Series, freq: str = "W-FRI", min_periods: int = 52, change_periods: int = 13) -> pd.DataFrame:
+    """Credit regimes known at the start of each period, from the high-yield spread (percent).
+
+    Columns: ``spread`` (last reading of the period, %), ``level`` (``tight`` if the previous
+    period's spread was above the median of all earlier readings, else ``calm``) and ``change``
+    (``widening`` if the spread rose over the ``change_periods`` periods to the previous
+    period's end, else ``tightening``). Labels are lagged one period, so they use only
+    information available when the period starts.
+    """
+    s = hy.resample(freq).last().dropna()
+    level = high_low(s, method="expanding_median", min_periods=min_periods, labels=("tight", "calm")).shift(1)
+    change = direction(s, change_periods, labels=("widening", "tightening")).shift(1)
+    return pd.DataFrame({"spread": s, "level": level, "change": change})
+
+
+def regime_excess(excess: pd.Series, asset: pd.Series, bench: pd.Series, labels: pd.Series, definition: str,
+                  periods_per_year: int = 52) -> list[dict]:
+    """Mean excess return in each regime, annualised, with HAC intervals, and the asset's
+    downside capture against the benchmark in the regime's periods.
+
+    Parameters
+    ----------
+    excess
+        Periodic excess return of the asset over the benchmark (decimal).
+    asset, bench
+        Periodic returns of the asset and the benchmark (decimal).
+    labels
+        Regime label of each period (known at its start).
+    definition
+        A name for the regime definition, copied into each row.
+
+    Returns
+    -------
+    list of dict, one per regime (sorted by label): ``definition``, ``regime``, ``mean excess``
+    (decimal a year: the periodic mean times ``periods_per_year``), ``ci_low``, ``ci_high``,
+    ``weeks`` (periods), ``downside capture`` (ratio); no rows when no period has a label.
+    """
+    from ..stats import regime_means
+
+    rows = []
+    df = pd.concat({"x": excess, "a": asset, "m": bench, "r": labels}, axis=1, sort=True).dropna()
+    if df.empty:
+        return rows
+    table = regime_means(df["x"], df["r"], scale=periods_per_year)
+    for lab, row in table.iterrows():
+        sub = df[df["r"] == lab]
+        rows.append({"definition": definition, "regime": lab, "mean excess": row["estimate"],
+                     "ci_low": row["ci_low"], "ci_high": row["ci_high"], "weeks": int(row["n"]),
+                     "downside capture": capture_ratio(sub["a"], sub["m"], "down")})
+    return rows
+
+
 # -- persistence ----------------------------------------------------------------------------------
 
 
@@ -406,6 +491,31 @@ def sign_runs(returns: pd.Series, regime: pd.Series | None = None) -> pd.DataFra
     return out
 
 
+def run_statistics(runs: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """Completed positive runs by regime (the ``regime`` of :func:`sign_runs`).
+
+    Returns
+    -------
+    DataFrame indexed by ``credit at start``: ``runs`` (count), ``mean length`` (periods) with an
+    iid bootstrap interval across runs (``ci_low``, ``ci_high``; None with fewer than 10 runs),
+    ``median length`` and ``at least <minimum>``, the share of runs lasting at least ``minimum``
+    periods (decimal). Censored runs (at the sample's ends) are left out.
+    """
+    from ..stats import bootstrap_ci
+
+    done = runs[(runs["positive"]) & (~runs["censored"]) & runs["regime"].notna()]
+    rows = {}
+    for lab, grp in done.groupby("regime"):
+        lengths = grp["length"].astype(float)
+        e = bootstrap_ci(lengths, block=1.0) if len(lengths) >= 10 else None
+        rows[lab] = {"runs": len(lengths), "mean length": lengths.mean(), "ci_low": None if e is None else e.ci_low,
+                     "ci_high": None if e is None else e.ci_high, "median length": lengths.median(),
+                     f"at least {minimum}": (lengths >= minimum).mean()}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "credit at start"
+    return out
+
+
 def autocorrelation(x: pd.Series, lag: int = 1):
     """Slope of ``x`` on its own lag with a HAC interval (:class:`smallcaps.stats.Estimate`)."""
     from ..stats import coef_estimate, ols_hac
@@ -438,6 +548,46 @@ def value_weighted_group(returns: pd.DataFrame, firms: pd.DataFrame, avg_size: p
     w = cap.div(cap.sum(axis=1), axis=0)
     out = (r * w).sum(axis=1, min_count=len(columns))
     return out.where(w.notna().all(axis=1)).dropna()
+
+
+#: Quality-minus-junk long-short series from French's files: label -> (file key, long portfolios,
+#: short portfolio); each is positive when quality wins.
+FRENCH_LENS = {
+    "small high minus low profitability": ("op", ["SMALL HiOP"], ["SMALL LoOP"]),
+    "positive minus negative earnings": ("ep", ["Lo 30", "Med 40", "Hi 30"], ["<= 0"]),
+    "dividend payers minus non-payers": ("dp", ["Lo 30", "Med 40", "Hi 30"], ["<= 0"]),
+}
+
+
+def french_quality_series(french: dict[str, pd.DataFrame], weighting: str = "vw") -> pd.DataFrame:
+    """Monthly quality-minus-junk returns (decimal) from the French portfolios.
+
+    Parameters
+    ----------
+    french
+        French tables in percent keyed ``op_<w>`` (25 size x OP), ``ep_<w>``/``dp_<w>`` (E/P and
+        D/P sorts) with ``ep_firms``, ``ep_size``, ``dp_firms``, ``dp_size``.
+    weighting
+        ``vw`` or ``ew``.
+
+    Returns
+    -------
+    DataFrame with the columns of :data:`FRENCH_LENS`. Groups of several portfolios are combined
+    by total market value (firms times average size, previous month) for ``vw`` and by number
+    of firms for ``ew``.
+    """
+    out = {}
+    for label, (key, long, short) in FRENCH_LENS.items():
+        r = from_percent(french[f"{key}_{weighting}"])
+        if len(long) == 1:
+            lr = r[long[0]]
+        elif weighting == "vw":
+            lr = value_weighted_group(r, french[f"{key}_firms"], french[f"{key}_size"], long)
+        else:
+            n = french[f"{key}_firms"][long].shift(1)
+            lr = (r[long] * n.div(n.sum(axis=1), axis=0)).sum(axis=1, min_count=len(long)).where(n.notna().all(axis=1))
+        out[label] = lr - r[short[0]]
+    return pd.DataFrame(out)
 
 
 def compound_by_year(returns: pd.Series) -> pd.Series:

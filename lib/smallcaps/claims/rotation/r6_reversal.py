@@ -1,0 +1,406 @@
+"""R6. Reversal and persistence. Sources [A] and [C], 2026.
+
+Claim: the rotation reverses within days to weeks on a rates rally or a volatility spike, and
+lasts 3-6 months if credit stays calm.
+
+Evidence: quality minus junk (IJR minus IWM, daily) over event windows that start with a sharp
+fall in the 10-year yield (``^TNX``) or a VIX spike, pooled and declustered, with a
+stationary-bootstrap interval across events; and the length of runs of positive monthly IJR
+minus IWM by the credit regime at their start. What counts as a rates rally, a VIX spike and the
+event window are this claim's specification (the chapter's parameters). Units: returns decimal,
+run lengths in months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ...analytics import rotation as rot
+from ...analytics.regimes import high_low
+from ...analytics.returns import period_returns
+from ...display import Fact, Text, count, iso, num, pct, pp, raw, text
+from ...stats import Estimate, bootstrap_ci, mean_hac
+from ..base import Choice, Decision, SpecSpace
+from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
+from .common import NO_ROWS, RotationClaim
+from .inputs import BROAD, MARKET, TNX
+
+CLAIMED_RUN_MONTHS = (3, 6)  # [A], [C] the rotation lasts 3-6 months if credit stays calm
+EVENT_LOOKBACK = 5  # a rates rally or VIX spike is a move over 5 trading days ...
+EVENT_GAP = 21  # ... and an event within 21 trading days (a month) of an earlier one is dropped
+KINDS = ("rates rally", "VIX spike", "pooled")
+
+
+def _positive(v) -> str | None:
+    return None if v > 0 else "above 0"
+
+
+@dataclass
+class R6Evidence:
+    """Evidence for R6 (decimals; run lengths in months).
+
+    Attributes
+    ----------
+    reason
+        Why the window cannot decide the claim ('' when it can).
+    qmj
+        Daily quality minus junk (IJR minus IWM daily returns).
+    events
+        Event dates by kind (``rates rally``, ``VIX spike``, ``pooled``).
+    windows
+        By kind and window length: events, mean compounded IJR minus IWM with a bootstrap
+        interval (10+ events), share of events in which it fell (``fell``).
+    pooled
+        Pooled event mean over the deciding window, an Estimate (10+ events).
+    baseline
+        Mean over all windows of the same length (HAC), for comparison.
+    paths
+        Mean cumulative path by offset from the event date, one column per kind, and
+        ``IWM-SPY pooled`` (small minus large caps around the pooled events).
+    small_large
+        The event windows for IWM minus SPY (the size rotation), for comparison.
+    halves
+        Pooled events split by date into two halves.
+    runs
+        Runs of positive and non-positive monthly IJR minus IWM, with the credit regime at start.
+    run_stats
+        By credit regime: completed quality runs, mean length with bootstrap interval, share
+        lasting at least the claimed minimum (:func:`analytics.rotation.run_statistics`).
+    ar1
+        First-order autocorrelation of monthly IJR minus IWM (Estimate).
+    french_runs
+        Run statistics for small high- minus low-profitability (French, monthly) with the
+        Baa-Aaa spread as the credit regime.
+    calm_mean, tight_mean
+        Mean run length (months) starting in calm and in tight credit.
+    """
+
+    reason: str
+    qmj: pd.Series
+    events: dict[str, pd.DatetimeIndex]
+    windows: pd.DataFrame
+    pooled: Estimate | None
+    baseline: Estimate | None
+    paths: pd.DataFrame
+    small_large: pd.DataFrame
+    halves: pd.DataFrame
+    runs: pd.DataFrame
+    run_stats: pd.DataFrame
+    ar1: Estimate | None
+    french_runs: pd.DataFrame
+    calm_mean: float | None
+    tight_mean: float | None
+
+
+def _event_row(daily: pd.Series, events, length: int) -> dict:
+    """Events, mean, bootstrap interval (10+ events) and share that fell, of event windows."""
+    w = rot.event_window_returns(daily, events, 1 - EVENT_LOOKBACK, length)
+    if len(w) < 3:
+        return {"events": len(w), "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan, "fell": np.nan}
+    e = bootstrap_ci(w, block=1.0) if len(w) >= 10 else None
+    return {"events": len(w), "mean": w.mean(), "ci_low": np.nan if e is None else e.ci_low,
+            "ci_high": np.nan if e is None else e.ci_high, "fell": (w < 0).mean()}
+
+
+class R6(RotationClaim):
+    id: ClassVar[str] = "R6"
+    heading: ClassVar[str] = "Reversal and persistence"
+    kind: ClassVar[str] = "effect"
+    unit: ClassVar[str] = "pp"
+    inputs_used: ClassVar[tuple[str, ...]] = ("yahoo", "vix", "hy", "french_op")
+    space: ClassVar[SpecSpace] = SpecSpace(
+        Choice("rates_rally_bp", 25.0, {"50 bp": 50.0},
+               f"a rates rally is a fall of at least this many basis points in the 10-year yield (^TNX) over "
+               f"{EVENT_LOOKBACK} trading days", check=_positive),
+        Choice("vix_spike_pct", 40.0, {"25%": 25.0, "60%": 60.0},
+               f"a VIX spike is a rise of at least this percent in the VIX close over {EVENT_LOOKBACK} trading days",
+               check=_positive),
+        Choice("event_days", 10, {"5 days": 5, "21 days": 21},
+               "the deciding event window, in trading days from the first day of the move",
+               check=lambda v: None if 1 <= v <= 63 else "1 to 63"),
+        Choice("min_events", 10, {}, "events of each kind needed in the window",
+               check=lambda v: None if v >= 10 else "at least 10"),
+        Choice("min_runs", 5, {}, "completed runs needed in each credit regime",
+               check=lambda v: None if v >= 2 else "at least 2"),
+    )
+    rule_template: ClassVar[Rule] = Rule(
+        claim_id="R6",
+        claim=f"The rotation reverses within days to weeks on a rates rally or a volatility spike, and lasts "
+              f"{CLAIMED_RUN_MONTHS[0]}-{CLAIMED_RUN_MONTHS[1]} months if credit stays calm",
+        hypothesis="quality minus junk (IJR minus IWM: the S&P 600's profitability screen against the Russell "
+                   "2000) falls over the days after a sharp fall in the 10-year yield or a VIX spike, and its "
+                   f"runs of leadership last at least {CLAIMED_RUN_MONTHS[0]} months when credit is calm, longer "
+                   "than when it is not.",
+        statistic="mean compounded IJR minus IWM return over the event window (from the first day of the move "
+                  "that triggered the event), pooled over rates-rally and VIX-spike events (declustered), in pp, "
+                  "with a stationary-bootstrap interval across events; and the mean length of runs of positive "
+                  "monthly IJR minus IWM returns that start in calm credit (HY spread below the median of its "
+                  "earlier readings), in months.",
+        supported=f"the pooled event mean's interval lies below zero, and calm-credit runs average at least "
+                  f"{CLAIMED_RUN_MONTHS[0]} months and are longer than runs starting in tight credit",
+        partly="only one of the two parts holds",
+        not_supported="neither part holds",
+        untestable="fewer than {min_events} events of either kind, or fewer than {min_runs} completed runs in "
+                   "either credit regime, fall in the window",
+    )
+
+    @property
+    def statistic_name(self) -> str:  # type: ignore[override]
+        return f"IJR minus IWM, {self.spec.event_days}-day event window"
+
+    # -- evidence ----------------------------------------------------------------------------------
+
+    def compute(self) -> R6Evidence:
+        cut = self.inputs.cut(self.window)
+        sp = self.spec
+        event_days = sp.event_days
+        c = cut.close
+        qmj = rot.relative_daily(c["IJR"], c[BROAD]).rename("IJR-IWM")
+        sl = rot.relative_daily(c[BROAD], c[MARKET]).rename("IWM-SPY")
+        days = qmj.index
+        tnx = c[TNX].reindex(days).ffill(limit=3)
+        vix = cut.vix.reindex(days).ffill(limit=3)
+        ev_rates = rot.change_events(tnx, EVENT_LOOKBACK, -sp.rates_rally_bp / 100, below=True, gap=EVENT_GAP)
+        ev_vix = rot.change_events(vix, EVENT_LOOKBACK, sp.vix_spike_pct / 100, relative=True, below=False,
+                                   gap=EVENT_GAP)
+        union = pd.Series(False, index=days)
+        union.loc[union.index.isin(ev_rates.union(ev_vix))] = True
+        ev_pooled = rot.declustered_events(union, EVENT_GAP)
+        events = {"rates rally": ev_rates, "VIX spike": ev_vix, "pooled": ev_pooled}
+        rows = []
+        for kind, evs in events.items():
+            for length in sorted({EVENT_LOOKBACK, event_days, EVENT_GAP}):
+                rows.append({"event": kind, "window (days)": length, **_event_row(qmj, evs, length)})
+        windows = pd.DataFrame(rows)
+        paths = pd.DataFrame({k: rot.event_paths(qmj, v, EVENT_LOOKBACK - 1, EVENT_GAP).mean(axis=1)
+                              for k, v in events.items()})
+        paths["IWM-SPY pooled"] = rot.event_paths(sl, ev_pooled, EVENT_LOOKBACK - 1, EVENT_GAP).mean(axis=1)
+        small_large = pd.DataFrame([{"event": k, "window (days)": event_days, **_event_row(sl, v, event_days)}
+                                    for k, v in events.items()])
+        # persistence: monthly runs with the credit regime at the start of each month
+        monthly = period_returns(c[["IJR", BROAD]].dropna(), "ME")
+        qmj_m = (monthly["IJR"] - monthly[BROAD]).rename("IJR-IWM")
+        credit_m = rot.credit_regimes(cut.hy, freq="ME", min_periods=24)["level"]
+        runs = rot.sign_runs(qmj_m, credit_m.reindex(qmj_m.index))
+        run_stats = rot.run_statistics(runs, CLAIMED_RUN_MONTHS[0])
+        ar1 = rot.autocorrelation(qmj_m) if len(qmj_m) > 24 else None
+        # long history: French small OP5 - OP1 with Baa-Aaa
+        op = (cut.french["op_vw"]["SMALL HiOP"] - cut.french["op_vw"]["SMALL LoOP"]).dropna() / 100
+        baa = cut.baa_aaa
+        french_runs = pd.DataFrame()
+        if len(baa) > 36 and len(op) > 36:
+            lvl = high_low(baa, method="expanding_median", min_periods=24, labels=("tight", "calm")).shift(1)
+            french_runs = rot.run_statistics(rot.sign_runs(op, lvl.reindex(op.index)), CLAIMED_RUN_MONTHS[0])
+        calm = run_stats["mean length"].get("calm", np.nan) if len(run_stats) else np.nan
+        tight = run_stats["mean length"].get("tight", np.nan) if len(run_stats) else np.nan
+        n_runs = run_stats["runs"] if len(run_stats) else pd.Series(dtype=float)
+        problems = []
+        if min(len(ev_rates), len(ev_vix)) < sp.min_events:
+            problems.append(f"{len(ev_rates)} rates-rally and {len(ev_vix)} VIX-spike events (need {sp.min_events} "
+                            f"of each)")
+        if n_runs.get("calm", 0) < sp.min_runs or n_runs.get("tight", 0) < sp.min_runs:
+            problems.append(f"{int(n_runs.get('calm', 0))} calm-credit and {int(n_runs.get('tight', 0))} tight-credit "
+                            f"completed runs (need {sp.min_runs} of each)")
+        pooled_w = rot.event_window_returns(qmj, ev_pooled, 1 - EVENT_LOOKBACK, event_days)
+        pooled = bootstrap_ci(pooled_w, block=1.0) if len(pooled_w) >= 10 else None
+        if pooled is None and not problems:
+            problems.append(f"{len(pooled_w)} pooled event windows inside the window (need 10)")
+        roll = (1 + qmj).rolling(event_days).apply(np.prod, raw=True) - 1
+        baseline = mean_hac(roll.dropna(), overlap=event_days) if roll.notna().sum() > 3 * event_days else None
+        halves = pd.DataFrame()
+        if len(pooled_w) >= 20:
+            hrows = {}
+            for label, a, b in rot.subperiods(pooled_w.index, 2):
+                w = pooled_w.loc[a:b]
+                e = bootstrap_ci(w, block=1.0)
+                hrows[label] = {"events": len(w), "mean": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high}
+            halves = pd.DataFrame.from_dict(hrows, orient="index")
+            halves.index.name = "events dated"
+        return R6Evidence("; ".join(problems), qmj, events, windows, pooled, baseline, paths, small_large, halves,
+                          runs, run_stats, ar1, french_runs, None if pd.isna(calm) else float(calm),
+                          None if pd.isna(tight) else float(tight))
+
+    def untestable(self, ev: R6Evidence) -> str | None:
+        if not ev.reason:
+            return None
+        return f"Untestable here because the window has only {ev.reason}; a longer window decides it."
+
+    def decide(self, ev: R6Evidence) -> Decision:
+        reverses = ev.pooled.ci_high < 0
+        lasts = ev.calm_mean >= CLAIMED_RUN_MONTHS[0] and ev.calm_mean > ev.tight_mean
+        verdict = SUPPORTED if reverses and lasts else PARTLY if (reverses or lasts) else NOT_SUPPORTED
+        evs = ev.events["pooled"]
+        p = ev.pooled.scaled(100)
+        note = (f"Over {len(evs)} events IJR minus IWM averaged {p.value:.2f} pp (95% CI {p.ci_low:.2f} to "
+                f"{p.ci_high:.2f}); quality runs starting in calm credit lasted {ev.calm_mean:.1f} months on "
+                f"average, against {ev.tight_mean:.1f} in tight credit.")
+        return Decision(verdict, Statistic.from_estimate(ev.pooled, self.statistic_name, "pp", 100),
+                        Sample(iso(evs[0]), iso(evs[-1]), ev.pooled.n, "events"), note)
+
+    # -- what the chapter shows --------------------------------------------------------------------
+
+    @staticmethod
+    def _events_display(frame: pd.DataFrame):
+        """Event windows in pp (share that fell in %), indexed by event kind and window."""
+        t = frame.rename(columns={"mean": "mean (pp)", "fell": "fell (%)"})
+        cols = [c for c in ("mean (pp)", "ci_low", "ci_high", "fell (%)") if c in t.columns]
+        t[cols] = 100 * t[cols]
+        return t.set_index(["event", "window (days)"]).round(2)
+
+    def windows_table(self) -> pd.DataFrame:
+        """IJR minus IWM over event windows of several lengths, by kind of event."""
+        return self._events_display(self.evidence.windows)
+
+    def small_large_table(self) -> pd.DataFrame:
+        """IWM minus SPY over the deciding event window, by kind of event."""
+        return self._events_display(self.evidence.small_large)
+
+    def halves_table(self) -> pd.DataFrame:
+        """The pooled events in two halves by date (pp)."""
+        t = self.evidence.halves.rename(columns={"mean": "mean (pp)"})
+        if t.empty:
+            return Text(NO_ROWS)
+        t[["mean (pp)", "ci_low", "ci_high"]] = 100 * t[["mean (pp)", "ci_low", "ci_high"]]
+        return t.round(2)
+
+    @staticmethod
+    def _runs_display(frame: pd.DataFrame) -> pd.DataFrame:
+        col = f"at least {CLAIMED_RUN_MONTHS[0]}"
+        if frame.empty:
+            return Text(NO_ROWS)
+        t = frame.rename(columns={col: f"{col} (%)"})
+        t[f"{col} (%)"] = 100 * t[f"{col} (%)"]
+        return t.round(2)
+
+    def runs_table(self) -> pd.DataFrame:
+        """Completed IJR-minus-IWM runs by credit regime at their start."""
+        return self._runs_display(self.evidence.run_stats)
+
+    def french_runs_table(self) -> pd.DataFrame:
+        """The same for French's small-cap profitability spread, Baa minus Aaa as the credit gauge."""
+        return self._runs_display(self.evidence.french_runs)
+
+    def paths_figure(self) -> dict[str, Any] | str:
+        """Keyword arguments for :func:`smallcaps.plots.rotation.event_paths`, or why there is none."""
+        ev = self.evidence
+        if ev.paths.dropna(how="all").empty:
+            return ev.reason or "no event window lies wholly inside the window"
+        lines = {f"IJR − IWM, {k} ({len(ev.events[k])} events)": 100 * ev.paths[k] for k in KINDS}
+        lines["IWM − SPY (small minus large), pooled"] = 100 * ev.paths["IWM-SPY pooled"]
+        p = ev.pooled
+        sl = ev.small_large.set_index("event")["mean"].get("pooled", np.nan)
+        if p is None:
+            title = "Quality minus junk around rates rallies and VIX spikes"
+        else:
+            q = f"quality minus junk {'rose' if p.value > 0 else 'fell'} {abs(100 * p.value):.2f} pp"
+            title = (f"Over {self.spec.event_days} days from a rates rally or VIX spike {q} on average; small minus "
+                     f"large {'rose' if sl > 0 else 'fell'} {abs(100 * sl):.2f} pp")
+        return {"data": pd.DataFrame(lines), "move_from": 1 - EVENT_LOOKBACK,
+                "move_label": f"the {EVENT_LOOKBACK}-day move", "window_end": self.spec.event_days - EVENT_LOOKBACK,
+                "window_label": f"end of the {self.spec.event_days}-day window", "title": title,
+                "xlabel": f"trading days from the event (0 = the day the {EVENT_LOOKBACK}-day move crossed the "
+                          "threshold)",
+                "note": "Means across events of compounded daily return differences. Sources: Yahoo Finance, CBOE."}
+
+    def runs_figure(self) -> dict[str, Any] | str:
+        """Keyword arguments for :func:`smallcaps.plots.rotation.run_lengths`, or why there is none."""
+        ev = self.evidence
+        parts = []
+        if len(ev.run_stats):
+            parts.append(ev.run_stats.assign(series="IJR − IWM (ETFs, monthly)\ncredit: high-yield spread"))
+        if len(ev.french_runs):
+            parts.append(ev.french_runs.assign(series="small profitable − unprofitable (French)\ncredit: Baa − Aaa yield"))
+        if not parts:
+            return ev.reason or "no completed runs in the window"
+        lo, hi = CLAIMED_RUN_MONTHS
+        calm = ev.calm_mean
+        where = "short of" if calm is not None and calm < lo else "beyond" if calm is not None and calm > hi else "within"
+        title = (f"Quality leads for {calm:.1f} months on average when credit is calm, {where} the claimed {lo}-{hi} "
+                 f"months" if calm is not None else "Quality-leadership runs by credit regime")
+        return {"data": pd.concat(parts).rename_axis("credit").reset_index(), "claimed": CLAIMED_RUN_MONTHS,
+                "title": title,
+                "note": "A run: consecutive months in which the quality series beat the junk series; "
+                        "95% bootstrap intervals across runs."}
+
+    def flags(self) -> dict[str, bool]:
+        ev = self.evidence
+        fr = ev.french_runs
+        def has_ci(row) -> bool:
+            return row is not None and pd.notna(row["ci_low"]) and pd.notna(row["ci_high"])
+
+        runs = ev.run_stats
+        run_ci = all(has_ci(self._runs(runs, lab)) for lab in ("calm", "tight"))
+        kind_ci = all(has_ci(self._window_row(ev.windows, k)) for k in KINDS[:2])
+        return {"r6_etf": len(ev.qmj) > 0, "r6_halves": self.testable and len(ev.halves) == 2,
+                "r6_run_ci": self.testable and run_ci, "r6_kind_ci": self.testable and kind_ci,
+                "r6_sl_ci": self.testable and has_ci(self._window_row(ev.small_large, "pooled")),
+                "r6_french_runs": len(fr) > 0 and {"calm", "tight"} <= set(fr.index)}
+
+    def _window_row(self, frame: pd.DataFrame, kind: str) -> pd.Series | None:
+        w = frame[(frame["event"] == kind) & (frame["window (days)"] == self.spec.event_days)]
+        return w.iloc[0] if len(w) else None
+
+    @staticmethod
+    def _runs(frame: pd.DataFrame, regime: str) -> pd.Series | None:
+        return frame.loc[regime] if len(frame) and regime in frame.index else None
+
+    def facts(self) -> dict[str, Fact]:
+        ev, sp = self.evidence, self.spec
+        rates, vix, pooled = (self._window_row(ev.windows, k) for k in KINDS)
+        sl_rates, sl_vix, sl_pooled = (self._window_row(ev.small_large, k) for k in KINDS)
+
+        def mean(row, col="mean"):
+            return None if row is None else row[col]
+
+        runs = {(tag, lab): self._runs(frame, lab) for tag, frame in (("etf", ev.run_stats), ("fr", ev.french_runs))
+                for lab in ("calm", "tight")}
+        share = f"at least {CLAIMED_RUN_MONTHS[0]}"
+
+        def run(tag, lab, col):
+            r = runs[(tag, lab)]
+            return None if r is None else r[col]
+
+        a = ev.ar1
+        g: dict[str, Fact] = {
+            "r6_bp": raw(sp.rates_rally_bp, "{:.0f}"), "r6_vix_pct": raw(sp.vix_spike_pct, "{:.0f}"),
+            "r6_lookback": count(EVENT_LOOKBACK), "r6_gap": count(EVENT_GAP),
+            "r6_first_day": text(iso(ev.qmj.index[0]) if len(ev.qmj) else None),
+            "r6_days": count(sp.event_days), "r6_run_lo": count(CLAIMED_RUN_MONTHS[0]),
+            "r6_run_hi": count(CLAIMED_RUN_MONTHS[1]),
+            "r6_n_rates": count(len(ev.events["rates rally"])), "r6_n_vix": count(len(ev.events["VIX spike"])),
+            "r6_n_pooled": count(len(ev.events["pooled"])),
+            "r6_rates": pp(mean(rates), 2), "r6_rates_lo": pp(mean(rates, "ci_low"), 2),
+            "r6_rates_hi": pp(mean(rates, "ci_high"), 2),
+            "r6_vix": pp(mean(vix), 2), "r6_vix_lo": pp(mean(vix, "ci_low"), 2), "r6_vix_hi": pp(mean(vix, "ci_high"), 2),
+            "r6_pooled": pp(mean(pooled), 2), "r6_pooled_lo": pp(mean(pooled, "ci_low"), 2),
+            "r6_pooled_hi": pp(mean(pooled, "ci_high"), 2), "r6_pooled_fell": pct(mean(pooled, "fell"), 0),
+            "r6_sl_rates": pp(mean(sl_rates), 2), "r6_sl_vix": pp(mean(sl_vix), 2),
+            "r6_sl_pooled": pp(mean(sl_pooled), 2), "r6_sl_pooled_lo": pp(mean(sl_pooled, "ci_low"), 2),
+            "r6_sl_pooled_hi": pp(mean(sl_pooled, "ci_high"), 2),
+            "r6_baseline": pp(None if ev.baseline is None else ev.baseline.value, 2),
+            "r6_etf_calm": num(run("etf", "calm", "mean length"), 1),
+            "r6_etf_calm_lo": num(run("etf", "calm", "ci_low"), 1),
+            "r6_etf_calm_hi": num(run("etf", "calm", "ci_high"), 1),
+            "r6_etf_calm_runs": count(run("etf", "calm", "runs")),
+            "r6_etf_calm_share": pct(run("etf", "calm", share), 0),
+            "r6_etf_tight": num(run("etf", "tight", "mean length"), 1),
+            "r6_etf_tight_lo": num(run("etf", "tight", "ci_low"), 1),
+            "r6_etf_tight_hi": num(run("etf", "tight", "ci_high"), 1),
+            "r6_etf_tight_runs": count(run("etf", "tight", "runs")),
+            "r6_fr_calm": num(run("fr", "calm", "mean length"), 1),
+            "r6_fr_calm_runs": count(run("fr", "calm", "runs")),
+            "r6_fr_tight": num(run("fr", "tight", "mean length"), 1),
+            "r6_fr_tight_runs": count(run("fr", "tight", "runs")),
+            "r6_ar1": num(None if a is None else a.value, 2), "r6_ar1_lo": num(None if a is None else a.ci_low, 2),
+            "r6_ar1_hi": num(None if a is None else a.ci_high, 2), "r6_ar1_n": count(None if a is None else a.n),
+        }
+        h = ev.halves
+        two = len(h) == 2
+        g.update({"r6_half1": text(h.index[0] if two else None), "r6_half2": text(h.index[1] if two else None),
+                  "r6_half1_mean": pp(h.iloc[0]["mean"] if two else None, 2),
+                  "r6_half2_mean": pp(h.iloc[1]["mean"] if two else None, 2)})
+        return g
