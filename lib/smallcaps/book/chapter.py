@@ -128,6 +128,7 @@ class Chapter:
     claims: list[ClaimResult] = field(default_factory=list)
     glued: dict[str, Any] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
+    anchors: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file parameters: name -> (file name, sha256)
 
     @classmethod
@@ -280,6 +281,22 @@ class Chapter:
         self.add(result)
         return Text(verdict_line(result))
 
+    def anchor(self, anchor) -> pd.DataFrame:
+        """Record a published result reproduced on the book's data (an
+        :class:`~smallcaps.claims.contract.Anchor`; published in the chapter's results file) and
+        return it as a one-row table: the paper's number beside the book's, the difference and
+        the tolerance stated before computing it."""
+        if any(a["name"] == anchor.name for a in self.anchors):
+            raise DataError(f"anchor {anchor.name!r} recorded twice in chapter {self.id}")
+        self.anchors.append(anchor.to_dict())
+        d = anchor.difference
+        return pd.DataFrame([{
+            "published result": anchor.name, "paper": anchor.citation, f"published ({anchor.unit})": anchor.published,
+            f"this book ({anchor.unit})": None if anchor.reproduced is None else round(anchor.reproduced, 2),
+            "difference": None if d is None else round(d, 2), "tolerance": anchor.tolerance,
+            "within": "yes" if anchor.within else "no", "sample": anchor.sample,
+        }]).set_index("published result")
+
     def verdict_table(self) -> pd.DataFrame:
         """Claim id, verdict and deciding number with interval, one row per claim."""
         rows = []
@@ -302,7 +319,7 @@ class Chapter:
             raise DataError(f"chapter {self.id} has no result for claim(s) {', '.join(missing)}")
         results = ChapterResults(
             chapter=self.id, title=self.title, parameters=self.parameters,
-            data=provenance_records(self.data.used()),
+            data=provenance_records(self.data.used()), anchors=list(self.anchors),
             claims=sorted(self.claims, key=lambda c: expected.index(c.id) if c.id in expected else 99),
         )
         results.write(self.results_dir)
