@@ -693,11 +693,25 @@ def test_g3_list_none_of_whose_moves_can_be_priced(tmp_path):
     assert g3.facts()["g3_moves"].text() == "4 moves" and g3.facts()["g3_n_priced"].text() == "0"
 
 
+def test_g3_is_judged_on_the_reconstitution_only_when_the_window_holds_it(tmp_path):
+    # reliability review F-20 for G3: a window ending before June 2026 cannot count June 2026's moves
+    inp = russell_inputs(tmp_path, CLAIMED_MOVES, "best")
+    before = G3(inp, window("2020-01-01", "2025-12-31"))
+    r = before.result
+    assert r.verdict == "untestable with available data" and r.statistic.value is None
+    assert r.note.startswith("The supplied list has 0 moves in the window (0 with prices")
+    assert before.all_flags()["g3_outside"] and before.facts()["g3_moves"].text() == "43 moves"
+    assert before.facts()["g3_inside"].text() == "0" and before.facts()["g3_priced_have"].text() == "none has"
+    assert before.phrase_claim_moves() == "none is a Russell 2000 → Russell 1000 move"
+    assert G3(inp, WINDOW).result.verdict == "supported"
+
+
 def test_g3_studies_only_the_moves_inside_the_window(tmp_path):
     inp = russell_inputs(tmp_path, 4, extra="T0,2024-08-15,Russell 2000,Russell 1000\n")
     g3 = G3(inp, window("2026-01-01", "2026-07-13"))
     assert len(g3.moves_table()) == 4 and g3.all_flags()["g3_outside"]
-    assert g3.facts()["g3_moves"].text() == "5 moves" and g3.facts()["g3_outside"].text() == "1 move"
+    assert g3.facts()["g3_moves"].text() == "5 moves" and g3.facts()["g3_inside"].text() == "4"
+    assert g3.facts()["g3_priced_have"].text() == "4 have"
     assert g3.facts()["g3_claim_phrase"].text() == "4 are Russell 2000 → Russell 1000 moves"
 
 
@@ -810,22 +824,33 @@ def test_claims_on_the_snapshot_equal_the_committed_results(snapshot_dir, tmp_pa
     assert [d["dataset"] for d in committed["data"]] == sorted(p.dataset for p in ds.used())
 
 
-def test_facts_cover_the_notebook_exactly(snapshot_inputs):
-    """Every glue key the notebook cites is a fact of the ladder or a claim, and no fact is dead."""
+def test_the_notebook_cites_exactly_the_facts_and_shows_the_published_text(snapshot_inputs):
+    """Every glue key the notebook cites is a fact of the ladder or a claim, no fact is dead, and on
+    the published window exactly one variant of each conditional paragraph is shown."""
     import re
 
     import nbformat
 
+    from smallcaps.book.prose import conditions
+
     nb = nbformat.read(ROOT / "book" / "graduation.ipynb", as_version=4)
-    cited = {k for c in nb.cells if c.cell_type == "markdown" for k in re.findall(r"\{glue:md\}`([^`]+)`", c.source)}
+    md = [c for c in nb.cells if c.cell_type == "markdown"]
+    cited = {k for c in md for k in re.findall(r"\{glue:md\}`([^`]+)`", c.source)}
     inp = snapshot_inputs
     w = inp.window
     sources = [Ladder(inp, w), *(cls(inp, w) for cls in grad.CLAIMS)]
     keys = [k for s in sources for k in s.facts()]
     assert len(keys) == len(set(keys))  # a key is glued once
-    optional = {"g3_moves", "g3_n_priced", "g3_claim_phrase", "g3_recon_from", "g3_recon_to", "g3_outside"}
+    optional = {"g3_moves", "g3_n_priced", "g3_claim_phrase", "g3_recon_from", "g3_recon_to", "g3_inside",
+                "g3_priced_have"}
     assert cited - set(keys) == optional  # the moves-list facts exist only with a list
     assert set(keys) - cited == set()
+    flags = {k: v for s in sources for k, v in s.all_flags().items()}
+    conditional = [conditions(c) for c in md if conditions(c)]
+    shown = [c for c in conditional if all(bool(flags.get(n, False)) == want for n, want in c)]
+    assert len(shown) == 13 and len(conditional) == 44
+    # the published window's flags: everything measurable except a moves list
+    assert {k for k, v in flags.items() if not v} == {"g3_moves", "g3_priced", "g3_outside"}
 
 
 # -- the must-show: the chapter on a user-supplied list of real S&P moves -------------------------------------

@@ -19,6 +19,7 @@ benchmark's compounded return over the same months (decimal); percentile ranks a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,13 @@ TEXT_ONLY = "destination's reason text only"
 # -- deriving moves ------------------------------------------------------------------------------
 
 
+@functools.cache
+def _regex(pattern: str) -> re.Pattern:
+    """A compiled pattern, kept (the reason-text patterns name one ticker each: thousands of them,
+    more than :mod:`re`'s own cache holds)."""
+    return re.compile(pattern)
+
+
 def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
     """Whether an add event's reason text says ``ticker`` came from ``origin``.
 
@@ -54,9 +62,10 @@ def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
         return False
     name = _REASON_NAME[origin]
     t = re.escape(ticker)
-    if re.search(rf"\b{t}\b[^.]*?\bmoved\s+(?:up\s+|down\s+)?from\s+the\s+{name}\b", reason):
+    # the ticker must appear for the first phrasing (a cheap test first: patterns per ticker are slow to build)
+    if ticker in reason and _regex(rf"\b{t}\b[^.]*?\bmoved\s+(?:up\s+|down\s+)?from\s+the\s+{name}\b").search(reason):
         return True
-    m = re.search(rf"{name}\s+constituent\b((?:(?!\bacquir|\bspun\b|\bspin|\bmerg).){{0,100}}?)\breplaced\b", reason)
+    m = _regex(rf"{name}\s+constituent\b((?:(?!\bacquir|\bspun\b|\bspin|\bmerg).){{0,100}}?)\breplaced\b").search(reason)
     if m:
         symbols = re.findall(r"\(\s*[A-Z]+\s*:\s*([A-Z.]+)\s*\)", m.group(1))
         return not symbols or ticker in symbols
@@ -65,12 +74,13 @@ def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
 
 def _moved_to(reason: str | None, ticker: str, destination: str) -> bool:
     """Whether a removal's reason text says ``ticker`` moved to ``destination``."""
-    if not reason:
+    if not reason or ticker not in reason:  # both phrasings name the ticker
         return False
     name = _REASON_NAME[destination]
     t = re.escape(ticker)
-    return bool(re.search(rf"\b{t}\b[^.]*?\b(?:was\s+)?(?:moved|moves)\s+(?:up\s+|down\s+)?to\s+(?:the\s+)?{name}\b", reason)
-                or re.search(rf"\b{t}\b[^.]*?\bwill\s+replace\b[^.]*?\bin\s+the\s+{name}\b", reason))
+    return bool(_regex(rf"\b{t}\b[^.]*?\b(?:was\s+)?(?:moved|moves)\s+(?:up\s+|down\s+)?to\s+(?:the\s+)?{name}\b")
+                .search(reason)
+                or _regex(rf"\b{t}\b[^.]*?\bwill\s+replace\b[^.]*?\bin\s+the\s+{name}\b").search(reason))
 
 
 def _check_events(events: Mapping[str, pd.DataFrame]) -> None:
@@ -494,29 +504,37 @@ def pre_move_ranks(events: pd.DataFrame, prices: pd.DataFrame, panels: Mapping[s
     ``ticker, date, origin, destination, move, rank, rank_low, rank_high, members, priced``.
     """
     trail = trailing_returns(prices, months)
+    tr, t_index, t_cols = trail.to_numpy(), trail.index, {t: i for i, t in enumerate(trail.columns)}
+    arrays = {}  # per origin: membership matrix, its columns' positions in trail, and its tickers' positions
     rows = []
     for r in events.itertuples(index=False):
         panel = panels.get(r.origin)
         if panel is None or panel.empty:
             continue
+        if r.origin not in arrays:
+            arrays[r.origin] = (panel.to_numpy(), trail.columns.get_indexer(panel.columns),
+                                {t: i for i, t in enumerate(panel.columns)})
+        member, in_trail, p_cols = arrays[r.origin]
         pos = panel.index.searchsorted(pd.Timestamp(r.date), side="right") - 1
         if pos < 0:
             continue
         when = panel.index[pos]
-        if when not in trail.index:
+        if when not in t_index:
             continue
-        members = panel.columns[panel.iloc[pos].to_numpy()]
-        vals = trail.loc[when].reindex(members)
-        mine = trail.at[when, r.ticker] if r.ticker in trail.columns else np.nan
-        if not np.isfinite(mine) or r.ticker not in set(members):
+        row = tr[t_index.get_loc(when)]
+        mask = member[pos]
+        mine = row[t_cols[r.ticker]] if r.ticker in t_cols else np.nan
+        if not np.isfinite(mine) or not (r.ticker in p_cols and mask[p_cols[r.ticker]]):
             continue
-        v = vals.dropna().to_numpy()
-        n, miss = len(v), len(members) - len(v)
+        where = in_trail[mask]
+        vals = np.where(where >= 0, row[np.clip(where, 0, None)], np.nan)
+        v = vals[np.isfinite(vals)]
+        n, miss = len(v), int(mask.sum()) - len(v)
         at_or_below = int((v <= mine).sum())
         rows.append({"ticker": r.ticker, "date": pd.Timestamp(r.date), "origin": r.origin, "destination": r.destination,
                      "move": r.move, "rank": 100.0 * at_or_below / n,
                      "rank_low": 100.0 * at_or_below / (n + miss), "rank_high": 100.0 * (at_or_below + miss) / (n + miss),
-                     "members": len(members), "priced": n})
+                     "members": int(mask.sum()), "priced": n})
     cols = ["ticker", "date", "origin", "destination", "move", "rank", "rank_low", "rank_high", "members", "priced"]
     return pd.DataFrame(rows, columns=cols).sort_values(["date", "ticker"], ignore_index=True)
 

@@ -9,6 +9,7 @@ BHARs are decimals; ranks are percentiles (0-100).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, finite, iso, pct, text
+from ...display import Fact, count, finite, iso, pct, plural, text
 from ...stats import bootstrap_ci
 from ..base import SpecSpace
 from .inputs import (
@@ -46,8 +47,15 @@ def boot(x: pd.Series, min_events: int = MIN_EVENTS):
     x = pd.Series(x).dropna()
     if len(x) < min_events or float(x.std()) == 0.0:
         return None
+    return _bootstrap(x.to_numpy(dtype="float64").tobytes())
+
+
+@functools.lru_cache(maxsize=4096)
+def _bootstrap(values: bytes):
+    """:func:`smallcaps.stats.bootstrap_ci` of the values (its seed is fixed, so the same events in
+    the same order give the same interval: windows and claims that share them compute it once)."""
     with np.errstate(divide="ignore", invalid="ignore"):  # block-length search on runs of tied ranks
-        return bootstrap_ci(x)
+        return bootstrap_ci(pd.Series(np.frombuffer(values, dtype="float64")))
 
 
 def shift_dates(ev: pd.DataFrame) -> pd.DataFrame:
@@ -158,6 +166,8 @@ class Ladder:
     def evidence_table(self) -> pd.DataFrame:
         """Which evidence each move rests on, by move type: count, with prices, first and last date."""
         ev = self.events
+        if ev.empty:
+            return pd.DataFrame({"note": ["the window holds no move on the ladder"]}, index=["moves"])
         g = ev.groupby(["move", "evidence"])
         out = pd.DataFrame({"moves": g.size(), "with prices": g["has_prices"].sum().astype(int),
                             "first": g["date"].min().dt.date, "last": g["date"].max().dt.date})
@@ -175,6 +185,8 @@ class Ladder:
         ``down``, ``down with prices``; a final ``all years`` row.
         """
         ev = self.events
+        if ev.empty:
+            return pd.DataFrame({"note": ["the window holds no move on the ladder"]}, index=["moves"])
         types = [t for t in UP_ORDER + DOWN_ORDER if t in set(ev["move"])]
         tab = pd.crosstab(ev["date"].dt.year, ev["move"]).reindex(columns=types, fill_value=0)
         for d in ("up", "down"):
@@ -194,8 +206,8 @@ class Ladder:
         if ev.empty:
             return "the window holds no move on the ladder."
         g = ev.groupby([ev["date"].dt.year.rename("year"), "move", "direction"]).size().rename("moves").reset_index()
-        up, down = ev["direction"].eq("up"), ev["direction"].eq("down")
-        title = (f"{up.sum()} moves up and {down.sum()} down the S&P ladder since {ev['date'].min().year}; "
+        up, down = int(ev["direction"].eq("up").sum()), int(ev["direction"].eq("down").sum())
+        title = (f"{plural(up, 'move')} up and {down} down the S&P ladder since {ev['date'].min().year}; "
                  f"{100 * ev['has_prices'].mean():.0f}% of the movers have prices")
         return {"data": g, "title": title, "note": "Source: pitindex events; moves matched within the window above."}
 
@@ -207,7 +219,7 @@ class Ladder:
 
         def compute():
             frames = []
-            for k, panel in inp.panels(end).items():
+            for k, panel in inp.window_panels(self.window).items():
                 if panel.empty:
                     continue
                 c = ga.price_coverage(panel, inp.month_end_prices(end))
@@ -216,12 +228,14 @@ class Ladder:
             return (pd.concat(frames, ignore_index=True) if frames
                     else pd.DataFrame(columns=["month", "index", "share", "members", "priced"]))
 
-        return inp.memo(("coverage", end), compute)
+        return inp.memo(("coverage", self.window.start, end), compute)
 
     def coverage_table(self) -> pd.DataFrame:
         """Members and priced members at the first month end of each index's record, every fifth
         year-end, and the last month end (share in percent)."""
         cov = self.coverage()
+        if cov.empty:
+            return pd.DataFrame({"note": ["no index has a month end with members in the window"]}, index=["coverage"])
         rows = []
         for name, g in cov.groupby("index", sort=False):
             g = g.set_index("month")
@@ -237,15 +251,17 @@ class Ladder:
         cov = self.coverage()
         if cov.empty:
             return "no index has a month end with members in the window."
-        parts = []
+        parts, records = [], []
         for name, g in cov.groupby("index", sort=False):
             parts.append(f"{name} {100 * g['share'].iloc[0]:.0f}% in {g['month'].iloc[0].year}")
+            records.append(self._from_record_start(next(k for k, v in ga.INDEX_LABELS.items() if v == name)))
         last = 100 * cov.groupby("index")["share"].last()
         lo, hi = f"{last.min():.0f}", f"{last.max():.0f}"
         end = f"{lo}% for each index" if lo == hi else f"{lo}-{hi}%"
         data = cov.assign(share=100 * cov["share"])
+        start = "at the start of coverage" if all(records) else "at the window's first month end"
         return {"data": data, "x": "month", "y": "share", "hue": "index",
-                "title": f"Members with prices at the start of coverage: {', '.join(parts)}; at the end {end}",
+                "title": f"Members with prices {start}: {', '.join(parts)}; at the end {end}",
                 "xlabel": "month end", "ylabel": "members with a price (%)", "zero_line": False}
 
     def plot(self, draw: Callable[..., Any], data: Callable[[], Any] | None = None):
@@ -270,6 +286,8 @@ class Ladder:
         up = ev.loc[ev["direction"] == "up"]
         s6 = up.loc[up["origin"] == "sp600"]
         c6, c4, c5 = (self.coverage_ends(k) or (None, None, None) for k in ("sp600", "sp400", "sp500"))
+        n_400_500 = int((up["move"] == NEXT_RUNG).sum())
+        n_priced = int(up["has_prices"].sum())
         return {
             "def_pre": count(sp.pre_months),
             "def_post": count(sp.post_months),
@@ -279,15 +297,15 @@ class Ladder:
             "def_start_400": text(iso(m["sp400"].start)),
             "def_start_500": text(iso(m["sp500"].start)),
             "def_last_quote": text(iso(self.inputs.last_quote)),
-            "ev_n_moves": count(len(ev)),
+            "ev_moves": text(plural(len(ev), "move")),
             "ev_n_up": count(len(up)),
             "ev_n_down": count(int((ev["direction"] == "down").sum())),
-            "ev_n_up_priced": count(int(up["has_prices"].sum())),
-            "ev_n_600_up": count(len(s6)),
+            "ev_600_leave": text(_agree(len(s6), "leaves", "leave")),
             "ev_n_600_text": count(int((s6["evidence"] == ga.TEXT_ONLY).sum())),
-            "ev_n_400_500": count(int((up["move"] == NEXT_RUNG).sum())),
             "ev_n_600_500": count(int((up["move"] == "S&P 600 → S&P 500").sum())),
-            "ev_n_alt_extra": count(len(self.events_alt) - len(ev)),
+            "ev_400_500_go": text(_agree(n_400_500, "goes", "go")),
+            "ev_up_priced_have": text(f"{n_priced:,} of the moves up {'has' if n_priced == 1 else 'have'}"),
+            "ev_alt_extra": text(plural(len(self.events_alt) - len(ev), "move")),
             "cov_first_600": pct(c6[0], 1),
             "cov_last_600": pct(c6[2], 1),
             "cov_first_400": pct(c4[0], 1),
@@ -297,7 +315,25 @@ class Ladder:
         }
 
     def flags(self) -> dict[str, bool]:
-        return {}
+        """``grad_moves`` (the window holds moves), ``grad_up`` (some go up), ``grad_up_600`` (some
+        leave the S&P 600 upwards), ``grad_cov_all`` (the window holds the first month end of all
+        three indices' records, so their coverage can be read from the start)."""
+        ev = self.events
+        up = ev.loc[ev["direction"] == "up"]
+        return {"grad_moves": len(ev) > 0, "grad_up": len(up) > 0,
+                "grad_up_600": bool((up["origin"] == "sp600").any()),
+                "grad_cov_all": all(self._from_record_start(k) for k in ("sp600", "sp400", "sp500"))}
+
+    def _from_record_start(self, index: str) -> bool:
+        """Whether the window's first month end of ``index`` is its record's first."""
+        whole = self.inputs.panels(self.window.end)[index]
+        mine = self.inputs.window_panels(self.window)[index]
+        return len(mine) > 0 and mine.index[0] == whole.index[0]
 
     def all_flags(self) -> dict[str, bool]:
         return self.flags()
+
+
+def _agree(n: int, singular: str, plural_verb: str) -> str:
+    """``1 leaves``, ``76 leave``: a count and its verb."""
+    return f"{n:,} {singular if n == 1 else plural_verb}"

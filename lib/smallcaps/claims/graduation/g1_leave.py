@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, iso, num, pp, text
+from ...display import Fact, count, iso, num, plural, pp, text
 from ...stats import mean_hac
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .events import DOWN_ORDER, MIN_EVENTS, NEXT_RUNG, UP_ORDER, boot, ci_column, shift_dates, up_from_600
+from .events import DOWN_ORDER, MIN_EVENTS, NEXT_RUNG, UP_ORDER, boot, ci_column, up_from_600
 from .inputs import ALT_MATCH_WINDOW_DAYS, MATCH_WINDOW, RANK_MONTHS, GraduationClaim
 
 #: The alternative return window of the robustness rows (months).
@@ -122,28 +122,22 @@ class G1(GraduationClaim):
     def compute(self) -> G1Evidence:
         inp, w, sp = self.inputs, self.window, self.spec
         months = sp.rank_months
-        prices, panels = inp.month_end_prices(w.end), inp.panels(w.end)
-        events = inp.moves(w, sp.match_window_days)
-        priced = shift_dates(events.loc[events["has_prices"]])
-
-        def ranked(ev, m):
-            r = ga.pre_move_ranks(ev, prices, panels, m)
-            r["date"] = r["date"] + pd.Timedelta(days=1)
-            return r
-
-        ranks, ranks_alt = ranked(priced, months), ranked(priced, self.alt_rank_months)
+        ranks = inp.ranks(w, sp.match_window_days, months)
+        ranks_alt = inp.ranks(w, sp.match_window_days, self.alt_rank_months)
         order = {m: i for i, m in enumerate(UP_ORDER + DOWN_ORDER)}
         summary = pd.concat([self._rank_summary(ranks, f"{months} months"),
                              self._rank_summary(ranks_alt, f"{self.alt_rank_months} months")])
         if len(summary):
             summary["_o"] = summary["move"].map(order)
             summary = summary.sort_values(["window", "_o"]).drop(columns="_o").set_index(["window", "move"])
+        events = inp.moves(w, sp.match_window_days)
         up = events.loc[events["direction"] == "up"]
+        prices = inp.month_end_prices(w.end)
         qrows, raw = [], {}
-        for k in ("sp600", "sp400"):
-            panel = panels.get(k)
-            if panel is None or len(panel) <= months:
+        for k, panel in inp.window_panels(w).items():
+            if k == "sp500" or len(panel) <= months:
                 continue
+            # cohorts in the window followed to the window's end, against the moves up dated in it
             q = ga.quintile_outcomes(prices, panel, up.loc[up["origin"] == k], months)
             if q.empty:
                 continue
@@ -160,8 +154,7 @@ class G1(GraduationClaim):
             b = raw["sp600"].loc[raw["sp600"]["quintile"] == 1].set_index("month")["stayed"]
             if len(b) >= 3:
                 tail = mean_hac(b, overlap=months)
-        alt = inp.moves(w, ALT_MATCH_WINDOW_DAYS)
-        ranks_alt_window = ranked(shift_dates(alt.loc[alt["has_prices"]]), months)
+        ranks_alt_window = inp.ranks(w, ALT_MATCH_WINDOW_DAYS, months)
         return G1Evidence(ranks, ranks_alt, summary, quint, rank_600, tail, ranks_alt_window)
 
     def _rank_summary(self, ranks: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -254,6 +247,8 @@ class G1(GraduationClaim):
 
         def add(label, x):
             x = pd.Series(x).dropna()
+            if x.empty:
+                return  # a variant this window has no mover for
             e = boot(x, sp.min_events)
             rows.append({"variant": label, "movers": len(x), "mean rank": x.mean() if len(x) else np.nan,
                          "ci_low": e.ci_low if e else np.nan, "ci_high": e.ci_high if e else np.nan})
@@ -270,6 +265,9 @@ class G1(GraduationClaim):
             add("bound: unpriced members all ranked below", base["rank_high"])
         r4 = ev.ranks.loc[ev.ranks["move"] == NEXT_RUNG].sort_values("date")
         add(f"next rung: {NEXT_RUNG}", r4["rank"])
+        if not rows:
+            return pd.DataFrame({"note": ["no S&P 600 graduate or S&P 400 -> 500 mover could be ranked in this "
+                                          "window"]}, index=["G1"])
         out = pd.DataFrame(rows).set_index("variant")
         return pd.DataFrame({"movers": out["movers"], "mean rank": out["mean rank"].round(1),
                              "95% CI": ci_column(out["ci_low"], out["ci_high"])}, index=out.index)
@@ -282,11 +280,15 @@ class G1(GraduationClaim):
         d = a.reset_index()
         d["label"] = [f"{m} (n={n})" for m, n in zip(d["move"], d["movers ranked"], strict=True)]
         up, down = d.loc[d["move"].isin(UP_ORDER)], d.loc[d["move"].isin(DOWN_ORDER)]
+        def span(x):
+            lo, hi = f"{x.min():.0f}", f"{x.max():.0f}"
+            return lo if lo == hi else f"{lo}-{hi}"
+
         parts = []
         if len(up):
-            parts.append(f"graduates ranked {up['mean rank'].min():.0f}-{up['mean rank'].max():.0f} on average")
+            parts.append(f"graduates ranked {span(up['mean rank'])} on average")
         if len(down):
-            parts.append(f"demoted names {down['mean rank'].min():.0f}-{down['mean rank'].max():.0f}")
+            parts.append(f"demoted names {span(down['mean rank'])}")
         title = ("Before the move, " + " and ".join(parts)
                  + f" (percentile of {self.spec.rank_months}-month return in their index)")
         return {"data": d, "title": title}
@@ -312,7 +314,7 @@ class G1(GraduationClaim):
             "g1_rank": num(None if e is None else e.value, 1),
             "g1_rank_lo": num(None if e is None else e.ci_low, 1),
             "g1_rank_hi": num(None if e is None else e.ci_high, 1),
-            "g1_rank_n": count(0 if e is None else e.n),
+            "g1_graduates": text(plural(0 if e is None else e.n, "graduate")),
             "g1_rank_bound_low": num(r6["rank_low"].mean() if e is not None else None, 1),
             "g1_rank_bound_high": num(r6["rank_high"].mean() if e is not None else None, 1),
             "g1_rank_400": num(self._mean_rank(NEXT_RUNG), 1),
@@ -326,8 +328,32 @@ class G1(GraduationClaim):
             "g1_bottom_next": pp(self._quintile(1, "next_excess"), 1),
             "g1_top_next": pp(self._quintile(5, "next_excess"), 1),
             "g1_persist_text": text(self.phrase_persist()),
+            "g1_tail_verb": text(None if t is None else self.phrase_tail()),
+            "g1_laggards": text(self.phrase_laggards()),
         })
         return g
+
+    def flags(self) -> dict[str, bool]:
+        """``g1_next_rung`` (both S&P 400 rungs ranked), ``g1_quintiles`` (members can be followed
+        a period on), ``g1_tail`` (the S&P 600's bottom quintile was followed: shares and interval)."""
+        ev = self.evidence
+        return {"g1_next_rung": self._mean_rank(NEXT_RUNG) is not None
+                and self._mean_rank("S&P 400 → S&P 600") is not None,
+                "g1_quintiles": not ev.quintiles.empty,
+                "g1_tail": ev.tail_stays is not None and self._quintile(1, "next_excess") is not None
+                and self._quintile(5, "next_excess") is not None}
+
+    def phrase_tail(self) -> str:
+        """What the S&P 600's bottom quintile did: ``mostly stays`` or ``mostly leaves``."""
+        return "mostly stays" if self.evidence.tail_stays.value >= 0.5 else "mostly leaves"
+
+    def phrase_laggards(self) -> str | None:
+        """``The laggards went on lagging`` (the bottom quintile's next return below the average) or
+        ``The laggards did not go on lagging``."""
+        bn = self._quintile(1, "next_excess")
+        if bn is None:
+            return None
+        return "The laggards went on lagging" if bn < 0 else "The laggards did not go on lagging"
 
     def phrase_persist(self) -> str:
         """What the extreme quintiles did next: ``returns persisted at both ends rather than

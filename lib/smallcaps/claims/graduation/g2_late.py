@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, finite, iso, num, pct, pp, text
+from ...display import Fact, count, finite, iso, num, pct, plural, pp, text
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
 from .events import (
@@ -131,7 +131,7 @@ class G2(GraduationClaim):
     def compute(self) -> G2Evidence:
         inp, w, sp = self.inputs, self.window, self.spec
         pre, post = sp.pre_months, sp.post_months
-        prices, panels = inp.month_end_prices(w.end), inp.panels(w.end)
+        prices, panels = inp.month_end_prices(w.end), inp.window_panels(w)
         events = inp.moves(w, sp.match_window_days)
         ev = events.loc[events["has_prices"]]
         studies, paths, rows = {}, [], []
@@ -154,7 +154,7 @@ class G2(GraduationClaim):
             st = studies.get((step, "origin"))
             if st is None:
                 continue
-            r = ga.runup_by_membership(st, panels)
+            r = ga.runup_by_membership(st, inp.panels(w.end))  # the run-up looks back before the window
             r["step"] = step
             run.append(r.reset_index())
         runup = pd.concat(run, ignore_index=True) if run else pd.DataFrame()
@@ -220,6 +220,8 @@ class G2(GraduationClaim):
             if mask is not None:
                 x = x.loc[mask(st.events.loc[x.index]).to_numpy()]
             x = x.dropna()
+            if x.empty:
+                return x  # a variant this window has no event for
             e = boot(x)
             rows.append({"variant": label, "events": len(x), col: x.mean() if len(x) else np.nan,
                          "ci_low": e.ci_low if e else np.nan, "ci_high": e.ci_high if e else np.nan,
@@ -331,13 +333,16 @@ class G2(GraduationClaim):
         """The pooled share of each index's return from future graduates against their weight."""
         rows = []
         for k, d in self.evidence.dominance.items():
+            if d["months"] == 0:
+                continue  # no month whose look-ahead is complete
             rows.append({"index": ga.INDEX_LABELS[k], "months": d["months"],
                          "index return, summed (pp)": 100 * d["index_sum"],
                          "from future graduates (pp)": 100 * d["group_sum"], "share of return (%)": 100 * d["share"],
                          "their weight (%)": 100 * d["weight"], "share / weight": d["ratio"],
                          "dominate": d["dominates"]})
         if not rows:
-            return pd.DataFrame({"note": ["no S&P 600 or S&P 400 membership in this window"]}, index=["G2"])
+            return pd.DataFrame({"note": ["no month of S&P 600 or S&P 400 membership in this window has its "
+                                          f"next {self.spec.future_months} months fully observed"]}, index=["G2"])
         return pd.DataFrame(rows).set_index("index").round(2)
 
     def bh_table(self) -> pd.DataFrame:
@@ -382,7 +387,7 @@ class G2(GraduationClaim):
         last = aft.loc[aft["month"] == aft["month"].max()].iloc[0]
         title = (f"The median S&P 600 graduate {_beat(pre)} its benchmark by {abs(pre):.0f} pp in the "
                  f"{-q['month'].min()} months before moving up, and {_beat(last['median'])} it by "
-                 f"{abs(last['median']):.0f} pp in the {int(last['month'])} months after")
+                 f"{abs(last['median']):.0f} pp in the {plural(int(last['month']), 'month')} after")
         note = ("Benchmarks: the ETF of the index left (IJR for the S&P 600, IJH for the S&P 400)." if which == "origin"
                 else "Benchmarks: the ETF of the index joined (IJH or IVV for the S&P 600, IVV for the S&P 400).")
         return {"data": p, "title": title, "note": note}
@@ -402,6 +407,8 @@ class G2(GraduationClaim):
                          "pp": 100 * r.group_contribution, "complete": r.complete})
         parts = []
         for k, d in ev.dominance.items():
+            if d["months"] == 0:
+                continue  # no month whose look-ahead is complete
             if math.isfinite(d["share"]):
                 parts.append(f"{ga.INDEX_LABELS[k]}: {100 * d['share']:.0f}% of the return from "
                              f"{100 * d['weight']:.0f}% of the weight")
@@ -409,6 +416,8 @@ class G2(GraduationClaim):
                 parts.append(f"{ga.INDEX_LABELS[k]}: future graduates gained {100 * d['group_sum']:.0f} pp while the "
                              f"index summed {100 * d['index_sum']:.0f} pp")
         year = "a year" if self.spec.future_months == 12 else f"{self.spec.future_months} months"
+        if not parts:
+            parts = [f"no month in the window has its next {plural(self.spec.future_months, 'month')} observed"]
         return {"data": pd.DataFrame(rows), "title": f"Members graduating within {year}: " + "; ".join(parts),
                 "series": ["equal-weight index return", f"from members graduating {within}"]}
 
@@ -484,11 +493,19 @@ class G2(GraduationClaim):
                 "roster": b.attrs["n_roster"], "priced": b.attrs["n_priced"], "year": str(y),
                 "end": f"{b.index[-1]:%B %Y}"}
 
+    def _origin_post(self):
+        """The mean BHAR after the move against IJR (the origin's ETF), with its interval: what the
+        prose quotes whatever the deciding benchmark (the default is the same estimate)."""
+        if self.spec.benchmark == "origin":
+            return self.evidence.post
+        st = self.evidence.studies.get((GRADUATES, "origin"))
+        return None if st is None else boot(st.bhar(0, self.spec.post_months), self.spec.min_events)
+
     def facts(self) -> dict[str, Fact]:
         sp = self.spec
         g: dict[str, Fact] = {"def_future": count(sp.future_months), "def_dominance": num(sp.dominance_multiple, 0)}
         ev = self.evidence
-        e = ev.post
+        e = self._origin_post()
         pre_all, post_c = f"BHAR -{sp.pre_months}..0", f"BHAR 0..+{sp.post_months}"
         top = self._top_runup() or (None, None, None, None)
         d6, d4 = ev.dominance.get("sp600", {}), ev.dominance.get("sp400", {})
@@ -498,6 +515,7 @@ class G2(GraduationClaim):
             return d["share"] if d and math.isfinite(d["share"]) else None
 
         g.update({
+            "g2_runup_shape": text(self.phrase_runup_shape()),
             "g2_pre_600_med": pp(self._summary_value(GRADUATES, "origin", f"{pre_all} median"), 1),
             "g2_pre_600_mean": pp(self._summary_value(GRADUATES, "origin", pre_all), 1),
             "g2_top_ticker": text(top[0]),
@@ -508,7 +526,7 @@ class G2(GraduationClaim):
             "g2_post": pp(None if e is None else e.value, 1),
             "g2_post_lo": pp(None if e is None else e.ci_low, 1),
             "g2_post_hi": pp(None if e is None else e.ci_high, 1),
-            "g2_post_n": count(0 if e is None else e.n),
+            "g2_post_graduates": text(plural(0 if e is None else e.n, "graduate")),
             "g2_post_600_med": pp(self._summary_value(GRADUATES, "origin", f"{post_c} median"), 1),
             "g2_post_600_dest": pp(self._summary_value(GRADUATES, "destination", post_c), 1),
             "g2_pre_400_med": pp(self._summary_value(NEXT_RUNG, "origin", f"{pre_all} median"), 1),
@@ -523,10 +541,10 @@ class G2(GraduationClaim):
             "g2_late_text": text(self.phrase_late()),
             "g2_dom_share_600": pp(share(d6), 1),
             "g2_dom_weight_600": pp(d6.get("weight"), 1),
-            "g2_dom_months_600": count(d6.get("months")),
+            "g2_dom_span_600": text(plural(d6["months"], "month") if d6 else None),
             "g2_dom_share_400": pp(share(d4), 1),
             "g2_dom_weight_400": pp(d4.get("weight"), 1),
-            "g2_dom_months_400": count(d4.get("months")),
+            "g2_dom_span_400": text(plural(d4["months"], "month") if d4 else None),
             "g2_bh_year_600": text(b6.get("year")),
             "g2_bh_end_600": text(b6.get("end")),
             "g2_bh_600": pct(b6.get("bh"), 1),
@@ -543,18 +561,68 @@ class G2(GraduationClaim):
             "g2_pit_400": pct(b4.get("pit"), 1),
             "g2_frozen_400": pct(b4.get("frozen"), 1),
             "g2_recon_word_600": text(self.phrase_recon_winner("sp600")),
+            "g2_recon_word_400": text(self.phrase_recon_winner("sp400")),
             "g2_recon_vs_lit": text(self.phrase_recon_vs_literature()),
             "g2_recon_400_text": text(self.phrase_recon_400()),
         })
         return g
 
+    def flags(self) -> dict[str, bool]:
+        """Which parts of the section the window can fill: ``g2_study`` (an event study of S&P 600
+        graduates) and ``g2_runup_positive`` (their median and mean run-up above zero), ``g2_post``
+        (their BHAR after the move, against IJR and the destination),
+        ``g2_rung_400`` (the S&P 400 -> 500 step before and after), ``g2_runup_600``/``_400`` (where
+        the run-up happened), ``g2_dom_600``/``_400`` (a pooled share of a positive index return),
+        ``g2_bh_600``/``_400`` (a frozen roster)."""
+        ev, sp = self.evidence, self.spec
+        pre_all, post_c = f"BHAR -{sp.pre_months}..0", f"BHAR 0..+{sp.post_months}"
+
+        def known(*values):
+            return all(v is not None and finite(v) for v in values)
+
+        def dom(k):
+            d = ev.dominance.get(k)
+            return bool(d) and d["months"] > 0 and finite(d["share"]) and finite(d["weight"])
+
+        med, mean = (self._summary_value(GRADUATES, "origin", f"{pre_all}{c}") for c in (" median", ""))
+        return {
+            "g2_study": (GRADUATES, "origin") in ev.studies,
+            "g2_runup_positive": known(med, mean) and med > 0 and mean > 0,
+            "g2_post": self._origin_post() is not None
+            and known(self._summary_value(GRADUATES, "origin", f"{post_c} median"),
+                      self._summary_value(GRADUATES, "destination", post_c)),
+            "g2_rung_400": known(self._summary_value(NEXT_RUNG, "origin", f"{pre_all} median"),
+                                 self._summary_value(NEXT_RUNG, "origin", post_c),
+                                 self._summary_value(NEXT_RUNG, "origin", f"{post_c} low"),
+                                 self._summary_value(NEXT_RUNG, "origin", f"{post_c} high")),
+            "g2_runup_600": known(*(self._runup_share(GRADUATES, s) for s in (IN_INDEX, NOT_YET, UNKNOWN))),
+            "g2_runup_400": known(*(self._runup_share(NEXT_RUNG, s) for s in (IN_INDEX, NOT_YET))),
+            "g2_dom_600": dom("sp600"),
+            "g2_dom_400": dom("sp400"),
+            "g2_bh_600": "sp600" in ev.bh,
+            "g2_bh_400": "sp400" in ev.bh,
+        }
+
     # Phrases: the only wording that depends on the result (each a short clause).
+
+    def phrase_runup_shape(self) -> str | None:
+        """What S&P 600 graduates' run-ups look like: ``large and very skewed`` (the mean a quarter
+        or more above the median), ``large`` (positive, not skewed) or ``mixed`` (a median at or below
+        zero)."""
+        pre_all = f"BHAR -{self.spec.pre_months}..0"
+        med = self._summary_value(GRADUATES, "origin", f"{pre_all} median")
+        mean = self._summary_value(GRADUATES, "origin", pre_all)
+        if med is None or mean is None or not (finite(med) and finite(mean)):
+            return None
+        if med <= 0:
+            return "mixed"
+        return "large and very skewed" if mean >= 1.25 * med else "large"
 
     def phrase_after(self) -> str:
         """How graduates did after the move, ending in a colon: ``After the move they kept beating
         it:``, ``... they lagged it:``, ``... the edge is gone:``, or ``... too few graduates with
         prices to say:``."""
-        e = self.evidence.post
+        e = self._origin_post()
         if e is None:
             return "After the move there are too few graduates with prices to say:"
         if e.ci_low > 0:
@@ -564,10 +632,16 @@ class G2(GraduationClaim):
         return "After the move the edge is gone:"
 
     def phrase_late(self) -> str:
-        """Whether the index caught its graduates late, judged by where the run-up happened."""
+        """Whether the index caught its graduates late, judged by where the run-up happened: ``the
+        index held its graduates through most of their rise, ...``, ``most of the run-up came before
+        the graduates joined the index, ...``, or, when most of it falls before the S&P 600's record,
+        that the window cannot say."""
         r_in = self._runup_share(GRADUATES, IN_INDEX)
-        if r_in is None:
+        if r_in is None or not finite(r_in):
             return "too few graduates to say whether it caught them late"
+        if self._runup_share(GRADUATES, UNKNOWN) >= 0.5:
+            return ("most of the run-up falls before pitindex's S&P 600 record, so this window cannot say whether "
+                    "it caught them late")
         if r_in >= 0.5:
             return ("the index held its graduates through most of their rise, so on this ladder it did not catch "
                     "them late")

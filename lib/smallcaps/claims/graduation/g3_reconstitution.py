@@ -218,8 +218,9 @@ class G3(GraduationClaim):
         aft = p.loc[p["segment"] == "after"]
         last = aft.loc[aft["month"] == aft["month"].max()].iloc[0]
         n = int(ev.in_window["has_prices"].sum())
-        tail = (f", and {last['median']:.0f} pp in the {int(last['month'])} months after" if last["month"] > 0 else "")
-        title = (f"The {n} supplied moves with prices: median excess return of {before:.0f} pp over the "
+        tail = (f", and {last['median']:.0f} pp in the {plural(int(last['month']), 'month')} after"
+                if last["month"] > 0 else "")
+        title = (f"The {plural(n, 'supplied move')} with prices: median excess return of {before:.0f} pp over the "
                  f"{-p['month'].min()} months before the move{tail}")
         return {"data": p, "title": title, "note": "Benchmark: the ETF of the index each move left."}
 
@@ -235,9 +236,16 @@ class G3(GraduationClaim):
             "g3_claim_phrase": text(self.phrase_claim_moves()),
             "g3_recon_from": text(RECON_WINDOW[0]),
             "g3_recon_to": text(RECON_WINDOW[1]),
-            "g3_outside": text(plural(len(ev.moves) - len(inside), "move")),
+            "g3_inside": count(len(inside)),
+            "g3_priced_have": text(self.phrase_priced_have()),
         })
         return g
+
+    def phrase_priced_have(self) -> str:
+        """How many supplied moves in the window have prices, with the verb: ``5 have``, ``1 has``
+        or ``none has``."""
+        n = int(self.evidence.in_window["has_prices"].sum())
+        return "none has" if n == 0 else f"{n:,} {'has' if n == 1 else 'have'}"
 
     def phrase_claim_moves(self) -> str:
         """How many supplied moves count toward the claim: ``none is a Russell 2000 → Russell 1000

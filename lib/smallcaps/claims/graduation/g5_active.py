@@ -113,7 +113,7 @@ class G5(GraduationClaim):
     def compute(self) -> G5Evidence:
         inp, w, sp = self.inputs, self.window, self.spec
         months_n = sp.dispersion_months
-        prices, panels = inp.month_end_prices(w.end), inp.panels(w.end)
+        prices, panels = inp.month_end_prices(w.end), inp.window_panels(w)
         disp = {}
         for k, panel in panels.items():
             if panel is None or panel.empty:
@@ -214,17 +214,22 @@ class G5(GraduationClaim):
                                 index=["G5"])
         return link
 
-    def figure(self) -> dict[str, Any]:
+    def figure(self) -> dict[str, Any] | str:
         """Keyword arguments for :func:`smallcaps.plots.lines`: each index's IQR over time (pp)."""
         ev = self.evidence
         n = self.spec.dispersion_months
+        if not ev.dispersion:
+            return "no index has members with a trailing return in this window."
         long = pd.concat([pd.DataFrame({"month": d.index, "index": ga.INDEX_LABELS[k], "iqr": 100 * d["iqr"].values})
                           for k, d in ev.dispersion.items()], ignore_index=True)
-        a = ev.dispersion["sp600"].loc[ev.gap_months, "iqr"].mean()
-        b = ev.dispersion["sp500"].loc[ev.gap_months, "iqr"].mean()
-        m = ev.gap_months
-        title = (f"{m.min().year}-{m.max().year}: the middle half of S&P 600 members' {n}-month returns "
-                 f"spanned {100 * a:.0f} pp on average, against {100 * b:.0f} pp in the S&P 500")
+        if ev.gap is None:
+            title = f"Dispersion of members' {n}-month returns by index"
+        else:
+            a = ev.dispersion["sp600"].loc[ev.gap_months, "iqr"].mean()
+            b = ev.dispersion["sp500"].loc[ev.gap_months, "iqr"].mean()
+            m = ev.gap_months
+            title = (f"{m.min().year}-{m.max().year}: the middle half of S&P 600 members' {n}-month returns "
+                     f"spanned {100 * a:.0f} pp on average, against {100 * b:.0f} pp in the S&P 500")
         return {"data": long, "x": "month", "y": "iqr", "hue": "index", "title": title, "xlabel": "month end",
                 "ylabel": f"IQR of {n}-month returns (pp)", "zero_line": False}
 
@@ -259,3 +264,13 @@ class G5(GraduationClaim):
             "g5_corr400": num(corr("S&P 400"), 2),
         })
         return g
+
+    def flags(self) -> dict[str, bool]:
+        """``g5_gap400`` (the S&P 400's gap to the S&P 500 is measured) and ``g5_gap400_wider`` (it
+        is positive), ``g5_corr600``/``g5_corr400`` (dispersion related to graduations)."""
+        ev = self.evidence
+        link = ev.link
+        return {"g5_gap400": ev.gap_400 is not None,
+                "g5_gap400_wider": ev.gap_400 is not None and ev.gap_400.value > 0,
+                "g5_corr600": not link.empty and "S&P 600" in link.index,
+                "g5_corr400": not link.empty and "S&P 400" in link.index}

@@ -5,12 +5,14 @@ SmallCap 600, the MidCap 400 and the 500, with point-in-time membership from ``p
 (S&P 500 from 2004-12-30, S&P 400 from 2011-11-20, S&P 600 from 2021-03-31) and member prices
 from the snapshot, which holds only tickers still listed when it was taken.
 
-Everything is loaded whole. A window enters in two ways, the same for every claim: the moves
-studied are those dated inside it, and no price or membership after its end is used (month-end
-prices run to the window's last complete month). History before the window's start is lookback:
-the return before a move, the membership panels behind ranks and dispersion, the proxy's record.
-Derived series (month-end prices, membership panels, the ladder's moves) are computed once per
-window end or window and shared by the claims (:meth:`ChapterInputs.memo`).
+Everything is loaded whole. A window enters the same way for every claim: the moves studied are
+those dated inside it, the months followed (cohorts, the equal-weight index, dispersion) are the
+month ends inside it, and no price or membership after its end is used (month-end prices run to
+the window's last complete month). History before the window's start is lookback only: the
+return before a move, the roster a move is ranked in, the trailing returns behind dispersion.
+The labelled proxy of G4 is context and shows its whole record to the window's end. Derived
+series (month-end prices, membership panels, the ladder's moves, ranks) are computed once and
+shared by the claims and windows (:meth:`ChapterInputs.memo`).
 """
 
 from __future__ import annotations
@@ -191,7 +193,12 @@ class GraduationInputs(ChapterInputs):
             parts.append(f"moves list {self.user_moves.provenance.vintage}")
         return "; ".join(parts)
 
-    # -- derived series, once per window end or window ------------------------------------------------
+    # -- derived series, shared by the claims and computed once --------------------------------------
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        """The last day of the chapter's coverage (the full history's end)."""
+        return self.coverage()[1]
 
     def month_end_prices(self, end) -> pd.DataFrame:
         """Month-end adjusted closes of the stock panel up to the last complete month at ``end``
@@ -206,34 +213,59 @@ class GraduationInputs(ChapterInputs):
             self.month_end_prices(end).index))
 
     def panels(self, end) -> dict[str, pd.DataFrame]:
-        """Month-end membership panels per index, from its record's start to ``end`` (or its
-        record's end if earlier); empty where no month end falls in that span."""
+        """Month-end membership panels per index, from its record's start to the last complete
+        month at ``end`` (lookback: what the index held before and during a window); no rows
+        where no month end falls in that span."""
         end = pd.Timestamp(end)
 
+        def whole():
+            months = self.month_end_prices(self.last_day).index
+            return {k: m.panel(months[(months >= m.start) & (months <= m.end)]) for k, m in self.memberships.items()}
+
         def compute():
-            months_all = self.month_end_prices(end).index
-            last = min(end, max(m.end for m in self.memberships.values()))
-            out = {}
-            for k, m in self.memberships.items():
-                months = months_all[(months_all >= m.start) & (months_all <= min(last, m.end))]
-                out[k] = m.panel(months) if len(months) else pd.DataFrame(dtype=bool)
-            return out
+            months = self.month_end_prices(end).index
+            # membership at a month end does not depend on later data: the whole panels' rows up to end
+            return {k: p.loc[p.index.isin(months)] for k, p in self.memo("panels", whole).items()}
 
         return self.memo(("panels", end), compute)
 
+    def window_panels(self, window) -> dict[str, pd.DataFrame]:
+        """The panels' month ends inside ``window``: the months a claim follows (cohorts, the
+        equal-weight index, dispersion)."""
+        return self.memo(("window panels", window.start, window.end),
+                         lambda: {k: p.loc[p.index >= window.start] for k, p in self.panels(window.end).items()})
+
+    def ladder(self, match_window_days: int) -> pd.DataFrame:
+        """Every move on the ladder over the whole record (:func:`analytics.graduation.ladder_moves`)."""
+        mem = self.memberships
+        return self.memo(("ladder", match_window_days), lambda: ga.ladder_moves(
+            {k: m.events for k, m in mem.items()}, {k: m.start for k, m in mem.items()}, match_window_days))
+
     def moves(self, window, match_window_days: int) -> pd.DataFrame:
-        """Every move on the ladder dated inside ``window`` (:func:`analytics.graduation.ladder_moves`)
-        with ``has_prices`` (a price at the last month end before the move)."""
+        """Every move on the ladder dated inside ``window`` with ``has_prices`` (a price at the
+        last month end before the move)."""
         key = ("moves", window.start, window.end, match_window_days)
 
         def compute():
-            mem = self.memberships
-            mv = ga.ladder_moves({k: m.events for k, m in mem.items()}, {k: m.start for k, m in mem.items()},
-                                 match_window_days)
+            mv = self.ladder(match_window_days)
             mv = mv.loc[(mv["date"] >= window.start) & (mv["date"] <= window.end)]
             return ga.with_prices(mv.reset_index(drop=True), self.month_end_prices(window.end))
 
         return self.memo(key, compute)
+
+    def ranks(self, window, match_window_days: int, months: int) -> pd.DataFrame:
+        """Pre-move ranks (:func:`analytics.graduation.pre_move_ranks`, over ``months``) of the moves
+        dated inside ``window``, dated by the move. A rank looks back from the month end before
+        the move, so it is computed once over the whole record and the window's rows are kept."""
+        def whole():
+            ev = self.ladder(match_window_days)
+            end = self.last_day
+            r = ga.pre_move_ranks(ev.assign(date=ev["date"] - pd.Timedelta(days=1)), self.month_end_prices(end),
+                                  self.panels(end), months)
+            return r.assign(date=r["date"] + pd.Timedelta(days=1))
+
+        r = self.memo(("ranks", match_window_days, months), whole)
+        return r.loc[(r["date"] >= window.start) & (r["date"] <= window.end)].reset_index(drop=True)
 
     def priced_user_moves(self, end) -> pd.DataFrame | None:
         """The user's moves (all of them, whatever their dates) with ``has_prices`` at ``end``."""
@@ -274,9 +306,11 @@ class GraduationClaim(Claim):
                     untestable=fill(t.untestable))
 
     def plot(self, draw: Callable[..., Any], data: Callable[[], Any] | None = None):
-        """As :meth:`Claim.plot`, and a figure method may return a note (a string) instead of keyword
-        arguments when this window cannot draw that figure although it can decide the claim."""
-        if not self.testable:
+        """``draw(**data())`` whenever the window has the evidence the figure shows, even if the rule
+        cannot decide the claim on it (the S&P 400's record still has a figure when the S&P 600's is
+        missing); a figure method returns a note (a string) instead of keyword arguments when the
+        window has nothing for that figure. Without evidence at all: :meth:`Claim.plot`'s note."""
+        if self.evidence is None:
             return super().plot(draw, data)
         kwargs = (data or self.figure)()
         return kwargs if isinstance(kwargs, str) else draw(**kwargs)
