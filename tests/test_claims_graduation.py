@@ -1,11 +1,14 @@
-"""Index graduation (chapter `graduation`): event matching, event-study alignment, ranks,
-contributions, buy-and-hold, dispersion, the moves-CSV validation and the verdict rules, on small
-hand-made membership events and price panels with known answers; and, marked ``book``, the
-chapter run on a user-supplied list of real S&P moves."""
+"""Index graduation (chapter `graduation`, claims G1-G5): event matching, event-study alignment,
+ranks, contributions, buy-and-hold, dispersion, the moves CSV read through the data layer, the
+parameters and the rules' boundaries (``Claim.from_evidence``), on small hand-made membership
+events and price panels with known answers; the claims on the reference snapshot (equal to the
+committed results); and, marked ``book``, the chapter run on a user-supplied list of real S&P
+moves."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import math
 
 import numpy as np
@@ -15,8 +18,19 @@ import pytest
 from smallcaps.analytics import graduation as ga
 from smallcaps.book.params import window
 from smallcaps.claims import graduation as grad
+from smallcaps.claims.graduation import G1, G2, G3, G4, G5, Ladder
+from smallcaps.claims.graduation.g1_leave import G1Evidence
+from smallcaps.claims.graduation.g2_late import G2Evidence
+from smallcaps.claims.graduation.g3_reconstitution import CLAIMED_MOVES, CLAIMED_STANDOUT
+from smallcaps.claims.graduation.g4_unprofitable import CLAIMED_SHARE, G4Evidence
+from smallcaps.claims.graduation.g5_active import G5Evidence
+from smallcaps.claims.graduation.inputs import GraduationInputs
+from smallcaps.data import DataSession, Prices
 from smallcaps.errors import DataError, ParameterError
+from smallcaps.sources import moves_csv
 from smallcaps.stats import Estimate
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def events(*rows):
@@ -317,7 +331,59 @@ def test_month_end_prices_drop_an_incomplete_final_month():
     assert full.index[-1] == pd.Timestamp("2024-02-29")
 
 
-# -- the moves CSV and the parameters --------------------------------------------------------------------
+def test_with_prices_looks_at_the_month_end_before_the_move():
+    idx = month_ends("2024-01-31", 3)
+    prices = pd.DataFrame({"A": [np.nan, 10.0, 11.0], "B": [5.0, np.nan, 6.0]}, index=idx)
+    ev = pd.DataFrame({"ticker": ["A", "B", "A", "ZZZ"],
+                       "date": pd.to_datetime(["2024-03-01", "2024-03-01", "2024-02-01", "2024-03-01"])})
+    # a move on 1 March looks at 29 February (members through the day before); on 1 February at 31 January
+    assert ga.with_prices(ev, prices)["has_prices"].tolist() == [True, False, False, False]
+    assert ga.with_prices(ev.iloc[0:0], prices)["has_prices"].dtype == bool
+
+
+def test_benchmark_growth_over_the_months_after_each_move():
+    idx = month_ends("2024-01-31", 4)
+    etfs = pd.DataFrame({"IJR": [100.0, 110.0, 121.0, 133.1], "IJH": [50.0, 50.0, 40.0, 40.0]}, index=idx)
+    g = ga.benchmark_growth(pd.to_datetime(["2024-02-10", "2024-02-10", "2024-04-15"]), ["IJR", "IJH", "IJR"],
+                            etfs, 2)
+    # t0 = 31 January: 100 -> 121 and 50 -> 40; the third runs past the data: 0
+    assert g.tolist() == pytest.approx([0.21, -0.2, 0.0])
+
+
+def test_frozen_roster_against_the_reconstituted_index():
+    idx = month_ends("2021-03-31", 3)
+    prices = pd.DataFrame({"A": [10.0, 20.0, 20.0], "B": [10.0, 5.0, 10.0], "C": [10.0, 10.0, 30.0]}, index=idx)
+    bench = pd.Series([100.0, 100.0, 150.0], index=idx, name="IJR")
+    # roster at the start: A, B and GONE (no prices); C joins in April in place of B
+    panel = pd.DataFrame({"A": True, "B": [True, False, False], "C": [False, True, True], "GONE": [True, True, True]},
+                         index=idx)
+    f = ga.frozen_roster(prices, bench, panel)
+    assert f.attrs["n_roster"] == 3 and f.attrs["n_priced"] == 2 and f.attrs["year"] == 2021
+    # bought and held A and B: (2 + 1) / 2 at the end
+    assert f["2021 roster, bought and held"].tolist() == pytest.approx([1.0, 1.25, 1.5])
+    # rebalanced: A and B each month (+25%, then (0 + 100%)/2 = +50%)
+    assert f["2021 roster, equal weight rebalanced"].iloc[-1] == pytest.approx(1.25 * 1.5)
+    # point in time: A, B in April (+25%); A, C in May ((0 + 200%)/2 = +100%)
+    assert f["point-in-time index, equal weight"].iloc[-1] == pytest.approx(1.25 * 2.0)
+    assert f["IJR"].iloc[-1] == pytest.approx(1.5) and f["bound: missing earn IJR"].iloc[-1] == pytest.approx(
+        (2 + 1 + 1.5) / 3)
+
+
+def test_unprofitable_share_counts_firms_at_or_below_zero():
+    firms = pd.DataFrame({"<= 0": [40.0, np.nan], "Lo 30": [20.0, 1.0], "Med 40": [25.0, 1.0], "Hi 30": [15.0, 1.0]},
+                         index=pd.PeriodIndex(["2023-01", "2023-02"], freq="M"))
+    s = ga.unprofitable_share(firms)
+    assert len(s) == 1 and s["share"].iloc[0] == pytest.approx(0.40) and s["all"].iloc[0] == 100
+    assert s["month"].iloc[0] == pd.Timestamp("2023-01-31")
+
+
+def test_dominance_multiple_is_a_parameter():
+    m = pd.DataFrame({"index_return": [0.02, 0.02], "group_contribution": [0.004, 0.004], "group_weight": [0.05, 0.05]},
+                     index=month_ends("2022-01-31", 2))
+    assert ga.dominance(m)["dominates"] and not ga.dominance(m, multiple=5.0)["dominates"]
+
+
+# -- the moves CSV, read through the data layer ---------------------------------------------------------------
 
 
 def write(tmp_path, text, name="moves.csv"):
@@ -327,34 +393,82 @@ def write(tmp_path, text, name="moves.csv"):
 
 
 class TestMovesCsv:
-    def test_valid_file_with_aliases(self, tmp_path):
-        p = write(tmp_path, "ticker,date,from,to\nbe,2026-06-26,Russell 2000,Russell 1000\n"
-                            "CELH,2022-08-10,S&P SmallCap 600,sp400\n")
-        m = grad.read_moves_csv(p, "2000-01-03", "2026-07-14")
+    def test_valid_file_with_aliases(self):
+        m = moves_csv.parse(b"ticker,date,from,to\nbe,2026-06-26,Russell 2000,Russell 1000\n"
+                            b"CELH,2022-08-10,S&P SmallCap 600,sp400\n")["moves"]
         assert list(m["ticker"]) == ["CELH", "BE"]
         assert list(m["origin"]) == ["sp600", "russell2000"] and list(m["destination"]) == ["sp400", "russell1000"]
-        assert list(m["direction"]) == ["up", "up"]
+        assert list(m["direction"]) == ["up", "up"] and list(m["row"]) == [2, 1]
 
     @pytest.mark.parametrize("text, message", [
-        ("ticker,date,to\nA,2024-01-02,S&P 400\n", "moves_csv lacks column(s) from; required: ticker, date, from, to"),
+        ("ticker,date,to\nA,2024-01-02,S&P 400\n",
+         "moves_csv lacks column(s) from; required: ticker, date, from, to"),
         ("ticker,date,from,to\n", "moves_csv has no rows"),
-        ("ticker,date,from,to\nA,2024-13-02,S&P 600,S&P 400\n", "moves_csv row 1: date='2024-13-02' is not a date; give YYYY-MM-DD"),
+        ("", "moves_csv is not a readable CSV (the file is empty)"),
+        ("<html>oops</html>", "moves_csv is not a readable CSV (the file is an HTML/XML page, not a CSV)"),
+        ("ticker,date,from,to\nA,2024-13-02,S&P 600,S&P 400\n",
+         "moves_csv row 1: date='2024-13-02' is not a date; give YYYY-MM-DD"),
         ("ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400\nB,2024-01-02,S&P 700,S&P 400\n",
-         "moves_csv row 2: from='S&P 700' is not a known index; valid: S&P 600, S&P 400, S&P 500, Russell 2000, Russell 1000"),
+         "moves_csv row 2: from='S&P 700' is not a known index; valid: S&P 600, S&P 400, S&P 500, Russell 2000, "
+         "Russell 1000"),
         ("ticker,date,from,to\nA,2024-01-02,S&P 600,sp600\n", "moves_csv row 1: from and to are both S&P 600"),
         ("ticker,date,from,to\nA,2024-01-02,S&P 600,Russell 1000\n", "are on different ladders"),
         ("ticker,date,from,to\n ,2024-01-02,S&P 600,S&P 400\n", "moves_csv row 1: ticker is empty"),
-        ("ticker,date,from,to\nA,1999-06-30,S&P 600,S&P 400\n",
-         "moves_csv row 1: date=1999-06-30 is outside the price data; valid: 2000-01-03..2026-07-14"),
+        ("ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400,extra\n",
+         "moves_csv row 1: 5 fields where the header has 4"),
+        ("ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400\nB,2024-01-03,S&P 600,S&P 400\n"
+         "a,2024-01-02,sp600,S&P 400\n",
+         "moves_csv row 3 repeats row 1 (A, 2024-01-02, S&P 600 → S&P 400); 1 repeated row(s) in all (rows 3); "
+         "give each move once"),
     ])
-    def test_one_line_errors(self, tmp_path, text, message):
+    def test_one_line_errors(self, text, message):
         with pytest.raises(ParameterError) as err:
-            grad.read_moves_csv(write(tmp_path, text), "2000-01-03", "2026-07-14")
+            moves_csv.parse(text.encode())
         assert message in str(err.value) and "\n" not in str(err.value)
 
-    def test_missing_file(self, tmp_path):
-        with pytest.raises(ParameterError, match="moves_csv='nope.csv' is not a file"):
-            grad.read_moves_csv(tmp_path / "nope.csv")
+    def test_dates_outside_the_price_data(self):
+        m = moves_csv.parse(b"ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400\nB,1999-06-30,S&P 600,S&P 400\n")
+        with pytest.raises(ParameterError, match=r"moves_csv row 2: date=1999-06-30 is outside the price data; "
+                                                 r"valid: 2000-01-03\.\.2026-07-14"):
+            moves_csv.check_dates(m["moves"], "2000-01-03", "2026-07-14")
+
+    def test_a_list_of_22_moves_in_43_rows_is_refused(self, tmp_path, offline):
+        # reliability review G06: 22 distinct moves written as 43 rows read as 43 moves and made G3 "supported"
+        names = ("GATX CF INFO RH AMT ATO WAT NHP BDN HLI PANW APG MRVL CYTK ALL BAH KNX JOE ASTH DRI BBY NVDA").split()
+        rows = [f"{t},2026-06-26,Russell 2000,Russell 1000" for t in names + names[:21]]
+        p = write(tmp_path, "ticker,date,from,to\n" + "\n".join(rows) + "\n", "dup43.csv")
+        with pytest.raises(ParameterError) as err:
+            DataSession().user_file(p, kind="moves")
+        msg = str(err.value)
+        assert msg.startswith("moves_csv row 23 repeats row 1 (GATX, 2026-06-26, Russell 2000 → Russell 1000); "
+                              "21 repeated row(s) in all (rows 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, ...)")
+        assert "\n" not in msg
+
+    def test_user_file_records_provenance_by_file_name(self, tmp_path, offline):
+        p = write(tmp_path, "ticker,date,from,to\nCELH,2022-08-10,S&P 600,S&P 400\nFIX,2023-12-18,S&P 600,S&P 400\n",
+                  "sp_moves.csv")
+        ds = DataSession()
+        loaded = ds.user_file(p)
+        prov = loaded.provenance
+        assert (prov.dataset, prov.source, prov.origin, prov.location) == ("user/moves_csv", "user", "user",
+                                                                            "sp_moves.csv")
+        assert prov.rows == 2 and (prov.first, prov.last) == ("2022-08-10", "2023-12-18")
+        import hashlib
+
+        assert prov.sha256 == hashlib.sha256(p.read_bytes()).hexdigest()
+        assert str(tmp_path) not in prov.to_json()  # no machine path
+        assert ds.used() == [prov] and list(loaded.frame["ticker"]) == ["CELH", "FIX"]
+        # the chapter's "Data as of" lists it
+        from smallcaps.book.chapter import summarise_provenance
+
+        assert summarise_provenance(ds.used()) == [
+            f"user: moves_csv (to 2023-12-18, sp_moves.csv, sha256 {prov.sha256[:12]}) (user)"]
+
+    def test_missing_file_and_unknown_kind(self, tmp_path, offline):
+        with pytest.raises(ParameterError, match="moves_csv='nope.csv' is not a file; give a CSV with columns"):
+            DataSession().user_file(tmp_path / "nope.csv")
+        with pytest.raises(ParameterError, match="kind='prices' is not a user file kind; valid: moves"):
+            DataSession().user_file(tmp_path / "nope.csv", kind="prices")
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -382,10 +496,31 @@ def test_parameter_ranges_are_the_declared_ones():
     assert grad.check_parameters(7.0, 36, 24, "origin")["match_window_days"] == 7  # a whole float is accepted
 
 
-def test_chapter_parameters_record_the_file_name_only():
-    p = grad.chapter_parameters(7, 36, 24, "origin", "/some/where/russell_moves.csv")
+def test_parameters_typed_from_text():
+    assert grad.check_parameters("14", " 24", 12, "destination") == {
+        "match_window_days": 14, "pre_months": 24, "post_months": 12, "benchmark": "destination"}
+
+
+def test_chapter_parameters_record_the_file_name_only(tmp_path):
+    f = write(tmp_path, "ticker,date,from,to\n", "russell_moves.csv")
+    p = grad.chapter_parameters(7, 36, 24, "origin", str(f))
     assert p == {"match_window_days": 7, "pre_months": 36, "post_months": 24, "benchmark": "origin",
                  "moves_csv": "russell_moves.csv"}
+    assert grad.chapter_parameters(7, 36, 24, "origin", None)["moves_csv"] is None
+    # a missing file is refused at once, before any data is loaded
+    with pytest.raises(ParameterError, match="moves_csv='gone.csv' is not a file"):
+        grad.chapter_parameters(7, 36, 24, "origin", str(tmp_path / "gone.csv"))
+
+
+def test_window_shorter_than_the_minimum_is_refused():
+    assert grad.MIN_WINDOW_DAYS == 1
+    grad.check_window(window("2020-03-16", "2020-03-16"))  # one day: a chapter that says what it cannot show
+    from smallcaps.book.params import Window
+
+    bad = Window(pd.Timestamp("2020-03-16"), pd.Timestamp("2020-03-15"), pd.Timestamp("2020-03-15"))
+    with pytest.raises(ParameterError, match=r"start=2020-03-16, end=2020-03-15: the window has 0 day\(s\); "
+                                             r"the graduation chapter needs at least 1"):
+        grad.check_window(bad)
 
 
 # -- the rules ---------------------------------------------------------------------------------------------
@@ -395,31 +530,38 @@ def est(value, lo, hi, n=40):
     return Estimate(value, None, lo, hi, 0.95, None, None, n, "test")
 
 
-@pytest.fixture
-def inputs():
-    return grad.GraduationInputs(window=window("2020-01-01", "2026-07-13"), params=grad.check_parameters(7, 36, 24, "origin"),
-                                 memberships={}, panels={}, prices=pd.DataFrame(), etfs=pd.DataFrame(),
-                                 events=pd.DataFrame(), events_alt=pd.DataFrame(), firms=pd.DataFrame(),
-                                 user_moves=None, vintage="test data")
+WINDOW = window("2020-01-01", "2026-07-13")
 
 
 def g1_evidence(rank, tail):
-    ranks = pd.DataFrame({"origin": ["sp600"], "move": ["S&P 600 → S&P 400"], "date": [pd.Timestamp("2023-01-02")]})
-    return grad.G1Evidence(ranks, ranks, pd.DataFrame(), pd.DataFrame(), rank, tail, {})
+    ranks = pd.DataFrame({"origin": ["sp600"], "move": ["S&P 600 → S&P 400"], "date": [pd.Timestamp("2023-01-02")],
+                          "rank": [90.0], "rank_low": [80.0], "rank_high": [95.0]})
+    return G1Evidence(ranks, ranks, pd.DataFrame(), pd.DataFrame(), rank, tail, ranks)
 
 
 @pytest.mark.parametrize("rank, tail, verdict", [
     (est(86, 80, 91), est(0.8, 0.75, 0.85), "supported"),
     (est(86, 80, 91), est(0.6, 0.55, 0.65), "partly supported"),
+    (est(86, 80, 91), None, "partly supported"),
     (est(70, 60, 80), est(0.8, 0.75, 0.85), "partly supported"),
     (est(55, 45, 65), est(0.8, 0.75, 0.85), "not supported"),
     (None, None, "untestable with available data"),
 ])
-def test_g1_rule(inputs, rank, tail, verdict):
-    r = grad.g1_verdict(g1_evidence(rank, tail), inputs)
+def test_g1_rule(rank, tail, verdict):
+    r = G1.from_evidence(g1_evidence(rank, tail), window=WINDOW).result
     assert r.verdict == verdict
     if rank is not None:
         assert r.statistic.value == rank.value and r.statistic.ci_low == rank.ci_low
+        assert r.sample.n == 40 and r.sample.start == "2023-01-02"
+    else:
+        assert r.note.startswith("Only 1 S&P 600 graduate with prices in the window (at least 10 needed)")
+
+
+def g2_evidence(post, dominates):
+    dom = {"sp600": {"share": 0.3, "weight": 0.02, "group_sum": 0.05, "index_sum": 0.16, "dominates": dominates}}
+    ev = pd.DataFrame({"date": [pd.Timestamp("2022-01-03"), pd.Timestamp("2023-05-01")]})
+    return G2Evidence({}, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), dom, {}, pd.DataFrame(),
+                      post, ev)
 
 
 @pytest.mark.parametrize("post, dominates, verdict", [
@@ -429,15 +571,19 @@ def test_g1_rule(inputs, rank, tail, verdict):
     (est(-0.05, -0.2, 0.1), False, "not supported"),
     (None, True, "untestable with available data"),
 ])
-def test_g2_rule(inputs, post, dominates, verdict):
-    dom = {"sp600": {"share": 0.3, "weight": 0.02, "group_sum": 0.05, "index_sum": 0.16, "dominates": dominates}}
-    ev = pd.DataFrame({"date": [pd.Timestamp("2022-01-03")]})
-    g2 = grad.G2Evidence({}, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {}, pd.DataFrame(), dom, {}, pd.DataFrame(),
-                         post, ev, None)
-    r = grad.g2_verdict(g2, inputs)
+def test_g2_rule(post, dominates, verdict):
+    r = G2.from_evidence(g2_evidence(post, dominates), window=WINDOW).result
     assert r.verdict == verdict
     if post is not None:
         assert r.statistic.value == pytest.approx(100 * post.value) and r.statistic.unit == "pp"
+        assert r.statistic.name == "graduates' 24-month BHAR vs IJR"
+        assert (r.sample.start, r.sample.end) == ("2022-01-03", "2023-05-01")
+        assert "(dominant by the rule)" in r.note if dominates else "(not dominant by the rule)" in r.note
+
+
+def g5_evidence(gap):
+    months = month_ends("2021-03-31", 64)
+    return G5Evidence({}, gap, gap, (0, 0), None, pd.DataFrame(), months)
 
 
 @pytest.mark.parametrize("gap, verdict", [
@@ -445,87 +591,278 @@ def test_g2_rule(inputs, post, dominates, verdict):
     (est(0.01, -0.02, 0.04, 64), "untestable with available data"),
     (est(-0.05, -0.08, -0.01, 64), "not supported"),
 ])
-def test_g5_rule_never_supports_without_fund_returns(inputs, gap, verdict):
-    months = month_ends("2021-03-31", 64)
-    g5 = grad.G5Evidence({}, pd.DataFrame(), gap, gap, (0, 0), None, pd.DataFrame(), months)
-    r = grad.g5_verdict(g5, inputs)
+def test_g5_rule_never_supports_without_fund_returns(gap, verdict):
+    r = G5.from_evidence(g5_evidence(gap), window=WINDOW).result
     assert r.verdict == verdict and r.sample.n == 64 and r.statistic.value == pytest.approx(100 * gap.value)
+    assert r.sample.frequency == "monthly" and r.sample.start == "2021-03-31"
+    if verdict != "not supported":
+        assert r.note.startswith(f"The premise {'holds' if gap.ci_low > 0 else 'is undecided'}")
 
 
-def test_g4_is_untestable_and_the_proxy_share_is_counted(inputs):
-    inputs.firms = pd.DataFrame({"<= 0": [40.0], "Lo 30": [20.0], "Med 40": [25.0], "Hi 30": [15.0]},
-                                index=pd.PeriodIndex(["2023-02"], freq="M"))
-    g4 = grad.g4_evidence(inputs)
-    assert g4["share"].iloc[0] == pytest.approx(40.0) and g4["all"].iloc[0] == 100
-    r = grad.g4_verdict(g4, inputs)
+def test_g5_untestable_without_a_gap():
+    r = G5.from_evidence(g5_evidence(None), window=WINDOW).result
     assert r.verdict == "untestable with available data" and r.statistic.value is None
+    assert "fewer than 24 months" in r.note
 
 
-def russell_inputs(inputs, n_moves, standout_best=True):
+def test_g4_is_untestable_and_the_proxy_share_is_counted():
+    firms = pd.DataFrame({"<= 0": [40.0], "Lo 30": [20.0], "Med 40": [25.0], "Hi 30": [15.0]},
+                         index=pd.PeriodIndex(["2023-02"], freq="M"))
+    g4 = G4.from_evidence(G4Evidence(ga.unprofitable_share(firms)), window=WINDOW)
+    assert g4.evidence.proxy["share"].iloc[0] == pytest.approx(0.40) and g4.evidence.proxy["all"].iloc[0] == 100
+    r = g4.result
+    assert r.verdict == "untestable with available data" and r.statistic.value is None
+    assert (r.sample.start, r.sample.end, r.sample.n) == ("2020-01-01", "2026-07-13", 0)
+    assert g4.phrase_near() == "near" and g4.facts()["g4_last_share"].text() == "40.0"
+
+
+# -- G3 on a user's list (hand-made prices) ------------------------------------------------------------------------
+
+
+def russell_inputs(tmp_path, n_moves, standout="best", extra=""):
+    """Inputs with a user list of ``n_moves`` Russell 2000 -> 1000 moves on 26 June 2026, read through the
+    data layer; BE the best run-up (``best``), not the best (``not best``) or without prices (``unpriced``)."""
     idx = month_ends("2024-06-30", 25)  # to 2026-06-30
-    tickers = [f"T{i}" for i in range(n_moves - 1)] + ["BE"]
+    tickers = [f"T{i}" for i in range(n_moves - 1)] + [CLAIMED_STANDOUT]
     growth = {t: 1.0 + 0.01 * i for i, t in enumerate(tickers[:-1])}
-    growth["BE"] = 5.0 if standout_best else 1.0
-    inputs.prices = pd.DataFrame({t: np.linspace(100, 100 * g, len(idx)) for t, g in growth.items()}, index=idx)
-    inputs.etfs = pd.DataFrame({"IWM": 100.0, "IWB": 100.0, "IJR": 100.0, "IJH": 100.0, "IVV": 100.0}, index=idx)
-    moves = pd.DataFrame({"ticker": tickers, "date": pd.Timestamp("2026-06-26"), "origin": "russell2000",
-                          "destination": "russell1000", "direction": "up", "move": "Russell 2000 → Russell 1000",
-                          "evidence": "user list"})
-    inputs.user_moves = grad._with_prices(moves, inputs.prices)
-    return inputs
+    if standout != "unpriced":
+        growth["BE"] = 5.0 if standout == "best" else 1.0
+    close = pd.DataFrame({t: np.linspace(100, 100 * g, len(idx)) for t, g in growth.items()}, index=idx)
+    etfs = pd.DataFrame({"IWM": 100.0, "IWB": 100.0, "IJR": 100.0, "IJH": 100.0, "IVV": 100.0}, index=idx)
+    rows = "".join(f"{t},2026-06-26,Russell 2000,Russell 1000\n" for t in tickers)
+    p = write(tmp_path, "ticker,date,from,to\n" + rows + extra, "russell.csv")
+    user = DataSession(mode="offline", snapshot="none", store=tmp_path / "store").user_file(p)
+    return GraduationInputs(memberships={}, stocks=Prices(close), etfs=Prices(etfs), french=None, user_moves=user)
 
 
-@pytest.mark.parametrize("n, best, verdict", [
-    (grad.G3_CLAIM_MOVES, True, "supported"),
-    (grad.G3_CLAIM_MOVES, False, "partly supported"),
-    (grad.G3_CLAIM_MOVES - 2, True, "partly supported"),
-    (30, True, "not supported"),
+@pytest.mark.parametrize("n, standout, verdict", [
+    (CLAIMED_MOVES, "best", "supported"),
+    (CLAIMED_MOVES, "not best", "partly supported"),
+    (CLAIMED_MOVES, "unpriced", "partly supported"),  # review G3: BE cannot be ranked -> at most partly
+    (CLAIMED_MOVES - 2, "best", "partly supported"),
+    (30, "best", "not supported"),
 ])
-def test_g3_rule_on_a_user_list(inputs, n, best, verdict):
-    inp = russell_inputs(inputs, n, best)
-    g3 = grad.g3_evidence(inp)
-    r = grad.g3_verdict(g3, inp)
+def test_g3_rule_on_a_user_list(tmp_path, n, standout, verdict):
+    inp = russell_inputs(tmp_path, n, standout)
+    g3 = G3(inp, WINDOW)
+    r = g3.result
     assert r.verdict == verdict
-    assert r.statistic.value == n and r.sample.n == n
-    assert len(g3.table) == n and g3.summary.loc["BHAR -12..0", "moves"] == n
+    priced = n if standout != "unpriced" else n - 1
+    assert r.statistic.value == n and r.sample.n == priced
+    assert len(g3.moves_table()) == n and g3.summary_table().loc["BHAR -12..0", "moves"] == priced
+    if standout == "unpriced":
+        assert r.note == ("The supplied list has 43 Russell 2000 → 1000 moves in June 2026 against the claim's 43; "
+                          "BE's run-up could not be ranked (the data hold no prices for BE), so the list cannot "
+                          "confirm the claimed standout and the verdict is at most partly supported.")
+    assert g3.all_flags() == {"g3": True, "g3_moves": True, "g3_priced": True, "g3_outside": False}
     # the chapter's figure of the supplied moves draws from these paths
-    from smallcaps.plots import graduation as gplots
-
-    fig = gplots.event_paths(grad.g3_paths(g3), title=grad.g3_title(g3))
-    assert len(fig.axes) == 2 and fig.axes[0].get_lines()
     import matplotlib.pyplot as plt
 
+    from smallcaps.plots import graduation as gplots
+
+    fig = g3.plot(gplots.event_paths)
+    assert len(fig.axes) == 2 and fig.axes[0].get_lines()
     plt.close(fig)
 
 
-def test_g3_without_a_list_or_without_russell_moves(inputs):
-    assert grad.g3_verdict(grad.g3_evidence(inputs), inputs).verdict == "untestable with available data"
-    inp = russell_inputs(inputs, 5)
-    inp.user_moves = inp.user_moves.assign(origin="sp600", destination="sp400")
-    r = grad.g3_verdict(grad.g3_evidence(inp), inp)
+def test_g3_standout_not_in_the_list_is_not_confirmed(tmp_path):
+    inp = russell_inputs(tmp_path, CLAIMED_MOVES, "best")
+    frame = inp.user_moves.tables["moves"]
+    frame.loc[frame["ticker"] == "BE", "ticker"] = "T99"
+    r = G3(inp, WINDOW).result
+    assert r.verdict == "partly supported" and "BE is not among the supplied moves" in r.note
+
+
+def test_g3_without_a_list_or_without_russell_moves(tmp_path):
+    none = GraduationInputs(memberships={}, stocks=Prices(pd.DataFrame()), etfs=Prices(pd.DataFrame()), french=None)
+    g3 = G3(none, WINDOW)
+    r = g3.result
+    assert r.verdict == "untestable with available data" and (r.sample.start, r.sample.n) == ("2020-01-01", 0)
+    assert str(g3.moves_table()) == "No moves supplied."
+    assert str(g3.summary_table()) == "No event study without a moves list."
+    assert g3.plot(lambda **kw: 1 / 0) == "no moves list was supplied."
+    assert g3.all_flags() == {"g3": True, "g3_moves": False, "g3_priced": False, "g3_outside": False}
+    inp = russell_inputs(tmp_path, 5)
+    frame = inp.user_moves.tables["moves"]
+    frame["origin"], frame["destination"] = "sp600", "sp400"
+    r = G3(inp, WINDOW).result
     assert r.verdict == "untestable with available data" and r.statistic.value is None and r.sample.n == 5
+    assert r.note.startswith("The supplied list has 5 moves in the window (5 with prices, event study shown)")
 
 
-def test_claim_constants_cite_source_e():
-    assert grad.G3_CLAIM_MOVES == 43 and grad.G4_CLAIM_SHARE == 0.40 and grad.G3_CLAIM_STANDOUT == "BE"
-    assert set(grad.RULES) == {"G1", "G2", "G3", "G4", "G5"}
-    assert all(r.claim.endswith("[E].") for r in grad.RULES.values())
+def test_g3_list_none_of_whose_moves_can_be_priced(tmp_path):
+    # reliability review G04: a list was supplied, so the page must not say there was none
+    inp = russell_inputs(tmp_path, 3, extra="ZZZ1,2026-06-26,Russell 2000,Russell 1000\n")
+    frame = inp.user_moves.tables["moves"]
+    frame["ticker"] = [f"ZZZ{i}" for i in range(len(frame))]
+    g3 = G3(inp, WINDOW)
+    text = str(g3.summary_table())
+    assert text == "No event study: none of the supplied moves dated in the window has prices."
+    assert "without a moves list" not in text
+    assert g3.plot(lambda **kw: 1 / 0) == "none of the supplied moves dated in the window has prices."
+    assert g3.result.verdict == "not supported" and g3.result.sample.n == 0
+    assert g3.all_flags()["g3_priced"] is False and g3.all_flags()["g3_moves"] is True
+    assert g3.facts()["g3_moves"].text() == "4 moves" and g3.facts()["g3_n_priced"].text() == "0"
 
 
-# -- on the reference snapshot ------------------------------------------------------------------------------
+def test_g3_is_judged_on_the_reconstitution_only_when_the_window_holds_it(tmp_path):
+    # reliability review F-20 for G3: a window ending before June 2026 cannot count June 2026's moves
+    inp = russell_inputs(tmp_path, CLAIMED_MOVES, "best")
+    before = G3(inp, window("2020-01-01", "2025-12-31"))
+    r = before.result
+    assert r.verdict == "untestable with available data" and r.statistic.value is None
+    assert r.note.startswith("The supplied list has 0 moves in the window (0 with prices")
+    assert before.all_flags()["g3_outside"] and before.facts()["g3_moves"].text() == "43 moves"
+    assert before.facts()["g3_inside"].text() == "0" and before.facts()["g3_priced_have"].text() == "none has"
+    assert before.phrase_claim_moves() == "none is a Russell 2000 → Russell 1000 move"
+    assert G3(inp, WINDOW).result.verdict == "supported"
 
 
-def test_real_ladder_moves_on_the_snapshot(offline):
-    from smallcaps.data import DataSession
+def test_g3_studies_only_the_moves_inside_the_window(tmp_path):
+    inp = russell_inputs(tmp_path, 4, extra="T0,2024-08-15,Russell 2000,Russell 1000\n")
+    g3 = G3(inp, window("2026-01-01", "2026-07-13"))
+    assert len(g3.moves_table()) == 4 and g3.all_flags()["g3_outside"]
+    assert g3.facts()["g3_moves"].text() == "5 moves" and g3.facts()["g3_inside"].text() == "4"
+    assert g3.facts()["g3_priced_have"].text() == "4 have"
+    assert g3.facts()["g3_claim_phrase"].text() == "4 are Russell 2000 → Russell 1000 moves"
 
-    inp = grad.load_inputs(DataSession(), window("2004-12-30", "2026-07-13"))
-    ev = inp.events.set_index(["ticker", "date"])
+
+# -- specifications: thresholds are data --------------------------------------------------------------------------
+
+
+def test_claims_constants_and_rules_cite_source_e():
+    assert CLAIMED_MOVES == 43 and CLAIMED_SHARE == 0.40 and CLAIMED_STANDOUT == "BE"
+    assert [c.id for c in grad.CLAIMS] == ["G1", "G2", "G3", "G4", "G5"]
+    assert all(c.rule_for().claim.endswith("[E].") for c in grad.CLAIMS)
+
+
+def test_every_rule_quotes_the_thresholds_its_decision_reads():
+    assert "above 75 (graduates come from the top quartile) and at least two thirds" in G1.rule_for().supported
+    assert "fewer than 10 S&P 600 graduates" in G1.rule_for().untestable
+    assert "to 24 months after" in G2.rule_for().statistic and "at least 2 times" in G2.rule_for().supported
+    assert "within 10% of 43" in G3.rule_for().partly and "35% to 45%" in G4.rule_for().supported
+    assert "interquartile range of members' trailing 12-month returns" in G5.rule_for().statistic
+    # change a threshold: the rule's text and the decision change together
+    r = G1.rule_for({"top_rank": 80.0, "tail_share": 0.5, "rank_months": 36})
+    assert "above 80 (graduates come from the top fifth) and at least half of" in r.supported
+    assert "36-month return" in r.statistic
+    ev = g1_evidence(est(86, 78, 91), est(0.6, 0.55, 0.65))
+    assert G1.from_evidence(ev).result.verdict == "partly supported"  # tail 60% < two thirds
+    res = G1.from_evidence(ev, spec={"tail_share": 0.5}).result
+    assert res.verdict == "supported" and "at least half" in res.rule
+    assert G1.from_evidence(ev, spec={"tail_share": 0.5, "top_rank": 80.0}).result.verdict == "partly supported"
+    assert "at least 3 times" in G2.rule_for({"dominance_multiple": 3.0}).supported
+    assert "to 12 months after" in G2.rule_for({"post_months": 12}).statistic
+    assert "within 20% of 43" in G3.rule_for({"partly_tolerance": 0.2}).partly
+    assert "38% to 42%" in G4.rule_for({"supported_band": (0.38, 0.42)}).supported
+    assert "standard deviation of members' trailing 24-month log returns" in G5.rule_for(
+        {"measure": "std_log", "dispersion_months": 24}).statistic
+    g5 = G5.from_evidence(G5Evidence({}, est(0.12, 0.08, 0.16, 64), est(-0.05, -0.08, -0.01, 64), (0, 0), None,
+                                     pd.DataFrame(), month_ends("2021-03-31", 64)), spec={"measure": "std_log"})
+    assert g5.result.verdict == "not supported" and g5.result.statistic.name.startswith("s.d. gap")
+
+
+def test_g3_tolerance_choice_moves_the_boundary(tmp_path):
+    inp = russell_inputs(tmp_path, 40)  # 40 moves: 3 from the claim's 43
+    assert G3(inp, WINDOW).result.verdict == "partly supported"  # within 10% (4.3)
+    res = G3(inp, WINDOW, spec={"partly_tolerance": 0.05}).result  # within 2.15: no
+    assert res.verdict == "not supported" and "more than 5% away from 43" in res.rule
+
+
+def test_spec_choices_are_checked_with_one_line_errors():
+    cases = [
+        (G1, {"rank_monthz": 6}, r"G1 has no spec choice 'rank_monthz'; valid: match_window_days, rank_months, "
+                                 r"top_rank, median_rank, tail_share, min_events"),
+        (G1, {"top_rank": 40.0}, r"G1 spec top_rank=40.0 is out of range; valid: above 50 and below 100"),
+        (G1, {"tail_share": 1.5}, r"G1 spec tail_share=1.5 is out of range; valid: between 0 and 1"),
+        (G2, {"post_months": 0}, r"G2 spec post_months=0 is out of range; valid: 1\.\.60"),
+        (G2, {"benchmark": "IJR"}, r"G2 spec benchmark='IJR' is not a str|G2 spec benchmark='IJR' is out of range; "
+                                   r"valid: origin, destination"),
+        (G2, {"dominance_multiple": 0.5}, r"G2 spec dominance_multiple=0.5 is out of range; valid: above 1"),
+        (G3, {"partly_tolerance": 1.0}, r"G3 spec partly_tolerance=1.0 is out of range; valid: 0 to below 1"),
+        (G4, {"supported_band": (0.5, 0.4)}, r"G4 spec supported_band=\(0.5, 0.4\) is out of range"),
+        (G5, {"measure": "mad"}, r"G5 spec measure='mad' is out of range; valid: iqr, std_log"),
+        (G5, {"dispersion_months": "12"}, r"G5 spec dispersion_months='12' is not a int"),
+    ]
+    for cls, spec, message in cases:
+        with pytest.raises(ParameterError, match=message) as err:
+            cls.rule_for(spec)
+        assert "\n" not in str(err.value)
+    with pytest.raises(ParameterError, match=r"Ladder spec pre_months=6 is out of range; valid: 12\.\.60"):
+        Ladder(None, WINDOW, spec={"pre_months": 6})
+    assert G2.space.size() == 1 + 2 + 2 + 2 + 1 + 2 + 2 + 1
+    labels = [s.label for s in G3.space.variants()]
+    assert labels == ["default", "pre_months=24 months", "pre_months=60 months", "post_months=12 months",
+                      "post_months=36 months", "partly_tolerance=5%", "partly_tolerance=20%"]
+
+
+# -- on the reference snapshot ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def snapshot_inputs(snapshot_dir, tmp_path_factory):
+    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path_factory.mktemp("store"))
+    return grad.load_inputs(ds)
+
+
+def test_real_ladder_moves_on_the_snapshot(snapshot_inputs):
+    inp = snapshot_inputs
+    lad = Ladder(inp, window("2004-12-30", "2026-07-13"))
+    ev = lad.events.set_index(["ticker", "date"])
     assert ev.loc[("CELH", pd.Timestamp("2022-08-10")), "move"] == "S&P 600 → S&P 400"
     assert ev.loc[("RLI", pd.Timestamp("2019-11-27")), "evidence"] == ga.TEXT_ONLY  # before the S&P 600 record
-    up600 = inp.events.loc[(inp.events["origin"] == "sp600") & (inp.events["direction"] == "up")]
+    up600 = lad.events.loc[(lad.events["origin"] == "sp600") & (lad.events["direction"] == "up")]
     assert len(up600) == 76 and int(up600["has_prices"].sum()) == 66
-    assert int((inp.events["move"] == "S&P 400 → S&P 500").sum()) == 110
-    assert len(inp.events_alt) >= len(inp.events)
+    assert int((lad.events["move"] == "S&P 400 → S&P 500").sum()) == 110
+    assert len(lad.events_alt) >= len(lad.events)
+    assert inp.coverage() == (pd.Timestamp("2004-12-30"), pd.Timestamp("2026-07-13"))
+
+
+def test_month_end_prices_are_those_of_the_window_end(snapshot_inputs):
+    inp = snapshot_inputs
+    for end in ("2015-06-30", "2021-03-31", "2026-07-13"):
+        direct = ga.month_end_prices(inp.stocks.close, end)
+        pd.testing.assert_frame_equal(inp.month_end_prices(end), direct)
+    assert inp.month_end_prices("2026-07-13").index[-1] == pd.Timestamp("2026-06-30")
+
+
+def test_claims_on_the_snapshot_equal_the_committed_results(snapshot_dir, tmp_path):
+    from smallcaps.claims import evaluate_many
+
+    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
+    got = evaluate_many(["G1", "G2", "G3", "G4", "G5"], data=ds)
+    committed = json.loads((ROOT / "book" / "graduation.results.json").read_text())
+    assert {cid: r.to_dict() for cid, r in got.items()} == {c["id"]: c for c in committed["claims"]}
+    assert [d["dataset"] for d in committed["data"]] == sorted(p.dataset for p in ds.used())
+
+
+def test_the_notebook_cites_exactly_the_facts_and_shows_the_published_text(snapshot_inputs):
+    """Every glue key the notebook cites is a fact of the ladder or a claim, no fact is dead, and on
+    the published window exactly one variant of each conditional paragraph is shown."""
+    import re
+
+    import nbformat
+
+    from smallcaps.book.prose import conditions
+
+    nb = nbformat.read(ROOT / "book" / "graduation.ipynb", as_version=4)
+    md = [c for c in nb.cells if c.cell_type == "markdown"]
+    cited = {k for c in md for k in re.findall(r"\{glue:md\}`([^`]+)`", c.source)}
+    inp = snapshot_inputs
+    w = inp.window
+    sources = [Ladder(inp, w), *(cls(inp, w) for cls in grad.CLAIMS)]
+    keys = [k for s in sources for k in s.facts()]
+    assert len(keys) == len(set(keys))  # a key is glued once
+    optional = {"g3_moves", "g3_n_priced", "g3_claim_phrase", "g3_recon_from", "g3_recon_to", "g3_inside",
+                "g3_priced_have"}
+    assert cited - set(keys) == optional  # the moves-list facts exist only with a list
+    assert set(keys) - cited == set()
+    flags = {k: v for s in sources for k, v in s.all_flags().items()}
+    conditional = [conditions(c) for c in md if conditions(c)]
+    shown = [c for c in conditional if all(bool(flags.get(n, False)) == want for n, want in c)]
+    assert len(shown) == 13 and len(conditional) == 44
+    # the published window's flags: everything measurable except a moves list
+    assert {k for k, v in flags.items() if not v} == {"g3_moves", "g3_priced", "g3_outside"}
 
 
 # -- the must-show: the chapter on a user-supplied list of real S&P moves -------------------------------------
@@ -557,6 +894,10 @@ def test_chapter_runs_the_event_study_on_a_user_moves_csv(tmp_path, snapshot_dir
     assert report.ok and (report.site / "book" / "graduation.html").is_file()
     res = json.loads((out / "graduation.results.json").read_text())
     assert res["parameters"]["moves_csv"] == "sp_moves.csv"  # no machine path in the results
+    user = [d for d in res["data"] if d["source"] == "user"]
+    assert user == [{"dataset": "user/moves_csv", "source": "user", "origin": "user", "location": "sp_moves.csv",
+                     "vintage": user[0]["vintage"], "first": "2019-12-02", "last": "2024-01-23",
+                     "sha256": __import__("hashlib").sha256(csv.read_bytes()).hexdigest()}]
     # F-19: the absolute path given with -p reaches no notebook or page (the published sources included);
     # the run holds a copy of the file and the chapter shows it by name with its sha256
     assert (out / "_inputs" / "sp_moves.csv").read_bytes() == csv.read_bytes()
@@ -573,162 +914,54 @@ def test_chapter_runs_the_event_study_on_a_user_moves_csv(tmp_path, snapshot_dir
     assert g3["sample"]["n"] == 5  # the five moves with prices; CCMP has none
     assert g3["verdict"] == "untestable with available data"  # S&P moves cannot decide a Russell count
     assert g3["sample"]["start"] == "2019-12-02" and g3["sample"]["end"] == "2024-01-23"
+    assert "moves list sp_moves.csv, sha256" in g3["data_vintage"]
     nb = nbformat.read(out / "graduation.ipynb", as_version=4)
     text = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))
-    assert "The supplied list holds 6 moves, 5 of them with prices" in text
     for ticker in ("CROX", "SAIA", "CELH", "FIX", "ELF", "CCMP"):
         assert ticker in text
     assert "BHAR 0..+24" in text
     # the event-study figure of the supplied moves was drawn
-    g3_cells = [c for c in nb.cells if c.cell_type == "code" and "grad.g3_figure(g3)" in c.source]
+    g3_cells = [c for c in nb.cells if c.cell_type == "code" and "g3.plot(gplots.event_paths)" in c.source]
     assert any("image/png" in o.get("data", {}) for o in g3_cells[0].outputs)
 
 
-# -- user files: duplicates, unpriced standouts, lists nothing can price (G04-G08, F-3) ----------------
-
-#: The review's G06 list (reliability report, F-3): 22 distinct moves written as 43 rows.
-DUP43_TICKERS = ("GATX CF INFO RH AMT ATO WAT NHP BDN HLI PANW APG MRVL CYTK ALL BAH KNX JOE ASTH DRI BBY NVDA").split()
+# -- user files: review cases G07/G08 on the moves parser (reliability report) -------------------------
 
 
-def russell_csv(tmp_path, tickers, name="moves.csv"):
-    lines = ["ticker,date,from,to"] + [f"{t},2026-06-26,Russell 2000,Russell 1000" for t in tickers]
-    return write(tmp_path, "\n".join(lines) + "\n", name)
+@pytest.mark.parametrize("ticker", ["<img src=x onerror=alert(1)>", "A B", "TOOLONGTICKER1"])
+def test_markup_or_garbage_is_not_a_ticker(ticker):
+    """G08: markup was accepted as a ticker and counted toward G3."""
+    from smallcaps.sources import moves_csv
+
+    raw = f'ticker,date,from,to\n"{ticker}",2026-06-26,Russell 2000,Russell 1000\n'.encode()
+    with pytest.raises(ParameterError, match=r"^moves_csv row 1: ticker=.* is not a ticker; give letters and digits"):
+        moves_csv.parse(raw)
 
 
-class TestMovesCsvDuplicates:
-    def test_dup43_is_refused_naming_the_rows(self, tmp_path):
-        """G06: ``dup43.csv`` counted 43 moves and made G3 "supported"; it has 22."""
-        p = russell_csv(tmp_path, DUP43_TICKERS + DUP43_TICKERS[:21], "dup43.csv")
-        assert len(p.read_text().splitlines()) == 44
-        with pytest.raises(ParameterError) as err:
-            grad.read_moves_csv(p, "2000-01-03", "2026-07-14")
-        assert str(err.value) == (
-            "moves_csv has 21 duplicate row(s) (22 distinct moves in 43 rows): row 23 repeats row 1 (GATX 2026-06-26); "
-            "row 24 repeats row 2 (CF 2026-06-26); row 25 repeats row 3 (INFO 2026-06-26); row 26 repeats row 4 "
-            "(RH 2026-06-26); row 27 repeats row 5 (AMT 2026-06-26); and 16 more; give each company's move on a "
-            "date once")
+@pytest.mark.parametrize("ticker", ["BRK.B", "BF-B", "BRK/B", "3M", "be"])
+def test_share_class_tickers_are_tickers(ticker):
+    from smallcaps.sources import moves_csv
 
-    def test_five_moves_four_times_each_is_refused(self, tmp_path):
-        """G05: 5 moves x 4 rows were counted as 20 events."""
-        rows = ["ticker,date,from,to"] + [f"{t},{d},S&P 600,S&P 400" for _ in range(4) for t, d in
-                                          (("CROX", "2021-06-02"), ("SAIA", "2021-08-30"), ("CELH", "2022-08-10"),
-                                           ("FIX", "2023-12-18"), ("ELF", "2024-01-23"))]
-        with pytest.raises(ParameterError, match=r"^moves_csv has 15 duplicate row\(s\) \(5 distinct moves in 20 rows\): "
-                                                 r"row 6 repeats row 1 \(CROX 2021-06-02\);"):
-            grad.read_moves_csv(write(tmp_path, "\n".join(rows) + "\n"), "2000-01-03", "2026-07-14")
-
-    def test_duplicates_are_found_across_spelling_and_case(self, tmp_path):
-        p = write(tmp_path, "ticker,date,from,to\nbe,2026-06-26,Russell 2000,Russell 1000\n"
-                            " BE ,2026-06-26,russell2000,Russell-1000\n")
-        with pytest.raises(ParameterError, match=r"row 2 repeats row 1 \(BE 2026-06-26\)"):
-            grad.read_moves_csv(p)
-
-    def test_two_moves_of_one_company_on_one_day_are_refused(self, tmp_path):
-        p = write(tmp_path, "ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400\nA,2024-01-02,S&P 600,S&P 500\n")
-        with pytest.raises(ParameterError, match=r"row 2 gives a second move for row 1 \(A 2024-01-02\)"):
-            grad.read_moves_csv(p)
-
-    def test_the_same_company_on_two_dates_is_two_moves(self, tmp_path):
-        p = write(tmp_path, "ticker,date,from,to\nA,2021-01-04,S&P 600,S&P 400\nA,2024-01-02,S&P 400,S&P 600\n")
-        assert len(grad.read_moves_csv(p)) == 2
-
-    def test_ten_thousand_distinct_rows_are_read(self, tmp_path):
-        """G07: a long list is handled (and checked for duplicates in one pass)."""
-        days = pd.bdate_range("2000-01-03", periods=2000)
-        rows = ["ticker,date,from,to"] + [f"T{i % 5}X,{days[i // 5].date()},S&P 600,S&P 400" for i in range(10_000)]
-        m = grad.read_moves_csv(write(tmp_path, "\n".join(rows) + "\n"), "2000-01-03", "2026-07-14")
-        assert len(m) == 10_000 and m[["ticker", "date"]].duplicated().sum() == 0
-
-    @pytest.mark.parametrize("ticker", ["<img src=x onerror=alert(1)>", "A B", "TOOLONGTICKER1"])
-    def test_markup_or_garbage_is_not_a_ticker(self, tmp_path, ticker):
-        """G08: markup was accepted as a ticker and counted toward G3."""
-        p = write(tmp_path, f'ticker,date,from,to\n"{ticker}",2026-06-26,Russell 2000,Russell 1000\n')
-        with pytest.raises(ParameterError, match=r"^moves_csv row 1: ticker=.* is not a ticker; give letters and digits"):
-            grad.read_moves_csv(p)
-
-    @pytest.mark.parametrize("ticker", ["BRK.B", "BF-B", "BRK/B", "3M", "be"])
-    def test_share_class_tickers_are_tickers(self, tmp_path, ticker):
-        p = write(tmp_path, f"ticker,date,from,to\n{ticker},2026-06-26,Russell 2000,Russell 1000\n")
-        assert list(grad.read_moves_csv(p)["ticker"]) == [ticker.upper()]
+    raw = f"ticker,date,from,to\n{ticker},2026-06-26,Russell 2000,Russell 1000\n".encode()
+    assert list(moves_csv.parse(raw)["moves"]["ticker"]) == [ticker.upper()]
 
 
-def test_g3_is_capped_at_partly_when_the_standout_cannot_be_priced(inputs):
-    """F-3: the rule needs the count AND BE's run-up on top; BE without prices confirms neither."""
-    inp = russell_inputs(inputs, grad.G3_CLAIM_MOVES)
-    inp.prices = inp.prices.drop(columns="BE")
-    inp.user_moves = grad._with_prices(inp.user_moves.drop(columns="has_prices"), inp.prices)
-    g3 = grad.g3_evidence(inp)
-    r = grad.g3_verdict(g3, inp)
-    assert r.verdict == "partly supported" and r.statistic.value == 43 and r.sample.n == 42
-    assert r.note == ("The supplied list has 43 Russell 2000 → 1000 moves in June 2026 against the claim's 43; BE's "
-                      "run-up could not be ranked (no prices for BE), so the standout half of the claim is unconfirmed "
-                      "and the verdict is capped at partly supported.")
-    # without BE in the list at all, the standout is not confirmed either
-    inp.user_moves = inp.user_moves.assign(ticker=[f"U{i}" for i in range(43)])
-    r = grad.g3_verdict(grad.g3_evidence(inp), inp)
-    assert r.verdict == "partly supported" and "BE is not among the supplied moves" in r.note
+def test_two_moves_of_one_company_on_one_day_are_refused():
+    from smallcaps.sources import moves_csv
+
+    raw = b"ticker,date,from,to\nA,2024-01-02,S&P 600,S&P 400\nA,2024-01-02,S&P 600,S&P 500\n"
+    with pytest.raises(ParameterError, match=r"^moves_csv row 2 gives a second move for row 1 \(A 2024-01-02\)"):
+        moves_csv.parse(raw)
+    two_dates = b"ticker,date,from,to\nA,2021-01-04,S&P 600,S&P 400\nA,2024-01-02,S&P 400,S&P 600\n"
+    assert len(moves_csv.parse(two_dates)["moves"]) == 2
 
 
-def test_g3_notes_when_nothing_can_be_priced(inputs, tmp_path):
-    """G04: a list none of whose tickers has prices is accepted; the page says the moves could
-    not be priced, not that no list was given."""
-    assert grad.g3_no_study_note(grad.g3_evidence(inputs)) == "No event study without a moves list."
-    inputs.prices = pd.DataFrame({"AAA": [1.0, 1.1]}, index=month_ends("2026-05-31", 2))
-    moves = grad.read_moves_csv(russell_csv(tmp_path, [f"ZZZ{i}Q" for i in range(20)]))
-    inputs.user_moves = grad._with_prices(moves, inputs.prices)
-    g3 = grad.g3_evidence(inputs)
-    assert g3.study is None and len(g3.moves) == 20
-    note = grad.g3_no_study_note(g3)
-    assert note.startswith("No event study: none of the 20 supplied moves could be priced")
-    assert "without a moves list" not in note and "without a moves list" not in grad.g3_message(g3)
-    assert "None of the supplied moves could be priced" in grad.g3_message(g3)
-    assert grad.g3_figure(g3) == "none of the 20 supplied moves could be priced."
-    r = grad.g3_verdict(g3, inputs)
-    assert r.verdict == "not supported" and r.statistic.value == 20 and r.sample.n == 0
+def test_ten_thousand_distinct_rows_are_read():
+    """G07: a long list is handled (and checked for repeats in one pass)."""
+    from smallcaps.sources import moves_csv
 
-
-@pytest.fixture(scope="module")
-def snapshot_inputs(tmp_path_factory, snapshot_dir):
-    from smallcaps.data import DataSession
-
-    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path_factory.mktemp("grad") / "store")
-    return grad.load_inputs(ds, window("2004-12-30", "2026-07-13"))
-
-
-def with_moves(inp, path):
-    inp.user_moves = grad._with_prices(grad.read_moves_csv(path, inp.prices.index.min(), inp.last_quote), inp.prices)
-    return inp
-
-
-def test_referee_43_row_list_with_be_is_partly_supported_on_the_snapshot(snapshot_inputs, tmp_path):
-    """Referee (valuation-graduation, G3): 43 distinct R2000 -> R1000 moves including BE, which
-    the stock panel does not hold, returned "supported"; the standout is unconfirmed."""
-    inp = snapshot_inputs
-    panel = list(inp.prices.columns)
-    assert "BE" not in panel
-    extra = [t for t in panel if t not in DUP43_TICKERS][:20]
-    tickers = DUP43_TICKERS + extra + ["BE"]
-    assert len(set(tickers)) == 43
-    with_moves(inp, russell_csv(tmp_path, tickers))
-    g3 = grad.g3_evidence(inp)
-    r = grad.g3_verdict(g3, inp)
-    priced = int(g3.moves["has_prices"].sum())
-    assert r.verdict == "partly supported" and r.statistic.value == 43 and r.sample.n == priced == 42
-    assert "BE's run-up could not be ranked (no prices for BE)" in r.note and "capped at partly supported" in r.note
-    # 42 distinct moves: within 10% of 43, partly supported as before
-    with_moves(inp, russell_csv(tmp_path, tickers[:42], "m42.csv"))
-    assert grad.g3_verdict(grad.g3_evidence(inp), inp).verdict == "partly supported"
-    # the review's dup43.csv never reaches the verdict
-    with pytest.raises(ParameterError, match=r"^moves_csv has 21 duplicate row\(s\) \(22 distinct moves in 43 rows\)"):
-        with_moves(inp, russell_csv(tmp_path, DUP43_TICKERS + DUP43_TICKERS[:21], "dup43.csv"))
-
-
-def test_unknown_tickers_on_the_snapshot_are_accepted_and_disclosed(snapshot_inputs, tmp_path):
-    """G04 on the real data: 20 unknown tickers, 0 priced, G3 decided on the count alone."""
-    inp = with_moves(snapshot_inputs, russell_csv(tmp_path, [f"ZZZ{i}Q" for i in range(20)]))
-    g3 = grad.g3_evidence(inp)
-    assert g3.study is None
-    assert grad.g3_no_study_note(g3).startswith("No event study: none of the 20 supplied moves could be priced")
-    r = grad.g3_verdict(g3, inp)
-    assert r.verdict == "not supported" and r.statistic.value == 20
+    days = pd.bdate_range("2000-01-03", periods=2000)
+    rows = ["ticker,date,from,to"] + [f"T{i % 5}X,{days[i // 5].date()},S&P 600,S&P 400" for i in range(10_000)]
+    m = moves_csv.parse(("\n".join(rows) + "\n").encode())["moves"]
+    assert len(m) == 10_000 and not m[["ticker", "date"]].duplicated().any()

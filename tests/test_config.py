@@ -13,8 +13,7 @@ from smallcaps.errors import ParameterError
 
 from conftest import ROOT
 
-ENV = ("SMALLCAPS_OFFLINE", "SMALLCAPS_MODE", "SMALLCAPS_SNAPSHOT", "SMALLCAPS_STORE", "SMALLCAPS_UNVERIFIED_SNAPSHOT",
-       "SMALLCAPS_USER_FILES")
+ENV = ("SMALLCAPS_OFFLINE", "SMALLCAPS_MODE", "SMALLCAPS_SNAPSHOT", "SMALLCAPS_STORE", "SMALLCAPS_UNVERIFIED_SNAPSHOT")
 
 
 @pytest.fixture
@@ -202,14 +201,3 @@ def test_unverified_snapshot_opt_in_from_argument_or_environment(clean_env, tmp_
     Settings.resolve(snapshot="none").check_snapshot()
 
 
-def test_user_file_resolves_a_bare_name_through_the_environment(clean_env, tmp_path):
-    f = tmp_path / "lists" / "m.csv"
-    f.parent.mkdir()
-    f.write_text("x")
-    assert config.user_file(f) == f  # an existing path is itself
-    assert config.user_file("m.csv") == Path("m.csv")  # unknown name: unchanged (the caller names it)
-    clean_env.setenv("SMALLCAPS_USER_FILES", f'{{"m.csv": "{f}"}}')
-    assert config.user_file("m.csv") == f
-    assert config.user_file("sub/m.csv") == Path("sub/m.csv")  # only bare names are looked up
-    clean_env.setenv("SMALLCAPS_USER_FILES", "not json")
-    assert config.user_file("m.csv") == Path("m.csv")

@@ -55,25 +55,6 @@ MODES = ("offline", "auto", "refresh")
 MANIFEST = "MANIFEST.tsv"
 #: Environment variable that accepts a snapshot without a manifest (``--unverified-snapshot``).
 UNVERIFIED_ENV = "SMALLCAPS_UNVERIFIED_SNAPSHOT"
-#: Environment variable mapping user files passed to ``smallcaps run -p NAME_csv=PATH`` from their
-#: file name to their absolute path (JSON), so that notebooks carry the name only (review X4).
-USER_FILES_ENV = "SMALLCAPS_USER_FILES"
-
-
-def user_file(path: str | os.PathLike) -> Path:
-    """A user-supplied file: ``path`` itself if it exists, else the file of that name that
-    ``smallcaps run`` passed through ``SMALLCAPS_USER_FILES``, else ``path`` (for the caller's
-    "is not a file" error)."""
-    p = Path(str(path))
-    if p.is_file():
-        return p
-    try:
-        files = json.loads(os.environ.get(USER_FILES_ENV) or "{}")
-    except ValueError:
-        files = {}
-    found = files.get(p.name) if isinstance(files, dict) and len(p.parts) == 1 else None
-    return Path(found) if found else p
-
 _PKG_DIR = Path(__file__).resolve().parent
 
 

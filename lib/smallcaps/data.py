@@ -480,6 +480,52 @@ class DataSession:
         raise ParameterError(f"dataset={dataset!r} is not a known id; valid prefixes: french/, fred/, cboe/VIX, "
                              "shiller/ie_data, yahoo/, pitindex/")
 
+    # -- user files ----------------------------------------------------------------------------
+
+    def user_file(self, path, kind: str = "moves") -> Loaded:
+        """A file the user supplies (e.g. the graduation chapter's ``moves_csv``), parsed and
+        checked by its source module and recorded in provenance like any dataset.
+
+        The provenance has ``origin`` ``user``, ``location`` the file's name only (never a
+        machine path), the sha256 of its bytes, its rows and first/last date. The file is read
+        as it is, not kept in the store.
+
+        Parameters
+        ----------
+        path
+            The file.
+        kind
+            ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`).
+
+        Raises
+        ------
+        ParameterError
+            An unknown kind, a path that is not a file, or a malformed file (one line naming
+            the parameter and, for a bad row, the row).
+        """
+        from .sources import moves_csv
+
+        kinds = {"moves": moves_csv}
+        if kind not in kinds:
+            raise ParameterError(f"kind={kind!r} is not a user file kind; valid: {', '.join(kinds)}")
+        src = kinds[kind]
+        p = Path(str(path))
+        if not p.is_file():
+            raise ParameterError(f"{src.PARAMETER}={p.name!r} is not a file; {src.HINT}")
+        raw = p.read_bytes()
+        tables = src.parse(raw)
+        frame = tables[src.MAIN_TABLE]
+        digest = sha256_bytes(raw)
+        dates = frame["date"] if "date" in frame else pd.Series(dtype="datetime64[ns]")
+        prov = Provenance(
+            dataset=f"user/{src.PARAMETER}", source="user", origin="user", location=p.name, sha256=digest,
+            retrieved_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), rows=len(frame),
+            first=dates.min().date().isoformat() if len(dates) else None,
+            last=dates.max().date().isoformat() if len(dates) else None,
+            vintage=f"{p.name}, sha256 {digest[:12]}", extra={"kind": kind, "main_table": src.MAIN_TABLE},
+        )
+        return Loaded(tables, self._remember(prov), src.MAIN_TABLE)
+
     # -- Yahoo prices --------------------------------------------------------------------------
 
     def etf_tickers(self) -> list[str]:

@@ -37,12 +37,14 @@ class Provenance:
     dataset
         Catalogue id, e.g. ``french/F-F_Research_Data_Factors`` or ``yahoo/IWM``.
     source
-        Publisher: ``french``, ``fred``, ``cboe``, ``shiller``, ``yahoo`` or ``pitindex``.
+        Publisher: ``french``, ``fred``, ``cboe``, ``shiller``, ``yahoo`` or ``pitindex``; ``user``
+        for a file the user supplies (:meth:`smallcaps.data.DataSession.user_file`).
     origin
-        ``snapshot``, ``live`` or ``package`` (data bundled in an installed package).
+        ``snapshot``, ``live``, ``package`` (data bundled in an installed package) or ``user``.
     location
         For a snapshot, the file's path inside the snapshot (never an absolute machine path);
-        for live data, the URL; for a package, ``<package>==<version>``.
+        for live data, the URL; for a package, ``<package>==<version>``; for a user's file, its
+        name.
     sha256
         sha256 of the raw bytes the data was parsed from.
     retrieved_at

@@ -20,6 +20,7 @@ month-end prices (``DatetimeIndex`` of month ends).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,13 +29,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..sources.moves_csv import INDEX_LABELS, LADDER, direction, move_label  # noqa: F401  (the index vocabulary, re-exported)
 from ..stats import mean_hac
 
-#: Index keys, their ladder (family) and rung (0 = small).
-LADDER = {"sp600": ("S&P", 0), "sp400": ("S&P", 1), "sp500": ("S&P", 2),
-          "russell2000": ("Russell", 0), "russell1000": ("Russell", 2)}
-INDEX_LABELS = {"sp600": "S&P 600", "sp400": "S&P 400", "sp500": "S&P 500",
-                "russell2000": "Russell 2000", "russell1000": "Russell 1000"}
+
 #: The ETF that tracks each index (benchmarks for event studies).
 INDEX_ETFS = {"sp600": "IJR", "sp400": "IJH", "sp500": "IVV", "russell2000": "IWM", "russell1000": "IWB"}
 #: How S&P names each index in its announcements (reason texts).
@@ -45,17 +43,14 @@ MATCHED_TEXT = "matched events, reason text agrees"
 TEXT_ONLY = "destination's reason text only"
 
 
-def move_label(origin: str, destination: str) -> str:
-    """``"S&P 600 -> S&P 400"`` style label of a move."""
-    return f"{INDEX_LABELS[origin]} → {INDEX_LABELS[destination]}"
-
-
-def direction(origin: str, destination: str) -> str:
-    """``up`` (to a larger-cap index) or ``down``."""
-    return "up" if LADDER[destination][1] > LADDER[origin][1] else "down"
-
-
 # -- deriving moves ------------------------------------------------------------------------------
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern:
+    """A compiled pattern, kept (the reason-text patterns name one ticker each: thousands of them,
+    more than :mod:`re`'s own cache holds)."""
+    return re.compile(pattern)
 
 
 def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
@@ -68,9 +63,10 @@ def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
         return False
     name = _REASON_NAME[origin]
     t = re.escape(ticker)
-    if re.search(rf"\b{t}\b[^.]*?\bmoved\s+(?:up\s+|down\s+)?from\s+the\s+{name}\b", reason):
+    # the ticker must appear for the first phrasing (a cheap test first: patterns per ticker are slow to build)
+    if ticker in reason and _regex(rf"\b{t}\b[^.]*?\bmoved\s+(?:up\s+|down\s+)?from\s+the\s+{name}\b").search(reason):
         return True
-    m = re.search(rf"{name}\s+constituent\b((?:(?!\bacquir|\bspun\b|\bspin|\bmerg).){{0,100}}?)\breplaced\b", reason)
+    m = _regex(rf"{name}\s+constituent\b((?:(?!\bacquir|\bspun\b|\bspin|\bmerg).){{0,100}}?)\breplaced\b").search(reason)
     if m:
         symbols = re.findall(r"\(\s*[A-Z]+\s*:\s*([A-Z.]+)\s*\)", m.group(1))
         return not symbols or ticker in symbols
@@ -79,13 +75,13 @@ def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
 
 def _moved_to(reason: str | None, ticker: str, destination: str) -> bool:
     """Whether a removal's reason text says ``ticker`` moved to ``destination``."""
-    if not reason:
+    if not reason or ticker not in reason:  # both phrasings name the ticker
         return False
     name = _REASON_NAME[destination]
     t = re.escape(ticker)
-    return bool(re.search(rf"\b{t}\b[^.]*?\b(?:was\s+)?(?:moved|moves)\s+(?:up\s+|down\s+)?to\s+(?:the\s+)?{name}\b",
-                          reason)
-                or re.search(rf"\b{t}\b[^.]*?\bwill\s+replace\b[^.]*?\bin\s+the\s+{name}\b", reason))
+    return bool(_regex(rf"\b{t}\b[^.]*?\b(?:was\s+)?(?:moved|moves)\s+(?:up\s+|down\s+)?to\s+(?:the\s+)?{name}\b")
+                .search(reason)
+                or _regex(rf"\b{t}\b[^.]*?\bwill\s+replace\b[^.]*?\bin\s+the\s+{name}\b").search(reason))
 
 
 def _check_events(events: Mapping[str, pd.DataFrame]) -> None:
@@ -235,6 +231,54 @@ def month_end_prices(close: pd.DataFrame, end=None) -> pd.DataFrame:
     if len(bdays):  # trading days were left in the final month: it is incomplete
         m = m.iloc[:-1]
     return m
+
+
+def with_prices(events: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with ``has_prices``: whether the mover has a price at the last month end
+    before its move date (the move's ``t0``; pitindex's end-of-day dates make a stock removed
+    on day ``d`` a member through ``d - 1``).
+
+    Parameters
+    ----------
+    events
+        Columns ``ticker`` and ``date``.
+    prices
+        Month-end prices (columns tickers).
+    """
+    ev = events.copy()
+    if ev.empty:
+        ev["has_prices"] = pd.Series(dtype=bool)
+        return ev
+    t0 = prices.index.searchsorted(pd.DatetimeIndex(ev["date"]) - pd.Timedelta(days=1), side="right") - 1
+    col = prices.columns.get_indexer(ev["ticker"])
+    vals = prices.to_numpy()
+    ok = (t0 >= 0) & (col >= 0)
+    has = np.zeros(len(ev), dtype=bool)
+    has[ok] = np.isfinite(vals[t0[ok], col[ok]])
+    ev["has_prices"] = has
+    return ev
+
+
+def benchmark_growth(dates, benchmarks, etf_prices: pd.DataFrame, months: int) -> pd.Series:
+    """Each benchmark's return over the ``months`` after the last month end before each date
+    (decimal; 0 where the window runs past the data), e.g. for an unpriced mover held at -100%,
+    which trails its benchmark by 1 plus this.
+
+    Parameters
+    ----------
+    dates, benchmarks
+        Move dates and the benchmark (a column of ``etf_prices``) of each, same length.
+    etf_prices
+        Month-end benchmark prices.
+    """
+    dates = pd.DatetimeIndex(dates)
+    px = etf_prices
+    t0 = px.index.searchsorted(dates - pd.Timedelta(days=1), side="right") - 1
+    out = []
+    for b, i in zip(benchmarks, t0, strict=True):
+        j = i + months
+        out.append(px[b].iloc[j] / px[b].iloc[i] - 1 if 0 <= i and j < len(px) else np.nan)
+    return pd.Series(out, dtype=float).fillna(0.0)
 
 
 # -- event study ----------------------------------------------------------------------------------
@@ -467,30 +511,38 @@ def pre_move_ranks(events: pd.DataFrame, prices: pd.DataFrame, panels: Mapping[s
     ``ticker, date, origin, destination, move, rank, rank_low, rank_high, members, priced``.
     """
     trail = trailing_returns(prices, months)
+    tr, t_index, t_cols = trail.to_numpy(), trail.index, {t: i for i, t in enumerate(trail.columns)}
+    arrays = {}  # per origin: membership matrix, its columns' positions in trail, and its tickers' positions
     rows = []
     for r in events.itertuples(index=False):
         panel = panels.get(r.origin)
         if panel is None or panel.empty:
             continue
+        if r.origin not in arrays:
+            arrays[r.origin] = (panel.to_numpy(), trail.columns.get_indexer(panel.columns),
+                                {t: i for i, t in enumerate(panel.columns)})
+        member, in_trail, p_cols = arrays[r.origin]
         pos = panel.index.searchsorted(pd.Timestamp(r.date), side="right") - 1
         if pos < 0:
             continue
         when = panel.index[pos]
-        if when not in trail.index:
+        if when not in t_index:
             continue
-        members = panel.columns[panel.iloc[pos].to_numpy()]
-        vals = trail.loc[when].reindex(members)
-        mine = trail.at[when, r.ticker] if r.ticker in trail.columns else np.nan
-        if not np.isfinite(mine) or r.ticker not in set(members):
+        row = tr[t_index.get_loc(when)]
+        mask = member[pos]
+        mine = row[t_cols[r.ticker]] if r.ticker in t_cols else np.nan
+        if not np.isfinite(mine) or not (r.ticker in p_cols and mask[p_cols[r.ticker]]):
             continue
-        v = vals.dropna().to_numpy()
-        n, miss = len(v), len(members) - len(v)
+        where = in_trail[mask]
+        vals = np.where(where >= 0, row[np.clip(where, 0, None)], np.nan)
+        v = vals[np.isfinite(vals)]
+        n, miss = len(v), int(mask.sum()) - len(v)
         at_or_below = int((v <= mine).sum())
         rows.append({"ticker": r.ticker, "date": pd.Timestamp(r.date), "origin": r.origin, "destination": r.destination,
                      "move": r.move, "rank": 100.0 * at_or_below / n,
                      "rank_low": 100.0 * at_or_below / (n + miss),
                      "rank_high": 100.0 * (at_or_below + miss) / (n + miss),
-                     "members": len(members), "priced": n})
+                     "members": int(mask.sum()), "priced": n})
     cols = ["ticker", "date", "origin", "destination", "move", "rank", "rank_low", "rank_high", "members", "priced"]
     return pd.DataFrame(rows, columns=cols).sort_values(["date", "ticker"], ignore_index=True)
 
@@ -601,12 +653,13 @@ def yearly_contributions(monthly: pd.DataFrame, complete_until=None) -> pd.DataF
                 "complete"]]
 
 
-def dominance(monthly: pd.DataFrame, until=None) -> dict:
+def dominance(monthly: pd.DataFrame, until=None, multiple: float = 2.0) -> dict:
     """Pooled share of an index's return from a group against the group's average weight.
 
     Sums of monthly contributions and index returns (pp, arithmetic) over months up to
     ``until``. The group *dominates* when its summed contribution is positive and either the
-    index's summed return is not positive or the share is at least twice the average weight.
+    index's summed return is not positive or the share is at least ``multiple`` times the
+    average weight (default: twice).
 
     Returns
     -------
@@ -617,7 +670,7 @@ def dominance(monthly: pd.DataFrame, until=None) -> dict:
     idx, grp, w = float(m["index_return"].sum()), float(m["group_contribution"].sum()), float(m["group_weight"].mean())
     share = grp / idx if idx > 0 else np.nan
     ratio = share / w if (idx > 0 and w > 0) else np.nan
-    dom = grp > 0 and (idx <= 0 or (w > 0 and share >= 2 * w))
+    dom = grp > 0 and (idx <= 0 or (w > 0 and share >= multiple * w))
     return {"months": len(m), "index_sum": idx, "group_sum": grp, "share": share, "weight": w, "ratio": ratio,
             "dominates": bool(dom)}
 
@@ -654,6 +707,49 @@ def buy_and_hold(prices: pd.DataFrame, roster, start, benchmark: pd.Series | Non
         b = benchmark.reindex(out.index)
         out["missing earn benchmark"] = (rel.sum(axis=1) + (n - k) * b / b.iloc[0]) / n
     out.attrs.update(n_roster=n, n_priced=k)
+    return out
+
+
+def frozen_roster(prices: pd.DataFrame, benchmark: pd.Series, panel: pd.DataFrame) -> pd.DataFrame:
+    """An index's first roster held unchanged against the reconstituted index: growth of $1.
+
+    Parameters
+    ----------
+    prices
+        Month-end stock prices (USD).
+    benchmark
+        Month-end prices of the index's ETF.
+    panel
+        The index's month-end membership panel (its first row is the roster frozen).
+
+    Returns
+    -------
+    DataFrame indexed by the panel's month ends, growth of $1 from the first: the point-in-time
+    equal-weight index, the roster equal-weighted and rebalanced monthly, the roster bought and
+    held (priced names) with its two survivorship bounds (missing names at -100%, or earning
+    the ETF), and the ETF. ``.attrs``: ``n_roster``, ``n_priced``, ``start``, ``year``.
+    """
+    rets = prices / prices.shift(1) - 1.0
+    start = panel.index[0]
+    roster = panel.columns[panel.iloc[0].to_numpy()]
+    etf = benchmark.name
+    bench = benchmark.loc[start:]
+    b = buy_and_hold(prices.loc[: panel.index[-1]], roster, start, bench)
+    months = panel.index[1:]
+    held = start_of_month_membership(panel, months)
+    pit = ew_index(rets, held)
+    frozen = pd.DataFrame(False, index=months, columns=panel.columns)
+    frozen.loc[:, roster] = True
+    fro = ew_index(rets, frozen)
+    out = pd.DataFrame(index=panel.index)
+    y = start.year
+    out["point-in-time index, equal weight"] = np.r_[1.0, (1 + pit.reindex(months).fillna(0)).cumprod().values]
+    out[f"{y} roster, equal weight rebalanced"] = np.r_[1.0, (1 + fro.reindex(months).fillna(0)).cumprod().values]
+    out[f"{y} roster, bought and held"] = b["priced names"].reindex(panel.index).values
+    out["bound: missing at -100%"] = b["lower bound"].reindex(panel.index).values
+    out[f"bound: missing earn {etf}"] = b["missing earn benchmark"].reindex(panel.index).values
+    out[etf] = (bench / bench.iloc[0]).reindex(panel.index).values
+    out.attrs.update(n_roster=b.attrs["n_roster"], n_priced=b.attrs["n_priced"], etf=etf, start=start, year=y)
     return out
 
 
@@ -754,3 +850,28 @@ def dispersion(prices: pd.DataFrame, panel: pd.DataFrame, months: int = 12) -> p
     out = pd.DataFrame({"iqr": q75 - q25, "std_log": std_log, "n": n, "missing": missing, "iqr_wide": wide},
                        index=panel.index)
     return out.loc[out["n"] >= 10]
+
+
+# -- unprofitable firms (market-wide proxy) ---------------------------------------------------------
+
+
+def unprofitable_share(firms: pd.DataFrame) -> pd.DataFrame:
+    """Share of firms with earnings at or below zero in French's E/P sorts, monthly.
+
+    Parameters
+    ----------
+    firms
+        French ``Portfolios_Formed_on_E-P`` firm counts: ``<= 0`` and the positive-earnings
+        groups ``Lo 30``, ``Med 40``, ``Hi 30``; monthly PeriodIndex.
+
+    Returns
+    -------
+    DataFrame: ``month`` (month-end Timestamp), ``negative`` and ``all`` firm counts,
+    ``share`` (decimal); months without counts dropped.
+    """
+    pos = firms[["Lo 30", "Med 40", "Hi 30"]].sum(axis=1)
+    neg = firms["<= 0"]
+    out = pd.DataFrame({"month": firms.index.to_timestamp(how="end").normalize(), "negative": neg.values,
+                        "all": (neg + pos).values})
+    out["share"] = out["negative"] / out["all"]
+    return out.dropna().reset_index(drop=True)

@@ -48,7 +48,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import UNVERIFIED_ENV, USER_FILES_ENV, Settings, project_root
+from ..config import UNVERIFIED_ENV, Settings, project_root
 from ..errors import ParameterError, SmallcapsError
 from . import CHAPTERS, THESIS_CLAIMS, interrupts, outdir
 from .outdir import OutputError
@@ -563,8 +563,6 @@ def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str 
     # user files travel the same way
     if os.environ.get(UNVERIFIED_ENV, "").strip().lower() in {"1", "true", "yes", "on"}:
         env[UNVERIFIED_ENV] = "1"
-    if os.environ.get(USER_FILES_ENV):  # where -p NAME_csv files are (notebooks carry their names only)
-        env[USER_FILES_ENV] = os.environ[USER_FILES_ENV]
     env.update(KERNEL_ENV)
     return env
 

@@ -1,8 +1,10 @@
 """Figures for the index-graduation chapter (seaborn, book width, titles passed in by the
 chapter so that they state the finding).
 
-Every function takes tidy data from :mod:`smallcaps.claims.graduation` and returns a
-matplotlib Figure (display it with :func:`smallcaps.plots.show`).
+Every function takes tidy frames, labels and a title (the keyword arguments of a claim's figure
+method, e.g. ``G2.paths_figure()``) and returns a matplotlib Figure (display it with
+:func:`smallcaps.plots.show`). Whether there is a figure at all is the claim's decision: a
+figure method returns a note instead when the window has nothing to draw.
 """
 
 from __future__ import annotations
@@ -26,27 +28,11 @@ def _suptitle(fig, title: str, width: int = 80) -> None:
     fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=12, fontweight="bold")
 
 
-def _empty(title: str, message: str):
-    """A figure that says there is nothing to show in this window (a re-run on other dates)."""
-    fig, ax = plt.subplots(figsize=(WIDTH, 2.0))
-    ax.axis("off")
-    ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=10, color="0.35", transform=ax.transAxes)
-    _suptitle(fig, title)
-    fig.tight_layout()
-    return fig
-
-
-def _missing(data: pd.DataFrame | None, *columns: str) -> bool:
-    return data is None or len(data) == 0 or any(c not in data.columns for c in columns)
-
-
 def moves_by_year(data: pd.DataFrame, *, title: str, note: str | None = None):
     """Diverging stacked bars: moves up the ladder above zero, moves down below, per year.
 
     ``data``: columns ``year``, ``move``, ``direction``, ``moves`` (see ``events_long``).
     """
-    if _missing(data, "year", "move", "direction", "moves"):
-        return _empty(title, "No moves on the ladder in this window.")
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.4))
     years = sorted(data["year"].unique())
     x = np.arange(len(years))
@@ -73,8 +59,6 @@ def rank_intervals(data: pd.DataFrame, *, title: str, note: str | None = None):
     ``data``: columns ``label``, ``move``, ``mean rank``, ``ci_low``, ``ci_high``,
     ``bound: missing above``, ``bound: missing below``.
     """
-    if _missing(data, "label", "move", "mean rank"):
-        return _empty(title, "No movers could be ranked in this window.")
     fig, ax = plt.subplots(figsize=(WIDTH, 0.55 * len(data) + 1.8))
     y = np.arange(len(data))
     up = data["move"].str.contains("600 → S&P 400|400 → S&P 500|600 → S&P 500", regex=True).to_numpy()
@@ -108,8 +92,6 @@ def event_paths(data: pd.DataFrame, *, title: str, note: str | None = None):
     ``data``: columns ``segment`` (before/after), ``month``, ``median``, ``q25``, ``q75``,
     ``mean``, ``step``, ``benchmark`` (percent).
     """
-    if _missing(data, "segment", "month", "median", "step", "benchmark"):
-        return _empty(title, "Too few movers with prices in this window for an event study.")
     fig, axes = plt.subplots(1, 2, figsize=(WIDTH, HEIGHT + 0.8), gridspec_kw={"width_ratios": [1.4, 1]},
                              layout="constrained")
     steps = list(dict.fromkeys(data["step"]))
@@ -146,18 +128,19 @@ def event_paths(data: pd.DataFrame, *, title: str, note: str | None = None):
     return fig
 
 
-def yearly_contributions(data: pd.DataFrame, *, title: str, note: str | None = None):
+def yearly_contributions(data: pd.DataFrame, *, title: str, series: tuple[str, str] | list[str] | None = None,
+                         note: str | None = None):
     """Per index, grouped bars by year: the equal-weight index's return and the part of it from
-    members graduating within 12 months; hatched years have an incomplete look-ahead.
+    members graduating soon; hatched years have an incomplete look-ahead.
 
-    ``data``: columns ``index``, ``year``, ``series``, ``pp``, ``complete``.
+    ``data``: columns ``index``, ``year``, ``series``, ``pp``, ``complete``; ``series``: the two
+    series names in bar order (default: the index's return, then members graduating within 12
+    months), without the `` (look-ahead incomplete)`` tag.
     """
-    if _missing(data, "index", "year", "series", "pp"):
-        return _empty(title, "No point-in-time S&P 600 or S&P 400 membership in this window.")
     indices = list(dict.fromkeys(data["index"]))
     fig, axes = plt.subplots(len(indices), 1, figsize=(WIDTH, 2.4 * len(indices) + 1.4), squeeze=False,
                              layout="constrained")
-    series = ["equal-weight index return", "from members graduating within 12 months"]
+    series = list(series or ["equal-weight index return", "from members graduating within 12 months"])
     colours = dict(zip(series, ("0.65", UP_COLOURS[0]), strict=True))
     for ax, idx in zip(axes[:, 0], indices, strict=True):
         d = data.loc[data["index"] == idx].copy()
@@ -192,8 +175,6 @@ def growth_paths(panels: dict[str, pd.DataFrame], titles: dict[str, str], *, tit
     ``panels``: ``{index label: frame}`` with one column per portfolio (growth of $1) and the
     bound columns ``bound: missing at -100%`` and ``bound: missing earn <ETF>``.
     """
-    if not panels:
-        return _empty(title, "No index has a long enough point-in-time record in this window.")
     n = len(panels)
     fig, axes = plt.subplots(n, 1, figsize=(WIDTH, 3.0 * n + 1.0), squeeze=False, layout="constrained")
     for ax, (label, frame) in zip(axes[:, 0], panels.items(), strict=True):
@@ -223,8 +204,6 @@ def proxy_share(data: pd.DataFrame, *, claim: float, claim_label: str, series_la
 
     ``data``: columns ``month`` and ``share`` (percent).
     """
-    if _missing(data, "month", "share"):
-        return _empty(title, "No data in this window.")
     fig, ax = plt.subplots()
     ax.plot(data["month"], data["share"], color=UP_COLOURS[0], linewidth=1.4, label=series_label)
     ax.axhline(claim, color="0.2", linestyle="--", linewidth=0.9)

@@ -16,5 +16,8 @@ The contract every parser follows:
 
 Modules: :mod:`.french` (Kenneth French data library), :mod:`.fred` (FRED CSV),
 :mod:`.cboe` (VIX history), :mod:`.shiller` (ie_data.xls), :mod:`.yahoo` (adjusted closes via
-yfinance), :mod:`.membership` (point-in-time index membership from pitindex).
+yfinance), :mod:`.membership` (point-in-time index membership from pitindex), and
+:mod:`.moves_csv` (a user's list of index moves: its parser raises
+:class:`~smallcaps.errors.ParameterError`, since the file is a parameter the user gave, and it is
+read through :meth:`smallcaps.data.DataSession.user_file`).
 """
