@@ -489,10 +489,13 @@ def test_parameter_errors(kwargs, message):
 def test_parameter_ranges_are_the_declared_ones():
     from smallcaps.book.params import spec
 
-    assert spec("graduation", "pre_months").low == grad.RANK_MONTHS  # ranking needs that many months before
-    assert spec("graduation", "benchmark").choices == grad.BENCHMARKS
+    from smallcaps.claims.graduation import inputs as gi
+
+    assert spec("graduation", "pre_months").low == gi.RANK_MONTHS  # ranking needs that many months before
+    assert spec("graduation", "benchmark").choices == gi.BENCHMARKS
     assert (spec("graduation", "match_window_days").default, spec("graduation", "pre_months").default,
-            spec("graduation", "post_months").default) == (grad.MATCH_WINDOW_DAYS, grad.PRE_MONTHS, grad.POST_MONTHS)
+            spec("graduation", "post_months").default) == (gi.MATCH_WINDOW.default, gi.PRE_MONTHS.default,
+                                                           gi.POST_MONTHS.default)
     assert grad.check_parameters(7.0, 36, 24, "origin")["match_window_days"] == 7  # a whole float is accepted
 
 

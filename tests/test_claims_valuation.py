@@ -522,6 +522,6 @@ def test_rerun_1950_1999_reports_on_that_window_alone(tmp_path, snapshot_dir):
     # the page's prose never splices a missing number into a sentence (only tables may say n/a)
     from bs4 import BeautifulSoup
 
-    page = BeautifulSoup((tmp_path / "html" / "book" / "valuation.html").read_text(), "html.parser")
+    page = BeautifulSoup((out / "html" / "book" / "valuation.html").read_text(), "html.parser")
     paragraphs = [p.get_text(" ") for p in page.select("article p")]
     assert paragraphs and not [p for p in paragraphs if "n/a" in p]

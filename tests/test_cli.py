@@ -318,7 +318,7 @@ def test_exit_130_when_interrupted(offline, capsys, monkeypatch):
     monkeypatch.setattr(cli, "cmd_data_status", interrupted)
     assert cli.main(["data", "status"]) == 130
     out, err = capsys.readouterr()
-    assert err.strip() == "smallcaps: interrupted" and out == ""
+    assert err.strip() == "smallcaps: interrupted (SIGINT)" and out == ""
 
 
 def _smallcaps(*argv, env):
@@ -337,7 +337,7 @@ def test_python_m_smallcaps_results_on_stdout_errors_on_stderr(offline, snapshot
     assert (proc.returncode, proc.stdout.strip()) == (0, f"smallcaps {version('smallcaps')}")
     proc = _smallcaps("data", "verify", "--snapshot", str(snapshot_dir), env=env)
     assert proc.returncode == 0 and proc.stderr == ""
-    assert proc.stdout.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af)"
+    assert proc.stdout.strip() == "116 of 116 files match MANIFEST.tsv (snapshot e54925ec23af): verified"
     proc = _smallcaps("run", "--start", "2020-01-01", "--end", "2019-01-01", env=env)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip() == ("smallcaps: end=2019-01-01 is before start=2020-01-01; end must be on or after "

@@ -82,7 +82,7 @@ def test_fetch_all_without_network_fails_at_once_in_one_line(online_env, no_dns,
     rc = cli.main(["data", "fetch", "--all"])
     elapsed = time.perf_counter() - t0
     out, err = capsys.readouterr()
-    assert rc == 2 and out == ""
+    assert rc == 1 and out == ""
     assert err.strip() == ("smallcaps: network unreachable: none of mba.tuck.dartmouth.edu, fred.stlouisfed.org, "
                            "cdn.cboe.com, img1.wsimg.com, query1.finance.yahoo.com answered (mba.tuck.dartmouth.edu: "
                            "name does not resolve); nothing was fetched")
@@ -104,7 +104,7 @@ def test_fetch_with_every_host_down_fails_at_once(online_env, no_dns, local_serv
     rc = cli.main(["data", "fetch", "--fred", "BAMLH0A0HYM2", "--tickers", "IWM", "SPY", "--french",
                    "F-F_Research_Data_Factors"])
     err = capsys.readouterr().err
-    assert rc == 2
+    assert rc == 1
     assert err.strip() == ("smallcaps: network unreachable: none of 127.0.0.1, query1.finance.yahoo.com answered "
                            "(127.0.0.1: Connection refused); nothing was fetched")
     assert tree_listing(online_env) == before

@@ -86,19 +86,19 @@ def _glue_value(nb, key: str) -> str:
 
 
 def test_an_edited_glued_number_is_caught():
-    """The review's N2: r1_lead 9.3 -> 19.3 in the committed rotation notebook."""
+    """The review's N2: the headline lead 9.3 -> 19.3 in the committed rotation notebook (glued as r1_lead_abs)."""
     committed = nbformat.read(BOOK / "rotation.ipynb", as_version=4)
-    assert _glue_value(committed, "r1_lead") == "9.3"
+    assert _glue_value(committed, "r1_lead_abs") == "9.3"
     tampered = copy.deepcopy(committed)
     for cell in tampered.cells:
         for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if o.get("metadata", {}).get("scrapbook", {}).get("name") == "r1_lead":
+            if o.get("metadata", {}).get("scrapbook", {}).get("name") == "r1_lead_abs":
                 o["data"] = {k: "19.3" for k in o["data"]}
     assert compare_notebooks(committed, committed) == []
     diffs = compare_notebooks(committed, tampered)
-    assert [d.key for d in diffs] == ["glue r1_lead text/markdown", "glue r1_lead text/plain"]
+    assert [d.key for d in diffs] == ["glue r1_lead_abs text/markdown", "glue r1_lead_abs text/plain"]
     assert {(d.committed, d.fresh) for d in diffs} == {("9.3", "19.3")}
-    assert "r1_lead" in describe(diffs) and "'9.3'" in describe(diffs) and "'19.3'" in describe(diffs)
+    assert "r1_lead_abs" in describe(diffs) and "'9.3'" in describe(diffs) and "'19.3'" in describe(diffs)
 
 
 def test_an_edited_table_cell_and_verdict_are_caught(tmp_path):

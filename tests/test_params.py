@@ -57,15 +57,15 @@ def test_every_default_passes_its_own_check_and_the_set_up_cell_passes_every_par
         assert re.search(rf"\b{name}={name}\b", set_up), f"the set-up cell of {chapter} does not pass {name}"
 
 
-def test_the_regime_spec_and_graduation_use_the_table():
+def test_the_chapters_regime_and_event_choices_agree_with_the_table():
     from smallcaps.claims import graduation as grad
-    from smallcaps.claims import momentum as mom
+    from smallcaps.claims.momentum import regimes
 
-    assert mom.RegimeSpec().as_params() == {n: params.spec("momentum", n).default for n in params.own_parameters("momentum")}
-    with pytest.raises(ParameterError) as err:
-        mom.RegimeSpec(lead_months=25)
-    assert str(err.value) == "lead_months=25 is out of range; valid: whole numbers 1..24 (months)"
-    assert mom.RegimeSpec(market_lookback=np.int64(36)).market_lookback == 36
+    assert {n: c.default for n, c in regimes.PARAMETERS.items()} == {
+        n: params.spec("momentum", n).default for n in params.own_parameters("momentum")}
+    with pytest.raises(ParameterError, match=r"^lead_months=25 "):
+        regimes.check_parameters(lead_months=25)
+    assert regimes.check_parameters(market_lookback=np.int64(36))["market_lookback"] == 36
     with pytest.raises(ParameterError, match=r"^pre_months=61 is out of range; valid: whole numbers 12\.\.60 \(months\)$"):
         grad.check_parameters(7, 61, 24, "origin")
 

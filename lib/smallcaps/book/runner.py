@@ -114,10 +114,10 @@ def checkout() -> Path:
     installed = project_root()
     if root is None:
         where = f"; smallcaps is installed from {installed}: cd there" if installed else ""
-        raise SmallcapsError(f"{here} is not inside a checkout of Small Caps on Trial (no pyproject.toml with "
+        raise ParameterError(f"{here} is not inside a checkout of Small Caps on Trial (no pyproject.toml with "
                              f"book/ and _toc.yml above it){where}")
     if installed is not None and installed.resolve() != root:
-        raise SmallcapsError(f"this checkout is {root}, but smallcaps is installed from {installed} and would act on "
+        raise ParameterError(f"this checkout is {root}, but smallcaps is installed from {installed} and would act on "
                              f"that one; run `make setup` in {root} and use its .venv")
     return root
 

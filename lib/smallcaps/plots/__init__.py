@@ -22,6 +22,7 @@ PALETTE = "colorblind"
 VERDICT_COLOURS = {
     "supported": "#1b9e77",
     "partly supported": "#e6ab02",
+    "inconclusive": "#7570b3",
     "not supported": "#d95f02",
     "untestable with available data": "#9e9e9e",
     "missing": "#ffffff",

@@ -28,6 +28,7 @@ from ...analytics import graduation as ga
 from ...data import DataSession, Loaded, Prices
 from ...errors import ParameterError
 from ...sources import moves_csv
+from ...book.params import spec as _param
 from ..base import ChapterInputs, Choice, Claim, Rule
 
 INDICES = ("sp600", "sp400", "sp500")
@@ -48,8 +49,10 @@ RANK_MONTHS = 12
 ALT_MATCH_WINDOW_DAYS = 31
 #: Compare movers with the ETF of the index they leave, or of the index they join.
 BENCHMARKS = ("origin", "destination")
-#: Valid ranges of the notebook's whole-number parameters.
-RANGES = {"match_window_days": (0, 92), "pre_months": (RANK_MONTHS, 60), "post_months": (1, 60)}
+#: Valid ranges of the notebook's whole-number parameters: the chapter's parameter declarations
+#: (``smallcaps.book.params.SPECS``), so the notebook, ``smallcaps run`` and the claims' choices agree.
+RANGES = {n: (int(_param("graduation", n).low), int(_param("graduation", n).high))
+          for n in ("match_window_days", "pre_months", "post_months")}
 
 
 def _within(name: str) -> Callable[[Any], str | None]:
@@ -70,16 +73,10 @@ BENCHMARK = Choice("benchmark", "origin", {"destination's ETF": "destination"},
 
 
 def _whole_number(name: str, value) -> int:
-    lo, hi = RANGES[name]
-    try:
-        v = int(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name}={value!r} is not a whole number; valid: {lo}..{hi}") from None
-    if v != value and not (isinstance(value, str) and str(v) == value.strip()):
-        raise ParameterError(f"{name}={value!r} is not a whole number; valid: {lo}..{hi}")
-    if not lo <= v <= hi:
-        raise ParameterError(f"{name}={v} is out of range; valid: {lo}..{hi}")
-    return v
+    """A whole-number parameter checked against its declaration (text such as ``"14"`` accepted)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    return _param("graduation", name).check(value)
 
 
 def check_parameters(match_window_days, pre_months, post_months, benchmark) -> dict[str, Any]:
