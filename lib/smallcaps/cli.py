@@ -239,9 +239,11 @@ def cmd_refresh(args) -> int:
 
     chosen = runner.chapter_ids(args.chapters)
     t0 = time.perf_counter()
-    with _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
-            c in ("rotation", "momentum", "valuation", "graduation") for c in chosen)
-            and (runner.book_dir() / "scorecard.ipynb").is_file() else [])) as prog:
+    from .book import CHAPTERS, RESULT_READERS, THESIS_CLAIMS
+
+    readers = [r for r in RESULT_READERS if r not in chosen and any(c in THESIS_CLAIMS for c in chosen)
+               and (runner.book_dir() / CHAPTERS[r]).is_file()]
+    with _ChapterProgress(chosen + readers) as prog:
         report = runner.refresh(chapters=chosen, jobs=args.jobs, snapshot=args.snapshot, store=args.store,
                                 on_event=prog.event)
     console.print(f"refreshed {len(report.runs)} notebook(s) in book/ in {time.perf_counter() - t0:.1f} s")
@@ -289,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: each chapter's own)")
     ru.add_argument("--as-of", dest="as_of", default=None, help="the claims' 'today', within start..end (default: end)")
     ru.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all): "
-                    "rotation, momentum, valuation, graduation, scorecard, data")
+                    "rotation, momentum, valuation, graduation, scorecard, data, intro")
     ru.add_argument("--out", default=None, help="output folder (default runs/<start>_<end>)")
     ru.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
     ru.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",

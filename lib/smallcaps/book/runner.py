@@ -9,8 +9,8 @@ Three entry points, one per way readers use the book:
 * :func:`refresh` -- re-execute ``book/`` in place against the reference snapshot, offline; the
   maintainer's command that produces the committed outputs (``smallcaps refresh``).
 
-Chapters run in parallel in a process pool (the scorecard last: it reads the others'
-results). A failed chapter makes the command fail with the chapter's name and error line, and
+Chapters run in parallel in a process pool (the scorecard and the landing page last: they
+read the others' results). A failed chapter makes the command fail with the chapter's name and error line, and
 no site is built; sites are built into a temporary folder and swapped into place only when the
 build succeeded, so a half-built site never sits where a good one is expected.
 """
@@ -32,7 +32,7 @@ import nbformat
 
 from ..config import project_root, reference_snapshot
 from ..errors import ParameterError, SmallcapsError
-from . import CHAPTERS, THESIS_CLAIMS
+from . import CHAPTERS, RESULT_READERS, THESIS_CLAIMS
 from .params import window
 from .results import results_filename
 
@@ -106,10 +106,10 @@ def pd_date(value) -> str:
 
 
 def with_companions(chosen: list[str]) -> list[str]:
-    """The chosen chapters plus the scorecard and the data appendix, which every run needs (the
-    introduction links to both; each describes the run itself)."""
+    """The chosen chapters plus the landing page, the scorecard and the data appendix, which
+    every run needs (each describes the run itself: its verdicts, its data)."""
     out = list(chosen)
-    for companion in ("scorecard", "data"):
+    for companion in ("scorecard", "data", "intro"):
         if companion not in out and (book_dir() / CHAPTERS[companion]).is_file():
             out.append(companion)
     return out
@@ -170,8 +170,9 @@ def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | Non
 
 def _schedule(chapters: list[str], timings: dict[str, float] | None = None) -> list[str]:
     """Order of submission: thesis chapters and the appendix longest first (by the last
-    recorded timings, else notebook size), so two workers finish together; the scorecard is
-    submitted separately, as soon as the thesis chapters it reads have finished."""
+    recorded timings, else notebook size), so two workers finish together; the pages that read
+    the results (the scorecard, the landing page) are submitted separately, as soon as the
+    thesis chapters they read have finished."""
     timings = timings or {}
 
     def cost(ch: str) -> float:
@@ -180,7 +181,7 @@ def _schedule(chapters: list[str], timings: dict[str, float] | None = None) -> l
         nb = book_dir() / CHAPTERS[ch]
         return nb.stat().st_size / 1e5 if nb.is_file() else 0.0
 
-    return sorted((c for c in chapters if c != "scorecard"), key=cost, reverse=True)
+    return sorted((c for c in chapters if c not in RESULT_READERS), key=cost, reverse=True)
 
 
 TIMINGS_FILE = "_logs/timings.json"
@@ -211,12 +212,12 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
-    The scorecard starts once every thesis chapter in the run has finished (it reads their
-    results); if one of them failed, the scorecard is not run.
+    The scorecard and the landing page start once every thesis chapter in the run has finished
+    (they read their results); if one of them failed, they are not run.
     """
     results: list[ChapterRun] = []
     thesis = {c for c in chapters if c in THESIS_CLAIMS}
-    want_scorecard = "scorecard" in chapters
+    readers = [c for c in RESULT_READERS if c in chapters]
 
     def submit(pool, ch):
         nb = CHAPTERS[ch]
@@ -227,7 +228,7 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
 
     with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
-        scorecard_done = not want_scorecard
+        readers_done = not readers
         while pending:
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in done:
@@ -237,14 +238,16 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                 if on_event:
                     on_event(run_.chapter, "done" if run_.ok else "failed", run_)
             finished = {r.chapter for r in results}
-            if not scorecard_done and thesis <= finished:
-                scorecard_done = True
-                if all(r.ok for r in results if r.chapter in thesis):
-                    pending[submit(pool, "scorecard")] = "scorecard"
-                else:
-                    results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
-                    if on_event:
-                        on_event("scorecard", "failed", results[-1])
+            if not readers_done and thesis <= finished:
+                readers_done = True
+                ok = all(r.ok for r in results if r.chapter in thesis)
+                for reader in readers:
+                    if ok:
+                        pending[submit(pool, reader)] = reader
+                    else:
+                        results.append(ChapterRun(reader, False, 0.0, "not run: an earlier chapter failed"))
+                        if on_event:
+                            on_event(reader, "failed", results[-1])
     return results
 
 
@@ -286,6 +289,10 @@ def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str
     for name in BOOK_FILES:
         if (src_root / name).is_file():
             shutil.copy2(src_root / name, stage / name)
+    pages = {p.name for p in book_dir(src_root).glob("*.md")}
+    for stale in (stage / "book").glob("*.md"):  # a page removed (or turned into a notebook) since
+        if stale.name not in pages:
+            stale.unlink()
     for p in book_dir(src_root).glob("*.md"):
         shutil.copy2(p, stage / "book" / p.name)
     for p in book_dir(src_root).glob("*.bib"):
@@ -435,8 +442,9 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
         strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
     """Execute chapters with new dates into ``out`` and build a separate book there.
 
-    The scorecard and the data appendix always run too: the scorecard shows this run's verdicts
-    (claims of chapters not run appear as missing), the appendix the data this run used.
+    The landing page, the scorecard and the data appendix always run too: the first two show
+    this run's verdicts (claims of chapters not run appear as missing), the appendix the data
+    this run used.
 
     Dates left out keep each chapter's own default (its committed window), so ``run()`` with no
     dates re-executes the book as published, e.g. on freshly fetched data. Given dates apply to
@@ -502,12 +510,14 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
 
     Notebooks run in a temporary folder; each one replaces its committed version (with its
     results file) only if it executed cleanly. When a thesis chapter is refreshed the scorecard
-    is refreshed after it, so the committed scorecard always matches the committed results.
+    and the landing page are refreshed after it, so they always match the committed results.
     """
     root = checkout()
     chosen = chapter_ids(chapters)
-    if any(c in THESIS_CLAIMS for c in chosen) and "scorecard" not in chosen and (book_dir(root) / CHAPTERS["scorecard"]).is_file():
-        chosen.append("scorecard")
+    if any(c in THESIS_CLAIMS for c in chosen):
+        for reader in RESULT_READERS:
+            if reader not in chosen and (book_dir(root) / CHAPTERS[reader]).is_file():
+                chosen.append(reader)
     snap = snapshot or reference_snapshot()
     if snap is None:
         raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; pass --snapshot")
