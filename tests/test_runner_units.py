@@ -65,16 +65,17 @@ def test_default_book_dir_is_the_checkouts_book_folder():
 # -- table of contents -----------------------------------------------------------------------------
 
 
-def test_write_toc_keeps_intro_and_references_and_drops_empty_parts(tmp_path):
+def test_write_toc_keeps_intro_glossary_and_references_and_drops_empty_parts(tmp_path):
     out = tmp_path / "_toc.yml"
     runner.write_toc(out, ["rotation", "valuation"], source=ROOT / "_toc.yml")
     toc = yaml.safe_load(out.read_text())
     assert toc["format"] == "jb-book" and toc["root"] == "book/intro"
-    assert [p["caption"] for p in toc["parts"]] == ["The four theses", "References"]
+    assert [p["caption"] for p in toc["parts"]] == ["The four theses", "Appendix", "References"]
     theses = toc["parts"][0]
     assert theses["numbered"] is True
     assert theses["chapters"] == [{"file": "book/rotation"}, {"file": "book/valuation"}]
-    assert toc["parts"][1]["chapters"] == [{"file": "book/references"}]
+    assert toc["parts"][1]["chapters"] == [{"file": "book/glossary"}]  # a page, not a notebook: always kept
+    assert toc["parts"][2]["chapters"] == [{"file": "book/references"}]
 
 
 def test_write_toc_with_every_chapter_is_the_committed_toc(tmp_path):
@@ -88,7 +89,7 @@ def test_write_toc_scorecard_only(tmp_path):
     runner.write_toc(out, ["scorecard"], source=ROOT / "_toc.yml")
     toc = yaml.safe_load(out.read_text())
     assert [(p["caption"], [c["file"] for c in p["chapters"]]) for p in toc["parts"]] == [
-        ("The verdicts", ["book/scorecard"]), ("References", ["book/references"])]
+        ("The verdicts", ["book/scorecard"]), ("Appendix", ["book/glossary"]), ("References", ["book/references"])]
 
 
 def test_write_toc_flat_chapter_list(tmp_path):

@@ -183,8 +183,10 @@ def cmd_build(args) -> int:
     from .book import runner
 
     t0 = time.perf_counter()
-    site = runner.build(out=args.out and __import__("pathlib").Path(args.out), strict=not args.no_strict)
-    console.print(f"built {site / 'index.html'} in {time.perf_counter() - t0:.1f} s")
+    site = runner.build(out=args.out and __import__("pathlib").Path(args.out), strict=not args.no_strict,
+                        pdf=not args.no_pdf)
+    pdf = "" if args.no_pdf else f" and {site / 'small-caps-on-trial.pdf'}"
+    console.print(f"built {site / 'index.html'}{pdf} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
@@ -226,7 +228,8 @@ def cmd_run(args) -> int:
     with _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
-                            strict=not args.no_strict, on_event=prog.event, extra=_params(args.param))
+                            strict=not args.no_strict, on_event=prog.event, extra=_params(args.param),
+                            pdf=not args.no_pdf)
     console.print(f"ran {len(report.runs)} chapter(s) and built {report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -284,6 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     bu = sub.add_parser("build", help="build the HTML book from the committed notebooks (no execution, no data)")
     bu.add_argument("--out", default=None, help="site folder (default _build/html)")
     bu.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
+    bu.add_argument("--no-pdf", action="store_true", help="skip the whole-book PDF (it needs Debian's chromium)")
     bu.set_defaults(func=cmd_build)
 
     ru = sub.add_parser("run", help="execute chapters with new dates into a separate folder and build a book there")
@@ -297,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
                     help="a chapter parameter, e.g. -p moves_csv=moves.csv (repeatable; numbers stay numbers)")
     ru.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
+    ru.add_argument("--no-pdf", action="store_true", help="skip the whole-book PDF of the run's book")
     ru.set_defaults(func=cmd_run)
 
     rf = sub.add_parser("refresh", help="re-execute book/ in place against the reference snapshot (maintainers)")

@@ -311,12 +311,13 @@ def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str
         write_toc(stage / "_toc.yml", chapters)
 
 
-def jupyter_book(src: Path, *, strict: bool, log: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``jupyter-book build`` on ``src`` (HTML into ``src/_build/html``)."""
+def jupyter_book(src: Path, *, strict: bool, log: Path | None = None,
+                 builder: str = "html") -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` on ``src`` (HTML into ``src/_build/<builder>``)."""
     # jupyter_book has no __main__; call its click entry point in a fresh interpreter so Sphinx
     # state never leaks between builds
     cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
-           "build", str(src), "--builder", "html"]
+           "build", str(src), "--builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
     env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
@@ -339,12 +340,15 @@ def _warnings_of(proc: subprocess.CompletedProcess) -> list[str]:
     return out
 
 
-def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
-    """Build the staged book and move its HTML to ``site`` atomically.
+def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True) -> Path:
+    """Build the staged book and move its HTML to ``site`` atomically; with ``pdf``, print the
+    whole book to ``site/small-caps-on-trial.pdf`` too (:mod:`smallcaps.book.pdf`).
 
     The previous site at ``site`` is replaced only after a successful build; on failure it is
     removed (so no stale site looks current) and BuildError names the first warnings.
     """
+    from .pdf import PDF_NAME, build_pdf
+
     proc = jupyter_book(stage, strict=strict, log=stage / "build.log")
     html = stage / "_build" / "html"
     if proc.returncode != 0 or not (html / "index.html").is_file():
@@ -354,6 +358,15 @@ def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
             shutil.rmtree(site)
         warns = _warnings_of(proc)[:5]
         raise BuildError("jupyter-book build failed" + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
+    if pdf:
+        try:
+            build_pdf(stage, html, strict=strict)
+        except Exception:
+            if site.exists():
+                shutil.rmtree(site)
+            raise
+    else:
+        (html / PDF_NAME).unlink(missing_ok=True)
     site.parent.mkdir(parents=True, exist_ok=True)
     tmp = site.with_name(site.name + ".new")
     if tmp.exists():
@@ -371,8 +384,9 @@ def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
     return site
 
 
-def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) -> Path:
-    """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network).
+def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False, pdf: bool = True) -> Path:
+    """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network),
+    and the whole book as one PDF in the site (``pdf=False`` skips it).
 
     Sphinx's cache in ``_build/src`` makes repeat builds fast; ``fresh=True`` discards it so
     every page is read (and warned about) again.
@@ -391,7 +405,7 @@ def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) 
     with open(root / "_build" / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _stage(root, stage, book_dir(root), chapters, toc=True)
-        return build_site(stage, out or (root / "_build" / "html"), strict=strict)
+        return build_site(stage, out or (root / "_build" / "html"), strict=strict, pdf=pdf)
 
 
 # -- the commands -----------------------------------------------------------------------------------
@@ -439,7 +453,7 @@ def kernel_env(mode: str | None, snapshot: str | os.PathLike | None, store: str 
 def run(*, start: str | None = None, end: str | None = None, as_of: str | None = None, chapters=None,
         out: str | os.PathLike | None = None,
         jobs: int | None = None, mode: str | None = None, snapshot=None, store=None, timeout: int = 1800,
-        strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
+        strict: bool = True, on_event=None, extra: dict | None = None, pdf: bool = True) -> RunReport:
     """Execute chapters with new dates into ``out`` and build a separate book there.
 
     The landing page, the scorecard and the data appendix always run too: the first two show
@@ -500,7 +514,7 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
         raise ChapterFailed("; ".join(f"chapter {r.chapter} failed: {r.error}" for r in report.failures()))
     stage = out_dir / "_build" / "src"
     _stage(root, stage, out_dir, chosen, toc=True)
-    report.site = build_site(stage, out_dir / "html", strict=strict)
+    report.site = build_site(stage, out_dir / "html", strict=strict, pdf=pdf)
     return report
 
 

@@ -12,6 +12,7 @@ adds ships inside this package (``book/static/``), so a book built anywhere (``s
 * The theme pair (sphinx-book-theme 1.3 on pydata-sphinx-theme 0.17) declares sphinx-thebe's
   configuration script twice on every page (``THEBE_JS_URL`` "already declared", a console
   error); each page's scripts are de-duplicated here.
+* The bibliography's list role, which axe reports as a broken list (no list items), is dropped.
 * The bibliography style ``smallcaps``: pybtex's ``plain`` with author-year labels ("Banz
   1981", as the citations in the text read) and titles kept as written (``plain`` lower-cases
   them: "russell 2000").
@@ -83,6 +84,14 @@ def _register_bibliography_style() -> None:
     register_plugin("pybtex.style.formatting", "smallcaps", BookStyle, force=True)
 
 
+def _citation_list_role(app, pagename, templatename, context, doctree) -> None:
+    """docutils marks a bibliography ``role="list"`` around entries that are not list items, which
+    assistive technology reads as a broken list (axe: aria-required-children, critical)."""
+    body = context.get("body")
+    if body and 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
 def _copy_static(app, exception) -> None:
     """Sphinx copies static files only when it writes pages; an incremental build after a change
     to this package's CSS or JS alone must still ship it."""
@@ -104,4 +113,5 @@ def setup(app):
     app.add_css_file("smallcaps.css")
     app.add_js_file("smallcaps.js", defer="defer")
     app.connect("html-page-context", _dedupe_scripts, priority=100)
+    app.connect("html-page-context", _citation_list_role)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
