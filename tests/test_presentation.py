@@ -47,7 +47,7 @@ def test_table_formats_each_column_by_its_unit():
                       index=pd.Index(["a|b", "c"], name="measure"))
     md = Table(df).markdown().splitlines()
     assert md[0] == "| measure | at Apr 2024 (%) | slope (pp per pp) | months | standard | 95% CI |"
-    assert md[1] == "|:---|---:|---:|---:|:---|:---|"  # numbers right, words left; no index-name row
+    assert md[1] == "|:---|---:|---:|---:|:---|---:|"  # numbers and ranges right, words left; no index-name row
     assert md[2] == f"| a\\|b | -71.9 | 1.40 | 1,174 | \u2713 | -57.6{NBSP}to{NBSP}-43.6 |"
     assert md[3] == "| c | -75.3 | n/a | 12 | \u2013 | n/a |"
     assert len(md) == 4

@@ -348,6 +348,8 @@ def _cell(value, digits: int) -> str:
 
 
 _RANGE = re.compile(r"(\S+) to (\S+)")
+_VALUE = r"(-?[\d,]+(\.\d+)?%?|\d{4}-\d{2}(-\d{2})?|n/a)"
+_NUMBERLIKE = re.compile(rf"^({_VALUE}( to {_VALUE})?)$")
 NBSP = "\u00a0"
 
 
@@ -401,10 +403,12 @@ class Table:
         cols, align = [], []
         for pos, h in enumerate(headers):
             s = f.iloc[:, pos]
-            numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
             d = digits.get(h, column_digits(h))
-            cols.append([_cell(v, d) for v in s.tolist()])
-            align.append("right" if numeric else "left")
+            cells = [_cell(v, d) for v in s.tolist()]
+            cols.append(cells)
+            numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+            # numbers, dates and ranges of them align right (and never wrap: the book's CSS)
+            align.append("right" if numeric or all(_NUMBERLIKE.match(c) for c in cells) else "left")
         rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
         return headers, rows, align
 

@@ -184,7 +184,10 @@ def timeline(data: pd.DataFrame, *, label: str = "label", group: str = "group", 
     ax.invert_yaxis()
     handles = [plt.Line2D([], [], color=colours[g], linewidth=6) for g in groups]
     ax.grid(axis="y", visible=False)
-    ax.set_title(title, wrap=True)
+    ax.xaxis.set_major_locator(mdates.YearLocator(40) if np.issubdtype(data[first].dtype, np.datetime64)
+                               else plt.MaxNLocator(6))
+    # the title across the whole figure: the long dataset labels leave the axes narrow
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold", wrap=True)
     ax.set_xlabel(xlabel)
     # the legend in the figure's own bottom band, below the axis label (never over it)
     rows = -(-len(groups) // 3)
@@ -192,7 +195,7 @@ def timeline(data: pd.DataFrame, *, label: str = "label", group: str = "group", 
     fig.legend(handles, groups, loc="lower center", bbox_to_anchor=(0.5, 0.0), fontsize=9, ncols=min(3, len(groups)))
     if note:
         fig.text(0.01, 0.005, note, fontsize=9, color="0.35", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, band + (0.03 if note else 0), 1, 1))
+    fig.tight_layout(rect=(0, band + (0.03 if note else 0), 1, 0.97))
     return fig
 
 
