@@ -302,3 +302,11 @@ def test_stage_drops_a_page_removed_from_the_book(tmp_path):
     runner._stage(ROOT, stage, ROOT / "book", ["intro"], toc=True)
     assert not (stage / "book" / "intro.md").exists() and (stage / "book" / "intro.ipynb").is_file()
     assert (stage / "book" / "glossary.md").is_file()
+
+
+def test_rule_clauses_read_an_inconclusive_threshold_too():
+    text = ("Hypothesis: h Statistic: s Supported if a; partly supported if b; inconclusive if the interval "
+            "straddles zero; not supported if c. Untestable if d.")
+    clauses = verdicts.rule_clauses(text)
+    assert clauses["inconclusive"] == "the interval straddles zero" and clauses["not supported"] == "c"
+    assert badge("inconclusive") == '<span class="sc-badge sc-inconclusive">inconclusive</span>'

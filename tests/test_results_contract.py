@@ -322,7 +322,7 @@ def test_data_as_of_lists_sources(offline, display_options, tmp_path):
     assert lines[0] == "**Parameters:** start 2010-01-01, end 2019-12-31, as of 2019-12-31, data mode offline."
     assert ("- Kenneth French data library: F-F_Research_Data_Factors (to 2025-11, CRSP 202511) "
             "(snapshot e54925ec23af)") in lines
-    assert ("- Yahoo Finance adjusted closes: 1 ETF and index file(s) and the S&P member stock panel (6,671 days), "
+    assert ("- Yahoo Finance adjusted closes: 1 ETF and index file and the S&P member stock panel (6,671 days), "
             "last quote 2026-07-14 (snapshot e54925ec23af)") in lines
 
 

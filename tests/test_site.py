@@ -34,6 +34,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SHOTS = ROOT / "_build" / "screenshots"
 REPORTS = ROOT / "_build" / "reports"
 FOOTER = "Real data only"
+#: A page's weight as loaded on opening it with an empty cache: the page and every resource.
+WEIGHT_JS = """(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  const img = res.filter(r => r.initiatorType === 'img');
+  return {bytes: (nav ? nav.encodedBodySize : 0) + res.reduce((a, r) => a + (r.encodedBodySize || 0), 0),
+          requests: res.length + 1, image_bytes: img.reduce((a, r) => a + (r.encodedBodySize || 0), 0),
+          images: img.length, height: document.documentElement.scrollHeight};
+})()"""
 
 #: Minimum number of tables each page must show (0: none required).
 EXPECTED_TABLES = {"book/intro": 1, "book/data": 4, "book/rotation": 2, "book/momentum": 2, "book/valuation": 2,
@@ -145,22 +154,13 @@ def browser():
 
 
 def _open(browser, served, page, width=1280, height=900, touch=False):
-    """A tab on ``page`` with its console errors, page errors, failed requests and bytes loaded."""
-    # a fresh context per page: an empty cache, so the bytes counted are the page's full weight
+    """A tab on ``page`` (a fresh browser context: an empty cache) with its console errors, page
+    errors and failed requests."""
     tab = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch).new_page()
-    log = {"errors": [], "failed": [], "bytes": 0, "requests": 0}
+    log = {"errors": [], "failed": []}
     tab.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: log["errors"].append(str(e)))
     tab.on("requestfailed", lambda req: log["failed"].append(req.url) if req.url.startswith(served) else None)
-
-    def finished(req):
-        log["requests"] += 1
-        try:
-            log["bytes"] += (req.sizes() or {}).get("responseBodySize", 0)
-        except Exception:  # a request whose sizes are gone (page closed): not counted
-            pass
-
-    tab.on("requestfinished", finished)
     response = tab.goto(urljoin(served, f"{page}.html"), wait_until="load")
     assert response is not None and response.status == 200, f"{page} did not load"
     tab.wait_for_load_state("networkidle")
@@ -373,8 +373,7 @@ def test_axe_finds_no_serious_or_critical_violation(site, served, browser):
     report, weights, serious = {}, {}, []
     for page in toc_pages():
         tab, log = _open(browser, served, page)
-        weights[page] = {"bytes": log["bytes"], "requests": log["requests"],
-                         "height": tab.evaluate("document.documentElement.scrollHeight")}
+        weights[page] = tab.evaluate(WEIGHT_JS)
         results = axe.run(tab).response
         assert results["testEngine"]["version"] == "4.12.1"
         found = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"],

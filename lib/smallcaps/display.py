@@ -436,8 +436,9 @@ class Table:
 # -- verdicts -------------------------------------------------------------------------------------
 
 #: CSS class of each verdict (badges, callouts, the scorecard), as in the grid's colours.
-VERDICT_CLASS = {"supported": "sc-supported", "partly supported": "sc-partly", "not supported": "sc-not",
-                 "untestable with available data": "sc-untestable", "missing": "sc-missing"}
+VERDICT_CLASS = {"supported": "sc-supported", "partly supported": "sc-partly", "inconclusive": "sc-inconclusive",
+                 "not supported": "sc-not", "untestable with available data": "sc-untestable",
+                 "missing": "sc-missing"}
 
 
 def badge(verdict: str) -> str:

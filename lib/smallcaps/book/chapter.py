@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..data import DataSession
 from ..claims.base import Claim
-from ..display import Fact, Table, Text, configure_display, format_value  # noqa: F401  (re-exported for notebooks)
+from ..display import Fact, Table, Text, configure_display, format_value, plural  # noqa: F401  (re-exported for notebooks)
 from ..errors import DataError, ParameterError
 from ..provenance import Provenance
 from . import CHAPTERS, THESIS_CLAIMS
@@ -70,7 +70,7 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
             singles = [p for p in group if p.dataset != "yahoo/stocks_close"]
             parts = []
             if singles:
-                parts.append(f"{len(singles)} ETF and index file(s)")
+                parts.append(plural(len(singles), "ETF and index file"))
             if panel:
                 parts.append(f"the S&P member stock panel ({panel[0].extra.get('tables', {}).get('close', {}).get('rows', panel[0].rows):,} days)")
             lasts = sorted(p.last for p in group if p.last)
@@ -402,12 +402,25 @@ class Chapter:
 
 
 def chapter_parameters(chapter_id: str) -> list[dict[str, str]]:
-    """A chapter's own parameters (besides the common dates and data settings), read from its
-    notebook's ``parameters`` cell: name, default and the comment that says what it is. Empty
-    when the notebook is not found (the package is not installed from a checkout)."""
+    """A chapter's own parameters (besides the common dates and data settings): name, default and
+    what it is; from the book's parameter declarations where it has them
+    (``smallcaps.book.params.specs``), else from the notebook's ``parameters`` cell and its
+    comments. Empty when neither is found (the package is not installed from a checkout)."""
     from . import CHAPTERS
     from .runner import book_dir
 
+    try:  # where the book declares each chapter's parameters (name, default, meaning), use that
+        from .params import own_parameters, specs  # type: ignore[attr-defined]
+    except ImportError:
+        own_parameters = None
+    if own_parameters is not None:
+        table = specs(chapter_id)
+
+        def shown(v):
+            return f'"{v}"' if isinstance(v, str) else str(v)
+
+        return [{"name": n, "default": shown(table[n].default), "help": table[n].help}
+                for n in own_parameters(chapter_id) if not table[n].managed]
     try:
         import papermill as pm
 

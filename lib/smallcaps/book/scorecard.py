@@ -206,10 +206,9 @@ class Scorecard:
             name = t.loc[cid, "name"]
             return f"{cid} ({name[:1].lower() + name[1:].rstrip('?')})" if name else cid
 
-        c = Counter(t.loc[present, "verdict"])
         parts = []
-        for verdict, word in (("supported", "supported"), ("partly supported", "partly supported"),
-                              ("not supported", "not supported"), ("untestable with available data", "untestable")):
+        for verdict in VERDICTS:
+            word = "untestable" if verdict.startswith("untestable") else verdict
             group = [cid for cid in present if t.loc[cid, "verdict"] == verdict]
             if group:
                 parts.append(f"{len(group)} {word}" + (f": {', '.join(named(g) for g in group)}"

@@ -34,7 +34,10 @@ SIGNIFICANT = ("**Significant** means that the 95% confidence interval excludes 
                "the other side is not significant for the claim, however far from zero it lies.")
 
 _SEPARATORS = ((" Supported if ", "supported"), ("; partly supported if ", "partly supported"),
-               ("; not supported if ", "not supported"), (" Untestable if ", UNTESTABLE))
+               ("; inconclusive if ", "inconclusive"), ("; not supported if ", "not supported"),
+               (" Untestable if ", UNTESTABLE))
+#: The verdicts a rule's thresholds decide (all but untestable; "inconclusive" where the contract has it).
+DECIDED = tuple(v for v in (*VERDICTS, "inconclusive") if v != UNTESTABLE)
 
 
 def rule_clauses(rule_text: str) -> dict[str, str]:
@@ -134,7 +137,7 @@ def interval_decides(result: ClaimResult, info: ClaimInfo | None = None) -> bool
     if info is not None and info.interval_decides is not None:
         return bool(info.interval_decides)
     clauses = rule_clauses(result.rule)
-    thresholds = " ".join(clauses.get(v, "") for v in VERDICTS[:3])
+    thresholds = " ".join(clauses.get(v, "") for v in DECIDED)
     if "interval" in thresholds or " CI" in thresholds:
         return True
     # thresholds that count tests ("none counts"), a test counting when its interval excludes zero

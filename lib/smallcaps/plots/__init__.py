@@ -29,6 +29,7 @@ LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha":
 VERDICT_COLOURS = {
     "supported": "#1b9e77",
     "partly supported": "#e6ab02",
+    "inconclusive": "#56b4e9",
     "not supported": "#d95f02",
     "untestable with available data": "#9e9e9e",
     "missing": "#ffffff",
