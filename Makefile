@@ -1,5 +1,5 @@
 # Small Caps on Trial: the two commands the README gives, with their set-up.
-#   make book   set up the environment and build the HTML book from the committed notebooks
+#   make book   set up the environment and build the HTML book (and its PDF) from the committed notebooks
 #   make test   set up the environment (and headless Chromium), lint and type-check, run every test
 # Everything is installed from requirements.lock into .venv, so builds reproduce.
 
@@ -13,7 +13,7 @@ export SMALLCAPS_SNAPSHOT
 
 .PHONY: book test lint setup browser lock bench clean
 
-book: setup
+book: setup browser
 	$(BIN)/smallcaps build
 
 test: setup browser lint
@@ -35,7 +35,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	rm -f $(VENV)/.installed-* && touch $@
 
-# Headless Chromium for the end-to-end browser test (Debian's package; no browser download)
+# Headless Chromium for the book's PDF and the browser tests (Debian's package; no browser download)
 browser:
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
 

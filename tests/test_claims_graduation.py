@@ -8,8 +8,8 @@ moves."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -488,7 +488,6 @@ def test_parameter_errors(kwargs, message):
 
 def test_parameter_ranges_are_the_declared_ones():
     from smallcaps.book.params import spec
-
     from smallcaps.claims.graduation import inputs as gi
 
     assert spec("graduation", "pre_months").low == gi.RANK_MONTHS  # ranking needs that many months before

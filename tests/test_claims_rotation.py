@@ -16,8 +16,22 @@ from smallcaps.analytics import rotation as rot
 from smallcaps.book.params import window
 from smallcaps.claims import rotation as R
 from smallcaps.claims.contract import UNTESTABLE
-from smallcaps.claims.rotation import R1, R2, R3, R4, R5, R6, R7, r1_lead, r2_ousm, r3_quality, r4_resilience
-from smallcaps.claims.rotation import r5_pair, r6_reversal, r7_sectors
+from smallcaps.claims.rotation import (
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    r1_lead,
+    r2_ousm,
+    r3_quality,
+    r4_resilience,
+    r5_pair,
+    r6_reversal,
+    r7_sectors,
+)
 from smallcaps.claims.rotation.inputs import BASKET, QUALITY
 from smallcaps.display import Text
 from smallcaps.errors import DataError, ParameterError

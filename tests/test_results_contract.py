@@ -248,7 +248,7 @@ def test_open_unknown_chapter(offline, display_options):
     with pytest.raises(ParameterError) as info:
         Chapter.open("nope", "t", start="2010-01-01", end="2019-12-31")
     assert str(info.value) == f"chapter='nope' is unknown; valid: {', '.join(CHAPTERS)}"
-    assert ", ".join(CHAPTERS) == "rotation, momentum, valuation, graduation, scorecard, data"
+    assert ", ".join(CHAPTERS) == "rotation, momentum, valuation, graduation, scorecard, data, intro"
 
 
 def test_open_checks_parameters_before_anything(offline, display_options, tmp_path):
@@ -327,7 +327,7 @@ def test_data_as_of_lists_sources(offline, display_options, tmp_path):
     assert lines[0] == "**Parameters:** start 2010-01-01, end 2019-12-31, as of 2019-12-31, data mode offline."
     assert ("- Kenneth French data library: F-F_Research_Data_Factors (to 2025-11, CRSP 202511) "
             "(snapshot e54925ec23af)") in lines
-    assert ("- Yahoo Finance adjusted closes: 1 ETF and index file(s) and the S&P member stock panel (6,671 days), "
+    assert ("- Yahoo Finance adjusted closes: 1 ETF and index file and the S&P member stock panel (6,671 days), "
             "last quote 2026-07-14 (snapshot e54925ec23af)") in lines
 
 

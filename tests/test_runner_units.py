@@ -13,7 +13,7 @@ from smallcaps.errors import ParameterError
 
 from conftest import ROOT
 
-VALID = "rotation, momentum, valuation, graduation, scorecard, data"
+VALID = "rotation, momentum, valuation, graduation, scorecard, data, intro"
 
 
 @pytest.fixture
@@ -66,16 +66,17 @@ def test_default_book_dir_is_the_checkouts_book_folder():
 # -- table of contents -----------------------------------------------------------------------------
 
 
-def test_write_toc_keeps_intro_and_references_and_drops_empty_parts(tmp_path):
+def test_write_toc_keeps_intro_glossary_and_references_and_drops_empty_parts(tmp_path):
     out = tmp_path / "_toc.yml"
     runner.write_toc(out, ["rotation", "valuation"], source=ROOT / "_toc.yml")
     toc = yaml.safe_load(out.read_text())
     assert toc["format"] == "jb-book" and toc["root"] == "book/intro"
-    assert [p["caption"] for p in toc["parts"]] == ["The four theses", "References"]
+    assert [p["caption"] for p in toc["parts"]] == ["The four theses", "Appendix", "References"]
     theses = toc["parts"][0]
     assert theses["numbered"] is True
     assert theses["chapters"] == [{"file": "book/rotation"}, {"file": "book/valuation"}]
-    assert toc["parts"][1]["chapters"] == [{"file": "book/references"}]
+    assert toc["parts"][1]["chapters"] == [{"file": "book/glossary"}]  # a page, not a notebook: always kept
+    assert toc["parts"][2]["chapters"] == [{"file": "book/references"}]
 
 
 def test_write_toc_with_every_chapter_is_the_committed_toc(tmp_path):
@@ -89,7 +90,7 @@ def test_write_toc_scorecard_only(tmp_path):
     runner.write_toc(out, ["scorecard"], source=ROOT / "_toc.yml")
     toc = yaml.safe_load(out.read_text())
     assert [(p["caption"], [c["file"] for c in p["chapters"]]) for p in toc["parts"]] == [
-        ("The verdicts", ["book/scorecard"]), ("References", ["book/references"])]
+        ("The verdicts", ["book/scorecard"]), ("Appendix", ["book/glossary"]), ("References", ["book/references"])]
 
 
 def test_write_toc_flat_chapter_list(tmp_path):
@@ -166,16 +167,19 @@ def test_kernel_env_auto_without_snapshot():
     assert runner.kernel_env(None, None, None) == fixed
 
 
-def test_schedule_is_longest_first_and_leaves_the_scorecard_out():
+def test_schedule_is_longest_first_and_leaves_the_result_readers_out():
     timings = {"rotation": 8.0, "momentum": 9.0, "valuation": 6.0, "graduation": 11.0, "data": 4.0}
-    order = runner._schedule(["scorecard", "data", "rotation", "valuation", "graduation", "momentum"], timings)
+    order = runner._schedule(["scorecard", "intro", "data", "rotation", "valuation", "graduation", "momentum"],
+                             timings)
     assert order == ["graduation", "momentum", "rotation", "valuation", "data"]
-    assert runner._schedule(["scorecard"], timings) == []
+    assert runner._schedule(["scorecard", "intro"], timings) == []
     assert runner._schedule([], timings) == []
 
 
 def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
-    """The scorecard is submitted only once every thesis chapter in the run has finished."""
+    """The scorecard and the landing page are submitted only once every thesis chapter in the run
+    has finished."""
+    order: list[str] = []
 
     def fake_execute(chapter, src, dest, cwd, params, env, timeout, runtime_dir=None):
         import time
@@ -186,13 +190,16 @@ def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
     monkeypatch.setattr(runner.cf, "ProcessPoolExecutor", runner.cf.ThreadPoolExecutor)
     monkeypatch.setattr(runner, "_execute", fake_execute)
     events = []
-    runner.execute_chapters(["scorecard", "data", "rotation"], tmp_path, tmp_path, parameters=None, env={}, jobs=2,
-                            timeout=10, on_event=lambda c, s, r: events.append((c, s)),
+    runner.execute_chapters(["scorecard", "intro", "data", "rotation"], tmp_path, tmp_path, parameters=None, env={},
+                            jobs=2, timeout=10, on_event=lambda c, s, r: events.append((c, s)),
                             timings={"rotation": 5.0, "data": 1.0})
     started = [c for c, s in events if s == "running"]
     finished = [c for c, s in events if s == "done"]
-    assert started[-1] == "scorecard" and finished.index("rotation") < finished.index("scorecard")
-    assert started.index("scorecard") > finished.index("rotation")
+    assert set(started[-2:]) == {"scorecard", "intro"}
+    for reader in ("scorecard", "intro"):
+        assert finished.index("rotation") < finished.index(reader)
+        # started after rotation finished: its "running" event follows rotation's "done"
+        assert events.index((reader, "running")) > events.index(("rotation", "done"))
 
 
 def test_scorecard_is_not_run_after_a_failed_thesis_chapter(monkeypatch, tmp_path):
@@ -201,11 +208,12 @@ def test_scorecard_is_not_run_after_a_failed_thesis_chapter(monkeypatch, tmp_pat
 
     monkeypatch.setattr(runner.cf, "ProcessPoolExecutor", runner.cf.ThreadPoolExecutor)
     monkeypatch.setattr(runner, "_execute", fake_execute)
-    runs = runner.execute_chapters(["scorecard", "rotation", "data"], tmp_path, tmp_path, parameters=None, env={},
-                                   jobs=2, timeout=10)
+    runs = runner.execute_chapters(["scorecard", "intro", "rotation", "data"], tmp_path, tmp_path, parameters=None,
+                                   env={}, jobs=2, timeout=10)
     by = {r.chapter: r for r in runs}
     assert not by["rotation"].ok and by["data"].ok
-    assert not by["scorecard"].ok and by["scorecard"].error == "not run: an earlier chapter failed"
+    for reader in ("scorecard", "intro"):
+        assert not by[reader].ok and by[reader].error == "not run: an earlier chapter failed"
 
 
 def test_run_checks_dates_and_out_folder_before_running(book, monkeypatch, tmp_path):

@@ -80,7 +80,8 @@ def test_complete_scorecard_passes_and_counts(tmp_path):
     assert card.headline() == "19 of 22 claims supported, 1 partly, 1 not supported, 1 untestable"
     text = card.synthesis("rotation")
     assert "of 7 claims, 4 supported, 1 partly supported, 1 not supported, 1 untestable with available data" in text
-    assert "R5, effect: 1.50 pp (95% CI 0.50 to 2.50)" in text
+    # the rule here uses no interval, so the deciding number is shown without one (1 decimal for pp)
+    assert "R5, effect: 1.5 pp." in text
 
 
 def test_html_links_each_claim_to_its_section(tmp_path):

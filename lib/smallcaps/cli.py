@@ -305,8 +305,10 @@ def cmd_build(args) -> int:
 
     t0 = time.perf_counter()
     with interrupts.handle_signals():
-        site = runner.build(out=Path(args.out) if args.out else None, strict=not args.no_strict)
-    console.print(f"built {site / 'index.html'} in {time.perf_counter() - t0:.1f} s")
+        site = runner.build(out=Path(args.out) if args.out else None, strict=not args.no_strict,
+                            pdf=not args.no_pdf)
+    pdf = "" if args.no_pdf else f" and {site / 'small-caps-on-trial.pdf'}"
+    console.print(f"built {site / 'index.html'}{pdf} in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
@@ -359,7 +361,8 @@ def cmd_run(args) -> int:
     with interrupts.handle_signals(), _kernel_vars(args), _ChapterProgress(chosen) as prog:
         report = runner.run(start=args.start, end=args.end, as_of=args.as_of, chapters=chosen, out=args.out,
                             jobs=args.jobs, mode=args.mode, snapshot=args.snapshot, store=args.store,
-                            strict=not args.no_strict, on_event=prog.event, extra=extra)
+                            strict=not args.no_strict, on_event=prog.event, extra=extra,
+                            pdf=not args.no_pdf)
     console.print(f"ran {len(report.runs)} chapter(s) and built {report.site and report.site / 'index.html'} "
                   f"in {time.perf_counter() - t0:.1f} s")
     return 0
@@ -382,9 +385,11 @@ def cmd_refresh(args) -> int:
         raise ParameterError(f"snapshot={snap} has no {MANIFEST}; the committed book is refreshed only on a "
                              "verified snapshot (one with its manifest)")
     t0 = time.perf_counter()
-    with interrupts.handle_signals(), _ChapterProgress(chosen + (["scorecard"] if "scorecard" not in chosen and any(
-            c in ("rotation", "momentum", "valuation", "graduation") for c in chosen)
-            and (runner.book_dir() / "scorecard.ipynb").is_file() else [])) as prog:
+    from .book import CHAPTERS, RESULT_READERS, THESIS_CLAIMS
+
+    readers = [r for r in RESULT_READERS if r not in chosen and any(c in THESIS_CLAIMS for c in chosen)
+               and (runner.book_dir() / CHAPTERS[r]).is_file()]
+    with interrupts.handle_signals(), _ChapterProgress(chosen + readers) as prog:
         report = runner.refresh(chapters=chosen, jobs=args.jobs, snapshot=args.snapshot, store=args.store,
                                 on_event=prog.event)
     console.print(f"refreshed {len(report.runs)} notebook(s) in book/ in {time.perf_counter() - t0:.1f} s")
@@ -473,6 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     bu.add_argument("--out", default=None, help="site folder: new, empty, or an earlier build's (default "
                     "_build/html); replaced only when the build succeeds")
     bu.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
+    bu.add_argument("--no-pdf", action="store_true", help="skip the whole-book PDF (it needs Debian's chromium)")
     bu.set_defaults(func=cmd_build)
 
     ru = add(sub, "run", "execute chapters with new dates into a separate folder and build a book there")
@@ -480,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: each chapter's own)")
     ru.add_argument("--as-of", dest="as_of", default=None, help="the claims' 'today', within start..end (default: end)")
     ru.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all): "
-                    "rotation, momentum, valuation, graduation, scorecard, data")
+                    "rotation, momentum, valuation, graduation, scorecard, data, intro")
     ru.add_argument("--out", default=None, help="output folder: new, empty, or an earlier run's (default "
                     "runs/<start>_<end>); replaced only when the run succeeds")
     ru.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
@@ -489,6 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "as papermill reads them: True, False, None, numbers, else text); given only to the chapters "
                     "that declare it, checked before anything runs")
     ru.add_argument("--no-strict", action="store_true", help="do not treat Sphinx warnings as errors")
+    ru.add_argument("--no-pdf", action="store_true", help="skip the whole-book PDF of the run's book")
     ru.set_defaults(func=cmd_run)
 
     rf = add(sub, "refresh", "re-execute book/ in place against the reference snapshot (maintainers)")

@@ -43,7 +43,6 @@ appendix and the provenance of every file say the data were not verified.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path

@@ -22,6 +22,7 @@ Nothing here knows about claims, chapters or notebooks.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,3 +282,178 @@ def above_below(x, above: str = "above", below: str = "below") -> str:
 def more_less(x) -> str:
     """``more`` for a positive value, ``less`` otherwise."""
     return "more" if x > 0 else "less"
+
+
+# -- book tables ----------------------------------------------------------------------------------
+#
+# One table style for the whole book. A table is shown as MyST Markdown (a numbered, captioned
+# ``{table}`` when it has a caption), so the page renders it with the theme's table style and the
+# notebook tests read the same text. Cells are formatted here, column by column:
+#
+# * floats: 1 decimal in columns whose header names percent or percentage points (``(%)``,
+#   ``(pp``, ``pp/yr``...), 2 decimals otherwise (ratios, slopes, t); a column can say otherwise;
+# * integers with a thousands separator; booleans as a tick or a dash; missing values "n/a";
+# * dates ISO, months ``2017-04``; ranges written ``2017-04 to 2021-12`` (:func:`span`);
+# * the index becomes the first column(s), headed by its name: no empty index-name row.
+
+TICK, DASH = "\u2713", "\u2013"
+#: Header fragments that mark a column in percent or percentage points (shown with 1 decimal);
+#: "pp per pp" (a slope) is not one of them.
+PERCENT_MARKS = ("(%", "%)", "(pp)", "(pp/yr", "(pp a year", "percentile")
+
+
+def span(start, end) -> str:
+    """``"2017-04 to 2021-12"``: a range of dates or months as one cell (ISO ends, "to")."""
+
+    def one(x):
+        if is_missing(x):
+            return MISSING
+        if isinstance(x, pd.Period):
+            return str(x)
+        if isinstance(x, str):
+            return x
+        return pd.Timestamp(x).date().isoformat()
+
+    return f"{one(start)} to {one(end)}"
+
+
+def tick(value) -> str:
+    """A tick for true, a dash for false, :data:`MISSING` for missing."""
+    if is_missing(value):
+        return MISSING
+    return TICK if bool(value) else DASH
+
+
+def column_digits(header: str, default: int = 2) -> int:
+    """Decimals for a float column from its header: 1 for percent and pp, else ``default``."""
+    h = str(header)
+    return 1 if any(m in h for m in PERCENT_MARKS) else default
+
+
+def _cell(value, digits: int) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return tick(value)
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = round(float(value), digits) + 0.0  # never -0.0
+        return f"{v:,.{digits}f}"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else str(value)
+    if isinstance(value, pd.Period):
+        return str(value)
+    return str(value)
+
+
+_RANGE = re.compile(r"(\S+) to (\S+)")
+_VALUE = r"(-?[\d,]+(\.\d+)?%?|\d{4}-\d{2}(-\d{2})?|n/a)"
+_NUMBERLIKE = re.compile(rf"^({_VALUE}( to {_VALUE})?)$")
+NBSP = "\u00a0"
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _keep_ranges(text: str) -> str:
+    """``-57.6 to -43.6`` never breaks across lines in a table cell (non-breaking spaces)."""
+    return _RANGE.sub(lambda m: f"{m.group(1)}{NBSP}to{NBSP}{m.group(2)}"
+                      if any(ch.isdigit() for ch in m.group(1) + m.group(2)) else m.group(0), text)
+
+
+@dataclass
+class Table:
+    """A book table: a DataFrame formatted once, shown as MyST Markdown.
+
+    Parameters
+    ----------
+    frame
+        The data, in display units (percent already times 100), one row per line of the table.
+    caption
+        What the table shows (a sentence); with a caption the table is numbered ("Table 3.2").
+    name
+        Its label, for ``{numref}`` references in the prose (e.g. ``tbl-v1``).
+    digits
+        Decimals by column header, overriding :func:`column_digits`.
+    collapsed
+        A title: the table goes in a dropdown (long robustness tables), closed until opened.
+    index
+        Show the index as the first column(s) (default: unless it is a plain range).
+    """
+
+    frame: pd.DataFrame
+    caption: str | None = None
+    name: str | None = None
+    digits: dict | None = None
+    collapsed: str | None = None
+    index: bool | None = None
+
+    def cells(self) -> tuple[list[str], list[list[str]], list[str]]:
+        """Headers, rows of cell texts and each column's alignment (``left``/``right``)."""
+        f = self.frame
+        show_index = self.index if self.index is not None else not isinstance(f.index, pd.RangeIndex)
+        if show_index:
+            names = [n if n is not None else "" for n in f.index.names]
+            f = f.reset_index(names=[n or f"_index{i}" for i, n in enumerate(names)])
+            f.columns = [*names, *list(f.columns[len(names):])]
+        headers = [str(c) for c in f.columns]
+        digits = self.digits or {}
+        cols, align = [], []
+        for pos, h in enumerate(headers):
+            s = f.iloc[:, pos]
+            d = digits.get(h, column_digits(h))
+            cells = [_cell(v, d) for v in s.tolist()]
+            cols.append(cells)
+            numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+            # numbers, dates and ranges of them align right (and never wrap: the book's CSS)
+            align.append("right" if numeric or all(_NUMBERLIKE.match(c) for c in cells) else "left")
+        rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
+        return headers, rows, align
+
+    def markdown(self) -> str:
+        headers, rows, align = self.cells()
+        sep = {"left": ":---", "right": "---:"}
+        lines = ["| " + " | ".join(_escape(h) for h in headers) + " |",
+                 "|" + "|".join(sep[a] for a in align) + "|"]
+        lines += ["| " + " | ".join(_keep_ranges(_escape(c)) for c in row) + " |" for row in rows]
+        body = "\n".join(lines)
+        if self.caption:
+            opts = f":name: {self.name}\n" if self.name else ""
+            body = f":::{{table}} {_escape(self.caption)}\n{opts}\n{body}\n:::"
+        if self.collapsed:
+            body = f"::::{{dropdown}} {self.collapsed}\n\n{body}\n::::"
+        return body
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        return self.markdown()
+
+
+# -- verdicts -------------------------------------------------------------------------------------
+
+#: CSS class of each verdict (badges, callouts, the scorecard), as in the grid's colours.
+VERDICT_CLASS = {"supported": "sc-supported", "partly supported": "sc-partly", "inconclusive": "sc-inconclusive",
+                 "not supported": "sc-not", "untestable with available data": "sc-untestable",
+                 "missing": "sc-missing"}
+
+
+def badge(verdict: str) -> str:
+    """The verdict as a coloured badge (inline HTML, in the verdict grid's colours)."""
+    return f'<span class="sc-badge {VERDICT_CLASS.get(verdict, "sc-missing")}">{verdict}</span>'
+
+
+def stat_digits(unit: str, value=None) -> int:
+    """Decimals for a deciding statistic: 1 for percent and pp, 2 where ``value`` (the largest
+    magnitude shown: the estimate or an end of its interval) is below 1, and 2 for ratios, slopes
+    and everything else."""
+    u = (unit or "").strip()
+    one = u in ("pp", "%", "pp a year", "pp/yr", "percentile") or u.startswith("pp ") and "per" not in u
+    if not one:
+        return 2
+    if value is not None and finite(value) and abs(float(value)) < 1:
+        return 2
+    return 1

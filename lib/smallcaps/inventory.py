@@ -217,3 +217,47 @@ def coverage_headline(cov: pd.DataFrame) -> str:
         return "Data coverage"
     text = "; ".join(parts) + "."
     return text[0].upper() + text[1:]
+
+
+#: Each publisher's own page (the data appendix links every file to where it comes from).
+PUBLISHER_PAGES = {
+    "french": ("Kenneth French data library", "https://mba.tuck.dartmouth.edu/pages/faculty/ken.french/data_library.html"),
+    "fred": ("FRED, Federal Reserve Bank of St. Louis", "https://fred.stlouisfed.org/"),
+    "shiller": ("Robert Shiller's online data", "https://shillerdata.com/"),
+    "cboe": ("CBOE VIX historical data", "https://www.cboe.com/tradable_products/vix/vix_historical_data/"),
+    "yahoo": ("Yahoo Finance (through yfinance)", "https://finance.yahoo.com/"),
+    "pitindex": ("pitindex, point-in-time index membership", "https://pypi.org/project/pitindex/"),
+}
+FRED_SERIES_PAGE = "https://fred.stlouisfed.org/series/{}"
+
+
+def publishers(inv: Inventory) -> str:
+    """Markdown: one line per publisher, linked to its page, with the files the book read from it
+    (each FRED series linked to its own page)."""
+    by: dict[str, list[str]] = {}
+    for p in sorted(inv.provenance, key=lambda p: p.dataset):
+        name = p.dataset.split("/", 1)[1]
+        if p.source == "fred":
+            name = f"[{name}]({FRED_SERIES_PAGE.format(name)})"
+        by.setdefault(p.source, []).append(name)
+    lines = []
+    for source, (title, url) in PUBLISHER_PAGES.items():
+        if source not in by:
+            continue
+        files = by[source]
+        shown = ", ".join(files) if len(files) <= 12 else f"{', '.join(files[:12])} and {len(files) - 12} more"
+        lines.append(f"- [{title}]({url}): {shown}.")
+    return "\n".join(lines)
+
+
+def coverage_display(members: pd.DataFrame) -> pd.DataFrame:
+    """:func:`member_price_coverage` for the reader: headers with units, the coverage as a range."""
+    from .display import span
+
+    out = members.rename(columns={
+        "members_ever": "tickers ever in the index", "with_prices": "with prices", "share": "share with prices (%)",
+        "years": "years covered", "missing_per_year": "without prices, per year covered (pp)",
+        "current_members": "members now", "current_with_prices": "members now with prices"})
+    out["coverage"] = [span(*c.split("..")) for c in members["coverage"]]
+    out.index.name = "index"
+    return out

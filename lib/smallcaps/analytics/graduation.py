@@ -32,7 +32,6 @@ from ..errors import DataError
 from ..sources.moves_csv import INDEX_LABELS, LADDER, direction, move_label  # noqa: F401  (the index vocabulary, re-exported)
 from ..stats import mean_hac
 
-
 #: The ETF that tracks each index (benchmarks for event studies).
 INDEX_ETFS = {"sp600": "IJR", "sp400": "IJH", "sp500": "IVV", "russell2000": "IWM", "russell1000": "IWB"}
 #: How S&P names each index in its announcements (reason texts).

@@ -9,7 +9,12 @@ CHAPTERS = {
     "graduation": "graduation.ipynb",
     "scorecard": "scorecard.ipynb",
     "data": "data.ipynb",
+    "intro": "intro.ipynb",
 }
+
+#: Pages that read the thesis chapters' results (the landing page and the scorecard): every run
+#: executes them after the thesis chapters.
+RESULT_READERS = ("scorecard", "intro")
 
 #: Thesis chapters and the claim ids each must publish (the scorecard checks them all).
 THESIS_CLAIMS = {

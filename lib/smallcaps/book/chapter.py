@@ -7,9 +7,14 @@ A chapter notebook reads as an argument; this kit keeps the plumbing out of it::
     ...                                   # load inputs through ch.data, compute with lib calls
     ch.coverage_check(first, last, "the ETF prices")
     ch.show_data_as_of()                  # "Data as of ..." from the store's provenance
+    ch.rerun_box()                        # "Re-run this chapter": the command, from the parameters
+    v1 = valuation.V1(inputs, ch.window)  # a claim object (smallcaps.claims)
+    ch.table(v1.table(), name="tbl-v1", caption="...")            # a numbered, captioned table
+    ch.figure(v1.plot(draw), name="fig-v1", caption="...")        # a numbered figure with alt text
     ch.glue("r1_lead", 8.53, "{:.1f}")    # prose: {glue:md}`r1_lead`
-    ch.add(claim_result)                  # one per claim id
+    ch.verdict(v1)                        # the verdict, as a callout in the grid's colours
     ch.publish()                          # writes <chapter>.results.json, shows the verdict table
+    ch.verdict_box()                      # glues the box the chapter's top shows ({glue:md} verdict_box)
 """
 
 from __future__ import annotations
@@ -25,13 +30,20 @@ import pandas as pd
 
 from ..claims.base import Claim
 from ..data import DataSession
-from ..display import Fact, Text, configure_display, format_value  # noqa: F401  (re-exported for notebooks)
+from ..display import Fact, Table, Text, configure_display, format_value, plural  # noqa: F401  (re-exported for notebooks)
 from ..errors import DataError, ParameterError
 from ..provenance import Provenance
-from . import CHAPTERS, THESIS_CLAIMS
+from . import CHAPTERS, THESIS_CLAIMS, verdicts
 from .params import Window, check_chapter, check_coverage, own_parameters, specs, window
 from .prose import FLAG_PREFIX
 from .results import ChapterResults, ClaimResult
+
+#: The glue key of a chapter's verdict box (the chapter's top shows ``{glue:md} verdict_box``).
+VERDICT_BOX = "verdict_box"
+#: Where the book's sources live (the re-run box links to its README).
+REPOSITORY = "https://github.com/small-caps-on-trial/small-caps-on-trial"
+#: Parameters every chapter has (the re-run box lists a chapter's own parameters besides these).
+COMMON_PARAMETERS = ("start", "end", "as_of", "data_mode", "snapshot", "results_dir", "require_complete")
 
 SOURCE_NAMES = {
     "french": "Kenneth French data library",
@@ -58,7 +70,7 @@ def summarise_provenance(provs: list[Provenance]) -> list[str]:
             singles = [p for p in group if p.dataset != "yahoo/stocks_close"]
             parts = []
             if singles:
-                parts.append(f"{len(singles)} ETF and index file(s)")
+                parts.append(plural(len(singles), "ETF and index file"))
             if panel:
                 days = panel[0].extra.get("tables", {}).get("close", {}).get("rows", panel[0].rows)
                 parts.append(f"the S&P member stock panel ({days:,} days)")
@@ -130,6 +142,9 @@ class Chapter:
     flags: dict[str, bool] = field(default_factory=dict)
     anchors: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file parameters: name -> (file name, sha256)
+    #: Claims recorded as objects (``ch.verdict(claim)``), by id: their verdicts show as callouts.
+    objects: dict[str, Claim] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
 
     @classmethod
     def open(cls, chapter_id: str, title: str, *, start, end, as_of=None, data_mode=None, snapshot=None,
@@ -274,10 +289,21 @@ class Chapter:
         return Text(rule.markdown())
 
     def verdict(self, result) -> Text:
-        """Record a claim's result (a :class:`ClaimResult` or a claim) and return its verdict
-        line for display (check it with ``# NBVAL_CHECK_OUTPUT``)."""
+        """Record a claim's result and return its verdict for display (check it with
+        ``# NBVAL_CHECK_OUTPUT``).
+
+        Given a claim (``smallcaps.claims``), the verdict is a callout in the verdict grid's
+        colours: why (the rule's clause the evidence met), the deciding number (with its interval
+        where the interval decides) and its sample, and the claim's note. Given a bare
+        :class:`ClaimResult` (chapters not yet ported to claim objects) it is the plain verdict
+        paragraph.
+        """
         if isinstance(result, Claim):
-            result = result.result
+            claim = result
+            result = claim.result
+            self.add(result)
+            self.objects[result.id] = claim
+            return Text(verdicts.callout(result))
         self.add(result)
         return Text(verdict_line(result))
 
@@ -296,6 +322,112 @@ class Chapter:
             "difference": None if d is None else round(d, 2), "tolerance": anchor.tolerance,
             "within": "yes" if anchor.within else "no", "sample": anchor.sample,
         }]).set_index("published result")
+
+    def verdict_box(self) -> Text:
+        """Glue the chapter's verdict box (each claim, its verdict, why, a link to its section)
+        under :data:`VERDICT_BOX` and return it. Call it after the last verdict, in a
+        ``remove-cell`` cell checked by the tests; the chapter shows it at the top with::
+
+            ```{glue:md} verdict_box
+            :format: myst
+            ```
+        """
+        from myst_nb import glue
+
+        if not self.claims:
+            raise DataError(f"chapter {self.id} has no verdicts yet: call verdict_box() after the last ch.verdict()")
+        box = Text(verdicts.box(self.claims))
+        glue(VERDICT_BOX, box, display=False)
+        return box
+
+    # -- tables and figures ---------------------------------------------------------------------------
+
+    def _label(self, name: str | None, kind: str) -> str:
+        name = name or f"{self.id}-{kind}-{sum(1 for n in self.labels if n.startswith(f'{self.id}-{kind}-')) + 1}"
+        if name in self.labels:
+            raise DataError(f"{kind} name {name!r} used twice in chapter {self.id}")
+        self.labels.append(name)
+        return name
+
+    def table(self, frame, *, caption: str | None = None, name: str | None = None, digits: dict | None = None,
+              collapsed: str | None = None, index: bool | None = None) -> Table:
+        """A book table (:class:`smallcaps.display.Table`): readable headers, 1 decimal for percent
+        and pp and 2 for ratios, ticks for booleans, no index-name row; with a ``caption`` it is
+        numbered ("Table 3.2") and ``name`` is its label for ``{numref}`` (default
+        ``<chapter>-table-<n>``). ``collapsed``: a dropdown title, for long robustness tables."""
+        if isinstance(frame, Table):  # a claim's own table: keep its decimals and layout unless given here
+            digits = digits if digits is not None else frame.digits
+            collapsed = collapsed if collapsed is not None else frame.collapsed
+            index = index if index is not None else frame.index
+            frame = frame.frame
+        label = self._label(name, "table") if caption else None
+        return Table(frame, caption=caption, name=label, digits=digits, collapsed=collapsed, index=index)
+
+    def figure(self, fig, *, caption: str, name: str | None = None, alt: str | None = None) -> Text:
+        """Show a figure numbered and captioned ("Figure 3.1"), as SVG, with alt text (default:
+        the figure's title, which states the finding). ``name`` is its label for ``{numref}``
+        (default ``<chapter>-figure-<n>``).
+
+        ``fig`` may instead be a note saying why there is no figure (``claim.plot`` returns one
+        when the window cannot decide the claim): the note is shown in its place. Prose that
+        refers to the figure should sit in a paragraph shown only when the claim is testable
+        (``show-if:<id>``), so a re-run without the figure never points to a missing one.
+        """
+        from IPython.display import SVG
+        from myst_nb import glue
+
+        from .. import plots
+
+        if isinstance(fig, (str, Text)):
+            note = fig.markdown if isinstance(fig, Text) else f"*No figure: {fig}*"
+            return Text(note)
+        label = self._label(name, "figure")
+        text = alt or plots.title_of(fig) or caption
+        glue(label, SVG(plots.svg_bytes(fig)), display=False)
+        plots.close(fig)
+        alt_text = " ".join(str(text).split())
+        return Text(f"```{{glue:figure}} {label}\n:name: {label}\n:alt: {alt_text}\n\n{caption}\n```")
+
+    # -- re-running ------------------------------------------------------------------------------
+
+    def rerun_command(self, out: str | None = None) -> str:
+        """The ``smallcaps run`` command that re-executes this chapter with its window (and its own
+        parameters passed to :meth:`open`)."""
+        w = self.window
+        parts = ["smallcaps run", f"--chapters {self.id}", f"--start {w.start.date()}", f"--end {w.end.date()}"]
+        if w.as_of != w.end:
+            parts.append(f"--as-of {w.as_of.date()}")
+        for k, v in self.parameters.items():
+            if k in COMMON_PARAMETERS or v is None:
+                continue
+            parts.append(f"-p {k}={v}")
+        parts.append(f"--out {out or f'runs/{self.id}'}")
+        return " ".join(parts)
+
+    def rerun_box(self) -> Text:
+        """A "Re-run this chapter" dropdown: the exact command for this chapter, its own
+        parameters (from the notebook's parameters cell, with their meaning) and what a reader
+        needs (the package and the data). Generated, never typed per chapter."""
+        own = chapter_parameters(self.id)
+        lines = ["::::{dropdown} Re-run this chapter", ":class-container: rerun-box", "",
+                 f"You need a checkout of the book's repository with its environment (`make setup`; see the "
+                 f"[README]({REPOSITORY}#two-commands)) and the data: the reference snapshot "
+                 f"(`SMALLCAPS_SNAPSHOT=../shared/data`) or the same public files downloaded with "
+                 f"`smallcaps data fetch --all`. Then:", "",
+                 "```bash", self.rerun_command(), "```", "",
+                 "`--start` and `--end` bound every series the chapter uses and `--as-of` is the claims' "
+                 "\"today\" (default: the end); the rules stay as published. The run builds a separate book "
+                 f"in `runs/{self.id}` and leaves this one untouched.", ""]
+        if own:
+            lines += ["This chapter's own parameters, set with `-p NAME=VALUE`:", "",
+                      "| parameter | default | what it is |", "|:---|:---|:---|"]
+            lines += [f"| `{p['name']}` | `{p['default']}` | {p['help'] or 'n/a'} |" for p in own]
+        else:
+            lines.append("This chapter has no parameters of its own besides the dates.")
+        lines += ["", "The notebook behind this page (the download button, top right) runs only inside that "
+                  "checkout: it calls the `smallcaps` package and reads the data, and its prose pastes numbers "
+                  "the package computes.", "::::"]
+        return Text("\n".join(lines))
 
     def verdict_table(self) -> pd.DataFrame:
         """Claim id, verdict and deciding number with interval, one row per claim."""
@@ -323,7 +455,32 @@ class Chapter:
             claims=sorted(self.claims, key=lambda c: expected.index(c.id) if c.id in expected else 99),
         )
         results.write(self.results_dir)
+        if self.claims and all(c.id in self.objects for c in self.claims):
+            return self.verdict_summary()
         return self.verdict_table()
+
+    def verdict_summary(self) -> Table:
+        """The closing verdict table of a chapter of claim objects: each claim (linked to its
+        section), its verdict, the deciding number (its interval where it decides) and sample."""
+        rows = []
+        for c in self.claims:
+            info = verdicts.ClaimInfo.of(c.id)
+            rows.append({"claim": f"{{ref}}`{info.label} <{c.section}>`", "verdict": verdicts.badge(c.verdict),
+                         "deciding number": verdicts.deciding_text(c, info), "sample": verdicts.sample_text(c)})
+        return Table(pd.DataFrame(rows), caption=f"The verdicts of this chapter ({self.title.lower()})",
+                     name=f"tbl-{self.id}-verdicts")
+
+
+def chapter_parameters(chapter_id: str) -> list[dict[str, str]]:
+    """A chapter's own parameters (besides the common dates and data settings): name, default and
+    what it is, from the book's parameter declarations (``smallcaps.book.params.SPECS``)."""
+    table = specs(chapter_id)
+
+    def shown(v):
+        return f'"{v}"' if isinstance(v, str) else str(v)
+
+    return [{"name": n, "default": shown(table[n].default), "help": table[n].help}
+            for n in own_parameters(chapter_id) if not table[n].managed]
 
 
 def statistic_text(result: ClaimResult, digits: int = 2) -> str:

@@ -9,8 +9,8 @@ Three entry points, one per way readers use the book:
 * :func:`refresh` -- re-execute ``book/`` in place against the reference snapshot, offline; the
   maintainer's command that produces the committed outputs (``smallcaps refresh``).
 
-Chapters run in parallel in a process pool (the scorecard last: it reads the others'
-results). A failed chapter makes the command fail with the chapter's name and error line, and
+Chapters run in parallel in a process pool (the scorecard and the landing page last: they
+read the others' results). A failed chapter makes the command fail with the chapter's name and error line, and
 no site is built.
 
 Output folders (:mod:`smallcaps.book.outdir`): ``build`` and ``run`` write only folders they made
@@ -50,7 +50,7 @@ import nbformat
 
 from ..config import UNVERIFIED_ENV, Settings, project_root
 from ..errors import ParameterError, SmallcapsError
-from . import CHAPTERS, THESIS_CLAIMS, interrupts, outdir
+from . import CHAPTERS, RESULT_READERS, THESIS_CLAIMS, interrupts, outdir
 from .outdir import OutputError
 from .params import check_run
 from .results import results_filename
@@ -152,10 +152,10 @@ def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
 
 
 def with_companions(chosen: list[str]) -> list[str]:
-    """The chosen chapters plus the scorecard and the data appendix, which every run needs (the
-    introduction links to both; each describes the run itself)."""
+    """The chosen chapters plus the landing page, the scorecard and the data appendix, which
+    every run needs (each describes the run itself: its verdicts, its data)."""
     out = list(chosen)
-    for companion in ("scorecard", "data"):
+    for companion in ("scorecard", "data", "intro"):
         if companion not in out and (book_dir() / CHAPTERS[companion]).is_file():
             out.append(companion)
     return out
@@ -247,8 +247,9 @@ def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | Non
 
 def _schedule(chapters: list[str], timings: dict[str, float] | None = None) -> list[str]:
     """Order of submission: thesis chapters and the appendix longest first (by the last
-    recorded timings, else notebook size), so two workers finish together; the scorecard is
-    submitted separately, as soon as the thesis chapters it reads have finished."""
+    recorded timings, else notebook size), so two workers finish together; the pages that read
+    the results (the scorecard, the landing page) are submitted separately, as soon as the
+    thesis chapters they read have finished."""
     timings = timings or {}
 
     def cost(ch: str) -> float:
@@ -257,7 +258,7 @@ def _schedule(chapters: list[str], timings: dict[str, float] | None = None) -> l
         nb = book_dir() / CHAPTERS[ch]
         return nb.stat().st_size / 1e5 if nb.is_file() else 0.0
 
-    return sorted((c for c in chapters if c != "scorecard"), key=cost, reverse=True)
+    return sorted((c for c in chapters if c not in RESULT_READERS), key=cost, reverse=True)
 
 
 TIMINGS_FILE = "_logs/timings.json"
@@ -288,16 +289,16 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
-    The scorecard starts once every thesis chapter in the run has finished (it reads their
-    results); if one of them failed, the scorecard is not run. Kernel connection files go to
-    ``runtime_dir``.
+    The scorecard and the landing page start once every thesis chapter in the run has finished
+    (they read their results); if one of them failed, they are not run. Kernel connection files
+    go to ``runtime_dir``.
 
     If this function is left by an exception (an interrupt included), every worker and kernel
     it started is killed before the exception propagates: nothing keeps writing afterwards.
     """
     results: list[ChapterRun] = []
     thesis = {c for c in chapters if c in THESIS_CLAIMS}
-    want_scorecard = "scorecard" in chapters
+    readers = [c for c in RESULT_READERS if c in chapters]
     runtime = str(runtime_dir) if runtime_dir else None
 
     def submit(pool, ch):
@@ -314,7 +315,7 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
     finished_ok = False
     try:
         pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
-        scorecard_done = not want_scorecard
+        readers_done = not readers
         while pending:
             if is_processes:
                 tracker.update(list((pool._processes or {}).keys()))
@@ -326,14 +327,16 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                 if on_event:
                     on_event(run_.chapter, "done" if run_.ok else "failed", run_)
             finished = {r.chapter for r in results}
-            if not scorecard_done and thesis <= finished:
-                scorecard_done = True
-                if all(r.ok for r in results if r.chapter in thesis):
-                    pending[submit(pool, "scorecard")] = "scorecard"
-                else:
-                    results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
-                    if on_event:
-                        on_event("scorecard", "failed", results[-1])
+            if not readers_done and thesis <= finished:
+                readers_done = True
+                ok = all(r.ok for r in results if r.chapter in thesis)
+                for reader in readers:
+                    if ok:
+                        pending[submit(pool, reader)] = reader
+                    else:
+                        results.append(ChapterRun(reader, False, 0.0, "not run: an earlier chapter failed"))
+                        if on_event:
+                            on_event(reader, "failed", results[-1])
         finished_ok = True
     finally:
         if finished_ok:
@@ -385,6 +388,10 @@ def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str
     for name in BOOK_FILES:
         if (src_root / name).is_file():
             shutil.copy2(src_root / name, stage / name)
+    pages = {p.name for p in book_dir(src_root).glob("*.md")}
+    for stale in (stage / "book").glob("*.md"):  # a page removed (or turned into a notebook) since
+        if stale.name not in pages:
+            stale.unlink()
     for p in book_dir(src_root).glob("*.md"):
         shutil.copy2(p, stage / "book" / p.name)
     for p in book_dir(src_root).glob("*.bib"):
@@ -403,12 +410,13 @@ def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str
         write_toc(stage / "_toc.yml", chapters)
 
 
-def jupyter_book(src: Path, *, strict: bool, log: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``jupyter-book build`` on ``src`` (HTML into ``src/_build/html``)."""
+def jupyter_book(src: Path, *, strict: bool, log: Path | None = None,
+                 builder: str = "html") -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` on ``src`` (HTML into ``src/_build/<builder>``)."""
     # jupyter_book has no __main__; call its click entry point in a fresh interpreter so Sphinx
     # state never leaks between builds
     cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
-           "build", str(src), "--builder", "html"]
+           "build", str(src), "--builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
     env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
@@ -431,8 +439,9 @@ def _warnings_of(proc: subprocess.CompletedProcess) -> list[str]:
     return out
 
 
-def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
-    """Build the staged book and copy its HTML into ``site`` (a new or empty staging folder).
+def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True) -> Path:
+    """Build the staged book and copy its HTML into ``site`` (a new or empty staging folder); with
+    ``pdf``, print the whole book to ``site/small-caps-on-trial.pdf`` too (:mod:`smallcaps.book.pdf`).
 
     Raises
     ------
@@ -441,6 +450,8 @@ def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
     OSError
         ENOSPC: the disk filled up during the build.
     """
+    from .pdf import PDF_NAME, build_pdf
+
     proc = jupyter_book(stage, strict=strict, log=stage / "build.log")
     html = stage / "_build" / "html"
     if proc.returncode != 0 or not (html / "index.html").is_file():
@@ -452,6 +463,10 @@ def build_site(stage: Path, site: Path, *, strict: bool = True) -> Path:
             raise OSError(errno.ENOSPC, "No space left on device", str(stage))
         warns = _warnings_of(proc)[:5]
         raise BuildError("jupyter-book build failed" + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
+    if pdf:
+        build_pdf(stage, html, strict=strict)
+    else:
+        (html / PDF_NAME).unlink(missing_ok=True)
     shutil.copytree(html, site, dirs_exist_ok=True)
     return site
 
@@ -468,8 +483,9 @@ def _out_error(out: Path, exc: OSError) -> OutputError:
     return OutputError(f"out={out}: {exc.strerror or exc}{where}; nothing was changed")
 
 
-def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) -> Path:
-    """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network).
+def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False, pdf: bool = True) -> Path:
+    """Build HTML from the committed notebooks in ``book/`` (no execution, no data, no network),
+    and the whole book as one PDF in the site (``pdf=False`` skips it).
 
     Sphinx's cache in ``_build/src`` makes repeat builds fast; ``fresh=True`` discards it so
     every page is read (and warned about) again. The site goes to ``out`` under the rules of
@@ -503,7 +519,7 @@ def build(out: Path | None = None, *, strict: bool = True, fresh: bool = False) 
             with open(root / "_build" / ".build.lock", "w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 _stage(root, stage, book_dir(root), chapters, toc=True)
-                build_site(stage, target.staging, strict=strict)
+                build_site(stage, target.staging, strict=strict, pdf=pdf)
             return target.commit()
     except OSError as exc:
         raise _out_error(site, exc) from None
@@ -593,11 +609,12 @@ def check(*, start=None, end=None, as_of=None, chapters=None, extra: dict | None
 def run(*, start: str | None = None, end: str | None = None, as_of: str | None = None, chapters=None,
         out: str | os.PathLike | None = None,
         jobs: int | None = None, mode: str | None = None, snapshot=None, store=None, timeout: int = 1800,
-        strict: bool = True, on_event=None, extra: dict | None = None) -> RunReport:
+        strict: bool = True, on_event=None, extra: dict | None = None, pdf: bool = True) -> RunReport:
     """Execute chapters with new dates into ``out`` and build a separate book there.
 
-    The scorecard and the data appendix always run too: the scorecard shows this run's verdicts
-    (claims of chapters not run appear as missing), the appendix the data this run used.
+    The landing page, the scorecard and the data appendix always run too: the first two show
+    this run's verdicts (claims of chapters not run appear as missing), the appendix the data
+    this run used.
 
     Dates left out keep each chapter's own default (its committed window), so ``run()`` with no
     dates re-executes the book as published, e.g. on freshly fetched data. Given dates apply to
@@ -661,7 +678,7 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
             stage = staging / "_build" / "src"
             _stage(root, stage, staging, chosen, toc=True)
             try:
-                build_site(stage, staging / "html", strict=strict)
+                build_site(stage, staging / "html", strict=strict, pdf=pdf)
             except BuildError as exc:
                 shutil.copy2(stage / "build.log", staging / "_logs" / "build.log")
                 kept = target.keep_failed()
@@ -681,12 +698,14 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
 
     Notebooks run in a temporary folder; each one replaces its committed version (with its
     results file) only if it executed cleanly. When a thesis chapter is refreshed the scorecard
-    is refreshed after it, so the committed scorecard always matches the committed results.
+    and the landing page are refreshed after it, so they always match the committed results.
     """
     root = checkout()
     chosen = chapter_ids(chapters)
-    if any(c in THESIS_CLAIMS for c in chosen) and "scorecard" not in chosen and (book_dir(root) / CHAPTERS["scorecard"]).is_file():
-        chosen.append("scorecard")
+    if any(c in THESIS_CLAIMS for c in chosen):
+        for reader in RESULT_READERS:
+            if reader not in chosen and (book_dir(root) / CHAPTERS[reader]).is_file():
+                chosen.append(reader)
     # --snapshot, else SMALLCAPS_SNAPSHOT, else ../shared/data beside the checkout
     snap = Settings.resolve(mode="offline", snapshot=snapshot).snapshot
     if snap is None:

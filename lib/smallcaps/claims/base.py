@@ -381,6 +381,10 @@ class Claim(abc.ABC):
         The deciding statistic's name and unit when the claim is untestable.
     inputs_used
         Names of the chapter inputs the claim reads (its data vintage lists them).
+    interval_decides
+        Whether the deciding statistic's confidence interval decides the verdict (the book then
+        shows it beside the number); None: inferred from the rule (its thresholds mention an
+        interval). Set False where the rule tests another interval than the number shown.
 
     Parameters
     ----------
@@ -396,6 +400,7 @@ class Claim(abc.ABC):
     chapter: ClassVar[str]
     heading: ClassVar[str] = ""
     kind: ClassVar[str] = "effect"
+    interval_decides: ClassVar[bool | None] = None
     rule_template: ClassVar[Rule]
     space: ClassVar[SpecSpace] = SpecSpace()
     statistic_name: ClassVar[str] = ""

@@ -2,7 +2,11 @@
 
 Every function takes tidy data (a long DataFrame) and column names, labels both axes with
 units, and takes a ``title`` that should state the finding (the chapter computes it).
-Functions return the matplotlib Figure; notebooks display it and close it.
+Functions return the matplotlib Figure; a chapter shows it numbered and captioned with
+``ch.figure(fig, name=..., caption=...)`` (SVG, alt text from the title), or with :func:`show`.
+
+Figures are drawn 6.4 inches wide with 10-11 pt text, so that on a 390 px phone screen the text
+is still about 9 CSS pixels (tapping a figure opens it at full size); PNGs are written at 200 dpi.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-WIDTH, HEIGHT = 8.0, 4.2  # inches: fills the book's content column at 100 dpi
+WIDTH, HEIGHT = 6.4, 3.9  # inches: the book's column on a desktop, still legible scaled to a phone
+DPI = 200  # PNG resolution (sharp on high-density screens)
 PALETTE = "colorblind"
+#: Behind a reference line's label, so a series crossing it never strikes the text through.
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
 VERDICT_COLOURS = {
     "supported": "#1b9e77",
     "partly supported": "#e6ab02",
-    "inconclusive": "#7570b3",
+    "inconclusive": "#56b4e9",
     "not supported": "#d95f02",
     "untestable with available data": "#9e9e9e",
     "missing": "#ffffff",
@@ -33,10 +40,11 @@ def theme() -> None:
     """Apply the book's figure style (call once per notebook)."""
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=0.95)
     plt.rcParams.update({
-        "figure.figsize": (WIDTH, HEIGHT), "figure.dpi": 100, "savefig.dpi": 100,
-        "axes.titlesize": 12, "axes.titleweight": "bold", "axes.titlelocation": "left",
+        "figure.figsize": (WIDTH, HEIGHT), "figure.dpi": 100, "savefig.dpi": DPI,
+        "axes.titlesize": 11.5, "axes.titleweight": "bold", "axes.titlelocation": "left",
+        "axes.labelsize": 10.5, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 9.5,
         "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
-        "figure.autolayout": False, "svg.hashsalt": "smallcaps",
+        "figure.autolayout": False, "svg.hashsalt": "smallcaps", "savefig.facecolor": "white",
     })
 
 
@@ -45,7 +53,7 @@ def _finish(fig, ax, title: str, xlabel: str, ylabel: str, note: str | None = No
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if note:
-        fig.text(0.01, 0.01, note, fontsize=8, color="0.35", ha="left", va="bottom", wrap=True)
+        fig.text(0.01, 0.01, note, fontsize=9, color="0.35", ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.04 if note else 0, 1, 1))
     return fig
 
@@ -64,11 +72,11 @@ def lines(data: pd.DataFrame, x: str, y: str, hue: str | None = None, *, title: 
     for label, val in (hlines or {}).items():
         ax.axhline(val, color="0.2", linestyle="--", linewidth=0.9)
         ax.annotate(label, xy=(1.0, val), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                    textcoords="offset points", ha="right", fontsize=8, color="0.2")
+                    textcoords="offset points", ha="right", fontsize=9, color="0.2", bbox=LABEL_BOX)
     if logy:
         ax.set_yscale("log")
     if hue is not None and ax.get_legend() is not None:
-        ax.legend(title=None, ncols=min(4, data[hue].nunique()), loc="best", fontsize=8)
+        ax.legend(title=None, ncols=min(4, data[hue].nunique()), loc="best", fontsize=9)
     if np.issubdtype(data[x].dtype, np.datetime64):
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     return _finish(fig, ax, title, xlabel, ylabel, note)
@@ -129,9 +137,9 @@ def bars(data: pd.DataFrame, x: str, y: str, hue: str | None = None, *, title: s
         (ax.axvline if horizontal else ax.axhline)(val, color="0.2", linestyle="--", linewidth=0.9)
         if not horizontal:
             ax.annotate(label, xy=(1.0, val), xycoords=("axes fraction", "data"), xytext=(-4, 3),
-                        textcoords="offset points", ha="right", fontsize=8, color="0.2")
+                        textcoords="offset points", ha="right", fontsize=9, color="0.2", bbox=LABEL_BOX)
     if hue is not None and ax.get_legend() is not None:
-        ax.legend(title=None, fontsize=8)
+        ax.legend(title=None, fontsize=9)
     if not horizontal and data[x].nunique() > 8:
         ax.tick_params(axis="x", labelrotation=45)
     return _finish(fig, ax, title, xlabel if not horizontal else ylabel, ylabel if not horizontal else xlabel, note)
@@ -183,23 +191,62 @@ def timeline(data: pd.DataFrame, *, label: str = "label", group: str = "group", 
         r = row._asdict()
         ax.plot([r[first], r[last]], [i, i], color=colours[r[group]], linewidth=6, solid_capstyle="butt")
     ax.set_yticks(range(n))
-    ax.set_yticklabels(data[label], fontsize=8)
+    ax.set_yticklabels(data[label], fontsize=9)
     ax.invert_yaxis()
     handles = [plt.Line2D([], [], color=colours[g], linewidth=6) for g in groups]
-    ax.legend(handles, groups, loc="upper center", bbox_to_anchor=(0.5, -0.35 / max(HEIGHT, 0.28 * n + 1.2)),
-              fontsize=8,
-              ncols=min(3, len(groups)))
     ax.grid(axis="y", visible=False)
-    return _finish(fig, ax, title, xlabel, "", note)
+    ax.xaxis.set_major_locator(mdates.YearLocator(40) if np.issubdtype(data[first].dtype, np.datetime64)
+                               else plt.MaxNLocator(6))
+    # the title across the whole figure: the long dataset labels leave the axes narrow
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11.5, fontweight="bold", wrap=True)
+    ax.set_xlabel(xlabel)
+    # the legend in the figure's own bottom band, below the axis label (never over it)
+    rows = -(-len(groups) // 3)
+    band = (0.32 * rows + 0.1) / fig.get_figheight()
+    fig.legend(handles, groups, loc="lower center", bbox_to_anchor=(0.5, 0.0), fontsize=9, ncols=min(3, len(groups)))
+    if note:
+        fig.text(0.01, 0.005, note, fontsize=9, color="0.35", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, band + (0.03 if note else 0), 1, 0.97))
+    return fig
 
 
 def png_bytes(fig) -> bytes:
-    """The figure as PNG bytes (no timestamp metadata, so identical figures give identical bytes)."""
+    """The figure as PNG bytes at :data:`DPI` (no timestamp metadata, so identical figures give
+    identical bytes)."""
     import io
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     return buf.getvalue()
+
+
+def svg_bytes(fig) -> bytes:
+    """The figure as SVG (vector: sharp at any zoom and in print; no date, fixed ids)."""
+    import io
+
+    buf = io.BytesIO()
+    with plt.rc_context({"svg.hashsalt": "smallcaps"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def title_of(fig) -> str:
+    """The figure's title (its suptitle, else the first axes' title): the finding it states,
+    which is the default alt text of a book figure."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text().strip():
+        return sup.get_text().strip()
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            t = ax.get_title(loc=loc).strip()
+            if t:
+                return t
+    return ""
+
+
+def close(fig) -> None:
+    """Free a figure (no figure leaks between cells)."""
+    plt.close(fig)
 
 
 def verdict_grid(table: pd.DataFrame, *, title: str, row: str = "thesis", note: str | None = None):
@@ -229,7 +276,7 @@ def verdict_grid(table: pd.DataFrame, *, title: str, row: str = "thesis", note: 
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="0.3") for c in VERDICT_COLOURS.values()]
-    ax.legend(handles, list(VERDICT_COLOURS), loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=3, fontsize=8)
+    ax.legend(handles, list(VERDICT_COLOURS), loc="upper center", bbox_to_anchor=(0.5, -0.02), ncols=3, fontsize=9)
     return _finish(fig, ax, title, "", "", note)
 
 

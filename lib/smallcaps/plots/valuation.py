@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import HEIGHT, PALETTE, WIDTH, _finish
+from . import HEIGHT, LABEL_BOX, PALETTE, WIDTH, _finish
 
 CLAIM_COLOUR = "#d95f02"
 
@@ -45,7 +45,7 @@ def discount_history(data: pd.DataFrame, *, claimed: dict[str, float], own_avera
     for i, (label, val) in enumerate(claimed.items()):
         ax.axhline(val, color=CLAIM_COLOUR, linestyle="--", linewidth=1.0)
         ax.annotate(label, xy=(0.99, val), xycoords=("axes fraction", "data"), xytext=(0, 3 if i % 2 == 0 else -11),
-                    textcoords="offset points", ha="right", fontsize=8, color=CLAIM_COLOUR)
+                    textcoords="offset points", ha="right", fontsize=9, color=CLAIM_COLOUR, bbox=LABEL_BOX)
     if own_average is not None:
         end = data["month"].max()
         ax.plot([pd.Timestamp(since), end], [own_average, own_average], color="0.15", linestyle=":", linewidth=1.4,
@@ -53,8 +53,8 @@ def discount_history(data: pd.DataFrame, *, claimed: dict[str, float], own_avera
     if claim_date is not None:
         ax.axvline(pd.Timestamp(claim_date), color="0.4", linewidth=0.8)
         ax.annotate("claim [D]", xy=(pd.Timestamp(claim_date), 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(-3, -12), textcoords="offset points", ha="right", fontsize=8, color="0.3")
-    ax.legend(title=None, fontsize=8, loc="upper left")
+                    xytext=(-3, -12), textcoords="offset points", ha="right", fontsize=9, color="0.3")
+    ax.legend(title=None, fontsize=9, loc="upper left")
     ax.set_ylim(min(-100, data["discount"].min() - 5), max(45, data["discount"].max() + 10))
     _date_axis(ax)
     return _finish(fig, ax, title, "month", "small vs large P/B (%, below 0 = discount)", note)
@@ -71,14 +71,14 @@ def stretch_panels(*, cape: pd.Series, share: pd.Series, rsp_spy: pd.Series, cap
     ax.plot(cape.index, cape.values, color=colours[0], linewidth=1.1)
     ax.axhline(cape_threshold, color=CLAIM_COLOUR, linestyle="--", linewidth=0.9)
     ax.annotate("90th percentile", xy=(0.01, cape_threshold), xycoords=("axes fraction", "data"), xytext=(0, 3),
-                textcoords="offset points", fontsize=8, color=CLAIM_COLOUR)
+                textcoords="offset points", fontsize=9, color=CLAIM_COLOUR, bbox=LABEL_BOX, zorder=5)
     ax.set_ylabel("CAPE (ratio)")
     ax.set_title("S&P composite cyclically adjusted P/E (Shiller)", fontsize=10, fontweight="normal")
     ax = axes[1]
     ax.plot(share.index, share.values, color=colours[1], linewidth=1.1)
     ax.axhline(share_threshold, color=CLAIM_COLOUR, linestyle="--", linewidth=0.9)
     ax.annotate("90th percentile", xy=(0.01, share_threshold), xycoords=("axes fraction", "data"), xytext=(0, 3),
-                textcoords="offset points", fontsize=8, color=CLAIM_COLOUR)
+                textcoords="offset points", fontsize=9, color=CLAIM_COLOUR, bbox=LABEL_BOX, zorder=5)
     ax.set_ylabel("share of market cap (%)")
     ax.set_title("Largest size decile's share of US market cap (French size deciles)", fontsize=10, fontweight="normal")
     if panels == 3:
@@ -94,7 +94,7 @@ def stretch_panels(*, cape: pd.Series, share: pd.Series, rsp_spy: pd.Series, cap
     axes[-1].set_xlabel("month")
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", wrap=True)
     if note:
-        fig.text(0.01, 0.005, note, fontsize=8, color="0.35", ha="left", va="bottom", wrap=True)
+        fig.text(0.01, 0.005, note, fontsize=9, color="0.35", ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.03 if note else 0, 1, 0.96))
     return fig
 
@@ -105,7 +105,7 @@ def rolling_sensitivity(data: pd.DataFrame, *, full: dict[str, float], weeks: in
 
     ``data``: long frame with ``week``, ``pair``, ``slope``, ``ci_low``, ``ci_high`` (pp per pp).
     """
-    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
+    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.9))
     pairs = list(dict.fromkeys(data["pair"]))
     colours = dict(zip(pairs, sns.color_palette(PALETTE, len(pairs)), strict=False))
     for i, pair in enumerate(pairs):
@@ -119,10 +119,10 @@ def rolling_sensitivity(data: pd.DataFrame, *, full: dict[str, float], weeks: in
             ax.axhline(full[pair], color=colours[pair], linestyle="--", linewidth=0.9,
                        label=f"{pair.replace('-', ' minus ')}, whole sample ({full[pair]:+.2f})")
     ax.axhline(0, color="0.3", linewidth=0.8)
-    ax.legend(fontsize=8, loc="lower left", ncols=2)
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
     _date_axis(ax)
     return _finish(fig, ax, title, f"end of the {weeks}-week window",
-                   "relative weekly return per +1 pp yield (pp)", note)
+                   "relative weekly return\nper +1 pp yield (pp)", note)
 
 
 def base_date_grid(data: pd.DataFrame, *, quoted: dict[str, float], title: str, note: str | None = None):
@@ -136,8 +136,8 @@ def base_date_grid(data: pd.DataFrame, *, quoted: dict[str, float], title: str, 
     for i, (label, val) in enumerate(sorted(quoted.items(), key=lambda kv: kv[1])):
         ax.axhline(val, color=CLAIM_COLOUR, linestyle="--", linewidth=0.9)
         ax.annotate(label, xy=(0.01, val), xycoords=("axes fraction", "data"), xytext=(0, -11 if i == 0 else 3),
-                    textcoords="offset points", ha="left", fontsize=8, color=CLAIM_COLOUR)
-    ax.legend(title=None, fontsize=8, loc="lower right")
+                    textcoords="offset points", ha="left", fontsize=9, color=CLAIM_COLOUR, bbox=LABEL_BOX)
+    ax.legend(title=None, fontsize=9, loc="lower right")
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     return _finish(fig, ax, title, "base date (close), April 2024", "return to the close of 16 May 2024 (%)", note)
@@ -146,15 +146,15 @@ def base_date_grid(data: pd.DataFrame, *, quoted: dict[str, float], title: str, 
 def predictive_scatter(data: pd.DataFrame, *, latest, latest_label: str, horizon_years: int, title: str,
                        note: str | None = None):
     """Subsequent annualised small-minus-large return against the log valuation spread, coloured
-    by decade, with the OLS line and today's spread with its forecast and prediction interval.
+    by era, with the OLS line and today's spread with its forecast and prediction interval.
 
-    ``data``: columns ``x`` (log spread), ``y`` (pp a year), ``decade``; ``latest``:
+    ``data``: columns ``x`` (log spread), ``y`` (pp a year), ``era``; ``latest``:
     ``(x, forecast, pi_low, pi_high)`` or None.
     """
-    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.4))
-    decades = sorted(data["decade"].unique())
-    sns.scatterplot(data=data, x="x", y="y", hue="decade", hue_order=decades, ax=ax, s=9, alpha=0.7, edgecolor=None,
-                    palette=sns.color_palette("viridis", len(decades)))
+    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.6))
+    eras = list(dict.fromkeys(sorted(data["era"])))
+    sns.scatterplot(data=data, x="x", y="y", hue="era", hue_order=eras, ax=ax, s=10, alpha=0.75, edgecolor=None,
+                    palette=[sns.color_palette(PALETTE, 10)[i] for i in (0, 1, 2, 4, 7, 9)][:len(eras)])  # not the claim's vermilion
     b, a = np.polyfit(data["x"], data["y"], 1)
     xs = np.linspace(data["x"].min(), max(data["x"].max(), latest[0] if latest else -np.inf), 50)
     ax.plot(xs, a + b * xs, color="0.15", linewidth=1.2)
@@ -164,11 +164,11 @@ def predictive_scatter(data: pd.DataFrame, *, latest, latest_label: str, horizon
         ax.errorbar([x0], [f], yerr=[[f - lo], [hi - f]], fmt="D", color=CLAIM_COLOUR, markersize=7, capsize=4,
                     linewidth=1.6, zorder=5)
         ax.annotate(f"{latest_label}: forecast {f:+.1f}\n95% prediction interval {lo:+.0f} to {hi:+.0f}",
-                    (x0, f), xytext=(0.02, 0.96), textcoords="axes fraction", ha="left", va="top", fontsize=8,
+                    (x0, f), xytext=(0.02, 0.96), textcoords="axes fraction", ha="left", va="top", fontsize=9,
                     color=CLAIM_COLOUR, bbox={"boxstyle": "round", "fc": "white", "ec": CLAIM_COLOUR, "lw": 0.8},
                     arrowprops={"arrowstyle": "->", "color": CLAIM_COLOUR, "lw": 0.9}, zorder=6)
-    ax.legend(title=None, fontsize=7, ncols=len(decades), loc="upper center", bbox_to_anchor=(0.5, -0.16),
-              markerscale=1.5, columnspacing=0.8, handletextpad=0.2)
+    ax.legend(title=None, fontsize=9, ncols=len(eras), loc="upper center", bbox_to_anchor=(0.5, -0.17),
+              markerscale=1.6, columnspacing=0.8, handletextpad=0.2)
     return _finish(fig, ax, title, "log valuation spread, log(small BE/ME / large BE/ME)",
                    f"next {horizon_years} years, small minus large (log, pp a year)", note)
 
@@ -182,7 +182,7 @@ def oos_performance(data: pd.DataFrame, *, title: str, note: str | None = None):
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     sns.lineplot(data=data, x="month", y="cum_sse_diff", hue="horizon", ax=ax, linewidth=1.2, errorbar=None)
     ax.axhline(0, color="0.3", linewidth=0.8)
-    ax.legend(title=None, fontsize=8, loc="upper left")
+    ax.legend(title=None, fontsize=9, loc="lower right")
     _date_axis(ax)
     return _finish(fig, ax, title, "forecast month",
                    "SSE(mean) − SSE(spread), cumulative\n(thousands of (pp a year)²)", note)

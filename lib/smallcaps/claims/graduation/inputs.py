@@ -25,10 +25,10 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ...analytics import graduation as ga
+from ...book.params import spec as _param
 from ...data import DataSession, Loaded, Prices
 from ...errors import ParameterError
 from ...sources import moves_csv
-from ...book.params import spec as _param
 from ..base import ChapterInputs, Choice, Claim, Rule
 
 INDICES = ("sp600", "sp400", "sp500")

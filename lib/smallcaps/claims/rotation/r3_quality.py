@@ -19,8 +19,8 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent, year_to_date
-from ...errors import DataError
 from ...display import Fact, Text, count, iso, pct, pp, raw, text
+from ...errors import DataError
 from ...stats import mean_hac
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample

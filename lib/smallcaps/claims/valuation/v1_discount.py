@@ -192,17 +192,17 @@ class V1(Claim):
             return None if x is None else round_or_none(100 * x)
 
         out = []
-        at = f"at {month_name(main['month'])}"
+        at = f"at {month_name(main['month'])} (%)"
         for key, r in ev.rows.items():
             avg = r["average"]
             out.append({
                 "measure": MEASURES[key],
                 at: pct(r["value"]),
-                f"average since {ev.since.year}": pct(avg.value) if avg else None,
-                "95% CI": ci_text(100 * avg.ci_low, 100 * avg.ci_high, 1) if avg else "n/a",
+                f"average since {ev.since.year} (%)": pct(avg.value) if avg else None,
+                "95% CI (%)": ci_text(100 * avg.ci_low, 100 * avg.ci_high, 1) if avg else "n/a",
                 "percentile, whole window": round_or_none(r["percentile"]),
                 f"percentile since {ev.since.year}": round_or_none(r["percentile_since"]),
-                "latest": pct(r["latest"]),
+                "latest (%)": pct(r["latest"]),
                 "latest month": month_name(r["latest_month"]),
             })
         return pd.DataFrame(out).set_index("measure")

@@ -187,11 +187,15 @@ class V2(Claim):
         """Each reading with its month, value and percentile in the window's history."""
         t = self.evidence.readings.copy()
         recent = self.recent_label
+        shares = t["units"] == "share of cap"  # a decimal: shown in percent
+        t.loc[shares, "value"] = 100 * t.loc[shares, "value"]
+        t.loc[shares, "units"] = "% of market cap"
         t["value"] = t["value"].round(2)
         t["percentile"] = t["percentile"].round(1)
         t[recent] = t[recent].round(1)
         t["history from"] = t["history from"].map(month_name)
         t["month"] = t["month"].map(month_name)
+        t.index.name = "reading"
         return t[["month", "value", "units", "percentile", "history from", recent]]
 
     def figure(self) -> dict[str, Any]:

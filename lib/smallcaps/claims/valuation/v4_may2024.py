@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ...analytics import valuation as va
-from ...display import Fact, day_month, long_date, pct, pp, raw, scale, text, tidy
+from ...display import Fact, Table, day_month, long_date, pct, pp, raw, scale, text, tidy
 from ..base import Choice, Claim, Decision, SpecSpace, Untestable
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
 from .inputs import CLAIM_D_DATE
@@ -122,19 +122,21 @@ class V4(Claim):
         """Whether a convention reproduces both quoted figures."""
         return bool(100 * self.evidence.conventions.loc[convention, "larger gap"] <= self.spec.reproduced_pp)
 
-    def table(self) -> pd.DataFrame:
-        """Returns in percent by convention, with gaps to the quoted figures (pp)."""
+    def table(self) -> pd.DataFrame | Table:
+        """Returns in percent by convention, with gaps to the quoted figures (pp), to 2 decimals."""
         if not self.testable:
             return pd.DataFrame({"note": ["the window does not contain April to 16 May 2024"]}, index=["V4"])
         t = self.evidence.conventions.copy()
         t["base"] = t["base"].dt.date.astype(str)
         t["end"] = t["end"].dt.date.astype(str)
-        t["standard"] = t["standard"].map({True: "yes", False: "no"})
+        t["standard"] = t["standard"].astype(bool)  # a tick or a dash in the book
         t = scale(t, [*TICKERS, "gap IWM", "gap QQQS", "larger gap"])
         t = t.rename(columns={**{k: f"{k} (%)" for k in TICKERS}, "gap IWM": "gap IWM (pp)",
                               "gap QQQS": "gap QQQS (pp)", "larger gap": "larger gap (pp)"})
         cols = ["base", "end", "standard"] + [c for c in t.columns if c.endswith("(%)") or c.startswith("gap")]
-        return tidy(t[cols], 2)
+        t = tidy(t[cols], 2)
+        # returns are quoted to 2 decimals, and the rule's tolerance is 0.10 pp: show 2
+        return Table(t, digits={c: 2 for c in cols if c.endswith("(%)") or c.endswith("(pp)")})
 
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.valuation.base_date_grid`."""

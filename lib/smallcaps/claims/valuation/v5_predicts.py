@@ -167,7 +167,7 @@ class V5(Claim):
                                            last.end_time), "Fama-French SMB (to its own last month)")
             row("price-updated spread", pr.predictive_frame(rv["log_spread_updated"], rel, h, first.start_time,
                                                             last.end_time), "spread rolled forward to each month's prices")
-        robustness = with_ci(tidy(pd.DataFrame(rob).set_index("variant"), 2)) if rob else pd.DataFrame()
+        robustness = with_ci(tidy(pd.DataFrame(rob).set_index("variant"), 2), digits=1) if rob else pd.DataFrame()
         st = None
         if 12 in frames and len(frames[12]) >= 120:
             st = pr.stambaugh_bias(frames[12].iloc[::12])
@@ -221,7 +221,11 @@ class V5(Claim):
                          "forecasts": 0 if o is None else o.n})
         if not rows:
             return pd.DataFrame({"note": ["too few months in the window for the forward returns"]}, index=["V5"])
-        return with_ci(tidy(pd.DataFrame(rows).set_index("horizon (years)"), 2))
+        t = pd.DataFrame(rows).set_index("horizon (years)")
+        a, b = t["R² OOS (%)"], t["R² OOS, slope ≥ 0 (%)"]
+        if ((a - b).abs().fillna(0) < 1e-12).all() and (a.isna() == b.isna()).all():
+            t = t.drop(columns="R² OOS, slope ≥ 0 (%)")  # the sign restriction never binds: one column says it
+        return with_ci(tidy(t, 2), digits=1)
 
     def group_table(self) -> pd.DataFrame | None:
         """Subsequent annualised return (pp a year) by spread quintile, primary horizon."""
@@ -239,7 +243,7 @@ class V5(Claim):
     def group_display(self) -> pd.DataFrame | None:
         """:meth:`group_table` with the interval as one column."""
         g = self.group_table()
-        return None if g is None else with_ci(g)
+        return None if g is None else with_ci(g, digits=1)
 
     def group_figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.bars`: mean subsequent return by spread quintile."""
@@ -259,7 +263,7 @@ class V5(Claim):
         h = self.primary
         f = ev.frames[h].copy()
         f["y"] = 100 * f["y"]
-        f["decade"] = (f.index.year // 10 * 10).astype(str) + "s"
+        f["era"] = _era(f.index.year)
         p = ev.predictions.get(h)
         fit = ev.fits[h]
         s = fit.slope.scaled(100 * self.sd_x)
@@ -350,3 +354,17 @@ class V5(Claim):
         ev = self.evidence
         return {"v5_stambaugh": ev.stambaugh is not None,
                 "v5_forecast": ev.latest_x is not None and self.primary in ev.predictions}
+
+
+#: Quarter-century eras for the scatter's colours (eleven decades could not be told apart).
+ERAS = ((1900, 1949), (1950, 1974), (1975, 1999), (2000, 2099))
+
+
+def _era(years) -> list[str]:
+    """``1926-1949``, ``1950-1974``...: each year's era, its first year clipped to the data."""
+    first = int(min(years))
+    out = []
+    for y in years:
+        lo, hi = next((a, b) for a, b in ERAS if a <= y <= b)
+        out.append(f"{max(lo, first)}-{hi}" if hi < 2099 else f"{lo} on")
+    return out
