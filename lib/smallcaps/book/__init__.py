@@ -10,11 +10,13 @@ CHAPTERS = {
     "scorecard": "scorecard.ipynb",
     "data": "data.ipynb",
     "intro": "intro.ipynb",
+    "review": "review.ipynb",
 }
 
-#: Pages that read the thesis chapters' results (the landing page and the scorecard): every run
+#: Pages that read the thesis chapters' results (the landing page, the scorecard and the review
+#: page): every run
 #: executes them after the thesis chapters.
-RESULT_READERS = ("scorecard", "intro")
+RESULT_READERS = ("scorecard", "intro", "review")
 
 #: Thesis chapters and the claim ids each must publish (the scorecard checks them all).
 THESIS_CLAIMS = {

@@ -348,11 +348,14 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
     "intro": _dates("1926-07-01", "2026-07-14", "first date (the landing page reads results, not data)",
                     "last date") + (
         ParameterSpec("results_dir", "text", ".", "folder holding <chapter>.results.json", managed="the run"),
+    ),    "review": _dates("1926-07-01", "2026-07-14", "first date (the review page reads results, not data)",
+                     "last date") + (
+        ParameterSpec("results_dir", "text", ".", "folder holding <chapter>.results.json", managed="the run"),
     ),
 }
 
 #: The first date of each chapter's data (a start before it cannot be analysed); None: no data.
-FIRST_DATE = {"intro": None, "rotation": "1926-07-01", "momentum": "1927-01-01", "valuation": "1871-01-01",
+FIRST_DATE = {"intro": None, "review": None, "rotation": "1926-07-01", "momentum": "1927-01-01", "valuation": "1871-01-01",
               "graduation": "2004-12-30", "scorecard": None, "data": "1871-01-01"}
 DATE_NAMES = ("start", "end", "as_of")
 

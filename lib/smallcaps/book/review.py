@@ -100,3 +100,113 @@ def table(points, results: dict[str, ClaimResult]) -> pd.DataFrame:
         rows.append({"report": p.report, "point": p.ref, "what the referee said": p.point, "response": p.response,
                      "what changed": p.change, "verdict before → after": "; ".join(moved) or "(book-wide)"})
     return pd.DataFrame(rows)
+
+
+# -- the page's tables ---------------------------------------------------------------------------
+
+
+def amendments(results: dict[str, ClaimResult]) -> pd.DataFrame:
+    """One row per amended claim: when, why, the registered rule, the rule now, and the verdict
+    under each (recomputed by the claims, never typed)."""
+    rows = []
+    for cid, r in results.items():
+        for a in r.amendments:
+            before, after = verdicts(r)
+            rows.append({"claim": cid, "amended on": a["date"], "why": a["reason"],
+                         "registered rule": a["old_rule"], "rule now": a["new_rule"],
+                         "verdict under the registered rule": before, "verdict now": after})
+    return pd.DataFrame(rows, columns=["claim", "amended on", "why", "registered rule", "rule now",
+                                       "verdict under the registered rule", "verdict now"])
+
+
+def multiple_testing(results: dict[str, ClaimResult], alpha: float = 0.05) -> pd.DataFrame:
+    """Every deciding p-value of the book with Holm and Benjamini-Hochberg adjustments.
+
+    A claim decided by a test publishes its one-sided p-value in the claim's direction
+    (``statistic.p_value``). Holm controls the family-wise error rate, Benjamini-Hochberg the
+    false discovery rate, both over all the book's deciding tests at once
+    (``statsmodels.stats.multitest.multipletests``). A verdict that rests on a significant test
+    (supported or partly supported with p below ``alpha``) "survives" an adjustment when its
+    adjusted p-value stays below ``alpha``.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    tested = [(cid, r) for cid, r in results.items() if r.statistic.p_value is not None]
+    cols = ["claim", "verdict", "deciding statistic", "p (one-sided)", "Holm", "Benjamini-Hochberg",
+            "rests on significance", "survives Holm", "survives BH"]
+    if not tested:
+        return pd.DataFrame(columns=cols)
+    p = [float(r.statistic.p_value) for _, r in tested]
+    holm = multipletests(p, alpha=alpha, method="holm")[1]
+    bh = multipletests(p, alpha=alpha, method="fdr_bh")[1]
+    rows = []
+    for (cid, r), raw, h, b in zip(tested, p, holm, bh, strict=True):
+        rests = r.verdict in ("supported", "partly supported") and raw < alpha
+        rows.append({"claim": cid, "verdict": r.verdict, "deciding statistic": r.statistic.name,
+                     "p (one-sided)": raw, "Holm": float(h), "Benjamini-Hochberg": float(b),
+                     "rests on significance": rests,
+                     "survives Holm": (h < alpha) if rests else None, "survives BH": (b < alpha) if rests else None})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def registered_rules(results: dict[str, ClaimResult]) -> pd.DataFrame:
+    """The rules as first published, each with its sha256, so that any later change is visible:
+    the registered rule of an amended claim, the rule itself otherwise."""
+    import hashlib
+
+    rows = []
+    for cid, r in results.items():
+        text = r.amendments[0]["old_rule"] if r.amendments else r.rule
+        rows.append({"claim": cid, "status": r.rule_status,
+                     "sha256 of the registered rule": hashlib.sha256(text.encode()).hexdigest()[:16]})
+    return pd.DataFrame(rows, columns=["claim", "status", "sha256 of the registered rule"])
+
+
+def results_of(card) -> dict[str, ClaimResult]:
+    """Claim id -> result, for every claim a chapter has published (from a :class:`Scorecard`)."""
+    out: dict[str, ClaimResult] = {}
+    for res in card.results.values():
+        for c in res.claims if res is not None else ():
+            out[c.id] = c
+    return out
+
+
+def registered() -> dict[str, dict[str, str]]:
+    """The rules as first published (``smallcaps/claims/registered-rules.json``, written once from
+    version 1's results files): claim id -> rule and sha256."""
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("smallcaps.claims").joinpath("registered-rules.json").read_text())["rules"]
+
+
+def registered_check(results: dict[str, ClaimResult], rules: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Each claim's registered rule as the results publish it (the rule of an unamended claim, the
+    old rule of an amended one) against the rule as first published: the sha256 must agree, so no
+    rule changed without an amendment."""
+    import hashlib
+
+    rows = []
+    for cid, rule in rules.items():
+        r = results.get(cid)
+        now = None if r is None else (r.amendments[0]["old_rule"] if r.amendments else r.rule)
+        sha = None if now is None else hashlib.sha256(now.encode()).hexdigest()
+        rows.append({"claim": cid, "status": "missing" if r is None else r.rule_status,
+                     "registered rule (sha256)": rule["sha256"][:16],
+                     "as published now (sha256)": "n/a" if sha is None else sha[:16],
+                     "the same": sha == rule["sha256"]})
+    return pd.DataFrame(rows, columns=["claim", "status", "registered rule (sha256)", "as published now (sha256)",
+                                       "the same"])
+
+
+def summary(points, results: dict[str, ClaimResult], tests: pd.DataFrame) -> dict[str, int]:
+    """Counts the page's prose cites: points by response, amended claims, verdicts moved, tests
+    that decide a verdict and those surviving each adjustment."""
+    by = {r: sum(1 for p in points if p.response == r) for r in RESPONSES}
+    moved = sum(1 for r in results.values() if r.registered and r.registered["verdict"] != r.verdict)
+    rests = tests[tests["rests on significance"] == True] if len(tests) else tests  # noqa: E712
+    return {"points": len(points), "accepted": by["accepted"], "accepted_in_part": by["accepted in part"],
+            "rebutted": by["rebutted"], "amended": sum(1 for r in results.values() if r.amendments),
+            "moved": moved, "tests": len(tests), "resting": len(rests),
+            "survive_holm": int(rests["survives Holm"].sum()) if len(rests) else 0,
+            "survive_bh": int(rests["survives BH"].sum()) if len(rests) else 0}

@@ -316,6 +316,9 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
     try:
         pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
         readers_done = not readers
+        if readers and not thesis:  # only pages that read results: they read the results already there
+            readers_done = True
+            pending.update({submit(pool, r): r for r in readers})
         while pending:
             if is_processes:
                 tracker.update(list((pool._processes or {}).keys()))
