@@ -62,7 +62,47 @@ class ReviewPoint:
 
 
 #: Points about the whole book (inference, presentation, process), answered at book level.
-BOOK_POINTS: tuple[ReviewPoint, ...] = ()
+BOOK_POINTS: tuple[ReviewPoint, ...] = (
+    ReviewPoint("rotation-momentum", "section 4: multiple testing", (),
+                "About 25 deciding sub-tests with no family-wise or false-discovery control; OR-rules inflate "
+                "false 'partly supported' verdicts.",
+                "accepted",
+                "Every claim decided by a test publishes its one-sided p-value; this page adjusts all of them at once "
+                "(Holm; Benjamini-Hochberg) and says which verdicts survive."),
+    ReviewPoint("rotation-momentum", "section 4: power", (),
+                "Power, not multiplicity, binds: report a minimum detectable effect per claim and keep 'no power' "
+                "apart from 'not supported'.",
+                "accepted",
+                "A new verdict, inconclusive (the estimate points the claim's way but its interval includes zero); "
+                "each claim decided by a test publishes its minimum detectable effect at 80% power, shown in its "
+                "verdict line."),
+    ReviewPoint("rotation-momentum", "section 6.9-6.10", (),
+                "Equivalence tests for 'matches', MDE and power lines per claim, a book-level Holm/BH table, and a "
+                "verdict vocabulary with 'part untestable' and 'inconclusive (low power)'.",
+                "accepted",
+                "Equivalence (TOST) for M2; MDEs and the Holm/BH table as above; inconclusive added; one rule for "
+                "claims with an untestable part, applied in every chapter (claims.base.combine_parts)."),
+    ReviewPoint("rotation-momentum", "section 5: what it means for a position", (),
+                "Each verdict needs a one-line 'what this means for a position'.",
+                "accepted in part",
+                "Each chapter opens with a verdict box (each claim, its verdict, one line why) and the scorecard has a "
+                "'why this verdict' column; the book does not give trading advice, so the line says what the "
+                "evidence shows, not what to hold."),
+    ReviewPoint("rotation-momentum", "D13", (),
+                "'Rule fixed before the evidence' cannot be audited: rules and results entered in one commit, and "
+                "several verdicts sit exactly on a chosen threshold.",
+                "accepted",
+                "The rules as first published are kept with a sha256 each (claims/registered-rules.json) and checked "
+                "on this page; every later change is a dated amendment with the verdict under the registered rule "
+                "recomputed; the specification sweep shows how each verdict moves with its thresholds."),
+    ReviewPoint("valuation-graduation", "section 5: scorecard 'deciding number'", (),
+                "The scorecard's deciding-number column misleads: V3's sign against its verdict, V5's significant "
+                "in-sample slope, G2's failing half, G5's significant interval beside 'untestable'.",
+                "accepted",
+                "The scorecard shows a claim's interval only where the rule decides on it, adds the claim's type and a "
+                "'why this verdict' column, and an untestable claim shows no number; the chapters' amendments (V3, "
+                "V5, G2, G5) change what decides."),
+)
 
 
 def all_points() -> list[ReviewPoint]:
