@@ -32,7 +32,7 @@ import nbformat
 
 from ..config import project_root, reference_snapshot
 from ..errors import ParameterError, SmallcapsError
-from . import CHAPTERS, THESIS_CLAIMS
+from . import CHAPTERS, NOT_RERUN, THESIS_CLAIMS
 from .params import window
 from .results import results_filename
 
@@ -96,6 +96,19 @@ def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
     if not out:
         raise ParameterError("chapters is empty; valid: " + ", ".join(CHAPTERS))
     return list(dict.fromkeys(out))
+
+
+def rerun_ids(spec: str | Iterable[str] | None) -> list[str]:
+    """:func:`chapter_ids` for ``smallcaps run``: every chapter but those never re-run with new
+    dates (the Robustness page); naming one is an error."""
+    if spec is None:
+        return [c for c in chapter_ids(None) if c not in NOT_RERUN]
+    out = chapter_ids(spec)
+    for c in out:
+        if c in NOT_RERUN:
+            raise ParameterError(f"chapters={c!r} is not re-run with new dates (it reads the committed specification "
+                                 f"sweep); explore other windows with `smallcaps sweep --windows START..END`")
+    return out
 
 
 def pd_date(value) -> str:
@@ -204,6 +217,18 @@ def _save_timings(folder: Path, runs: list[ChapterRun]) -> None:
     (folder / TIMINGS_FILE).write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
+def _after(chapters: list[str]) -> dict[str, set[str]]:
+    """What each chapter of a run waits for: the Robustness page first (the thesis chapters
+    show its stability of their verdicts), then the thesis chapters, then the scorecard (it
+    reads all of their results)."""
+    thesis = {c for c in chapters if c in THESIS_CLAIMS}
+    first = {c for c in chapters if c == "robustness"}
+    out = {c: set(first) for c in thesis}
+    if "scorecard" in chapters:
+        out["scorecard"] = thesis | first
+    return out
+
+
 def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                      parameters: dict | Callable[[str], dict | None] | None, env: dict[str, str],
                      jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None,
@@ -211,12 +236,12 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
-    The scorecard starts once every thesis chapter in the run has finished (it reads their
-    results); if one of them failed, the scorecard is not run.
+    A chapter starts once the chapters it waits for (:func:`_after`) have finished: the
+    Robustness page before the thesis chapters, the scorecard last; if one of those failed, it
+    is not run.
     """
     results: list[ChapterRun] = []
-    thesis = {c for c in chapters if c in THESIS_CLAIMS}
-    want_scorecard = "scorecard" in chapters
+    after = _after(chapters)
 
     def submit(pool, ch):
         nb = CHAPTERS[ch]
@@ -225,10 +250,24 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
             on_event(ch, "running", None)
         return pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir), params, env, timeout)
 
+    waiting = [c for c in _schedule(chapters, timings)] + (["scorecard"] if "scorecard" in chapters else [])
     with cf.ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
-        scorecard_done = not want_scorecard
-        while pending:
+        pending: dict = {}
+        while waiting or pending:
+            finished = {r.chapter: r.ok for r in results}
+            for ch in list(waiting):
+                deps = after.get(ch, set())
+                if not deps <= set(finished):
+                    continue
+                waiting.remove(ch)
+                if all(finished[d] for d in deps):
+                    pending[submit(pool, ch)] = ch
+                else:
+                    results.append(ChapterRun(ch, False, 0.0, "not run: an earlier chapter failed"))
+                    if on_event:
+                        on_event(ch, "failed", results[-1])
+            if not pending:
+                continue
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in done:
                 pending.pop(fut)
@@ -236,15 +275,6 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                 results.append(run_)
                 if on_event:
                     on_event(run_.chapter, "done" if run_.ok else "failed", run_)
-            finished = {r.chapter for r in results}
-            if not scorecard_done and thesis <= finished:
-                scorecard_done = True
-                if all(r.ok for r in results if r.chapter in thesis):
-                    pending[submit(pool, "scorecard")] = "scorecard"
-                else:
-                    results.append(ChapterRun("scorecard", False, 0.0, "not run: an earlier chapter failed"))
-                    if on_event:
-                        on_event("scorecard", "failed", results[-1])
     return results
 
 
@@ -459,7 +489,7 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
 
         for k, v in given.items():
             parse_date(v, k)
-    chosen = with_companions(chapter_ids(chapters))
+    chosen = with_companions(rerun_ids(chapters))
     root = checkout()
     label = f"{given.get('start', 'default')}_{given.get('end', 'default')}"
     out_dir = Path(out) if out else root / "runs" / label
@@ -496,17 +526,35 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
     return report
 
 
+#: Folder of the committed sweep table, inside book/.
+SWEEP_DIR = "robustness"
+
+
+def sweep_book(out: Path, *, snapshot, store=None, workers: int | None = None):
+    """Run the book's specification sweep (every ported claim, the default design and window
+    grid) on a local Dask cluster, offline, into ``out`` (its ``sweep.parquet``)."""
+    from .. import sweep
+    from .robustness import DESIGN, book_grid
+
+    return sweep.run(None, grid=book_grid(), design=DESIGN, out=out, workers=workers or os.cpu_count() or 2,
+                     data={"mode": "offline", "snapshot": str(snapshot), "store": str(store) if store else None})
+
+
 def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None, timeout: int = 1800,
             on_event=None) -> RunReport:
     """Re-execute ``book/`` in place, offline, against the reference snapshot.
 
     Notebooks run in a temporary folder; each one replaces its committed version (with its
-    results file) only if it executed cleanly. When a thesis chapter is refreshed the scorecard
-    is refreshed after it, so the committed scorecard always matches the committed results.
+    results file) only if it executed cleanly. When a thesis chapter or the Robustness page is
+    refreshed the scorecard is refreshed after it, so the committed scorecard always matches the
+    committed results. Refreshing the Robustness page first runs the book's specification sweep
+    (:func:`sweep_book`, a local Dask cluster of ``jobs`` workers) and commits its table
+    (``book/robustness/sweep.parquet``) with the page.
     """
     root = checkout()
     chosen = chapter_ids(chapters)
-    if any(c in THESIS_CLAIMS for c in chosen) and "scorecard" not in chosen and (book_dir(root) / CHAPTERS["scorecard"]).is_file():
+    if any(c in THESIS_CLAIMS or c == "robustness" for c in chosen) and "scorecard" not in chosen \
+            and (book_dir(root) / CHAPTERS["scorecard"]).is_file():
         chosen.append("scorecard")
     snap = snapshot or reference_snapshot()
     if snap is None:
@@ -517,6 +565,10 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
         # chapters not being refreshed still provide their committed results (the scorecard reads them)
         for res in book_dir(root).glob("*.results.json"):
             shutil.copy2(res, tmpd / res.name)
+        if "robustness" in chosen:  # the sweep first: the page reads its table
+            if on_event:
+                on_event("robustness", "running", None)
+            sweep_book(tmpd / SWEEP_DIR, snapshot=snap, store=store, workers=jobs)
         runs = execute_chapters(chosen, book_dir(root), tmpd, parameters=None, env=env,
                                 jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event,
                                 timings=_load_timings(root / "_build"))
@@ -525,6 +577,9 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
             if not r.ok:
                 continue
             nb = CHAPTERS[r.chapter]
+            if r.chapter == "robustness":
+                (book_dir(root) / SWEEP_DIR).mkdir(exist_ok=True)
+                shutil.copy2(tmpd / SWEEP_DIR / "sweep.parquet", book_dir(root) / SWEEP_DIR / "sweep.parquet")
             shutil.copy2(tmpd / nb, book_dir(root) / nb)
             if (tmpd / results_filename(r.chapter)).is_file():
                 shutil.copy2(tmpd / results_filename(r.chapter), book_dir(root) / results_filename(r.chapter))

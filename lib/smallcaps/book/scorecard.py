@@ -33,14 +33,42 @@ THESES = {
 
 @dataclass
 class Scorecard:
-    """Every claim of every thesis, with its result where one was published."""
+    """Every claim of every thesis, with its result where one was published, and the stability
+    of each verdict where the Robustness page published it (``robustness.results.json``)."""
 
     results: dict[str, ChapterResults | None]
+    stability: dict | None = None
 
     @classmethod
     def read(cls, folder: str | Path = ".") -> Scorecard:
-        """Read the thesis chapters' results files from ``folder``."""
-        return cls(read_all(folder, list(THESIS_CLAIMS)))
+        """Read the thesis chapters' results files (and the Robustness page's) from ``folder``."""
+        from .robustness import read_stability
+
+        return cls(read_all(folder, list(THESIS_CLAIMS)), read_stability(folder))
+
+    def stability_of(self, claim_id: str) -> str:
+        """``5/5 specs (100%); 78% of 460 across 80 windows`` and ``; fragile`` when fewer than
+        two thirds of the specifications agree; ``not swept`` or ``stale`` otherwise."""
+        from .robustness import matches
+
+        c = self.claim(claim_id)
+        if c is None:
+            return ""
+        s = (self.stability or {}).get(claim_id)
+        if s is None:
+            return "not swept"
+        return s.short() if matches(s, c) else "stale: sweep made for another verdict"
+
+    def fragile(self) -> list[str]:
+        """Claims whose published verdict fewer than two thirds of their specifications agree with."""
+        from .robustness import matches
+
+        out = []
+        for cid, s in (self.stability or {}).items():
+            c = self.claim(cid)
+            if c is not None and matches(s, c) and s.fragile:
+                out.append(cid)
+        return out
 
     def claim(self, claim_id: str) -> ClaimResult | None:
         for chapter, ids in THESIS_CLAIMS.items():
@@ -59,7 +87,8 @@ class Scorecard:
         """One row per claim id, grouped by thesis.
 
         Columns: thesis, chapter, claim (short paraphrase), verdict (or ``missing``), deciding
-        number (with interval), sample, data vintage, section (anchor in the chapter, or empty).
+        number (with interval), sample, stability (:meth:`stability_of`), data vintage, section
+        (anchor in the chapter, or empty).
         """
         rows = []
         for chapter, ids in THESIS_CLAIMS.items():
@@ -74,7 +103,8 @@ class Scorecard:
                 sample = f"{smp.start} to {smp.end} ({smp.n:,} {smp.frequency})" if smp.n else "none"
                 rows.append({"id": cid, "thesis": THESES[chapter], "chapter": chapter, "claim": c.claim,
                              "verdict": c.verdict, "deciding number": statistic_text(c), "sample": sample,
-                             "data vintage": c.data_vintage, "section": c.section})
+                             "stability": self.stability_of(cid), "data vintage": c.data_vintage,
+                             "section": c.section})
         return pd.DataFrame(rows).set_index("id")
 
     def counts(self) -> pd.DataFrame:
@@ -94,6 +124,11 @@ class Scorecard:
                 "untestable with available data": "sc_untestable", MISSING: "sc_missing"}
         out = {"sc_total": (len(self.table()), "{:d}")}
         out.update({key: (int(counts[verdict].sum()), "{:d}") for verdict, key in keys.items()})
+        t = self.table()
+        swept = [cid for cid in t.index if t.loc[cid, "stability"] not in ("", "not swept")
+                 and not t.loc[cid, "stability"].startswith("stale")]
+        out["sc_swept"] = (len(swept), "{:d}")
+        out["sc_fragile"] = (len(self.fragile()), "{:d}")
         return out
 
     def figure(self):
@@ -167,16 +202,19 @@ class Scorecard:
                 page = CHAPTERS[r["chapter"]].replace(".ipynb", ".html")
                 link = f'<a href="{page}#{html.escape(r["section"])}">{html.escape(cid)}</a>'
             cls = "sc-" + r["verdict"].split()[0]
+            stab = html.escape(r["stability"])
+            if r["stability"].endswith("fragile"):
+                stab = stab[: -len("fragile")] + "<strong>fragile</strong>"
             rows.append(
                 f'<tr class="{cls}"><td>{link}</td><td>{html.escape(r["claim"])}</td>'
                 f'<td><strong>{html.escape(r["verdict"])}</strong></td><td>{html.escape(r["deciding number"])}</td>'
-                f'<td>{html.escape(r["sample"])}</td><td>{html.escape(r["data vintage"])}</td></tr>')
+                f'<td>{html.escape(r["sample"])}</td><td>{stab}</td><td>{html.escape(r["data vintage"])}</td></tr>')
         head = "".join(f"<th>{h}</th>" for h in ("claim", "paraphrase", "verdict", "deciding number (95% CI)",
-                                                  "sample", "data vintage"))
+                                                  "sample", "stability", "data vintage"))
         out = []
         for thesis in dict.fromkeys(t["thesis"]):
             body = [row for row, th in zip(rows, t["thesis"], strict=True) if th == thesis]
-            out.append(f'<tr class="sc-thesis"><th colspan="6">{html.escape(thesis)}</th></tr>' + "".join(body))
+            out.append(f'<tr class="sc-thesis"><th colspan="7">{html.escape(thesis)}</th></tr>' + "".join(body))
         return (f'<table class="scorecard"><thead><tr>{head}</tr></thead><tbody>{"".join(out)}</tbody></table>')
 
 
@@ -190,7 +228,7 @@ class Table:
         return self.card.html_table()
 
     def __repr__(self) -> str:
-        t = self.card.table()[["verdict", "deciding number", "sample"]]
+        t = self.card.table()[["verdict", "deciding number", "sample", "stability"]]
         with pd.option_context("display.max_colwidth", 120, "display.width", 200):
             return t.to_string()
 

@@ -146,6 +146,7 @@ def run(claims: Iterable[str] | None = None, *, grid: WindowGrid | None = None, 
 
     from .cluster import fingerprint, identity
 
+    table.check_code(fingerprint())
     local = executor == "inline" or not scheduler
     task_data = _data_for_workers(data, local)
     client = cluster = None

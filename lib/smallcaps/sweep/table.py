@@ -148,6 +148,13 @@ class SweepTable:
                 raise ParameterError(f"out={self.folder} holds a sweep made with {what} {old.get(field)}, this one "
                                      f"has {meta.get(field)}; choose another --out to start a new table")
 
+    def check_code(self, code: str) -> None:
+        """Refuse early (before a cluster starts) a table made by other code."""
+        old = self.meta()
+        if old and str(old.get("code")) != code:
+            raise ParameterError(f"out={self.folder} holds a sweep made with code fingerprint {old.get('code')}, "
+                                 f"this one has {code}; choose another --out to start a new table")
+
     def done(self, retry_failed: bool = False) -> set[tuple]:
         """Keys of finished rows (rows with an error count as finished unless ``retry_failed``)."""
         f = self.rows()
