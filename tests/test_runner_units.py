@@ -12,7 +12,7 @@ from conftest import ROOT
 from smallcaps.book import CHAPTERS, runner
 from smallcaps.errors import ParameterError
 
-VALID = "rotation, momentum, valuation, graduation, scorecard, data"
+VALID = "rotation, momentum, valuation, graduation, robustness, scorecard, data"
 
 
 @pytest.fixture

@@ -25,7 +25,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 #: Minimum number of tables each page must show (0: none required).
 EXPECTED_TABLES = {"book/intro": 1, "book/data": 4, "book/rotation": 2, "book/momentum": 2, "book/valuation": 2,
-                   "book/graduation": 2, "book/scorecard": 1, "book/references": 0}
+                   "book/graduation": 2, "book/robustness": 3, "book/scorecard": 1,
+                   "book/references": 0}
 
 
 def toc_pages() -> list[str]:
@@ -149,6 +150,10 @@ def test_scorecard_shows_its_table_and_picture(site, served, browser):
     assert ids[0] == "R1" and ids[-1] == "G5"
     links = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a')).map(a => a.getAttribute('href'))")
     assert len(links) == 22 and all("#" in h for h in links)
+    head = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard thead th')).map(t => t.innerText)")
+    assert "stability" in [h.strip().lower() for h in head]
+    swept = [rows.nth(ids.index(c)).inner_text() for c in ("V1", "V2", "V3", "V4", "V5")]
+    assert all("specs" in r for r in swept), swept  # the valuation claims are in the committed sweep
     widths = tab.evaluate("Array.from(document.querySelectorAll('article img')).map(i => i.naturalWidth)")
     assert widths and min(widths) > 0
     tab.close()

@@ -114,8 +114,21 @@ def test_plan_counts_rows_and_skips_done_ones():
 # -- running inline: resume, failures, refusals ---------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def offline_module(snapshot_dir, tmp_path_factory):
+    """Offline on the reference snapshot with one store for the module, so that the chapter's
+    inputs are loaded once (the sweep's per-process cache is keyed by the data settings)."""
+    store = tmp_path_factory.mktemp("store")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SMALLCAPS_OFFLINE", "1")
+        mp.setenv("SMALLCAPS_SNAPSHOT", str(snapshot_dir))
+        mp.setenv("SMALLCAPS_STORE", str(store))
+        mp.delenv("SMALLCAPS_MODE", raising=False)
+        yield store
+
+
 @pytest.fixture
-def quick(offline, tmp_path):
+def quick(offline_module, tmp_path):
     """A small sweep (V2 and V4 on the published and claim-date windows), inline."""
     out = tmp_path / "sweep"
 
@@ -199,13 +212,14 @@ def test_interrupted_parts_are_resumed_and_merged(quick):
     assert len(read_table(out / "sweep.parquet")) == 16 and not (out / "parts").exists()
 
 
-def test_evidence_reuse_changes_no_row(offline, tmp_path):
+def test_evidence_reuse_changes_no_row(offline_module, tmp_path):
     """Specifications that agree on every choice a claim's computation reads share its
-    evidence; the rows must be exactly those computed one by one."""
-    grid = WindowGrid.parse(["published", "2000-01-01..2019-12-31", "1950-01-01..2019-12-31@2000-06-30"])
-    a = run(["V1", "V3", "V5"], grid=grid, out=tmp_path / "a", executor="inline", reuse_evidence=True)
-    b = run(["V1", "V3", "V5"], grid=grid, out=tmp_path / "b", executor="inline", reuse_evidence=False)
-    assert a.computed == b.computed == 3 * (5 + 4 + 5)
+    evidence; the rows must be exactly those computed one by one (V1 reads no choice, V2 one
+    without alternatives, V5 two of four)."""
+    grid = WindowGrid.parse(["published", "1950-01-01..2019-12-31@2000-06-30"])
+    a = run(["V1", "V2", "V5"], grid=grid, out=tmp_path / "a", executor="inline", reuse_evidence=True)
+    b = run(["V1", "V2", "V5"], grid=grid, out=tmp_path / "b", executor="inline", reuse_evidence=False)
+    assert a.computed == b.computed == 2 * (5 + 4 + 5)
     ta, tb = (read_table(x).drop(columns="seconds") for x in (tmp_path / "a", tmp_path / "b"))
     pd.testing.assert_frame_equal(ta, tb)
 
@@ -250,7 +264,7 @@ def test_committed_sweep_is_complete_and_without_errors():
 SUBSET_CLAIMS = ["V2", "V4", "V1"]
 
 
-def test_a_fixed_subset_of_the_committed_sweep_reproduces_exactly(offline, tmp_path):
+def test_a_fixed_subset_of_the_committed_sweep_reproduces_exactly(offline_module, tmp_path):
     """CI's check that the committed table is what the code computes on the reference snapshot:
     a fixed subset (three claims, a claim-date, a rolling and an expanding window) computed again,
     every column but the timing equal."""
@@ -275,3 +289,61 @@ def test_row_json_fields_are_the_specification():
     assert json.loads(row["spec_choices"]) == {"measure": "June prices", "rare_percentile": "default"}
     assert json.loads(row["spec_values"]) == {"measure": "discount_june", "rare_percentile": 10.0}
     assert not row["is_default_spec"]
+
+
+# -- evidence reuse, on hand-made claims -----------------------------------------------------------
+
+
+def _toy_claims():
+    from smallcaps.claims import Choice, Claim, Decision, SpecSpace
+    from smallcaps.claims.contract import NO_SAMPLE, Rule, Statistic
+
+    calls = []
+    rule = Rule("T1", "toy", "h", "s", "s", "p", "n")
+
+    class Toy(Claim):
+        id, chapter, statistic_name, unit = "T1", "valuation", "x", "pp"
+        rule_template = rule
+        space = SpecSpace(Choice("a", 1, {"two": 2}), Choice("b", 10, {"twenty": 20}))
+
+        def compute(self):
+            calls.append(dict(self.spec) if self.mode == "iterate" else None)
+            if self.mode == "attribute":
+                self.stash = 1
+            return {"a": self.spec.a}
+
+        def decide(self, ev):
+            return Decision("supported", Statistic("x", ev["a"] * self.spec.b, "pp"), NO_SAMPLE, "")
+
+    return Toy, calls
+
+
+@pytest.mark.parametrize("mode, computations", [("read a", 2), ("iterate", 4), ("attribute", 4)])
+def test_evidence_is_reused_only_when_safe(mode, computations):
+    from smallcaps.book.params import window
+    from smallcaps.sweep.tasks import _evaluate_one
+
+    Toy, calls = _toy_claims()
+    Toy.mode = mode
+    w = window("2000-01-01", "2001-01-01")
+    cache: dict = {}
+    values = []
+    for spec in Toy.space.variants("grid"):
+        claim = Toy(None, w, spec)
+        _evaluate_one(claim, cache)
+        values.append(claim.result.statistic.value)
+    assert values == [10, 20, 20, 40]  # (a, b) = (1, 10), (1, 20), (2, 10), (2, 20)
+    assert len(calls) == computations
+
+
+def test_cli_refuses_bad_arguments_in_one_line(capsys, tmp_path):
+    from smallcaps import cli
+
+    for args, message in ((["--claims", "X1"], "claim='X1' is not a claim id"),
+                          (["--windows", "monthly"], "windows='monthly' is not a window kind"),
+                          (["--step", "0"], "step=0 is out of range"),
+                          (["--workers", "0"], "workers=0 is out of range")):
+        assert cli.main(["sweep", *args, "--out", str(tmp_path / "never")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("smallcaps: ") and message in err and "\n" not in err, err
+    assert not (tmp_path / "never").exists()

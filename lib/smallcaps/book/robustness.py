@@ -448,9 +448,12 @@ def matches(stab: Stability, result) -> bool:
 def stability_text(claim_id: str, result, folder: str | Path = ".") -> Text:
     """A short paragraph on how robust a claim's verdict is, for its chapter (``ch.stability``)."""
     stabs = read_stability(folder)
-    if stabs is None or claim_id not in stabs:
-        return Text(f"*Robustness of {claim_id}: the specification sweep was not run for this book "
-                    f"(`smallcaps sweep`; the Robustness page of the published book covers its window).*")
+    if stabs is None:
+        return Text(f"*Robustness of {claim_id}: the specification sweep is not part of this run (the Robustness "
+                    f"page covers the published window; `smallcaps sweep` explores others).*")
+    if claim_id not in stabs:
+        return Text(f"*Robustness of {claim_id}: not in the specification sweep yet (the sweep covers the chapters "
+                    f"whose claims are claim objects; then `smallcaps refresh --chapters robustness`).*")
     s = stabs[claim_id]
     if result is None or not matches(s, result):
         return Text(f"*Robustness of {claim_id}: the sweep on file was made for another verdict "

@@ -97,7 +97,7 @@ class Scorecard:
                 if c is None:
                     rows.append({"id": cid, "thesis": THESES[chapter], "chapter": chapter, "claim": "",
                                  "verdict": MISSING, "deciding number": "no result published",
-                                 "sample": "", "data vintage": "", "section": ""})
+                                 "sample": "", "stability": "", "data vintage": "", "section": ""})
                     continue
                 smp = c.sample
                 sample = f"{smp.start} to {smp.end} ({smp.n:,} {smp.frequency})" if smp.n else "none"
