@@ -93,7 +93,11 @@ def _read_file(path: Path) -> pd.DataFrame:
     missing = [c for c in COLUMN_NAMES if c not in table.column_names]
     if missing:
         raise DataError(f"sweep table {path} is not a sweep table (no column {missing[0]!r})")
-    return table.select(list(COLUMN_NAMES)).to_pandas()
+    import pyarrow as pa
+
+    # integers stay integers with or without missing values (a row with an error has no sample)
+    ints = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int32Dtype()}
+    return table.select(list(COLUMN_NAMES)).to_pandas(types_mapper=ints.get)
 
 
 def sort_rows(frame: pd.DataFrame, claim_order: Iterable[str] | None = None) -> pd.DataFrame:
