@@ -115,6 +115,7 @@ def test_results_contract_round_trip_and_scorecard_column(folder):
     assert card.fragile() == ["V3"]
     assert card.glue_values()["sc_fragile"] == (1, "{:d}") and card.glue_values()["sc_swept"] == (2, "{:d}")
     assert "<strong>fragile</strong>" in card.html_table()
+    assert card.html_table().count('href="robustness.html#robustness-valuation"') == 2
     # a published verdict the sweep was not made for is stale, not silently fragile or stable
     ChapterResults("valuation", "Valuation", {}, [], [_published("V1", P), _published("V2", P),
                                                       _published("V3", N), _published("V4", P),
@@ -128,6 +129,7 @@ def test_chapter_stability_text(folder, tmp_path):
     assert text.startswith("**How robust is this verdict?** 2 of 4 specifications on this window give the same "
                            "verdict (50%): **fragile** (fewer than two thirds agree).")
     assert "50% of specification-window pairs agree" in text
+    assert text.endswith("{ref}`the Robustness page <robustness-valuation>`.")
     assert "not fragile" in stability_text("V1", _published("V1", P), folder).markdown
     assert "made for another verdict" in stability_text("V1", _published("V1", P, value=2.0), folder).markdown
     assert "not in the specification sweep yet" in stability_text("R1", _published("R1", P), folder).markdown

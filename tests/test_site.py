@@ -148,8 +148,13 @@ def test_scorecard_shows_its_table_and_picture(site, served, browser):
     assert rows.count() == 22
     ids = [rows.nth(i).locator("td").first.inner_text().strip() for i in range(rows.count())]
     assert ids[0] == "R1" and ids[-1] == "G5"
-    links = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a')).map(a => a.getAttribute('href'))")
+    links = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard td:first-child a'))"
+                         ".map(a => a.getAttribute('href'))")
     assert len(links) == 22 and all("#" in h for h in links)
+    robust = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a[href^=\"robustness.html\"]'))"
+                          ".map(a => a.getAttribute('href'))")
+    assert robust and set(robust) <= {f"robustness.html#robustness-{c}" for c in
+                                      ("rotation", "momentum", "valuation", "graduation")}
     head = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard thead th')).map(t => t.innerText)")
     assert "stability" in [h.strip().lower() for h in head]
     swept = [rows.nth(ids.index(c)).inner_text() for c in ("V1", "V2", "V3", "V4", "V5")]

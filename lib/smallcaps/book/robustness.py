@@ -466,5 +466,5 @@ def stability_text(claim_id: str, result, folder: str | Path = ".") -> Text:
     if a["share"] is not None:
         text += (f" Over the {a['windows']} windows of the sweep in which the data can decide {claim_id}, "
                  f"{100 * a['share']:.0f}% of specification-window pairs agree (the windows overlap, so these are "
-                 f"not independent). See the Robustness page.")
-    return Text(text)
+                 f"not independent).")
+    return Text(text + f" Every specification and window: {{ref}}`the Robustness page <robustness-{s.chapter}>`.")

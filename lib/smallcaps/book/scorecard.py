@@ -205,6 +205,8 @@ class Scorecard:
             stab = html.escape(r["stability"])
             if r["stability"].endswith("fragile"):
                 stab = stab[: -len("fragile")] + "<strong>fragile</strong>"
+            if "specs" in r["stability"]:  # a current stability: link to the claim's chapter on the Robustness page
+                stab = f'<a href="robustness.html#robustness-{html.escape(r["chapter"])}">{stab}</a>'
             rows.append(
                 f'<tr class="{cls}"><td>{link}</td><td>{html.escape(r["claim"])}</td>'
                 f'<td><strong>{html.escape(r["verdict"])}</strong></td><td>{html.escape(r["deciding number"])}</td>'
