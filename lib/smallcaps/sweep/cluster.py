@@ -127,7 +127,7 @@ def local_client(n_workers: int, env: Mapping[str, str] | None = None):
     with _environ_kept(), dask.config.set({"distributed.nanny.pre-spawn-environ": full,
                                            "distributed.worker.daemon": True}):
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR, env=full)
+                               silence_logs=logging.CRITICAL, env=full)
         client = Client(cluster)
     return client, cluster
 
