@@ -291,7 +291,7 @@ def cmd_sweep(args) -> int:
     with _SweepProgress() as prog:
         report = sweep.run(args.claims, grid=grid, design=args.design, out=args.out, scheduler=args.scheduler,
                            workers=args.workers, data=data, retry_failed=args.retry_failed, on_progress=prog)
-    console.print(f"sweep: {report.summary()}")
+    console.print(f"sweep: {report.summary()}", soft_wrap=True)
     return 0
 
 
