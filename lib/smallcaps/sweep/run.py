@@ -6,6 +6,10 @@
     report = run(claims=["V1", "V3"], out="runs/sweep", workers=2)      # a local cluster
     report = run(out="runs/sweep", scheduler="tcp://10.0.0.5:8786")     # an existing cluster
 
+A local cluster starts worker processes with ``multiprocessing``'s spawn method, which imports
+the calling script again in each worker: call :func:`run` from a script under
+``if __name__ == "__main__":`` (the ``smallcaps sweep`` command and notebooks need nothing).
+
 Everything is checked before any work (claims, windows, design, the output folder, the
 cluster's versions and snapshot). Rows are flushed to the table's parts every few seconds, so
 an interrupted sweep resumes where it stopped.
