@@ -13,7 +13,7 @@ from smallcaps.errors import ParameterError
 
 from conftest import ROOT
 
-VALID = "rotation, momentum, valuation, graduation, scorecard, data, intro"
+VALID = "rotation, momentum, valuation, graduation, robustness, scorecard, data, intro, review"
 
 
 @pytest.fixture

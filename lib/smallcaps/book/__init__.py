@@ -7,6 +7,7 @@ CHAPTERS = {
     "momentum": "momentum.ipynb",
     "valuation": "valuation.ipynb",
     "graduation": "graduation.ipynb",
+    "robustness": "robustness.ipynb",
     "scorecard": "scorecard.ipynb",
     "data": "data.ipynb",
     "intro": "intro.ipynb",
@@ -25,3 +26,7 @@ THESIS_CLAIMS = {
     "valuation": ("V1", "V2", "V3", "V4", "V5"),
     "graduation": ("G1", "G2", "G3", "G4", "G5"),
 }
+
+#: Chapters that are not re-run with new dates by ``smallcaps run``: the Robustness page reads
+#: the committed specification sweep (``smallcaps sweep`` explores other windows).
+NOT_RERUN = ("robustness",)
