@@ -355,7 +355,7 @@ def test_scorecard_shows_its_grid_and_table(site, served, browser):
     assert heads[:4] == ["claim", "type", "verdict", "why this verdict"] and heads[-1] == "deciding number"
     v1 = rows.nth(ids.index("V1"))
     assert "How cheap are small caps?" in v1.inner_text() and "fact about the past" in v1.inner_text()
-    robust = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a[href^=\\"robustness.html\\"]'))"
+    robust = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a[href^=\"robustness.html\"]'))"
                           ".map(a => a.getAttribute('href'))")
     assert robust and set(robust) <= {f"robustness.html#robustness-{c}" for c in
                                       ("rotation", "momentum", "valuation", "graduation")}
