@@ -170,8 +170,8 @@ def cmd_data_fetch(args) -> int:
     # yfinance and pandas chatter (retries, "possibly delisted", deprecations) would bury the
     # progress bar; every failure is reported below, one line per dataset
     logging.getLogger("yfinance").setLevel(logging.CRITICAL)
-    with warnings.catch_warnings(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=False) as progress:
+    with warnings.catch_warnings(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                             TimeElapsedColumn(), console=err_console, transient=False) as progress:
         warnings.simplefilter("ignore")
         task = progress.add_task("fetching", total=len(jobs))
         for label, job in jobs:
@@ -562,7 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="claim ids or chapter ids (default: every claim of every ported chapter)")
     sw.add_argument("--windows", nargs="+", default=None, metavar="W",
                     help="window kinds (published claim-date expanding rolling; default all) or START..END[@AS_OF]")
-    sw.add_argument("--step", type=int, default=5, help="expanding and rolling windows end every STEP years (default 5)")
+    sw.add_argument("--step", type=int, default=5,
+                    help="expanding and rolling windows end every STEP years (default 5)")
     sw.add_argument("--lengths", type=int, nargs="+", default=[10, 20, 30], metavar="YEARS",
                     help="rolling window lengths in years (default 10 20 30)")
     sw.add_argument("--min-years", dest="min_years", type=int, default=10,

@@ -171,16 +171,19 @@ def multiple_testing(results: dict[str, ClaimResult], alpha: float = 0.05) -> pd
     """
     from statsmodels.stats.multitest import multipletests
 
-    tested = [(cid, r) for cid, r in results.items() if r.statistic.p_value is not None]
+    tested: list[tuple[str, ClaimResult, float]] = []
+    for cid, r in results.items():
+        if r.statistic.p_value is not None:
+            tested.append((cid, r, float(r.statistic.p_value)))
     cols = ["claim", "verdict", "deciding statistic", "p (one-sided)", "Holm", "Benjamini-Hochberg",
             "rests on significance", "survives Holm", "survives BH"]
     if not tested:
         return pd.DataFrame(columns=cols)
-    p = [float(r.statistic.p_value) for _, r in tested]
+    p = [raw for _, _, raw in tested]
     holm = multipletests(p, alpha=alpha, method="holm")[1]
     bh = multipletests(p, alpha=alpha, method="fdr_bh")[1]
     rows = []
-    for (cid, r), raw, h, b in zip(tested, p, holm, bh, strict=True):
+    for (cid, r, raw), h, b in zip(tested, holm, bh, strict=True):
         rests = r.verdict in ("supported", "partly supported") and raw < alpha
         rows.append({"claim": cid, "verdict": r.verdict, "deciding statistic": r.statistic.name,
                      "p (one-sided)": raw, "Holm": float(h), "Benjamini-Hochberg": float(b),

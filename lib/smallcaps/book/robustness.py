@@ -120,7 +120,8 @@ class Stability:
     def short(self) -> str:
         """``5/5 specs (100%); 78% of 460 across windows`` (plus ``fragile``), for tables."""
         p, a = self.published_window, self.all_windows
-        text = f"{p['agree']}/{p['n'] - p['errors']} specs" + (f" ({100 * p['share']:.0f}%)" if p["share"] is not None else "")
+        text = (f"{p['agree']}/{p['n'] - p['errors']} specs"
+                + (f" ({100 * p['share']:.0f}%)" if p["share"] is not None else ""))
         if a["share"] is not None:
             text += f"; {100 * a['share']:.0f}% of {a['n'] - a['errors']:,} across {a['windows']} windows"
         return text + ("; fragile" if self.fragile else "")
@@ -149,8 +150,8 @@ def stability_of(rows: pd.DataFrame) -> Stability:
     inw = rows[[k in decidable for k in rows[wkey].itertuples(index=False, name=None)]]
     ok_all = inw[inw["error"].isna()]
     agree_all = int((ok_all["verdict"] == headline).sum())
-    all_windows = {"windows": len(decidable), "n": len(inw), "agree": agree_all, "errors": int(inw["error"].notna().sum()),
-                   "share": _share(agree_all, len(ok_all))}
+    all_windows = {"windows": len(decidable), "n": len(inw), "agree": agree_all,
+                   "errors": int(inw["error"].notna().sum()), "share": _share(agree_all, len(ok_all))}
     fragile = bool(len(ok) and Fraction(agree, len(ok)) < FRAGILE_BELOW)
     disagree = [f"{r.spec} -> {r.verdict}" for r in ok.itertuples() if r.verdict != headline]
     n_windows = rows[wkey].drop_duplicates().shape[0]
@@ -255,9 +256,11 @@ class Robustness:
         for label in dict.fromkeys(labels):
             g = r[labels == label]
             dec = g[g["verdict"] != UNTESTABLE]
-            out.append({"windows": label, "count": g.drop_duplicates(["window_start", "window_end", "window_as_of"]).shape[0],
+            out.append({"windows": label,
+                        "count": g.drop_duplicates(["window_start", "window_end", "window_as_of"]).shape[0],
                         "rows": len(g), "decided": len(dec),
-                        "agree with headline (%)": None if not len(dec) else round(100 * float((dec["verdict"] == s.headline).mean()), 1),
+                        "agree with headline (%)": (None if not len(dec) else
+                                                    round(100 * float((dec["verdict"] == s.headline).mean()), 1)),
                         **{v: int((g["verdict"] == v).sum()) for v in VERDICTS}})
         return pd.DataFrame(out).set_index("windows")
 
@@ -336,7 +339,7 @@ class Robustness:
                 if label != "default" and f"{name}: {label}" not in options:
                     options.append(f"{name}: {label}")
         windows = list(dict.fromkeys(sorted(r["window_label"], key=_window_order)))
-        uses = {o: [] for o in options + windows}
+        uses: dict[str, list[int]] = {o: [] for o in options + windows}
         for i, (ch, wl) in enumerate(zip(choices, r["window_label"], strict=True)):
             changed = [f"{n}: {lab}" for n, lab in ch.items() if lab != "default"]
             for o in changed or ["all choices at default"]:
@@ -462,7 +465,8 @@ def stability_text(claim_id: str, result, folder: str | Path = ".") -> Text:
     p, a = s.published_window, s.all_windows
     text = (f"**How robust is this verdict?** {p['agree']} of {p['n'] - p['errors']} specifications on this window "
             f"give the same verdict ({100 * p['share']:.0f}%): "
-            + ("**fragile** (fewer than two thirds agree)." if s.fragile else "not fragile (two thirds or more agree)."))
+            + ("**fragile** (fewer than two thirds agree)." if s.fragile
+               else "not fragile (two thirds or more agree)."))
     if a["share"] is not None:
         text += (f" Over the {a['windows']} windows of the sweep in which the data can decide {claim_id}, "
                  f"{100 * a['share']:.0f}% of specification-window pairs agree (the windows overlap, so these are "

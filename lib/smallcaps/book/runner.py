@@ -168,7 +168,10 @@ def pd_date(value) -> str:
     """ISO form of a date parameter (already validated)."""
     from .params import parse_date
 
-    return parse_date(value, "date").date().isoformat()
+    ts = parse_date(value, "date")
+    if ts is None:  # not reached: parse_date raises on a missing date unless allow_none
+        raise ParameterError("date is required; give a date as YYYY-MM-DD")
+    return ts.date().isoformat()
 
 
 def with_companions(chosen: list[str]) -> list[str]:
@@ -259,7 +262,8 @@ def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | Non
             return ChapterRun(chapter, False, time.perf_counter() - t0, f"cell {exc.exec_count}: {line}")
         except Exception as exc:  # kernel died, timeout, unreadable notebook, disk full
             msg = str(exc).strip().splitlines()
-            return ChapterRun(chapter, False, time.perf_counter() - t0, f"{type(exc).__name__}: {msg[0] if msg else ''}")
+            return ChapterRun(chapter, False, time.perf_counter() - t0,
+                              f"{type(exc).__name__}: {msg[0] if msg else ''}")
         finally:
             pm_log.removeHandler(handler)
             pm_log.propagate = propagate
@@ -318,7 +322,8 @@ def _after(chapters: list[str]) -> dict[str, set[str]]:
 def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                      parameters: dict | Callable[[str], dict | None] | None, env: dict[str, str],
                      jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None,
-                     timings: dict[str, float] | None = None, runtime_dir: str | os.PathLike | None = None) -> list[ChapterRun]:
+                     timings: dict[str, float] | None = None,
+                     runtime_dir: str | os.PathLike | None = None) -> list[ChapterRun]:
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
@@ -498,7 +503,8 @@ def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True
 
             raise OSError(errno.ENOSPC, "No space left on device", str(stage))
         warns = _warnings_of(proc)[:5]
-        raise BuildError("jupyter-book build failed" + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
+        raise BuildError("jupyter-book build failed"
+                         + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
     if pdf:
         build_pdf(stage, html, strict=strict)
     else:
@@ -510,7 +516,8 @@ def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True
 def _out_error(out: Path, exc: OSError) -> OutputError:
     """One line for an OSError while writing ``out``."""
     if outdir.disk_full(exc):
-        return OutputError(f"out={out}: no space left on device; nothing was changed (free space or choose another folder)")
+        return OutputError(f"out={out}: no space left on device; nothing was changed "
+                           "(free space or choose another folder)")
     if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
         src, _, why = exc.args[0][0]  # copytree gathers (source, destination, reason) for every file
         return OutputError(f"out={out}: could not copy {len(exc.args[0])} file(s), e.g. {Path(src).name} ({why}); "
@@ -762,7 +769,8 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
     # --snapshot, else SMALLCAPS_SNAPSHOT, else ../shared/data beside the checkout
     snap = Settings.resolve(mode="offline", snapshot=snapshot).snapshot
     if snap is None:
-        raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; pass --snapshot")
+        raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; "
+                             "pass --snapshot")
     env = kernel_env("offline", snap, store)
     with tempfile.TemporaryDirectory(prefix="smallcaps-refresh-") as tmp, \
             tempfile.TemporaryDirectory(prefix="smallcaps-runtime-") as runtime:

@@ -350,7 +350,8 @@ class Scorecard:
             if vint:
                 detail += "; " + ", ".join(vint[:4]) + (" ..." if len(vint) > 4 else "")
             lines.append(f"- {THESES[chapter]}: window {p.get('start')} to {p.get('end')} "
-                         f"(as of {p.get('as_of')}), {len(res.data)} datasets, files to {detail.replace('data to ', '')}.")
+                         f"(as of {p.get('as_of')}), {len(res.data)} datasets, "
+                         f"files to {detail.replace('data to ', '')}.")
         return "\n".join(lines)
 
     def html_table(self) -> str:
@@ -380,8 +381,8 @@ class Scorecard:
         out = []
         for thesis in dict.fromkeys(t["thesis"]):
             body = [row for row, th in zip(rows, t["thesis"], strict=True) if th == thesis]
-            out.append(f'<tr class="sc-thesis"><th colspan="{len(heads)}" scope="rowgroup">{html.escape(thesis)}</th></tr>'
-                       + "".join(body))
+            out.append(f'<tr class="sc-thesis"><th colspan="{len(heads)}" scope="rowgroup">'
+                       f'{html.escape(thesis)}</th></tr>' + "".join(body))
         notes = "".join(f"<p><strong>{html.escape(c.header)}.</strong> {html.escape(c.help)}</p>"
                         for c in self.extra if c.help)
         return (f'<table class="scorecard"><thead><tr>{head}</tr></thead><tbody>{"".join(out)}</tbody></table>'

@@ -57,10 +57,10 @@ def resolve_claims(names: Iterable[str] | None) -> list[type[Claim]]:
     ported = ported_chapters()
     valid = ", ".join(cls.id for cls in sweepable_claims()) or "none"
     if names is None:
-        out = sweepable_claims()
-        if not out:
+        every = sweepable_claims()
+        if not every:
             raise ParameterError("no chapter is ported to claim objects yet: nothing to sweep")
-        return out
+        return every
     out: list[type[Claim]] = []
     for raw in names:
         for name in str(raw).replace(",", " ").split():

@@ -141,7 +141,8 @@ def remote_client(address: str, timeout: float = 10.0, wait_workers: float = 60.
     try:
         client = Client(address, timeout=f"{timeout}s")
     except (OSError, TimeoutError) as exc:
-        raise ParameterError(f"scheduler={address} did not answer within {timeout:g} s ({type(exc).__name__})") from None
+        raise ParameterError(f"scheduler={address} did not answer within {timeout:g} s "
+                             f"({type(exc).__name__})") from None
     try:
         client.wait_for_workers(1, timeout=wait_workers)
     except (TimeoutError, OSError):

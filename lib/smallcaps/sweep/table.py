@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError, ParameterError
-from .tasks import COLUMN_NAMES, COLUMNS, KEY, ROW_FORMAT
+from .tasks import COLUMN_NAMES, COLUMNS, KEY
 
 TABLE = "sweep.parquet"
 PARTS = "parts"

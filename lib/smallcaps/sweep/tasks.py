@@ -167,7 +167,7 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _evaluate_one(claim: Claim, cache: dict[str, list] | None) -> None:
+def _evaluate_one(claim: Claim, cache: dict[str, list | None] | None) -> None:
     """Compute ``claim.evidence``, reusing evidence computed for an earlier specification of
     the same claim and window when it agrees on every choice that computation read.
 
@@ -247,7 +247,7 @@ def evaluate_batch(batch: Batch, data: Mapping[str, Any] | None = None, params: 
     from .. import claims
 
     inputs = chapter_inputs(batch.chapter, data, params)
-    cache: dict[str, list] | None = {} if reuse_evidence else None
+    cache: dict[str, list | None] | None = {} if reuse_evidence else None
     rows = []
     win = None
     for item in batch.items:

@@ -158,7 +158,8 @@ class WindowGrid:
             for d in sorted({pd.Timestamp(x).normalize() for x in claim_dates}):
                 if s < d <= e:
                     out.append(SweepWindow(iso(s), iso(d), iso(d), "claim date"))
-        year_ends = [pd.Timestamp(year=y, month=12, day=31) for y in range(s.year, e.year + 1) if y % self.step_years == 0]
+        year_ends = [pd.Timestamp(year=y, month=12, day=31) for y in range(s.year, e.year + 1)
+                     if y % self.step_years == 0]
         if "expanding" in self.kinds:
             shortest = s + pd.DateOffset(years=self.min_years) - pd.Timedelta(days=1)
             for d in year_ends:
