@@ -130,10 +130,10 @@ def test_images_stderr_and_volatile_text_are_not_compared():
             cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="a warning\n"))
     assert n_images >= 1
     assert compare_notebooks(committed, changed) == []
-    a = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stdout",
-                                                                         text="took 3.2 s at 0x7f00deadbeef in /tmp/a/b\n")])
-    b = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stdout",
-                                                                         text="took 9 s at 0x7f00cafebabe in /work/x\n")])
+    a = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text="took 3.2 s at 0x7f00deadbeef in /tmp/a/b\n")])
+    b = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text="took 9 s at 0x7f00cafebabe in /work/x\n")])
     assert cell_outputs(a) == cell_outputs(b)
 
 

@@ -236,7 +236,8 @@ def test_scorecard_grid_columns_and_an_added_column(tmp_path):
     assert grid.count('class="sc-tile ') == 22 and grid.count("<a class=\"sc-tile") == 17  # graduation did not run
     assert 'href="valuation.html#v1"' in grid and "How cheap are small caps?" in grid
     assert card.grid_text().splitlines()[2].startswith("Valuation: V1 supported; V2 supported")
-    assert card.bottom_line("valuation").startswith("**The valuation discount**: of 5 claims, 5 supported: V1 (how cheap")
+    assert card.bottom_line("valuation").startswith(
+        "**The valuation discount**: of 5 claims, 5 supported: V1 (how cheap")
     assert card.bottom_line("graduation") == "**Index graduation**: no results in this run."
     assert card.as_of_text() == "31 December 2020"
     card.add_column("stability", {"V1": "stable across 9 of 9 specifications"}, help="From the robustness page.")

@@ -31,7 +31,8 @@ def test_points_are_checked():
 
 
 def test_verdicts_before_and_after_are_read_from_the_results():
-    results = {"M1": result("M1", "supported", amended=True, before="partly supported"), "M4": result("M4", "not supported")}
+    results = {"M1": result("M1", "supported", amended=True, before="partly supported"),
+               "M4": result("M4", "not supported")}
     pts = [review.ReviewPoint("rotation-momentum", "D1", ("M1",), "peer set", "accepted", "small-cap peers"),
            review.ReviewPoint("rotation-momentum", "D10", ("M4", "M9"), "spec", "accepted in part", "more"),
            review.ReviewPoint("rotation-momentum", "4", (), "multiple testing", "accepted", "a table")]

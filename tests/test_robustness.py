@@ -36,8 +36,10 @@ def _rows(claim: str, windows: dict[tuple[str, str], list[str]], *, errors=(), v
             err = (wi, si) in errors
             rows.append({c: None for c in COLUMN_NAMES} | {
                 "claim": claim, "chapter": "valuation", "spec": "default" if si == 0 else f"alt {si}",
-                "spec_index": si, "is_default_spec": si == 0, "spec_choices": json.dumps({"x": "default" if si == 0 else f"alt {si}"}),
-                "spec_values": "{}", "window_kind": "published" if wi == 0 else "rolling", "window_years": 0.0 if wi == 0 else 10.0,
+                "spec_index": si, "is_default_spec": si == 0,
+                "spec_choices": json.dumps({"x": "default" if si == 0 else f"alt {si}"}),
+                "spec_values": "{}", "window_kind": "published" if wi == 0 else "rolling",
+                "window_years": 0.0 if wi == 0 else 10.0,
                 "window_start": start, "window_end": end, "window_as_of": end, "is_published_window": wi == 0,
                 "verdict": None if err else v, "statistic": "gap", "value": None if err or v == U else value + si,
                 "unit": "pp", "ci_low": None, "ci_high": None, "error": "ValueError: boom" if err else None,
