@@ -59,7 +59,7 @@ def fake_chapters(monkeypatch, offline):
             runs.append(runner.ChapterRun(c, fail is None, 0.1, fail or ""))
         return runs
 
-    def fake_build(stage, site, *, strict=True):
+    def fake_build(stage, site, *, strict=True, pdf=True):
         (stage / "build.log").write_text("built")
         site.mkdir(parents=True, exist_ok=True)
         (site / "index.html").write_text("<p>the new site</p>")
@@ -94,7 +94,7 @@ def test_run_writes_a_marked_folder_through_a_staging_folder(fake_chapters, tmp_
     assert marker["created"].endswith("+00:00") and "command" in marker
     assert marker["files"] == [p for p in outdir.listing(out) if p != ".smallcaps-run"]
     assert set(os.listdir(out)) == {".smallcaps-run", "_logs", "html", "valuation.ipynb", "valuation.results.json",
-                                    "scorecard.ipynb", "data.ipynb"}
+                                    "scorecard.ipynb", "data.ipynb", "intro.ipynb", "review.ipynb"}
     assert (out / "_logs" / "build.log").read_text() == "built"
     assert siblings(out) == ["out"]  # no staging folder, no lock file left
     assert outdir.foreign_entries(out, "run") == []

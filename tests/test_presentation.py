@@ -65,6 +65,13 @@ def test_table_caption_name_dropdown_and_overrides():
     assert repr(Table(df)) == Table(df)._repr_markdown_() == plain
 
 
+def test_an_empty_table_says_none_and_stays_a_valid_table():
+    """A table directive needs exactly one table with a body: an empty frame shows one row 'none'."""
+    empty = Table(pd.DataFrame(columns=["claim", "why"]), caption="Amendments", name="tbl-a").markdown()
+    assert empty.splitlines()[3:6] == ["| claim | why |", "|:---|:---|", "| none |  |"]
+    assert Table(pd.DataFrame()).markdown().splitlines() == ["| none |", "|:---|", "| none |"]
+
+
 def test_display_helpers():
     assert span(pd.Period("2017-04", "M"), pd.Period("2021-12", "M")) == "2017-04 to 2021-12"
     assert span(pd.Timestamp("2020-01-31"), None) == "2020-01-31 to n/a"
