@@ -149,6 +149,69 @@ def test_leadership_of_two_return_series():
     assert lab.tolist()[1:] == ["leading", "lagging"]
 
 
+
+def test_regime_test_block_is_no_shorter_than_the_mean_spell():
+    rng = np.random.default_rng(5)
+    idx = pd.period_range("1950-01", periods=240, freq="M")
+    x = pd.Series(rng.normal(0, 0.05, 240), index=idx)
+    lab = pd.Series(np.repeat(["down", "up", "down", "up"], 60), index=idx)  # four spells of 60 months
+    spell = am.regime_test(x, lab, "down", "up", block="spell")
+    assert "mean block 60.0" in spell.boot.method
+    pw = am.regime_test(x, lab, "down", "up")  # the registered default: Politis-White on the returns
+    assert pw.boot.method == am.regime_test(x, lab, "down", "up", block="politis-white").boot.method
+    assert f"mean block {stats.block_length(x):.1f}" in pw.boot.method
+    assert spell.diff.value == pytest.approx(pw.diff.value)  # the block moves the bootstrap interval only
+
+
+# -- conditional market exposure (M4) -------------------------------------------------------------------
+
+
+def _exact(n=48):
+    idx = pd.period_range("1990-01", periods=n, freq="M")
+    m = pd.Series(np.tile([0.04, -0.03, 0.02, -0.01], n // 4), index=idx)  # market excess return
+    s = pd.Series(np.repeat([0.0, 1.0], n // 2), index=idx)  # the second half in the state
+    return idx, m, s
+
+
+def test_state_betas_recover_the_beta_in_and_out_of_the_state():
+    idx, m, s = _exact()
+    # y = 0.01 + 0.5 m outside the state; 0.01 - 0.02 + (-0.8) m in it (no noise: exact)
+    y = 0.01 - 0.02 * s + np.where(s == 1, -0.8, 0.5) * m
+    res = am.state_betas(y, m, s)
+    assert res.params["const"] == pytest.approx(0.01) and res.params["state"] == pytest.approx(-0.02)
+    assert res.params["beta otherwise"] == pytest.approx(0.5) and res.params["beta in state"] == pytest.approx(-0.8)
+    e = am.in_state(res)
+    assert e["alpha"].value == pytest.approx(-0.01) and e["beta"].value == pytest.approx(-0.8)
+    with pytest.raises(DataError, match="never changes"):
+        am.state_betas(y, m, pd.Series(1.0, index=idx))
+
+
+def test_dm_regression_separates_the_bear_market_rebound_term():
+    idx, m, bear = _exact()
+    up = (m > 0).astype(float)
+    # DM eq. 3: y = a0 + aB B + (b0 + B (bB + U bBU)) m with a0 0.01, aB 0.005, b0 0.1, bB -0.5, bBU -0.7
+    y = 0.01 + 0.005 * bear + (0.1 + bear * (-0.5 + up * -0.7)) * m
+    res = am.dm_regression(y, m, bear)
+    assert [round(res.params[k], 6) for k in ("const", "bear", "market", "bear x market", "bear x up x market")] == \
+        [0.01, 0.005, 0.1, -0.5, -0.7]
+    two = am.dm_regression(y, m, bear, rebound=False)
+    assert "bear x up x market" not in two.params.index
+    # without the rebound term the bear beta averages the up (-1.2) and down (-0.5) months' extra beta
+    assert -1.2 < two.params["bear x market"] < -0.5
+
+
+def test_late_cycle_flags_the_top_fifth_of_past_returns_known_before_the_month():
+    idx = pd.period_range("2000-01", periods=10, freq="M")
+    mkt = pd.Series([0.01, 0.02, 0.03, 0.04, 0.05, -0.01, -0.02, 0.06, 0.00, 0.01], index=idx)
+    flag = am.late_cycle(mkt, months=2, quantile=0.8)
+    # 2-month compounded returns, each known the month after: 0.0302 (for March), 0.0506, 0.0712 (May),
+    # 0.0920 (June), 0.0395, -0.0298, 0.0388, 0.0600; their 80th percentile is 0.06672, so May and June
+    assert flag.iloc[:2].isna().all() and flag.iloc[2:].tolist() == [0, 0, 1, 1, 0, 0, 0, 0]
+    # a cut known to date: the 80th percentile of the values before the month (three at least), so the
+    # first month with a cut is June (0.0920 above the 80th percentile of 0.0302, 0.0506, 0.0712)
+    expanding = am.late_cycle(mkt, months=2, expanding=True, min_periods=3)
+    assert expanding.iloc[:5].isna().all() and expanding.iloc[5:].tolist() == [1, 0, 0, 0, 0]
+
 # -- fund records -----------------------------------------------------------------------------------------
 
 
