@@ -71,7 +71,7 @@ def peer_gaps(gaps: pd.DataFrame, *, title: str, note: str | None = None) -> Fig
     fig, ax = plt.subplots(figsize=(WIDTH, max(3.2, 0.36 * len(order) + 1.6)))
     _pointrange(ax, g, "peer", "gap", "ci_low", "ci_high", "window", order, hue_order=windows)
     ax.legend(title=None, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(windows))
-    return _finish(fig, ax, title, "XSMO minus peer, annualised log-return gap (pp a year, 95% Newey-West CI)",
+    return _finish(fig, ax, title, "XSMO minus peer, annualised log-return gap (pp a year, 95% Newey-West noise band)",
                    "peer", note)
 
 
