@@ -61,11 +61,15 @@ def test_the_regime_spec_and_graduation_use_the_table():
     from smallcaps.claims import graduation as grad
     from smallcaps.claims import momentum as mom
 
-    assert mom.RegimeSpec().as_params() == {n: params.spec("momentum", n).default for n in params.own_parameters("momentum")}
+    from smallcaps.claims.momentum import regimes
+
+    declared = {n: params.spec("momentum", n).default for n in params.own_parameters("momentum")}
+    assert {n: c.default for n, c in regimes.PARAMETERS.items()} == declared
+    assert mom.check_parameters(**declared) == declared
     with pytest.raises(ParameterError) as err:
-        mom.RegimeSpec(lead_months=25)
+        mom.check_parameters(lead_months=25)
     assert str(err.value) == "lead_months=25 is out of range; valid: whole numbers 1..24 (months)"
-    assert mom.RegimeSpec(market_lookback=np.int64(36)).market_lookback == 36
+    assert mom.check_parameters(market_lookback=np.int64(36)) == {"market_lookback": 36}
     with pytest.raises(ParameterError, match=r"^pre_months=61 is out of range; valid: whole numbers 12\.\.60 \(months\)$"):
         grad.check_parameters(7, 61, 24, "origin")
 
