@@ -810,8 +810,11 @@ def test_facts_are_the_numbers_the_committed_page_shows(snapshot_inputs):
     facts = {k: f.text() for k, f in snapshot_inputs.facts().items()}
     for cls in mom.CLAIMS:
         facts.update({k: f.text() for k, f in cls(snapshot_inputs, w).facts().items()})
+    facts.update({k: f.text() for k, f in mom.ChapterAnchors(snapshot_inputs).facts().items()})
     assert glued == facts
-    assert facts["m1_xsmo_return"] == "14.6" and facts["m3_market_diff"] == "-20.9" and facts["m4_alpha"] == "10.2"
+    # the market state over 36 months (CGH's headline) since the referee revision; 24 months gave -20.9
+    assert facts["m1_xsmo_return"] == "14.6" and facts["m3_market_diff"] == "-16.1" and facts["m4_alpha"] == "10.2"
+    assert facts["m3_lb24_diff"] == "-20.9" and facts["m_cgh_small_up"] == "1.02"
 
 
 def test_m4_vix_threshold_decides_the_model_on_the_snapshot(snapshot_inputs):
