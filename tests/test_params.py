@@ -60,7 +60,6 @@ def test_every_default_passes_its_own_check_and_the_set_up_cell_passes_every_par
 def test_the_regime_spec_and_graduation_use_the_table():
     from smallcaps.claims import graduation as grad
     from smallcaps.claims import momentum as mom
-
     from smallcaps.claims.momentum import regimes
 
     declared = {n: params.spec("momentum", n).default for n in params.own_parameters("momentum")}

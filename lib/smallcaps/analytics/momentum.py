@@ -186,7 +186,13 @@ def regime_test(x: pd.Series, labels: pd.Series, regime: str, other: str, *, boo
     if n1 >= min_each and n0 >= min_each:
         diff = stats.diff_in_means_hac(df["x"], flag, overlap=overlap)
         if bootstrap:
-            b = stats.regime_block(df["x"], flag) if block == "spell" else None if block == "politis-white" else block
+            b: float | None
+            if block == "spell":
+                b = stats.regime_block(df["x"], flag)
+            elif block is None or block == "politis-white":
+                b = None
+            else:
+                b = float(block)
             boot = stats.bootstrap_diff_in_means(df["x"], flag, block=b)
     start = df.index.min() if len(df) else None
     end = df.index.max() if len(df) else None

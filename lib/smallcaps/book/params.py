@@ -316,8 +316,9 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "above its median to date", choices=("change", "level")),
         ParameterSpec("credit_lookback", "int", 6, "months over which the credit spread widens or narrows", 1, 36,
                       _MONTHS),
-        ParameterSpec("rates_measure", "choice", "level", "level: 10-year yield above its median to date (the claim's "
-                      "'rates stay high'); change: rising over rates_lookback (registered)", choices=("level", "change")),
+        ParameterSpec("rates_measure", "choice", "level", "level: 10-year yield above its median to date (the "
+                      "claim's 'rates stay high'); change: rising over rates_lookback (registered)",
+                      choices=("level", "change")),
         ParameterSpec("rates_lookback", "int", 12, "months over which the 10-year yield rises or falls", 1, 60, _MONTHS),
         ParameterSpec("breadth_window", "int", 200, "trading days in the moving average of each member", 20, 400, _DAYS),
         ParameterSpec("breadth_lookback", "int", 63, "trading days over which breadth, the high-yield spread and ^TNX "

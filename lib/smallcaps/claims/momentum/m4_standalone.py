@@ -26,7 +26,7 @@ import pandas as pd
 from ... import stats
 from ...analytics import momentum as am
 from ...analytics import regimes as ar
-from ...display import MISSING, Fact, ci_text, count, num, pp, scale, text
+from ...display import MISSING, Fact, ci_text, count, num, scale, text
 from ...errors import DataError
 from ..base import Claim, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
