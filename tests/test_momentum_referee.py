@@ -181,6 +181,9 @@ def test_m4_conditional_betas_factor_alphas_and_the_bridge(claims):
     b = m4.bridge
     assert 0 < b["umd"].ci_low and b["umd"].value < 1  # a long-only fund carries a fraction of the factor
     assert f["m4_alpha"] == "10.2" and m4.result.statistic.p_value < 1e-4  # t = 4.38
+    assert f["m4_alpha_vs_raw"] == "The alphas exceed the raw mean because momentum's market beta is negative"
+    assert f["m4_late_verdict"] == ("late in the cycle, small-cap momentum does not ride the market as a proxy for "
+                                    "risk appetite would")
 
 
 def test_m4_figure_speaks_the_table_s_unit(claims):
@@ -226,6 +229,9 @@ def test_cgh_anchor_within_its_tolerance(inputs):
     assert [x.published for x in got] == [0.93, -0.37, 0.93, -0.37]
     assert all(x.within for x in got) and all(x.tolerance == pytest.approx(0.325) for x in got)
     assert all(x.citation == "cooper2004" for x in got)
+    assert a.phrase_cgh_reading() == ("All four are within the tolerance, and both series keep CGH's finding: a "
+                                      "positive mean after UP markets, a negative one after DOWN ones")
+    assert a.phrase_cgh_direction() == "above CGH's number after UP markets and above it after DOWN ones"
 
 
 def test_dm_anchor_within_its_tolerance(inputs):
@@ -234,6 +240,8 @@ def test_dm_anchor_within_its_tolerance(inputs):
     # UMD over 1927:01-2013:03, 24-month bear indicator: -0.73 and -0.56, same signs, smaller (30% tails, not deciles)
     assert [round(x.reproduced, 2) for x in got] == [-0.73, -0.56]
     assert all(x.within for x in got) and [x.tolerance for x in got] == [pytest.approx(0.5655), pytest.approx(0.4075)]
+    assert anchors.ChapterAnchors(inputs).phrase_dm_reading() == (
+        "the same signs as published, smaller in size, as 30% tails rather than deciles predict")
 
 
 def test_anchors_do_not_depend_on_the_chapter_window(inputs):

@@ -133,6 +133,37 @@ class ChapterAnchors:
 
     # -- prose ---------------------------------------------------------------------------------------
 
+    def phrase_cgh_reading(self) -> str:
+        """How many of the four CGH reproductions lie within the tolerance, and whether each series
+        keeps the paper's finding (a positive mean after UP markets, above the mean after DOWN)."""
+        got = self.cgh_anchors()
+        n = sum(a.within for a in got)
+        head = "All four are within the tolerance" if n == len(got) else f"{n} of the four are within the tolerance"
+        keeps = all(self.cgh[s]["up"] > 0 > self.cgh[s]["down"] for s in ("small-cap momentum", "UMD"))
+        tail = ("both series keep CGH's finding: a positive mean after UP markets, a negative one after DOWN ones"
+                if keeps else "the series do not both keep CGH's finding (a positive mean after UP markets, a "
+                "negative one after DOWN ones)")
+        return f"{head}, and {tail}"
+
+    def phrase_cgh_direction(self) -> str:
+        """Where small-cap momentum sits against CGH's numbers: ``above CGH's number after UP
+        markets and above it after DOWN ones``."""
+        c = self.cgh["small-cap momentum"]
+        up = "above" if c["up"] > CGH_UP else "below"
+        down = "above" if c["down"] > CGH_DOWN else "below"
+        return f"{up} CGH's number after UP markets and {down} it after DOWN ones"
+
+    def phrase_dm_reading(self) -> str:
+        """How UMD's betas compare with DM's: same or opposite signs, smaller or larger in size."""
+        pairs = [(self.dm["beta_B"].value, DM_BETA_B), (self.dm["beta_BU"].value, DM_BETA_BU)]
+        same = all((r < 0) == (p < 0) for r, p in pairs)
+        smaller = all(abs(r) < abs(p) for r, p in pairs)
+        larger = all(abs(r) > abs(p) for r, p in pairs)
+        sign = "the same signs as published" if same else "not both of the published sign"
+        size = ("smaller in size, as 30% tails rather than deciles predict" if smaller else
+                "larger in size than published" if larger else "one smaller and one larger in size than published")
+        return f"{sign}, {size}"
+
     def facts(self) -> dict[str, Fact]:
         """The anchors' numbers for the prose (tolerances first: they are stated before the numbers)."""
         c, d = self.cgh, self.dm
@@ -150,4 +181,6 @@ class ChapterAnchors:
             "m_dm_umd_beta_b": num(d["beta_B"].value, 2), "m_dm_umd_beta_b_t": num(d["beta_B"].t, 1),
             "m_dm_umd_beta_bu": num(d["beta_BU"].value, 2), "m_dm_umd_beta_bu_t": num(d["beta_BU"].t, 1),
             "m_dm_months": count(d["months"]),
+            "m_cgh_reading": text(self.phrase_cgh_reading()), "m_cgh_direction": text(self.phrase_cgh_direction()),
+            "m_dm_reading": text(self.phrase_dm_reading()),
         }

@@ -312,15 +312,16 @@ class M1(Claim):
     # Phrases: the only wording that depends on the result.
 
     def phrase_faster(self) -> str:
-        """The small-cap peers that compounded faster than XSMO: ``faster were DWAS (12.2%)`` or
-        ``no small-cap peer compounded faster``."""
+        """The small-cap peers that compounded faster than XSMO: ``among the small-cap peers, faster
+        were DWAS (12.2%)`` or ``no small-cap peer compounded faster``."""
         rec = self.evidence.records[SINCE_2017]
         x = rec.loc[FUND, "ann_return"]
         faster = rec.loc[[p for p in rec.index if p in SMALL_CAP_PEERS]]
         faster = faster[faster["ann_return"] > x].sort_values("ann_return", ascending=False)
         if faster.empty:
             return "no small-cap peer compounded faster"
-        return "faster were " + ", ".join(f"{t} ({pct(r, 1).text()}%)" for t, r in faster["ann_return"].items())
+        return "among the small-cap peers, faster were " + ", ".join(
+            f"{t} ({pct(r, 1).text()}%)" for t, r in faster["ann_return"].items())
 
     def phrase_context(self) -> str:
         """The context funds against XSMO: ``SPMO (21.2%), XMMO (19.6%) and MTUM (17.7%) compounded

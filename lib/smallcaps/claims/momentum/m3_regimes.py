@@ -652,8 +652,12 @@ class M3(Claim):
     # Phrases: the only wording that depends on the result.
 
     def phrase_rates_word(self) -> str:
-        """``more`` or ``less``: how rising-yield months compare with falling-yield ones."""
-        return "more" if self.evidence.century["rates"].diff.value > 0 else "less"
+        """How adverse-rates months compare with favourable ones: ``more, not less as the claim
+        says`` or ``less, as the claim says (the rule counts it only if both intervals lie below
+        zero)``."""
+        if self.evidence.century["rates"].diff.value > 0:
+            return "more, not less as the claim says"
+        return "less, as the claim says (the rule counts it only if both intervals lie below zero)"
 
     def phrase_worst(self) -> str:
         """How many worst months the table lists: ``ten``, or the number when the window has fewer."""

@@ -511,6 +511,8 @@ class M4(Claim):
             "m4_late_known_beta": num(v(known["beta"]) if known else None, 2, True),
             "m4_late_known_alpha": num(v(known["alpha"], PP_A_YEAR) if known else None, 1),
             "m4_late_reading": text(self.phrase_late_reading() if late else None),
+            "m4_late_verdict": text(self.phrase_late_verdict() if late else None),
+            "m4_alpha_vs_raw": text(self.phrase_alpha_vs_raw() if raw is not None and capm is not None else None),
             "m4_raw": num(v(raw), 1), "m4_raw_t": num(t(raw), 1), "m4_capm": num(v(capm), 1),
             "m4_ff3": num(v(ff3), 1), "m4_ff3_t": num(t(ff3), 1), "m4_ff5": num(v(ff5), 1),
             "m4_ff5_t": num(t(ff5), 1), "m4_ff5_from": text(ff5_from),
@@ -596,6 +598,33 @@ class M4(Claim):
                  "its alpha turns negative beyond its interval" if a.ci_high < 0 else
                  "its alpha is not distinguishable from zero")
         return f"{beta} and {alpha}"
+
+    def phrase_late_verdict(self) -> str:
+        """Whether late in the cycle small-cap momentum behaves as a risk-appetite proxy would (a
+        beta significantly above zero)."""
+        b = self.conditional["late"]["beta"]
+        if b.ci_low > 0:
+            return "late in the cycle, small-cap momentum rides the market, as a proxy for risk appetite would"
+        return "late in the cycle, small-cap momentum does not ride the market as a proxy for risk appetite would"
+
+    def phrase_alpha_vs_raw(self) -> str:
+        """Why the CAPM alpha differs from the raw mean: ``The alphas exceed the raw mean because
+        momentum's market beta is negative`` and the like."""
+        raw, capm = self._factor(True, "raw mean"), self._factor(True, "CAPM alpha")
+        beta = self.capm_beta
+        if capm.value > raw.value and beta is not None and beta < 0:
+            return "The alphas exceed the raw mean because momentum's market beta is negative"
+        if capm.value < raw.value and beta is not None and beta > 0:
+            return "The alphas fall short of the raw mean because momentum's market beta is positive"
+        return "The alphas differ from the raw mean by the factors' loadings times their premiums"
+
+    @cached_property
+    def capm_beta(self) -> float | None:
+        """Small-cap momentum's CAPM beta over the window (None with too few months)."""
+        d = pd.concat([self._monthly().rename("y"), self.inputs.factors["mkt_rf"]], axis=1).dropna()
+        if len(d) < MIN_BRIDGE_MONTHS:
+            return None
+        return float(stats.ols_hac(d["y"], d[["mkt_rf"]]).params["mkt_rf"])
 
     def phrase_beta_reading(self) -> str:
         """What the market slope says: ``small-cap momentum leans against the market rather than
