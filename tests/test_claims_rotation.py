@@ -235,11 +235,11 @@ def test_credit_regimes_are_lagged_and_use_earlier_readings_only():
     idx = pd.date_range("2020-01-03", periods=8, freq="W-FRI")
     hy = pd.Series([4.0, 4.0, 5.0, 3.0, 6.0, 2.0, 2.0, 7.0], index=idx)
     c = rot.credit_regimes(hy, min_periods=2, change_periods=1)
-    # week 3 (5.0) is above the median of weeks 1-2 (4.0): tight, known at the start of week 4
+    # week 3 (5.0) is above the median of weeks 1-2 (4.0): stressed, known at the start of week 4
     assert pd.isna(c["level"].iloc[2])
-    assert c["level"].iloc[3] == "tight"
+    assert c["level"].iloc[3] == "stressed"
     assert c["level"].iloc[4] == "calm"  # week 4 (3.0) vs median of 4, 4, 5
-    assert c["change"].iloc[3] == "widening" and c["change"].iloc[4] == "tightening"
+    assert c["change"].iloc[3] == "widening" and c["change"].iloc[4] == "narrowing"
 
 
 # -- French portfolios ------------------------------------------------------------------------------

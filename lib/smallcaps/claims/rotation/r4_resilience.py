@@ -30,9 +30,9 @@ MIN_RISK_WEEKS = 13
 #: The credit-regime definitions: spec value -> (column of credit_regimes, tight label, calm label,
 #: the rule's wording of a tight week, the table's name of the definition).
 MEASURES = {
-    "level": ("level", "tight", "calm",
+    "level": ("level", "stressed", "calm",
               "closed the previous week above the median of all its earlier readings in the window", "spread level"),
-    "change": ("change", "widening", "tightening",
+    "change": ("change", "widening", "narrowing",
                "had risen over the 13 weeks to the end of the previous week", "spread change (13 weeks)"),
 }
 
@@ -299,7 +299,7 @@ class R4(RotationClaim):
         t[["mean excess", "ci_low", "ci_high"]] = 100 * t[["mean excess", "ci_low", "ci_high"]]
         t = t.rename(columns={"mean excess": "mean excess (pp a year)"})
         level = t[t["definition"] == MEASURES["level"][4]].set_index("regime")["mean excess (pp a year)"]
-        tight = 100 * ev.tight.value if ev.tight is not None else level.get("tight")
+        tight = 100 * ev.tight.value if ev.tight is not None else level.get("stressed")
         calm = level.get("calm")
         parts = []
         if tight is not None:
@@ -317,7 +317,7 @@ class R4(RotationClaim):
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
         lh = ev.long_history
-        long = len(lh) > 0 and all(((lh["regime"] == "tight") & lh["definition"].str.startswith(t)).any()
+        long = len(lh) > 0 and all(((lh["regime"] == "stressed") & lh["definition"].str.startswith(t)).any()
                                    for t in ("DES", "IJR"))
         return {"r4_risk": not ev.risk.empty, "r4_long": self.testable and long and len(ev.halves) == 2}
 
@@ -352,10 +352,10 @@ class R4(RotationClaim):
             "r4_widening_lo": pp(None if wide is None else wide["ci_low"], 1),
             "r4_widening_hi": pp(None if wide is None else wide["ci_high"], 1),
         })
-        if "tight" in reg.index:
+        if "stressed" in reg.index:
             lab = ev.credit_weekly["level"].reindex(ev.weekly_excess.index)
-            years = pd.Series(lab[lab == "tight"].index.year).value_counts()
-            g.update({"r4_tight_weeks": count(reg.loc["tight", "weeks"]),
+            years = pd.Series(lab[lab == "stressed"].index.year).value_counts()
+            g.update({"r4_tight_weeks": count(reg.loc["stressed", "weeks"]),
                       "r4_tight_top_year": raw(int(years.index[0]) if len(years) else None, "{:d}"),
                       "r4_tight_top_n": count(int(years.iloc[0]) if len(years) else None)})
         if ev.tight is not None:
@@ -367,7 +367,7 @@ class R4(RotationClaim):
                 "r4_diff_lo": pp(ev.tight_minus_calm.ci_low, 1), "r4_diff_hi": pp(ev.tight_minus_calm.ci_high, 1),
             })
         if len(ev.long_history):
-            lh = ev.long_history[ev.long_history["regime"] == "tight"]
+            lh = ev.long_history[ev.long_history["regime"] == "stressed"]
             des = lh[lh["definition"].str.startswith("DES")]
             ijr = lh[lh["definition"].str.startswith("IJR")]
             des = des.iloc[0] if len(des) else None

@@ -193,16 +193,16 @@ class R6(RotationClaim):
         baa = cut.baa_aaa
         french_runs = pd.DataFrame()
         if len(baa) > 36 and len(op) > 36:
-            lvl = high_low(baa, method="expanding_median", min_periods=24, labels=("tight", "calm")).shift(1)
+            lvl = high_low(baa, method="expanding_median", min_periods=24, labels=("stressed", "calm")).shift(1)
             french_runs = rot.run_statistics(rot.sign_runs(op, lvl.reindex(op.index)), CLAIMED_RUN_MONTHS[0])
         calm = run_stats["mean length"].get("calm", np.nan) if len(run_stats) else np.nan
-        tight = run_stats["mean length"].get("tight", np.nan) if len(run_stats) else np.nan
+        tight = run_stats["mean length"].get("stressed", np.nan) if len(run_stats) else np.nan
         n_runs = run_stats["runs"] if len(run_stats) else pd.Series(dtype=float)
         problems = []
         if min(len(ev_rates), len(ev_vix)) < sp.min_events:
             problems.append(f"{len(ev_rates)} rates-rally and {len(ev_vix)} VIX-spike events (need {sp.min_events} "
                             f"of each)")
-        if n_runs.get("calm", 0) < sp.min_runs or n_runs.get("tight", 0) < sp.min_runs:
+        if n_runs.get("calm", 0) < sp.min_runs or n_runs.get("stressed", 0) < sp.min_runs:
             problems.append(f"{int(n_runs.get('calm', 0))} calm-credit and {int(n_runs.get('tight', 0))} tight-credit "
                             f"completed runs (need {sp.min_runs} of each)")
         pooled_w = rot.event_window_returns(qmj, ev_pooled, 1 - EVENT_LOOKBACK, event_days)
@@ -333,12 +333,12 @@ class R6(RotationClaim):
             return row is not None and pd.notna(row["ci_low"]) and pd.notna(row["ci_high"])
 
         runs = ev.run_stats
-        run_ci = all(has_ci(self._runs(runs, lab)) for lab in ("calm", "tight"))
+        run_ci = all(has_ci(self._runs(runs, lab)) for lab in ("calm", "stressed"))
         kind_ci = all(has_ci(self._window_row(ev.windows, k)) for k in KINDS[:2])
         return {"r6_etf": len(ev.qmj) > 0, "r6_halves": self.testable and len(ev.halves) == 2,
                 "r6_run_ci": self.testable and run_ci, "r6_kind_ci": self.testable and kind_ci,
                 "r6_sl_ci": self.testable and has_ci(self._window_row(ev.small_large, "pooled")),
-                "r6_french_runs": len(fr) > 0 and {"calm", "tight"} <= set(fr.index)}
+                "r6_french_runs": len(fr) > 0 and {"calm", "stressed"} <= set(fr.index)}
 
     def _window_row(self, frame: pd.DataFrame, kind: str) -> pd.Series | None:
         w = frame[(frame["event"] == kind) & (frame["window (days)"] == self.spec.event_days)]
@@ -357,7 +357,7 @@ class R6(RotationClaim):
             return None if row is None else row[col]
 
         runs = {(tag, lab): self._runs(frame, lab) for tag, frame in (("etf", ev.run_stats), ("fr", ev.french_runs))
-                for lab in ("calm", "tight")}
+                for lab in ("calm", "stressed")}
         share = f"at least {CLAIMED_RUN_MONTHS[0]}"
 
         def run(tag, lab, col):
@@ -387,14 +387,14 @@ class R6(RotationClaim):
             "r6_etf_calm_hi": num(run("etf", "calm", "ci_high"), 1),
             "r6_etf_calm_runs": count(run("etf", "calm", "runs")),
             "r6_etf_calm_share": pct(run("etf", "calm", share), 0),
-            "r6_etf_tight": num(run("etf", "tight", "mean length"), 1),
-            "r6_etf_tight_lo": num(run("etf", "tight", "ci_low"), 1),
-            "r6_etf_tight_hi": num(run("etf", "tight", "ci_high"), 1),
-            "r6_etf_tight_runs": count(run("etf", "tight", "runs")),
+            "r6_etf_tight": num(run("etf", "stressed", "mean length"), 1),
+            "r6_etf_tight_lo": num(run("etf", "stressed", "ci_low"), 1),
+            "r6_etf_tight_hi": num(run("etf", "stressed", "ci_high"), 1),
+            "r6_etf_tight_runs": count(run("etf", "stressed", "runs")),
             "r6_fr_calm": num(run("fr", "calm", "mean length"), 1),
             "r6_fr_calm_runs": count(run("fr", "calm", "runs")),
-            "r6_fr_tight": num(run("fr", "tight", "mean length"), 1),
-            "r6_fr_tight_runs": count(run("fr", "tight", "runs")),
+            "r6_fr_tight": num(run("fr", "stressed", "mean length"), 1),
+            "r6_fr_tight_runs": count(run("fr", "stressed", "runs")),
             "r6_ar1": num(None if a is None else a.value, 2), "r6_ar1_lo": num(None if a is None else a.ci_low, 2),
             "r6_ar1_hi": num(None if a is None else a.ci_high, 2), "r6_ar1_n": count(None if a is None else a.n),
         }
