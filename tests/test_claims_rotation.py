@@ -333,9 +333,10 @@ def ousm_evidence(matches: list[str], reason: str = "") -> r2_ousm.R2Evidence:
                               pd.DataFrame(), pd.DataFrame())
 
 
-def test_r2_rule_boundaries():
-    assert R2.from_evidence(ousm_evidence([])).result.verdict == "not supported"
-    res = R2.from_evidence(ousm_evidence(["2026-04-08"])).result
+def test_r2_registered_rule_boundaries():
+    reg = {"verdict_rule": "registered"}
+    assert R2.from_evidence(ousm_evidence([]), spec=reg).result.verdict == "not supported"
+    res = R2.from_evidence(ousm_evidence(["2026-04-08"]), spec=reg).result
     assert res.verdict == UNTESTABLE and "holdings" in res.note and "2026-04-08" in res.note
     assert res.statistic.value == pytest.approx(9.6) and res.sample.n == 1  # decided: the 4.6% was checked
     res = R2.from_evidence(ousm_evidence([], reason="no 2026")).result
@@ -481,6 +482,8 @@ def test_spec_choices_are_checked_with_one_line_errors():
         R4.rule_for({"credit_measure": "both"})
     with pytest.raises(ParameterError, match=r"^R2 spec tolerance_pp=2.0 is out of range"):
         R2.rule_for({"tolerance_pp": 2})
+    with pytest.raises(ParameterError, match=r"^R2 spec verdict_rule='old' is out of range; valid: amended, registered$"):
+        R2.rule_for({"verdict_rule": "old"})
     assert R6.space.size() == 1 + 1 + 2 + 2
     labels = [s.label for s in R5.space.variants()]
     assert labels == ["default", "horizon_days=one quarter", "hit_share_min=10% of windows",
@@ -545,7 +548,7 @@ def test_snapshot_r1_r2_numbers(snapshot_inputs):
     r2 = R2(snapshot_inputs, FULL)
     assert r2.evidence.ousm == pytest.approx(0.0957, abs=0.0001)
     assert [d.date().isoformat() for d in r2.evidence.matches] == ["2026-04-08", "2026-05-19"]
-    assert r2.result.verdict == UNTESTABLE and r2.testable  # decided: 4.6% checked, industrials' share not
+    assert r2.result.verdict == "partly supported" and r2.testable  # 4.6% verified, industrials' share untestable
 
 
 def test_snapshot_r3_french_lens(snapshot_inputs):

@@ -194,3 +194,156 @@ def test_sector_contribution_backs_out_start_of_year_weights():
     assert out["unpriced"]["ticker"].tolist() == ["C"] and out["names"] == 3
     at_d = rot.sector_contribution(h, close, fund, "2025-12-31", "2026-01-15")["contribution"]
     assert at_d == pytest.approx(0.3 * 1.1 / 1.2 * 0.2)
+
+
+# -- dated claims: the claims' dates are the data's ---------------------------------------------------------
+
+
+def test_claim_dates_are_the_days_the_sources_quote(inputs):
+    r2 = R.R2(inputs, FULL)
+    assert [d.date().isoformat() for d in r2.evidence.days.index] == list(R.inputs.A_DATES)
+    r1 = R.R1(inputs, FULL)
+    assert r1.first_reached == pd.Timestamp(R.inputs.C_DATE)
+    assert r1.evidence.paths.loc[R.inputs.C_DATE, "IWM-SPY"] == pytest.approx(0.0856, abs=1e-4)
+
+
+# -- R2: the user's holdings file and the two assertions ----------------------------------------------------
+
+HOLDINGS_CSV = """Ticker,Name,Sector,Weight (%),Shares,Market Value,As Of Date
+MLI,Mueller Industries,Industrials,2.10,1000,100000,2026-01-15
+GATX,GATX Corp,Industrials,1.80,500,90000,2026-01-15
+CSCO,Cisco Systems,Information Technology,3.00,800,150000,2026-01-15
+ZZZZ,Unlisted Widgets,Industrials,0.20,10,1000,2026-01-15
+,Cash & Equivalents,Cash,0.50,,25000,2026-01-15
+"""
+
+
+def test_holdings_parser_reads_a_sponsor_style_file(tmp_path):
+    from smallcaps.sources.ousm_holdings import load_ousm_holdings, parse
+
+    t = parse(HOLDINGS_CSV.encode())["holdings"]
+    assert t["ticker"].tolist() == ["CSCO", "MLI", "GATX", "", "ZZZZ"]  # by date, then weight
+    assert t["weight"].sum() == pytest.approx(0.076) and t["industrials"].sum() == 3
+    assert (t["date"] == pd.Timestamp("2026-01-15")).all() and t.loc[t["ticker"] == "MLI", "row"].item() == 1
+    frac = parse(b"symbol,gics sector,weight,date\nMLI,Industrials,0.021,2026-01-15\n")["holdings"]
+    assert frac["weight"].item() == pytest.approx(0.021)  # fractions kept
+    p = tmp_path / "ousm.csv"
+    p.write_text(HOLDINGS_CSV)
+    frame, prov = load_ousm_holdings(p)
+    assert len(frame) == 5 and prov["location"] == "ousm.csv" and len(prov["sha256"]) == 64
+    assert (prov["first"], prov["last"], prov["rows"]) == ("2026-01-15", "2026-01-15", 5)
+    assert str(tmp_path) not in json.dumps(prov)  # the name only, never a path
+
+
+@pytest.mark.parametrize("text, message", [
+    ("ticker,sector,date\nMLI,Industrials,2026-01-15\n", r"^ousm_holdings_csv lacks column\(s\) weight; required"),
+    ("ticker,sector,weight,date\n", r"^ousm_holdings_csv has no rows; give a CSV with columns ticker, sector"),
+    ("ticker,sector,weight,date\n,Industrials,1.0,2026-01-15\n",
+     r"^ousm_holdings_csv row 1: ticker is empty; give the holding's ticker \(only a cash line may leave it empty\)$"),
+    ("ticker,sector,weight,date\nMLI,Industrials,1.0,2026-01-15\nM L I,Industrials,1.0,2026-01-15\n",
+     r"^ousm_holdings_csv row 2: ticker='M L I' is not a ticker"),
+    ("ticker,sector,weight,date\nMLI,,1.0,2026-01-15\n", r"^ousm_holdings_csv row 1: sector is empty"),
+    ("ticker,sector,weight,date\nMLI,Industrials,abc,2026-01-15\n",
+     r"^ousm_holdings_csv row 1: weight='abc' is not a non-negative number"),
+    ("ticker,sector,weight,date\nMLI,Industrials,-1,2026-01-15\n", r"^ousm_holdings_csv row 1: weight='-1'"),
+    ("ticker,sector,weight,date\nMLI,Industrials,1.0,15/01/2026\n",
+     r"^ousm_holdings_csv row 1: date='15/01/2026' is not a date; give YYYY-MM-DD$"),
+    ("ticker,sector,weight,date\nMLI,Industrials,1.0,2026-01-15\nMLI,Industrials,2.0,2026-01-15\n",
+     r"^ousm_holdings_csv row 2 repeats row 1 \(MLI, 2026-01-15\); give each holding once per date$"),
+    ("ticker,sector,weight,date\nMLI,Industrials,60,2026-01-15\nGATX,Industrials,60,2026-01-15\n",
+     r"^ousm_holdings_csv: the weights dated 2026-01-15 add up to 120.0% of the fund"),
+    ("<html>error</html>", r"^ousm_holdings_csv is not a readable CSV \(the file is an HTML/XML page, not a CSV\)"),
+])
+def test_holdings_parser_refuses_bad_files_in_one_line(text, message):
+    from smallcaps.errors import ParameterError
+    from smallcaps.sources.ousm_holdings import parse
+
+    with pytest.raises(ParameterError, match=message) as e:
+        parse(text.encode())
+    assert "\n" not in str(e.value)
+
+
+def test_a_missing_holdings_file_fails_before_any_data_is_loaded(tmp_path):
+    from smallcaps.errors import ParameterError
+
+    class NoData:
+        def __getattr__(self, name):
+            raise AssertionError("data loaded before the file was checked")
+
+    with pytest.raises(ParameterError, match=r"^ousm_holdings_csv='nope.csv' is not a file; give a CSV with columns"):
+        R.load_inputs(NoData(), {"ousm_holdings_csv": str(tmp_path / "nope.csv")})
+
+
+def ousm_days(days: list[str], weight_needed=0.3, holdings=None, note="") -> "R.r2_ousm.R2Evidence":
+    idx = pd.DatetimeIndex(["2026-01-15"])
+    path = pd.DataFrame({"OUSM": [0.048], "IJR": [0.05], "PSCI": [0.10]}, index=pd.DatetimeIndex(["2026-01-02"]).append(idx))
+    d = pd.DataFrame({"value": [0.048] * len(days), "how": ["crossed up"] * len(days), "PSCI": [0.1] * len(days),
+                      "weight needed": [weight_needed] * len(days)}, index=pd.DatetimeIndex(days))
+    return R.r2_ousm.R2Evidence("", idx[0], path.reindex(path.index), 0.0957, pd.DatetimeIndex([]), pd.DataFrame(),
+                                pd.DataFrame(), d, pd.DataFrame(), holdings, note)
+
+
+def test_r2_parts_boundaries():
+    R2 = R.R2
+    assert R2.from_evidence(ousm_days([])).result.verdict == NOT_SUPPORTED
+    res = R2.from_evidence(ousm_days(["2026-01-15", "2026-02-04"])).result
+    assert res.verdict == PARTLY and res.statistic.value == pytest.approx(4.8) and res.statistic.unit == "%"
+    assert "on 2 days, the first 2026-01-15" in res.note and "untestable here" in res.note
+    assert res.registered["verdict"] == NOT_SUPPORTED  # the registered rule counted closes at 4.6% only
+    h = {"contribution": 0.034, "weight": 0.3, "priced_weight": 0.3, "unpriced": pd.DataFrame(columns=["ticker"]),
+         "names": 20, "date": pd.Timestamp("2026-01-15")}
+    res = R2.from_evidence(ousm_days(["2026-01-15"], holdings=h)).result
+    assert res.verdict == SUPPORTED and res.statistic.value == pytest.approx(3.4) and res.statistic.unit == "pp"
+    res = R2.from_evidence(ousm_days(["2026-01-15"], holdings={**h, "contribution": 0.033})).result
+    assert res.verdict == PARTLY and "not above the claimed 3.3" in res.note  # "over 3.3" is strict
+    res = R2.from_evidence(ousm_days(["2026-01-15"], holdings=h, note="prices cover only 50%")).result
+    assert res.verdict == PARTLY and "prices cover only 50%" in res.note
+    assert R2.from_evidence(ousm_days([], holdings=h)).result.verdict == NOT_SUPPORTED
+    assert "sum over its industrial holdings of weight times year-to-date return" in R2.rule_for().statistic
+
+
+def test_r2_on_the_snapshot_verifies_the_4_6_and_caps_the_claim(inputs, before):
+    r2 = R.R2(inputs, FULL)
+    res = r2.result
+    assert res.verdict == PARTLY and res.statistic.value == pytest.approx(4.80, abs=0.005)
+    assert res.dated["claim_date"] == "2026-01-15" and res.dated["when_said"]["verdict"] == PARTLY
+    ev = r2.evidence
+    # the referee's crossings (01-15, 01-21, 02-02, 02-04, 04-13) and closes at 4.6% (04-08, 05-19) are all days
+    assert {"2026-01-15", "2026-01-21", "2026-02-02", "2026-02-04", "2026-04-08", "2026-04-13",
+            "2026-05-19"} <= {d.date().isoformat() for d in ev.days.index}
+    assert ev.days.loc["2026-01-15", "how"] == "crossed up" and ev.days.loc["2026-05-19", "how"] == "at"
+    # the plausibility bound: PSCI +10.5% on 01-15, so a PSCI-like sleeve needs ~31% of OUSM for 3.3 points
+    assert ev.days.loc["2026-01-15", "PSCI"] == pytest.approx(0.1055, abs=0.0005)
+    assert ev.days.loc["2026-01-15", "weight needed"] == pytest.approx(0.313, abs=0.001)
+    assert R.R2.float32_error_pp() < 0.0001  # float32 closes cannot move a 4.6% return by 0.05 pp
+    # the registered rule, recomputed: untestable, deciding number OUSM 9.57% on 07-13, as committed before
+    reg = r2.registered()
+    old = before["R2"]
+    assert reg.result.verdict == old["verdict"] == UNTESTABLE
+    assert reg.result.statistic.value == pytest.approx(old["statistic"]["value"], abs=1e-4)
+    assert R.R2.registered_rule().text() == old["rule"] and res.registered["verdict"] == UNTESTABLE
+
+
+def test_r2_holdings_file_decides_the_industrials_share(tmp_path, snapshot_dir):
+    from smallcaps.data import DataSession
+
+    p = tmp_path / "ousm.csv"
+    p.write_text(HOLDINGS_CSV)
+    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=tmp_path / "store")
+    inp = R.load_inputs(ds, {"ousm_holdings_csv": str(p)})
+    assert list(inp.holdings_close.columns) == ["CSCO", "GATX", "MLI"] and inp.holdings_provenance["rows"] == 5
+    r2 = R.R2(inp, FULL)
+    h = r2.evidence.holdings
+    assert h["weight"] == pytest.approx(0.041) and h["unpriced"]["ticker"].tolist() == ["ZZZZ"]
+    # by hand: weights at 2026-01-15 backed out to the year's start, times each name's return to 01-15
+    c, f = inp.holdings_close, inp.close["OUSM"]
+    base, day = pd.Timestamp("2025-12-31"), pd.Timestamp("2026-01-15")
+    rf = f[day] / f.loc[:base].iloc[-1] - 1
+    want = sum(w * (1 + rf) * (c[t][day] / c[t].loc[:base].iloc[-1] - 1) / (c[t][day] / c[t].loc[:base].iloc[-1])
+               for t, w in (("MLI", 0.021), ("GATX", 0.018)))
+    assert h["contribution"] == pytest.approx(want)
+    assert r2.evidence.holdings_note == ""  # 0.2 of 4.1 points unpriced: 95% priced
+    res = r2.result
+    assert res.verdict == PARTLY and res.statistic.unit == "pp"  # two names cannot make 3.3 points
+    assert res.statistic.value == pytest.approx(100 * want) and "vintage" not in res.note
+    assert "OUSM holdings ousm.csv" in res.data_vintage

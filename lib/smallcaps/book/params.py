@@ -304,6 +304,8 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "over 5 days", 1, 1000, "percent"),
         ParameterSpec("event_days", "int", 10, "R6: the event window, in trading days from the first day of the move",
                       1, 63, _DAYS),
+        ParameterSpec("ousm_holdings_csv", "file", None, "R2: optional CSV of OUSM's holdings with columns ticker, "
+                      "sector, weight, date (decides the industrials' contribution)", none_ok=True),
     ),
     "momentum": _dates("1927-01-01", "2026-07-14", "first date analysed", "last date analysed") + (
         ParameterSpec("market_lookback", "int", 24, "months: the market state is the sign of the market return over "
