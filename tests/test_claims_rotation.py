@@ -343,24 +343,45 @@ def test_r2_registered_rule_boundaries():
     assert res.verdict == UNTESTABLE and res.statistic.value is None and "no 2026" in res.note
 
 
-def quality_evidence(year: float, prior: float | None, agree: int) -> r3_quality.R3Evidence:
+def quality_evidence(year: float, prior: float | None, agree: int, *, claim: float | None = None,
+                     claim_agree: int | None = None, prior_adj: float | None = None) -> r3_quality.R3Evidence:
+    """R3 evidence: the basket's spread (decimal) on the reading date ``year`` and on the claim's
+    date ``claim`` (default: the same), raw and beta-adjusted alike; ``agree`` ETFs ahead."""
     etfs = list(QUALITY)
-    y = pd.Series([0.01] * agree + [-0.01] * (len(etfs) - agree) + [year], index=[*etfs, BASKET])
+    claim = year if claim is None else claim
+    claim_agree = agree if claim_agree is None else claim_agree
+    days = pd.DatetimeIndex(["2026-01-02", "2026-01-15", str(DAY.date())])
+
+    def row(v, k):
+        return [0.01] * k + [-0.01] * (len(etfs) - k) + [v]
+    paths = pd.DataFrame([row(0.0, 0), row(claim, claim_agree), row(year, agree)], index=days,
+                         columns=[*etfs, BASKET])
+    daily = pd.Series([0.001, -0.001, 0.002], index=days)
+    y = paths.loc[DAY]
     p = pd.Series([prior] * (len(etfs) + 1), index=[*etfs, BASKET]) if prior is not None else pd.Series(dtype=float)
+    pa = pd.Series({BASKET: prior if prior_adj is None else prior_adj}) if prior is not None else pd.Series({BASKET: np.nan})
     e = pd.DataFrame()
     return r3_quality.R3Evidence("", DAY, e, p, y, (year - 0.05, year + 0.05, "t"), (None, None), 131, e, e, e, e,
-                                 (None, 0), first_day=pd.Timestamp("2026-01-02"))
+                                 (None, 0), first_day=pd.Timestamp("2026-01-02"), betas={BASKET: est(0.84, 0.8, 0.88)},
+                                 raw_paths=paths, adj_paths=paths, raw_daily=daily, adj_daily=daily, prior_adj=pa)
+
+
+W26 = window("2025-01-01", "2026-07-13")
 
 
 def test_r3_rule_boundaries():
     agree = R3.space["agree_min"].default
-    assert R3.from_evidence(quality_evidence(0.001, -0.01, agree)).result.verdict == "supported"
-    assert R3.from_evidence(quality_evidence(0.001, -0.01, agree - 1)).result.verdict == "partly supported"
-    assert R3.from_evidence(quality_evidence(0.001, 0.0, 5)).result.verdict == "partly supported"
-    assert R3.from_evidence(quality_evidence(0.0, -0.01, 5)).result.verdict == "not supported"
-    res = R3.from_evidence(quality_evidence(0.001, None, 5)).result  # 2025 outside the window
+    reg = {"decided_at": "reading date", "measure": "raw"}  # the registered rule: raw, read on the reading date
+
+    def verdict(ev, **spec):
+        return R3.from_evidence(ev, spec={**reg, **spec}, window=W26).result.verdict
+    assert verdict(quality_evidence(0.001, -0.01, agree)) == "supported"
+    assert verdict(quality_evidence(0.001, -0.01, agree - 1)) == "partly supported"
+    assert verdict(quality_evidence(0.001, 0.0, 5)) == "partly supported"
+    assert verdict(quality_evidence(0.0, -0.01, 5)) == "not supported"
+    res = R3.from_evidence(quality_evidence(0.001, None, 5), spec=reg, window=W26).result  # 2025 outside the window
     assert res.verdict == "partly supported" and "n/a" not in res.note and "the window does not hold all of 2025" in res.note
-    res = R3.from_evidence(quality_evidence(0.001, -0.01, 3), spec={"agree_min": 3}).result
+    res = R3.from_evidence(quality_evidence(0.001, -0.01, 3), spec={**reg, "agree_min": 3}, window=W26).result
     assert res.verdict == "supported" and "at least 3 of the five ETFs" in res.rule
 
 

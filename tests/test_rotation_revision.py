@@ -347,3 +347,71 @@ def test_r2_holdings_file_decides_the_industrials_share(tmp_path, snapshot_dir):
     assert res.verdict == PARTLY and res.statistic.unit == "pp"  # two names cannot make 3.3 points
     assert res.statistic.value == pytest.approx(100 * want) and "vintage" not in res.note
     assert "OUSM holdings ousm.csv" in res.data_vintage
+
+
+# -- R3: beta for beta, at the claim's date -------------------------------------------------------------------
+
+
+def test_r3_amended_rule_decides_beta_adjusted_at_the_claims_date():
+    from test_claims_rotation import W26, quality_evidence
+
+    # at the claim's date the basket led beta for beta; by the reading date it trailed
+    ev = quality_evidence(-0.03, -0.08, 1, claim=0.01, claim_agree=4)
+    res = R.R3.from_evidence(ev, window=W26).result
+    assert res.verdict == SUPPORTED and res.statistic.value == pytest.approx(1.0)
+    assert res.statistic.band == "noise band" and res.sample.end == "2026-01-15"
+    assert res.registered["verdict"] == NOT_SUPPORTED  # raw, on the reading date
+    assert res.dated is None  # no inputs: no reading as of the reading date computed here
+    now = R.R3.from_evidence(ev, spec={"decided_at": "reading date"}, window=W26).result
+    assert now.verdict == NOT_SUPPORTED and now.sample.end == "2026-07-13"
+    # the prior year is read on the same measure: a basket that led in 2025 beta for beta is only partly
+    ev = quality_evidence(-0.03, -0.08, 1, claim=0.01, claim_agree=4, prior_adj=0.02)
+    assert R.R3.from_evidence(ev, window=W26).result.verdict == PARTLY
+    assert "beta for beta" in R.R3.rule_for().hypothesis and "claim's date" in R.R3.rule_for().statistic
+    assert "the year-to-date return minus IWM's" in R.R3.rule_for({"measure": "raw"}).statistic
+
+
+def test_r3_on_the_snapshot(inputs, before):
+    r3 = R.R3(inputs, FULL)
+    ev = r3.evidence
+    # the referee's construction: the basket's weekly beta to IWM before 2026, summed daily hedged returns
+    assert ev.betas["quality basket"].value == pytest.approx(0.8435, abs=0.0005)
+    assert ev.reading(FULL.as_of, "beta-adjusted")["spread"] == pytest.approx(-0.0026, abs=0.00005)  # -0.26 pp
+    assert ev.reading(FULL.as_of, "raw")["spread"] == pytest.approx(-0.0326, abs=0.00005)
+    # at the dates the referee lists the raw lead was positive (+1.9 on 02-04, +1.6 on 04-08)
+    assert ev.reading(pd.Timestamp("2026-02-04"), "raw")["spread"] == pytest.approx(0.0192, abs=0.0005)
+    assert ev.reading(pd.Timestamp("2026-04-08"), "raw")["spread"] == pytest.approx(0.0157, abs=0.0005)
+    assert ev.raw_paths.loc["2026-03-30", "quality basket"] == pytest.approx(0.0392, abs=0.0005)
+    res = r3.result
+    assert res.verdict == NOT_SUPPORTED and res.sample.end == "2026-01-15"
+    assert res.statistic.value == pytest.approx(-0.32, abs=0.005) and res.statistic.band == "noise band"
+    assert res.dated["when_said"]["verdict"] == NOT_SUPPORTED and res.dated["as_of"]["verdict"] == NOT_SUPPORTED
+    assert res.dated["as_of"]["statistic"]["value"] == pytest.approx(-0.26, abs=0.005)
+    table = r3.readings_table()
+    assert table.loc["2026-02-04", "beta-adjusted (pp)"] == pytest.approx(2.72, abs=0.01)
+    assert table.loc["2026-02-04", "verdict"] == SUPPORTED and len(table) == 13
+    # French sorts, risk adjusted: the referee's CAPM and FF3 alphas (% a year)
+    a = ev.alphas
+    ep, dp = "positive minus negative earnings", "dividend payers minus non-payers"
+    assert 100 * a.loc[(ep, "CAPM"), "alpha"] == pytest.approx(1.96, abs=0.005)
+    assert 100 * a.loc[(dp, "CAPM"), "alpha"] == pytest.approx(2.71, abs=0.005)
+    assert 100 * a.loc[(ep, "FF3"), ["alpha", "ci_low", "ci_high"]].to_numpy() == pytest.approx([2.90, -0.19, 5.98],
+                                                                                               abs=0.005)
+    assert 100 * a.loc[(dp, "FF3"), ["alpha", "ci_low", "ci_high"]].to_numpy() == pytest.approx([3.39, 1.26, 5.52],
+                                                                                               abs=0.005)
+    assert a.loc[(ep, "CAPM"), "market beta"] == pytest.approx(-0.40, abs=0.005)
+    assert a.loc[(dp, "CAPM"), "market beta"] == pytest.approx(-0.53, abs=0.005)
+    title = r3.french_figure()["title"]
+    assert "no premium" not in title and title.endswith("three-factor alphas: earnings +2.9%, dividends +3.4% a year")
+    # the registered rule, recomputed: not supported, -3.26 pp, as committed before
+    reg = r3.registered().result
+    assert reg.verdict == before["R3"]["verdict"] == NOT_SUPPORTED
+    assert reg.statistic.value == pytest.approx(before["R3"]["statistic"]["value"], abs=1e-4)
+    assert R.R3.registered_rule().text() == before["R3"]["rule"]
+
+
+def test_r3_beta_needs_weeks_before_the_claim_year(inputs):
+    w = window("2025-10-01", "2026-07-13")
+    r3 = R.R3(inputs, w)
+    assert r3.result.verdict == UNTESTABLE and "too few to estimate its beta" in r3.result.note
+    assert R.R3(inputs, w, {"measure": "raw"}).result.verdict != UNTESTABLE

@@ -111,7 +111,9 @@ class RotationClaim(Claim):
 
     def when_said(self) -> Claim | None:
         """The base's reading at the claim's date; for a claim decided there, itself when the
-        window reaches that date (the same reading)."""
+        window reaches that date (the same reading). None for a claim built from evidence."""
+        if self.inputs is None:
+            return None
         if self.decided_at_claim_date and self.window is not None and self.window.start <= self.claim_date \
                 and self.window.as_of >= self.claim_date:
             return self
@@ -128,7 +130,7 @@ class RotationClaim(Claim):
             old = self.registered()
             registered = {"verdict": old.decision.verdict, "statistic": old._statistic(old.decision).to_dict()}
         date = self.claim_date
-        if date is not None and self.window is not None and self.window.start <= date < self.window.as_of:
+        if date is not None and self.inputs is not None and self.window.start <= date < self.window.as_of:
             now = self.as_of_claim()
             if self.forecast:
                 said = {"verdict": UNTESTABLE, "statistic": Statistic(r.statistic.name, None, r.statistic.unit).to_dict()}
