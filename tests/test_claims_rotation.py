@@ -393,11 +393,12 @@ def resilience_evidence(beta_hi: float, tight_lo: float) -> r4_resilience.R4Evid
                                     est(0, -0.01, 0.01), e, e, e, pd.Series(dtype=float), e)
 
 
-def test_r4_rule_boundaries():
-    assert R4.from_evidence(resilience_evidence(0.99, 0.0001)).result.verdict == "supported"
-    assert R4.from_evidence(resilience_evidence(1.0, 0.0001)).result.verdict == "partly supported"
-    assert R4.from_evidence(resilience_evidence(0.99, 0.0)).result.verdict == "partly supported"
-    res = R4.from_evidence(resilience_evidence(1.0, 0.0)).result
+def test_r4_registered_rule_boundaries():
+    reg = {"verdict_rule": "registered"}
+    assert R4.from_evidence(resilience_evidence(0.99, 0.0001), spec=reg).result.verdict == "supported"
+    assert R4.from_evidence(resilience_evidence(1.0, 0.0001), spec=reg).result.verdict == "partly supported"
+    assert R4.from_evidence(resilience_evidence(0.99, 0.0), spec=reg).result.verdict == "partly supported"
+    res = R4.from_evidence(resilience_evidence(1.0, 0.0), spec=reg).result
     assert res.verdict == "not supported" and res.sample.n == 61 and res.sample.frequency == "weekly"
     assert res.statistic.unit == "pp a year" and res.statistic.value == pytest.approx(3.0)  # shown in pp a year
 

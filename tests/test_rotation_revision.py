@@ -415,3 +415,72 @@ def test_r3_beta_needs_weeks_before_the_claim_year(inputs):
     r3 = R.R3(inputs, w)
     assert r3.result.verdict == UNTESTABLE and "too few to estimate its beta" in r3.result.note
     assert R.R3(inputs, w, {"measure": "raw"}).result.verdict != UNTESTABLE
+
+
+# -- R4: beta for beta under credit stress ---------------------------------------------------------------------
+
+
+def stress_evidence(beta: tuple, alpha: tuple, cap_stressed: float, cap_calm: float = 0.8):
+    """R4 evidence: ``beta`` and ``alpha`` as (value, low, high), alpha decimal a year."""
+    e = pd.DataFrame()
+    a = est(*alpha, n=467, se=(alpha[2] - alpha[1]) / 3.92)
+    alpha_d = {"stressed": a, "calm": est(0.0, -0.03, 0.03), "difference": est(0.0, -0.1, 0.1), "beta": beta[0],
+               "interacted": {}, "n": 467, "lags": 5}
+    return R.r4_resilience.R4Evidence("", (pd.Timestamp("2017-04-21"), pd.Timestamp("2026-03-27"), 467), e, e,
+                                      est(*beta), e, est(-0.14, -0.28, -0.01, 61), est(0, -0.01, 0.01), e, e, e,
+                                      pd.Series(dtype=float), e, None, None, alpha_d,
+                                      {"stressed": cap_stressed, "calm": cap_calm, "n stressed": 22, "n calm": 190},
+                                      est(-0.037, -0.16, 0.09, 61))
+
+
+def test_r4_amended_rule_boundaries():
+    R4 = R.R4
+
+    def v(*a, **k):
+        return R4.from_evidence(stress_evidence(*a, **k)).result.verdict
+    good = (0.05, 0.001, 0.10)
+    assert v((0.84, 0.80, 0.88), good, 0.7) == SUPPORTED
+    assert v((0.84, 0.80, 0.88), good, 0.8) == PARTLY  # capture not smaller in stressed falls
+    assert v((0.84, 0.80, 0.88), (0.05, -0.01, 0.11), 0.7) == PARTLY  # alpha inconclusive, beta holds
+    assert v((0.98, 0.94, 1.02), (0.05, -0.01, 0.11), 0.7) == INCONCLUSIVE  # both inconclusive
+    assert v((0.98, 0.94, 1.02), (0.0, -0.1, 0.1), 0.7) == INCONCLUSIVE  # beta inconclusive, alpha points away
+    assert v((1.05, 1.0, 1.1), (-0.04, -0.15, 0.07), 0.9) == NOT_SUPPORTED
+    assert v((1.0, 0.95, 1.05), good, 0.7) == PARTLY  # beta of one: not lower; resilience holds
+    res = R4.from_evidence(stress_evidence((0.84, 0.80, 0.88), (-0.04, -0.15, 0.07), 0.91)).result
+    assert res.verdict == PARTLY and res.statistic.value == pytest.approx(-4.0) and res.statistic.unit == "pp a year"
+    assert res.statistic.p_value == pytest.approx(0.76, abs=0.01)  # one-sided, the claim says positive
+    assert res.statistic.mde == pytest.approx(2.8016 * 100 * 0.22 / 3.92, rel=1e-3)  # two-sided 95%, 80% power
+    assert res.registered["verdict"] == PARTLY and res.registered["statistic"]["value"] == pytest.approx(-14.0)
+    assert "stressed" in R4.rule_for().statistic and "tight" not in R4.rule_for().statistic
+    assert R4.heading == "Lower beta, and resilience under credit stress"
+
+
+def test_r4_on_the_snapshot(inputs, before):
+    r4 = R.R4(inputs, FULL)
+    ev = r4.evidence
+    # the referee's numbers where the construction is theirs
+    assert (ev.beta.value, ev.beta.ci_low, ev.beta.ci_high) == pytest.approx((0.840, 0.805, 0.875), abs=0.001)
+    assert 100 * ev.adjusted_subset.value == pytest.approx(-3.7, abs=0.05)  # minus 0.84 x IWM, stressed weeks, HAC
+    assert (100 * ev.adjusted_subset.ci_low, 100 * ev.adjusted_subset.ci_high) == pytest.approx((-16.4, 8.9), abs=0.05)
+    assert 100 * ev.stressed.value == pytest.approx(-14.43, abs=0.005) and ev.stressed.n == 61
+    assert 100 * ev.alpha["difference"].value == pytest.approx(-5.0, abs=0.05)
+    assert 100 * ev.alpha["interacted"]["difference"].value == pytest.approx(-8.52, abs=0.005)  # referee: -8.5
+    assert ev.alpha["interacted"]["difference"].t == pytest.approx(-1.33, abs=0.005)  # referee: t = -1.33
+    assert ev.capture["stressed"] == pytest.approx(0.915, abs=0.001) and ev.capture["calm"] == pytest.approx(0.786, abs=0.001)
+    assert (ev.capture["n stressed"], ev.capture["n calm"]) == (22, 190)
+    assert ev.beta_spy.value == pytest.approx(0.955, abs=0.001) and ev.beta_spy.ci_high > 1  # not lower against SPY
+    # the deciding number: the stressed-week alpha from one regression on every week
+    res = r4.result
+    a = ev.alpha["stressed"]
+    assert 100 * a.value == pytest.approx(-4.08, abs=0.005) and a.n == 467
+    assert (100 * a.ci_low, 100 * a.ci_high) == pytest.approx((-15.37, 7.22), abs=0.005)
+    assert res.verdict == PARTLY and res.statistic.value == pytest.approx(-4.08, abs=0.005)
+    assert res.statistic.p_value == pytest.approx(0.76, abs=0.005) and res.statistic.mde == pytest.approx(16.14, abs=0.01)
+    assert [p.verdict for p in r4.parts(ev)] == [SUPPORTED, NOT_SUPPORTED]
+    facts = r4.facts()
+    assert facts["r4_iwm_stressed"].text() == "66.8"  # IWM's stressed weeks: the recoveries
+    # the registered rule, recomputed: partly supported, -14.4 pp a year, as committed before
+    reg = r4.registered().result
+    assert reg.verdict == before["R4"]["verdict"] == PARTLY
+    assert reg.statistic.value == pytest.approx(before["R4"]["statistic"]["value"], abs=1e-4)
+    assert R.R4.registered_rule().text() == before["R4"]["rule"]
