@@ -416,20 +416,27 @@ def pair_evidence(lo: float, hi: float, hit: float, short: float, long: float) -
                               (pd.Timestamp("2017-10-10"), pd.Timestamp("2026-07-13"), 2199))
 
 
-def test_r5_rule_boundaries():
+def test_r5_registered_rule_boundaries():
+    """The registered rule as its code ran (its text's 'or the short leg does not do most of the
+    work' was never a route to 'partly': the amended rule's text and code are one)."""
     low = r5_pair.CLAIMED_PAIR_LOW_PCT / 100
     share = R5.space["hit_share_min"].default
-    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01)).result.verdict == "supported"
-    assert R5.from_evidence(pair_evidence(0.001, low - 0.001, 0.0, 0.02, 0.01)).result.verdict == "partly supported"
-    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.01, 0.02)).result.verdict == "partly supported"
-    assert R5.from_evidence(pair_evidence(-0.01, 0.05, share, 0.02, 0.01)).result.verdict == "partly supported"
-    assert R5.from_evidence(pair_evidence(-0.01, 0.05, share - 0.01, 0.02, 0.01)).result.verdict == "not supported"
-    assert R5.from_evidence(pair_evidence(0.0, 0.05, 0.0, 0.02, 0.01)).result.verdict == "not supported"
-    # a lower share threshold: the rule says so and the decision follows
-    res = R5.from_evidence(pair_evidence(-0.01, 0.05, 0.2, 0.02, 0.01), spec={"hit_share_min": 0.10}).result
-    assert res.verdict == "partly supported" and "at least 10% of windows" in res.rule
-    assert "at least 25% of windows" in R5.rule_for().partly
-    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01)).result.statistic.value == pytest.approx(4.05)
+    reg = {"verdict_rule": "registered", "horizon_days": 126}
+
+    def v(ev, **spec):
+        return R5.from_evidence(ev, spec={**reg, **spec}).result.verdict
+    assert v(pair_evidence(0.001, low, 0.0, 0.02, 0.01)) == "supported"
+    assert v(pair_evidence(0.001, low - 0.001, 0.0, 0.02, 0.01)) == "partly supported"
+    assert v(pair_evidence(0.001, low, 0.0, 0.01, 0.02)) == "partly supported"
+    assert v(pair_evidence(-0.01, 0.05, share, 0.02, 0.01)) == "partly supported"
+    assert v(pair_evidence(-0.01, 0.05, share - 0.01, 0.02, 0.01)) == "not supported"
+    assert v(pair_evidence(0.0, 0.05, 0.0, 0.02, 0.01)) == "not supported"
+    assert v(pair_evidence(-0.01, 0.05, share - 0.01, 0.01, 0.02)) == "not supported"  # the text's third route: no
+    # a lower share threshold: the decision follows
+    assert v(pair_evidence(-0.01, 0.05, 0.2, 0.02, 0.01), hit_share_min=0.10) == "partly supported"
+    assert "at least 25% of windows" in R5.registered_rule().partly
+    res = R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01), spec=reg).result
+    assert res.statistic.value == pytest.approx(4.05)
 
 
 def reversal_evidence(pooled_hi: float, calm: float, tight: float) -> r6_reversal.R6Evidence:
@@ -508,8 +515,8 @@ def test_spec_choices_are_checked_with_one_line_errors():
         R2.rule_for({"verdict_rule": "old"})
     assert R6.space.size() == 1 + 1 + 2 + 2
     labels = [s.label for s in R5.space.variants()]
-    assert labels == ["default", "horizon_days=one quarter", "hit_share_min=10% of windows",
-                      "hit_share_min=half of windows", "min_pair_days=one year"]
+    assert labels == ["default", "horizon_days=registered: two quarters", "hit_share_min=10% of windows",
+                      "hit_share_min=half of windows", "min_pair_days=one year", "verdict_rule=registered rule"]
 
 
 def test_tables_blank_missing_and_note_an_empty_window():
@@ -630,7 +637,8 @@ def test_snapshot_window_before_2026_is_untestable_not_an_error(snapshot_inputs)
         res = claim.result
         assert res.verdict == UNTESTABLE and "no 2026" in res.note
         assert not claim.testable and claim.all_flags()[claim.section] is False
-    assert R5(snapshot_inputs, w).result.sample.end == "2019-12-31"
+    r5 = R5(snapshot_inputs, w).result  # the trade from 2026 is untestable; French's legs are in the window
+    assert r5.sample.end == "2019-12" and "The trade from 2026-01-15 is untestable here" in r5.note
 
 
 def test_bad_window_fails_with_one_line(tmp_path, snapshot_dir):
@@ -668,7 +676,7 @@ def test_rerun_on_2010_2019_says_untestable_for_2026_claims(tmp_path, snapshot_d
     assert "before 2026" in r1["note"] and "no 2026 year-to-date data" in r1["note"]
     for cid in ("R2", "R3", "R7"):
         assert claims[cid]["verdict"] == UNTESTABLE and "2026" in claims[cid]["note"]
-    # the claims that do not need 2026 were decided from the window's own data
-    assert claims["R5"]["verdict"] in ("supported", "partly supported", "not supported")
-    assert claims["R5"]["sample"]["end"] == "2019-12-31"
+    # R5's trade needs 2026 (untestable part: partly supported at most); its legs come from French's data
+    assert claims["R5"]["verdict"] in ("partly supported", "inconclusive", "not supported")
+    assert claims["R5"]["sample"]["end"] == "2019-12"
     assert all(c["note"] for c in claims.values())

@@ -484,3 +484,78 @@ def test_r4_on_the_snapshot(inputs, before):
     assert reg.verdict == before["R4"]["verdict"] == PARTLY
     assert reg.statistic.value == pytest.approx(before["R4"]["statistic"]["value"], abs=1e-4)
     assert R.R4.registered_rule().text() == before["R4"]["rule"]
+
+
+# -- R5: the trade from the claim's date, and the legs against the small-cap universe ----------------------------
+
+
+def trade_evidence(pair: float | None, band_hi: float | None, sml: tuple | None):
+    """R5 evidence: the trade's ``pair`` and the top of its noise band (decimals), and French's
+    short-minus-long mean as (value, low, high)."""
+    e = pd.DataFrame()
+    trade = None
+    if pair is not None:
+        lo = 2 * pair - band_hi
+        trade = {"pair": pair, "start": pd.Timestamp("2026-01-15"), "end": pd.Timestamp("2026-04-17"),
+                 "band": (lo, band_hi, "t"), "se": (band_hi - pair) / 1.96, "n": 63, "daily": pd.Series(dtype=float)}
+    legs = None if sml is None else est(*sml, n=736, se=(sml[2] - sml[1]) / 3.92)
+    french = pd.DataFrame({"first": ["1963-09"], "last": ["2024-12"]}, index=["3 months"])
+    # no unconditional ETF sample here (its registered reading is then untestable)
+    return R.r5_pair.R5Evidence("no ETF sample in this test", {}, e, None, None, None, None, e, french, e,
+                                (None, None, 0), e, trade,
+                                "" if trade else "the window's data do not reach 63 trading days after 2026-01-15",
+                                legs, 3)
+
+
+def test_r5_amended_rule_boundaries():
+    def v(*a):
+        return R.R5.from_evidence(trade_evidence(*a)).result.verdict
+    assert v(0.08, 0.15, (0.002, 0.001, 0.003)) == SUPPORTED
+    assert v(0.08, 0.15, (-0.002, -0.003, -0.001)) == PARTLY
+    assert v(0.05, 0.081, (0.002, 0.001, 0.003)) == PARTLY  # target inconclusive, short leg holds
+    assert v(0.05, 0.081, (0.002, -0.001, 0.005)) == INCONCLUSIVE
+    assert v(0.05, 0.079, (-0.002, -0.003, -0.001)) == NOT_SUPPORTED  # the band stops short of 8 pp
+    assert v(-0.01, 0.09, (0.002, -0.001, 0.005)) == INCONCLUSIVE  # a loss is not supported; legs inconclusive
+    assert v(-0.01, 0.09, (-0.002, -0.003, -0.001)) == NOT_SUPPORTED
+    assert v(None, None, (0.002, 0.001, 0.003)) == PARTLY  # the trade untestable caps the claim
+    res = R.R5.from_evidence(trade_evidence(0.002, 0.1004, (0.0024, -0.0022, 0.0069))).result
+    assert res.verdict == INCONCLUSIVE and res.statistic.band == "noise band"
+    assert res.statistic.value == pytest.approx(0.2) and res.sample.n == 63 and res.sample.start == "2026-01-15"
+    assert res.statistic.mde == pytest.approx(2.8016 * 100 * (0.1004 - 0.002) / 1.96, rel=1e-3)
+    assert res.statistic.p_value == pytest.approx(0.4841, abs=0.001)  # +0.2 pp is no evidence of a positive mean
+    res = R.R5.from_evidence(trade_evidence(None, None, (0.0094, 0.0006, 0.0182))).result
+    assert res.statistic.name.startswith("short leg minus long leg") and res.sample.frequency == "monthly"
+    assert R.R5.forecast and R.R5.rule_for().partly.startswith("one assertion holds")
+
+
+def test_r5_on_the_snapshot(inputs, before):
+    r5 = R.R5(inputs, FULL)
+    ev = r5.evidence
+    t = ev.trades["63 days (pp)"]
+    # the referee's trades from the dates [A] could have been written, 63 trading days on
+    assert t.loc["2026-01-15 (claim date)"] == pytest.approx(0.20, abs=0.005)
+    assert t.loc["2026-01-21"] == pytest.approx(0.03, abs=0.005)  # referee: +0.0
+    assert t.loc["2026-02-04"] == pytest.approx(-6.20, abs=0.005) and t.loc["2026-04-08"] == pytest.approx(-6.28, abs=0.005)
+    assert ev.trades["126 days (pp)"].isna().all()  # no trade from 2026 has two quarters of data yet
+    # the unconditional 126-day mean: Newey-West 1.04 pp against 1.37 from 18 non-overlapping half-years
+    q2 = ev.summary.loc["126 days"]
+    assert 100 * q2["mean pair"] == pytest.approx(-0.884, abs=0.001)
+    assert 100 * (q2["ci_high"] - q2["mean pair"]) / 1.959964 == pytest.approx(1.04, abs=0.005)
+    assert 100 * q2["non-overlapping se"] == pytest.approx(1.37, abs=0.005)
+    assert (100 * q2["hodrick ci_low"], 100 * q2["hodrick ci_high"]) == pytest.approx((-3.31, 1.54), abs=0.01)
+    # French, legs against the smallest NYSE quintile (value weighted): the short leg does a little more
+    f = ev.french
+    assert 100 * f.loc["6 months", "long leg"] == pytest.approx(0.67, abs=0.005)
+    assert 100 * f.loc["6 months", "short leg"] == pytest.approx(1.15, abs=0.005)
+    assert 100 * f.loc["6 months", "mean pair"] == pytest.approx(1.81, abs=0.005)  # the referee's total, 1.53 + 0.29
+    res = r5.result
+    assert res.verdict == INCONCLUSIVE and res.statistic.value == pytest.approx(0.20, abs=0.005)
+    assert (res.statistic.ci_low, res.statistic.ci_high) == pytest.approx((-9.64, 10.04), abs=0.01)
+    assert res.statistic.mde == pytest.approx(14.06, abs=0.01) and res.statistic.p_value == pytest.approx(0.484, abs=0.001)
+    assert 100 * ev.legs_test.value == pytest.approx(0.24, abs=0.005) and ev.legs_test.ci_low < 0
+    assert res.dated["when_said"]["verdict"] == UNTESTABLE and res.dated["as_of"]["verdict"] == INCONCLUSIVE
+    # the registered rule, recomputed: not supported, -0.88 pp over 126 days, as committed before
+    reg = r5.registered().result
+    assert reg.verdict == before["R5"]["verdict"] == NOT_SUPPORTED
+    assert reg.statistic.value == pytest.approx(before["R5"]["statistic"]["value"], abs=1e-4)
+    assert R.R5.registered_rule().text() == before["R5"]["rule"]
