@@ -448,16 +448,20 @@ def reversal_evidence(pooled_hi: float, calm: float, tight: float) -> r6_reversa
                                   e, calm, tight)
 
 
-def test_r6_rule_boundaries():
+def test_r6_registered_rule_boundaries():
     lo = r6_reversal.CLAIMED_RUN_MONTHS[0]
-    assert R6.from_evidence(reversal_evidence(-0.0001, lo, lo - 0.1)).result.verdict == "supported"
-    assert R6.from_evidence(reversal_evidence(0.0, lo, lo - 0.1)).result.verdict == "partly supported"
-    assert R6.from_evidence(reversal_evidence(-0.0001, lo - 0.01, 1.0)).result.verdict == "partly supported"
-    assert R6.from_evidence(reversal_evidence(-0.0001, lo, lo)).result.verdict == "partly supported"
-    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1)).result
+    reg = {"verdict_rule": "registered"}
+
+    def v(ev, **spec):
+        return R6.from_evidence(ev, spec={**reg, **spec}).result.verdict
+    assert v(reversal_evidence(-0.0001, lo, lo - 0.1)) == "supported"
+    assert v(reversal_evidence(0.0, lo, lo - 0.1)) == "partly supported"
+    assert v(reversal_evidence(-0.0001, lo - 0.01, 1.0)) == "partly supported"
+    assert v(reversal_evidence(-0.0001, lo, lo)) == "partly supported"
+    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec=reg).result
     assert res.verdict == "not supported" and res.sample.frequency == "events" and res.sample.start == "2001-01-02"
     assert res.statistic.name == "IJR minus IWM, 10-day event window"
-    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec={"event_days": 21}).result
+    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec={**reg, "event_days": 21}).result
     assert res.statistic.name == "IJR minus IWM, 21-day event window"
 
 
@@ -513,7 +517,7 @@ def test_spec_choices_are_checked_with_one_line_errors():
         R2.rule_for({"tolerance_pp": 2})
     with pytest.raises(ParameterError, match=r"^R2 spec verdict_rule='old' is out of range; valid: amended, registered$"):
         R2.rule_for({"verdict_rule": "old"})
-    assert R6.space.size() == 1 + 1 + 2 + 2
+    assert R6.space.size() == 1 + 1 + 2 + 2 + 1 + 1
     labels = [s.label for s in R5.space.variants()]
     assert labels == ["default", "horizon_days=registered: two quarters", "hit_share_min=10% of windows",
                       "hit_share_min=half of windows", "min_pair_days=one year", "verdict_rule=registered rule"]

@@ -559,3 +559,71 @@ def test_r5_on_the_snapshot(inputs, before):
     assert reg.verdict == before["R5"]["verdict"] == NOT_SUPPORTED
     assert reg.statistic.value == pytest.approx(before["R5"]["statistic"]["value"], abs=1e-4)
     assert R.R5.registered_rule().text() == before["R5"]["rule"]
+
+
+# -- R6: the continuation regression ----------------------------------------------------------------------------
+
+
+def continuation_evidence(pooled: tuple | None, calm: tuple | None, stressed: float = 0.0):
+    """R6 evidence: the pooled event mean and the calm-credit continuation as (value, low, high)."""
+    e = pd.DataFrame()
+    evs = pd.DatetimeIndex(["2001-01-02", "2020-03-02"])
+    cont = {}
+    if calm is not None:
+        c = est(*calm, n=723, se=(calm[2] - calm[1]) / 3.92)
+        cont[("french", 6)] = {"first": c, "second": est(stressed, stressed - 0.03, stressed + 0.03),
+                               "difference": est(0, -1, 1), "first_hac": c, "non_overlapping": c,
+                               "means": pd.DataFrame(), "n": 723, "start": pd.Period("1963-09", "M"),
+                               "end": pd.Period("2023-11", "M")}
+    p = None if pooled is None else est(*pooled, n=96, se=0.001)
+    reason = "" if pooled else "0 rates-rally and 0 VIX-spike events (need 10 of each)"  # the registered reading's
+    return R.r6_reversal.R6Evidence(reason, pd.Series(dtype=float), {"pooled": evs}, e, p, None, e, e, e, e, e, None, e,
+                                    2.2, 2.1, cont, 0.53, "" if pooled else "0 rates-rally and 0 VIX-spike events",
+                                    "" if calm else "too few months")
+
+
+def test_r6_amended_rule_boundaries():
+    def v(*a, **k):
+        return R.R6.from_evidence(continuation_evidence(*a, **k)).result.verdict
+    falls, rises = (-0.003, -0.005, -0.001), (0.0012, -0.0005, 0.003)
+    lasts, maybe = (0.0285, 0.001, 0.056), (0.0285, -0.0018, 0.0589)
+    assert v(falls, lasts, 0.01) == SUPPORTED
+    assert v(falls, lasts, 0.03) == PARTLY  # persists, but more in stressed credit: partly holds
+    assert v(rises, lasts, 0.01) == PARTLY
+    assert v(rises, maybe, 0.01) == INCONCLUSIVE  # one refuted, one inconclusive
+    assert v((-0.001, -0.003, 0.001), (-0.01, -0.03, 0.01)) == INCONCLUSIVE
+    assert v(rises, (-0.01, -0.03, 0.01)) == NOT_SUPPORTED
+    assert v(None, lasts, 0.01) == PARTLY  # the event half untestable caps it
+    res = R.R6.from_evidence(continuation_evidence(rises, maybe, 0.0101)).result
+    assert res.statistic.value == pytest.approx(2.85) and res.sample.frequency == "monthly"
+    assert res.statistic.p_value == pytest.approx(0.0325, abs=0.001)
+    assert res.statistic.mde == pytest.approx(2.8016 * 100 * (0.0589 + 0.0018) / 3.92, rel=1e-3)
+    assert "Hodrick (1992) 1B interval" in R.R6.rule_for().statistic
+
+
+def test_r6_on_the_snapshot(inputs, before):
+    r6 = R.R6(inputs, FULL)
+    ev = r6.evidence
+    c = ev.continuation[("french", 6)]
+    m = 100 * c["means"]["mean"]
+    # the referee's continuation: calm credit +2.15 after a lead, -0.71 after a lag (difference 2.85, t 2.05);
+    # stressed credit +3.34 and +2.33 (the report prints 3.43: its digits transposed)
+    assert (m[("calm", True)], m[("calm", False)]) == pytest.approx((2.15, -0.71), abs=0.005)
+    assert (m[("stressed", True)], m[("stressed", False)]) == pytest.approx((3.34, 2.33), abs=0.005)
+    assert 100 * c["first"].value == pytest.approx(2.85, abs=0.01)
+    assert c["first_hac"].t == pytest.approx(2.07, abs=0.01)  # Newey-West, 6 lags
+    assert (100 * c["first"].ci_low, 100 * c["first"].ci_high) == pytest.approx((-0.18, 5.89), abs=0.01)  # Hodrick
+    e = ev.continuation[("etf", 6)]["means"]["mean"]
+    assert (100 * e[("calm", True)], 100 * e[("calm", False)]) == pytest.approx((0.31, 0.56), abs=0.005)  # no continuation
+    # the run-length null: P(IJR beats IWM in a month) 0.532, an independent coin's runs 2.14 months
+    assert ev.p_positive == pytest.approx(0.532, abs=0.001) and rot.iid_run_null(ev.p_positive) == pytest.approx(2.14, abs=0.01)
+    assert (ev.calm_mean, ev.stressed_mean) == pytest.approx((2.23, 2.07), abs=0.005)
+    res = r6.result
+    assert res.verdict == INCONCLUSIVE and res.statistic.value == pytest.approx(2.85, abs=0.01)
+    assert [p.verdict for p in r6.parts(ev)] == [NOT_SUPPORTED, INCONCLUSIVE]
+    assert res.statistic.p_value == pytest.approx(0.033, abs=0.001) and res.statistic.mde == pytest.approx(4.34, abs=0.01)
+    assert 100 * ev.pooled.value == pytest.approx(0.12, abs=0.005)
+    reg = r6.registered().result
+    assert reg.verdict == before["R6"]["verdict"] == NOT_SUPPORTED
+    assert reg.statistic.value == pytest.approx(before["R6"]["statistic"]["value"], abs=1e-4)
+    assert R.R6.registered_rule().text() == before["R6"]["rule"]
