@@ -627,3 +627,63 @@ def test_r6_on_the_snapshot(inputs, before):
     assert reg.verdict == before["R6"]["verdict"] == NOT_SUPPORTED
     assert reg.statistic.value == pytest.approx(before["R6"]["statistic"]["value"], abs=1e-4)
     assert R.R6.registered_rule().text() == before["R6"]["rule"]
+
+
+# -- R7 and R1: dated at [C]'s date ---------------------------------------------------------------------------------
+
+
+def test_r7_decides_on_the_claims_date_when_the_reading_date_reaches_it():
+    from test_claims_rotation import sector_evidence
+
+    ev = sector_evidence(0.117, -0.012, -0.022)  # the reading date: partly
+    claim = dict(zip(R.r7_sectors.SPREAD_COLUMNS, [0.079, 0.021, 0.017, 0.0], strict=True))
+    ev.spreads.loc[R.r7_sectors.CLAIM_ROW] = claim
+    ev.claim_band, ev.claim_days, ev.claim_day = (0.025, 0.133, "t"), 14, pd.Timestamp(R.inputs.C_DATE)
+    res = R.R7.from_evidence(ev).result
+    assert res.verdict == PARTLY and res.statistic.value == pytest.approx(7.9) and res.sample.n == 14
+    assert res.statistic.name == "cyclicals minus defensives, 2026 to 2026-01-22" and res.statistic.band == "noise band"
+    ev.spreads.loc[R.r7_sectors.CLAIM_ROW, "defensives minus SPY"] = -0.01
+    assert R.R7.from_evidence(ev).result.verdict == SUPPORTED
+    assert R.R7.from_evidence(ev, spec={"decided_at": "reading date"}).result.verdict == PARTLY
+    assert R.R7.from_evidence(ev).result.registered["verdict"] == PARTLY  # the registered rule reads the reading date
+
+
+def test_r7_and_r1_on_the_snapshot(inputs, before):
+    r7 = R.R7(inputs, FULL)
+    ev = r7.evidence
+    row = ev.spreads.loc[R.r7_sectors.CLAIM_ROW]
+    # the referee: on 01-22 defensives beat SPY (+1.7)
+    assert 100 * row["defensives minus SPY"] == pytest.approx(1.71, abs=0.005)
+    assert 100 * row["cyclicals minus defensives"] == pytest.approx(7.92, abs=0.005)
+    res = r7.result
+    assert res.verdict == PARTLY and res.statistic.value == pytest.approx(7.92, abs=0.005)
+    assert res.dated["as_of"]["verdict"] == PARTLY and res.dated["as_of"]["statistic"]["value"] == pytest.approx(11.75,
+                                                                                                                abs=0.005)
+    # without energy (PSCE +34.6%), cyclicals minus IJR on the reading date is the referee's -5.2 pp
+    t = r7.robustness_table()
+    assert t.loc[("without energy", "2026-07-13"), "cyclicals minus IJR (pp)"] == pytest.approx(-5.2, abs=0.05)
+    assert t.loc[("with energy", "2026-01-22"), "verdict"] == PARTLY
+    # on 04-20 and 05-05 all three conditions held (the referee's +14.5 / +4.4 / -0.8 and +16.6 / +5.6 / -2.3)
+    for day, want in (("2026-04-20", (14.48, 4.42, -0.80)), ("2026-05-05", (16.64, 5.63, -2.34))):
+        c = R.R7(inputs, window("1926-07-01", day), {"decided_at": "reading date"})
+        got = [100 * c.evidence.value(k) for k in R.r7_sectors.SPREAD_COLUMNS[:3]]
+        assert got == pytest.approx(want, abs=0.01) and c.result.verdict == SUPPORTED
+    reg = r7.registered().result
+    assert reg.verdict == before["R7"]["verdict"] == PARTLY
+    assert reg.statistic.value == pytest.approx(before["R7"]["statistic"]["value"], abs=1e-4)
+    assert R.R7.registered_rule().text() == before["R7"]["rule"]
+    # R1 keeps its registered rule (no amendment): supported when said (8.56 pp on 01-22) and as of 07-13
+    r1 = R.R1(inputs, FULL).result
+    assert r1.rule_status == "registered" and r1.rule == before["R1"]["rule"] and r1.verdict == SUPPORTED
+    assert r1.dated["when_said"]["verdict"] == SUPPORTED
+    assert r1.dated["when_said"]["statistic"]["value"] == pytest.approx(8.56, abs=0.005)
+    assert r1.statistic.band == "noise band" and r1.statistic.value == pytest.approx(before["R1"]["statistic"]["value"])
+    # any six-month spread below about 18 pp can never be "significant": the band's half-width
+    assert (r1.statistic.ci_high - r1.statistic.ci_low) / 2 == pytest.approx(17.65, abs=0.01)
+
+
+def test_r1_sweep_shows_the_boundary_cases(inputs):
+    t = R.R1(inputs, FULL).sweep_table()
+    assert t.loc["about_six_min=all six", "verdict"] == PARTLY  # 5 of 6 years sits on the bar
+    assert t.loc["about_six_min=most (4 of 6)", "verdict"] == SUPPORTED and t.loc["default", "verdict"] == SUPPORTED
+    assert t.loc["pair=S&P 600 against S&P 500", "deciding number (pp)"] == pytest.approx(10.74, abs=0.005)
