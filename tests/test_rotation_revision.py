@@ -687,3 +687,56 @@ def test_r1_sweep_shows_the_boundary_cases(inputs):
     assert t.loc["about_six_min=all six", "verdict"] == PARTLY  # 5 of 6 years sits on the bar
     assert t.loc["about_six_min=most (4 of 6)", "verdict"] == SUPPORTED and t.loc["default", "verdict"] == SUPPORTED
     assert t.loc["pair=S&P 600 against S&P 500", "deciding number (pp)"] == pytest.approx(10.74, abs=0.005)
+
+
+# -- the review rows --------------------------------------------------------------------------------------------
+
+
+def test_review_answers_every_rotation_point_of_the_referee():
+    from smallcaps.book.review import RESPONSES, all_points
+    from smallcaps.claims.rotation.review import POINTS
+
+    refs = [p.ref for p in POINTS]
+    assert len(refs) == len(set(refs))
+    needed = {f"table: R{i}" for i in range(1, 8)} | {"D2", "D3", "D4", "D5", "D7", "D8", "D12b", "D12c", "D12d",
+                                                       "D12f", "D13"}
+    assert needed <= set(refs)
+    assert {r.split(":")[0].split(".")[0] for r in refs if r.startswith("section")} == {"section 1", "section 4",
+                                                                                        "section 5", "section 6"}
+    assert all(p.report == "rotation-momentum" and p.response in RESPONSES and p.change for p in POINTS)
+    assert all(c in {f"R{i}" for i in range(1, 8)} for p in POINTS for c in p.claims)
+    assert {p.ref for p in POINTS} <= {p.ref for p in all_points()}
+    assert next(p for p in POINTS if p.ref == "D12d").response == "rebutted"
+
+
+def test_the_numbers_the_review_rows_quote_are_the_chapters(inputs):
+    """The review rows quote a few of the chapter's numbers; each is recomputed here."""
+    from smallcaps.claims.rotation.review import POINTS
+
+    row = {p.ref: p.change for p in POINTS}
+    r1, r2, r3, r4, r5, r6, r7 = (c(inputs, FULL) for c in R.CLAIMS)
+    f1, f2, f3, f4, f5, f6, f7 = (c.facts() for c in (r1, r2, r3, r4, r5, r6, r7))
+    assert f"supported, {f1['r1_claim_lead'].text()} pp" in row["table: R1"]
+    assert f"about {f1['r1_band_half'].text()} pp" in row["table: R1"]
+    assert f"({f2['r2_n_days'].text()}, 2026-01-15 to 2026-05-19)" in row["table: R2"]
+    assert f"about {f2['r2_need'].text()}% of OUSM" in row["table: R2"]
+    assert f"{f3['r3_adj_now'].text()} pp on 2026-07-13" in row["table: R3"]
+    assert f"(2026-01-15: {f3['r3_adj_claim'].text()} pp)" in row["table: R3"]
+    assert (f"({f4['r4_alpha'].text()} pp a year, {f4['r4_alpha_lo'].text()} to {f4['r4_alpha_hi'].text()})"
+            .replace("(+", "(") in row["table: R4"].replace("(+", "("))
+    assert f"({f4['r4_cap_stressed'].text()} against {f4['r4_cap_calm'].text()})" in row["table: R4"]
+    assert (f"({f4['r4_beta_spy'].text()}, {f4['r4_beta_spy_lo'].text()} to {f4['r4_beta_spy_hi'].text()})"
+            in row["table: R4"])
+    assert (f"{f5['r5_trade'].text()} pp from 2026-01-15, noise band {f5['r5_trade_lo'].text()} to "
+            f"{f5['r5_trade_hi'].text()}" in row["table: R5"])
+    assert f"MDE {float(f5['r5_trade_mde'].text()):.0f} pp" in row["table: R5"]
+    assert "+0.8 to -6.3 pp" in row["table: R5"] and f5["r5_trades_range"].text().startswith("from +0.8 pp")
+    assert "-6.3 pp (2026-04-08)" in f5["r5_trades_range"].text()
+    assert f"+{f5['r5_fr6_long'].text()} / +{f5['r5_fr6_short'].text()}" in row["table: R5"]
+    assert (f"{f6['r6_c_lead_calm'].text()} after a lead, {f6['r6_c_lag_calm'].text()} after a lag, difference "
+            f"{f6['r6_c_calm'].text()[1:]} pp" in row["table: R6"])
+    assert f"Hodrick interval {f6['r6_c_calm_lo'].text()} to {f6['r6_c_calm_hi'].text()}" in row["table: R6"]
+    assert f"independent coin's {f6['r6_null'].text()} months" in row["table: R6"]
+    assert f"defensives beat SPY by {f7['r7_claim_def_spy'].text()[1:]} pp" in row["table: R7"]
+    assert f"R4 {r4.result.statistic.mde:.1f} pp a year, R5 {r5.result.statistic.mde:.1f} pp, R6 " \
+           f"{r6.result.statistic.mde:.1f} pp" in row["section 4: power"]
