@@ -274,9 +274,10 @@ def test_a_missing_holdings_file_fails_before_any_data_is_loaded(tmp_path):
         R.load_inputs(NoData(), {"ousm_holdings_csv": str(tmp_path / "nope.csv")})
 
 
-def ousm_days(days: list[str], weight_needed=0.3, holdings=None, note="") -> "R.r2_ousm.R2Evidence":
+def ousm_days(days: list[str], weight_needed=0.3, holdings=None, note="") -> R.r2_ousm.R2Evidence:
     idx = pd.DatetimeIndex(["2026-01-15"])
-    path = pd.DataFrame({"OUSM": [0.048], "IJR": [0.05], "PSCI": [0.10]}, index=pd.DatetimeIndex(["2026-01-02"]).append(idx))
+    path = pd.DataFrame({"OUSM": [0.048], "IJR": [0.05], "PSCI": [0.10]},
+                        index=pd.DatetimeIndex(["2026-01-02"]).append(idx))
     d = pd.DataFrame({"value": [0.048] * len(days), "how": ["crossed up"] * len(days), "PSCI": [0.1] * len(days),
                       "weight needed": [weight_needed] * len(days)}, index=pd.DatetimeIndex(days))
     return R.r2_ousm.R2Evidence("", idx[0], path.reindex(path.index), 0.0957, pd.DatetimeIndex([]), pd.DataFrame(),
@@ -466,7 +467,8 @@ def test_r4_on_the_snapshot(inputs, before):
     assert 100 * ev.alpha["difference"].value == pytest.approx(-5.0, abs=0.05)
     assert 100 * ev.alpha["interacted"]["difference"].value == pytest.approx(-8.52, abs=0.005)  # referee: -8.5
     assert ev.alpha["interacted"]["difference"].t == pytest.approx(-1.33, abs=0.005)  # referee: t = -1.33
-    assert ev.capture["stressed"] == pytest.approx(0.915, abs=0.001) and ev.capture["calm"] == pytest.approx(0.786, abs=0.001)
+    assert ev.capture["stressed"] == pytest.approx(0.915, abs=0.001)
+    assert ev.capture["calm"] == pytest.approx(0.786, abs=0.001)
     assert (ev.capture["n stressed"], ev.capture["n calm"]) == (22, 190)
     assert ev.beta_spy.value == pytest.approx(0.955, abs=0.001) and ev.beta_spy.ci_high > 1  # not lower against SPY
     # the deciding number: the stressed-week alpha from one regression on every week
@@ -475,7 +477,8 @@ def test_r4_on_the_snapshot(inputs, before):
     assert 100 * a.value == pytest.approx(-4.08, abs=0.005) and a.n == 467
     assert (100 * a.ci_low, 100 * a.ci_high) == pytest.approx((-15.37, 7.22), abs=0.005)
     assert res.verdict == PARTLY and res.statistic.value == pytest.approx(-4.08, abs=0.005)
-    assert res.statistic.p_value == pytest.approx(0.76, abs=0.005) and res.statistic.mde == pytest.approx(16.14, abs=0.01)
+    assert res.statistic.p_value == pytest.approx(0.76, abs=0.005)
+    assert res.statistic.mde == pytest.approx(16.14, abs=0.01)
     assert [p.verdict for p in r4.parts(ev)] == [SUPPORTED, NOT_SUPPORTED]
     facts = r4.facts()
     assert facts["r4_iwm_stressed"].text() == "66.8"  # IWM's stressed weeks: the recoveries
@@ -535,7 +538,8 @@ def test_r5_on_the_snapshot(inputs, before):
     # the referee's trades from the dates [A] could have been written, 63 trading days on
     assert t.loc["2026-01-15 (claim date)"] == pytest.approx(0.20, abs=0.005)
     assert t.loc["2026-01-21"] == pytest.approx(0.03, abs=0.005)  # referee: +0.0
-    assert t.loc["2026-02-04"] == pytest.approx(-6.20, abs=0.005) and t.loc["2026-04-08"] == pytest.approx(-6.28, abs=0.005)
+    assert t.loc["2026-02-04"] == pytest.approx(-6.20, abs=0.005)
+    assert t.loc["2026-04-08"] == pytest.approx(-6.28, abs=0.005)
     assert ev.trades["126 days (pp)"].isna().all()  # no trade from 2026 has two quarters of data yet
     # the unconditional 126-day mean: Newey-West 1.04 pp against 1.37 from 18 non-overlapping half-years
     q2 = ev.summary.loc["126 days"]
@@ -551,7 +555,8 @@ def test_r5_on_the_snapshot(inputs, before):
     res = r5.result
     assert res.verdict == INCONCLUSIVE and res.statistic.value == pytest.approx(0.20, abs=0.005)
     assert (res.statistic.ci_low, res.statistic.ci_high) == pytest.approx((-9.64, 10.04), abs=0.01)
-    assert res.statistic.mde == pytest.approx(14.06, abs=0.01) and res.statistic.p_value == pytest.approx(0.484, abs=0.001)
+    assert res.statistic.mde == pytest.approx(14.06, abs=0.01)
+    assert res.statistic.p_value == pytest.approx(0.484, abs=0.001)
     assert 100 * ev.legs_test.value == pytest.approx(0.24, abs=0.005) and ev.legs_test.ci_low < 0
     assert res.dated["when_said"]["verdict"] == UNTESTABLE and res.dated["as_of"]["verdict"] == INCONCLUSIVE
     # the registered rule, recomputed: not supported, -0.88 pp over 126 days, as committed before
@@ -614,14 +619,17 @@ def test_r6_on_the_snapshot(inputs, before):
     assert c["first_hac"].t == pytest.approx(2.07, abs=0.01)  # Newey-West, 6 lags
     assert (100 * c["first"].ci_low, 100 * c["first"].ci_high) == pytest.approx((-0.18, 5.89), abs=0.01)  # Hodrick
     e = ev.continuation[("etf", 6)]["means"]["mean"]
-    assert (100 * e[("calm", True)], 100 * e[("calm", False)]) == pytest.approx((0.31, 0.56), abs=0.005)  # no continuation
+    # no continuation in the ETFs
+    assert (100 * e[("calm", True)], 100 * e[("calm", False)]) == pytest.approx((0.31, 0.56), abs=0.005)
     # the run-length null: P(IJR beats IWM in a month) 0.532, an independent coin's runs 2.14 months
-    assert ev.p_positive == pytest.approx(0.532, abs=0.001) and rot.iid_run_null(ev.p_positive) == pytest.approx(2.14, abs=0.01)
+    assert ev.p_positive == pytest.approx(0.532, abs=0.001)
+    assert rot.iid_run_null(ev.p_positive) == pytest.approx(2.14, abs=0.01)
     assert (ev.calm_mean, ev.stressed_mean) == pytest.approx((2.23, 2.07), abs=0.005)
     res = r6.result
     assert res.verdict == INCONCLUSIVE and res.statistic.value == pytest.approx(2.85, abs=0.01)
     assert [p.verdict for p in r6.parts(ev)] == [NOT_SUPPORTED, INCONCLUSIVE]
-    assert res.statistic.p_value == pytest.approx(0.033, abs=0.001) and res.statistic.mde == pytest.approx(4.34, abs=0.01)
+    assert res.statistic.p_value == pytest.approx(0.033, abs=0.001)
+    assert res.statistic.mde == pytest.approx(4.34, abs=0.01)
     assert 100 * ev.pooled.value == pytest.approx(0.12, abs=0.005)
     reg = r6.registered().result
     assert reg.verdict == before["R6"]["verdict"] == NOT_SUPPORTED
@@ -716,7 +724,7 @@ def test_the_numbers_the_review_rows_quote_are_the_chapters(inputs):
     row = {p.ref: p.change for p in POINTS}
     r1, r2, r3, r4, r5, r6, r7 = (c(inputs, FULL) for c in R.CLAIMS)
     f1, f2, f3, f4, f5, f6, f7 = (c.facts() for c in (r1, r2, r3, r4, r5, r6, r7))
-    assert f"supported, {f1['r1_claim_lead'].text()} pp" in row["table: R1"]
+    assert f"supported, {f1['r1_said_lead'].text()} pp" in row["table: R1"]
     assert f"about {f1['r1_band_half'].text()} pp" in row["table: R1"]
     assert f"({f2['r2_n_days'].text()}, 2026-01-15 to 2026-05-19)" in row["table: R2"]
     assert f"about {f2['r2_need'].text()}% of OUSM" in row["table: R2"]
@@ -740,3 +748,13 @@ def test_the_numbers_the_review_rows_quote_are_the_chapters(inputs):
     assert f"defensives beat SPY by {f7['r7_claim_def_spy'].text()[1:]} pp" in row["table: R7"]
     assert f"R4 {r4.result.statistic.mde:.1f} pp a year, R5 {r5.result.statistic.mde:.1f} pp, R6 " \
            f"{r6.result.statistic.mde:.1f} pp" in row["section 4: power"]
+
+
+def test_continuation_refuses_a_regime_without_enough_leads_and_lags():
+    from smallcaps.errors import DataError
+
+    idx = pd.period_range("1990-01", periods=120, freq="M")
+    r = pd.Series(np.r_[np.full(60, 0.01), np.full(60, -0.01)], index=idx)  # calm months never follow a lag
+    regime = pd.Series(["calm"] * 60 + ["stressed"] * 60, index=idx)
+    with pytest.raises(DataError, match=r"^continuation: each regime needs 12 months after leads and after lags"):
+        rot.continuation(r, regime, past=3, horizon=6)

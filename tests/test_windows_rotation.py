@@ -30,7 +30,7 @@ from smallcaps.book.chapter import Chapter
 from smallcaps.book.params import window
 from smallcaps.book.prose import conditions
 from smallcaps.claims import rotation as R
-from smallcaps.claims.contract import VERDICTS
+from smallcaps.claims.contract import UNTESTABLE, VERDICTS
 from smallcaps.errors import ParameterError
 from smallcaps.plots import rotation as real_rplots
 
@@ -149,7 +149,7 @@ def check_page(kit: Kit, pages: list[str]) -> None:
     for cid in ("r1", "r2", "r3", "r4", "r5", "r6", "r7"):
         assert cid in kit.flags
     for res in kit.results:
-        if res.verdict == VERDICTS[3]:
+        if res.verdict == UNTESTABLE:
             assert res.note.startswith("Untestable here because") or res.id == "R2"
         else:
             assert res.statistic.value is not None and res.sample.n > 0
@@ -226,14 +226,14 @@ def test_special_windows_give_a_complete_chapter(inputs, name):
 def test_full_coverage_gives_a_complete_chapter(inputs):
     kit, pages = run_notebook(inputs, window(FIRST, LAST))
     check_page(kit, pages)
-    assert all(r.verdict != VERDICTS[3] for r in kit.results if r.id != "R2")
+    assert all(r.verdict != UNTESTABLE for r in kit.results if r.id != "R2")
 
 
 def test_r06_2025_to_2026_decides_the_2026_claims(inputs):
     """R06/F-6: the window the 2026 claims are about crashed in numbers_r1 (NaN to int)."""
     kit, pages = run_notebook(inputs, window("2025-01-01", "2026-07-13", "2026-07-13"))
     verdicts = {r.id: r.verdict for r in kit.results}
-    assert all(verdicts[c] != VERDICTS[3] for c in ("R1", "R3", "R7"))
+    assert all(verdicts[c] != UNTESTABLE for c in ("R1", "R3", "R7"))
     assert kit.flags["r1_prior"] is False and kit.flags["r1_history"] is False  # no year before 2025 in it
     r1 = next(r for r in kit.results if r.id == "R1")
     assert r1.statistic.value == pytest.approx(9.27368, abs=1e-4)  # the same lead as the whole book's
@@ -245,7 +245,7 @@ def test_b09_b10_short_windows_draw_their_figures(inputs):
     for start, end in (("2020-03-09", "2020-03-16"), ("2024-04-16", "2024-05-16")):
         kit, pages = run_notebook(inputs, window(start, end), draw=True)
         check_page(kit, pages)
-        assert all(r.verdict == VERDICTS[3] for r in kit.results)
+        assert all(r.verdict == UNTESTABLE for r in kit.results)
     r4 = R.R4(inputs, window("2024-04-16", "2024-05-16"))
     assert r4.untestable_note.startswith("Untestable here because the basket and IWM share 4 weeks of returns")
     assert r4.plot_context(real_rplots.credit_split, r4.credit_figure) == r4.evidence.reason
@@ -269,7 +269,7 @@ def test_r01_2015_2020_prose_and_titles_agree_with_the_tables(inputs):
 def test_as_of_before_the_claim_year_reads_every_claim_untestable_not_an_error(inputs):
     kit, pages = run_notebook(inputs, window("2024-01-01", "2026-07-13", "2025-12-31"))
     check_page(kit, pages)
-    assert {r.id for r in kit.results if r.verdict == VERDICTS[3]} >= {"R1", "R2", "R3", "R7"}
+    assert {r.id for r in kit.results if r.verdict == UNTESTABLE} >= {"R1", "R2", "R3", "R7"}
 
 
 # -- book tier: random windows, figures on long windows, the runner -----------------------------------------
@@ -303,7 +303,13 @@ def test_the_published_window_reads_as_before(inputs):
     check_page(kit, pages)
     text = re.sub(r"\s+", " ", "\n".join(pages))
     assert "On 2026-07-13 IWM's year-to-date return exceeded SPY's by 9.3 pp" in text
-    assert "closed within 0.05 pp of 4.6% on 2 days: 2026-04-08, 2026-05-19" in text
+    assert "closed at 4.6% (within 0.05 pp) or passed through it between two closes on 12 days: 2026-01-15," in text
+    assert "the registered rule's test, were 2 days: 2026-04-08, 2026-05-19" in text
+    assert "a *noise band* of -8.4 to 26.9 pp around the lead" in text and "about 18 pp" in text
+    assert "On 2026-01-15, the first day [A] could have been written, the basket was -0.32 pp against IWM" in text
+    assert "a continuation of +2.85 pp (Hodrick 95% interval -0.18 to 5.89" in text
+    assert "tight" not in text.replace("Tight", "tight").replace("is tight, that is", "").replace(
+        "say \"tight credit\"; in market usage tight spreads", "")
     assert "The default `as_of`, the window's end, is that last common day" in text
     assert "was a lead of 3.9 pp on 2026-03-30" in text
 

@@ -442,7 +442,7 @@ def regime_excess(excess: pd.Series, asset: pd.Series, bench: pd.Series, labels:
     """
     from ..stats import regime_means
 
-    rows = []
+    rows: list[dict] = []
     df = pd.concat({"x": excess, "a": asset, "m": bench, "r": labels}, axis=1, sort=True).dropna()
     if df.empty:
         return rows
@@ -762,8 +762,13 @@ def continuation(returns: pd.Series, regime: pd.Series, *, past: int = 3, horizo
     lead = compounded_past(r, past)
     df = pd.DataFrame({"y": y, "lead": (lead > 0).where(lead.notna()), "regime": regime.reindex(r.index)}).dropna()
     df = df[df["regime"].isin(labels)]
-    if len(df) < max(4 * horizon, 24) or df["lead"].nunique() < 2 or df["regime"].nunique() < 2:
-        raise DataError(f"continuation: {len(df)} observations with both leads and lags in both regimes; need more")
+    need = max(2 * horizon, 12)
+    cells = df.groupby(["regime", "lead"]).size().reindex(pd.MultiIndex.from_product([labels, [False, True]]),
+                                                           fill_value=0)
+    sub_cells = df.iloc[::horizon].groupby(["regime", "lead"]).size().reindex(cells.index, fill_value=0)
+    if cells.min() < need or sub_cells.min() < 2:
+        raise DataError(f"continuation: each regime needs {need} months after leads and after lags (and two of each "
+                        f"among every {horizon}th month); the fewest here is {int(cells.min())}")
     L = df["lead"].astype(float)
     S = (df["regime"] == labels[1]).astype(float)
     X = pd.DataFrame({"lead": L, f"{labels[1]}": S, f"lead x {labels[1]}": L * S})

@@ -103,7 +103,8 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
     if not body:
         raise ParameterError(f"{PARAMETER} has no rows; {HINT}")
     pos = {c: header.index(c) for c in COLUMNS}
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[tuple, int] = {}
     for i, r in enumerate(body, start=1):
         if len(r) > len(header):
             raise ParameterError(f"{PARAMETER} row {i}: {len(r)} fields where the header has {len(header)}; {HINT}")

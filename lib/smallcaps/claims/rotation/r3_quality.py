@@ -24,8 +24,8 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent, year_to_date
-from ...errors import DataError
 from ...display import Fact, Text, count, iso, pct, pp, raw, text
+from ...errors import DataError
 from ...stats import Estimate, mean_hac
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample
@@ -44,6 +44,8 @@ OP_EW = "small high minus low profitability (equal weighted)"
 EP_VW = "positive minus negative earnings (value weighted)"
 DP_VW = "dividend payers minus non-payers (value weighted)"
 LONGRUN = {OP_VW: "small-cap profitability", EP_VW: "positive earnings", DP_VW: "paying a dividend"}
+#: The sorts of the alpha table (labels of ``analytics.rotation.FRENCH_LENS``).
+EP, DP = "positive minus negative earnings", "dividend payers minus non-payers"
 SHORT_NAMES = {"IJR": "IJR (S&P 600)", "OUSM": "OUSM (quality dividend)", "XSHQ": "XSHQ (S&P 600 quality)",
                "SMDV": "SMDV (dividend growers)", "DES": "DES (dividend weighted)", BASKET: "basket (equal weight)"}
 
@@ -462,8 +464,7 @@ class R3(RotationClaim):
         """``earnings +2.9%, dividends +3.4% a year``: the E/P and D/P sorts' FF3 alphas (None
         when the window has neither)."""
         parts = []
-        for sort, word in (("positive minus negative earnings", "earnings"), ("dividend payers minus non-payers",
-                                                                              "dividends")):
+        for sort, word in ((EP, "earnings"), (DP, "dividends")):
             r = self._alpha(sort, "FF3")
             if r is not None:
                 parts.append(f"{word} {100 * r['alpha']:+.1f}%")
@@ -557,15 +558,20 @@ class R3(RotationClaim):
                 and pd.Timestamp(A_DATES[0]) in ev.adj_paths.index)
 
     def _alpha_facts(self) -> dict[str, Fact]:
-        out: dict[str, Fact] = {}
-        for key, sort in (("ep", "positive minus negative earnings"), ("dp", "dividend payers minus non-payers")):
-            capm, ff3 = self._alpha(sort, "CAPM"), self._alpha(sort, "FF3")
-            out[f"r3_{key}_capm"] = pct(None if capm is None else capm["alpha"], 2, signed=True)
-            out[f"r3_{key}_mbeta"] = raw(None if capm is None else capm["market beta"], "{:.2f}")
-            out[f"r3_{key}_ff3"] = pct(None if ff3 is None else ff3["alpha"], 2, signed=True)
-            out[f"r3_{key}_ff3_lo"] = pct(None if ff3 is None else ff3["ci_low"], 2)
-            out[f"r3_{key}_ff3_hi"] = pct(None if ff3 is None else ff3["ci_high"], 2)
-        return out
+        """The earnings and dividend sorts' CAPM and FF3 alphas (% a year) and market betas."""
+        ep_c, ep_f = self._alpha(EP, "CAPM"), self._alpha(EP, "FF3")
+        dp_c, dp_f = self._alpha(DP, "CAPM"), self._alpha(DP, "FF3")
+
+        def get(row, col):
+            return None if row is None else row[col]
+        return {
+            "r3_ep_capm": pct(get(ep_c, "alpha"), 2, signed=True), "r3_ep_mbeta": raw(get(ep_c, "market beta"), "{:.2f}"),
+            "r3_ep_ff3": pct(get(ep_f, "alpha"), 2, signed=True), "r3_ep_ff3_lo": pct(get(ep_f, "ci_low"), 2),
+            "r3_ep_ff3_hi": pct(get(ep_f, "ci_high"), 2),
+            "r3_dp_capm": pct(get(dp_c, "alpha"), 2, signed=True), "r3_dp_mbeta": raw(get(dp_c, "market beta"), "{:.2f}"),
+            "r3_dp_ff3": pct(get(dp_f, "alpha"), 2, signed=True), "r3_dp_ff3_lo": pct(get(dp_f, "ci_low"), 2),
+            "r3_dp_ff3_hi": pct(get(dp_f, "ci_high"), 2),
+        }
 
     def flags(self) -> dict[str, bool]:
         f = self.evidence.french if self.evidence is not None else pd.DataFrame()
@@ -573,8 +579,7 @@ class R3(RotationClaim):
         paid = self._paid()
         ev = self.evidence
         a = ev.alphas
-        alphas = a is not None and not a.empty and all(
-            (sort, "FF3") in a.index for sort in ("positive minus negative earnings", "dividend payers minus non-payers"))
+        alphas = a is not None and not a.empty and all((sort, m) in a.index for sort in (EP, DP) for m in ("CAPM", "FF3"))
         claim = self.testable and self._claim_in_window()
         adj_now = self.testable and ev.adj_paths is not None
         return {"r3_alphas": bool(alphas), "r3_adj_claim": bool(claim),

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import rotation as rot
+from ...analytics.returns import capture_ratio
 from ...display import Fact, Text, count, iso, num, pct, plural, pp, raw, text
 from ...errors import DataError
-from ...analytics.returns import capture_ratio
 from ...stats import Estimate, coef_estimate, diff_in_means_hac, mde, mean_hac, ols_hac, one_sided_p
 from ..base import Choice, Decision, Part, Spec, SpecSpace, combine_parts
 from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic

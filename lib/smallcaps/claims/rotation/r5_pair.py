@@ -438,9 +438,12 @@ class R5(RotationClaim):
         """The basket pair in each half of its sample."""
         return self._shown(self.evidence.halves, drop=("long leg", "short leg"))
 
-    def figure(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`smallcaps.plots.rotation.pair_distribution`."""
+    def figure(self) -> dict[str, Any] | str:
+        """Keyword arguments for :func:`smallcaps.plots.rotation.pair_distribution`, or a note when
+        the window has too few days of the quality ETFs for the distribution."""
         ev = self.evidence
+        if not ev.legs:
+            return ev.reason or "the window has too few days of the quality ETFs"
         frames = []
         for h, legs in ev.legs.items():
             quarters = h // QUARTER_DAYS
