@@ -758,3 +758,10 @@ def test_continuation_refuses_a_regime_without_enough_leads_and_lags():
     regime = pd.Series(["calm"] * 60 + ["stressed"] * 60, index=idx)
     with pytest.raises(DataError, match=r"^continuation: each regime needs 12 months after leads and after lags"):
         rot.continuation(r, regime, past=3, horizon=6)
+
+
+def test_flags_are_plain_booleans(inputs):
+    for cls in R.CLAIMS:
+        flags = cls(inputs, FULL).all_flags()
+        assert all(type(v) is bool for v in flags.values()), cls.id
+        json.dumps(flags)

@@ -67,6 +67,10 @@ class RotationClaim(Claim):
                     supported=fill(t.supported), partly=fill(t.partly), not_supported=fill(t.not_supported),
                     untestable=fill(t.untestable), inconclusive=fill(t.inconclusive), history=cls.amendments)
 
+    def all_flags(self) -> dict[str, bool]:
+        """The base's flags as plain booleans (numpy's are not JSON: the kit glues them as JSON)."""
+        return {k: bool(v) for k, v in super().all_flags().items()}
+
     # -- dated claims ------------------------------------------------------------------------------
 
     #: A forecast (a trade call): judged on what followed its claim's date, never on that day.
