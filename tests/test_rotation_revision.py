@@ -765,3 +765,16 @@ def test_flags_are_plain_booleans(inputs):
         flags = cls(inputs, FULL).all_flags()
         assert all(type(v) is bool for v in flags.values()), cls.id
         json.dumps(flags)
+
+
+def test_a_malformed_holdings_file_is_refused_before_any_kernel_starts(tmp_path):
+    from smallcaps.book.params import check_chapter
+    from smallcaps.errors import ParameterError
+
+    bad = tmp_path / "h.csv"
+    bad.write_text("ticker,sector,weight,date\nMLI,Industrials,abc,2026-01-15\n")
+    with pytest.raises(ParameterError, match=r"^ousm_holdings_csv row 1: weight='abc' is not a non-negative number"):
+        check_chapter("rotation", {"ousm_holdings_csv": str(bad)})
+    good = tmp_path / "g.csv"
+    good.write_text(HOLDINGS_CSV)
+    assert check_chapter("rotation", {"ousm_holdings_csv": str(good)})["ousm_holdings_csv"] == str(good)

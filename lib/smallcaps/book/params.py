@@ -377,7 +377,8 @@ MOVES_COLUMNS = ("ticker", "date", "from", "to")
 
 
 def check_file(name: str, value) -> Path:
-    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows.
+    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows,
+    and an OUSM holdings file (``ousm_holdings_csv``) must parse (one line naming row and column).
 
     The message names the file by its name only, so no machine path reaches a notebook.
     """
@@ -398,6 +399,12 @@ def check_file(name: str, value) -> Path:
             raise ParameterError(f"moves_csv lacks column(s) {', '.join(missing)}; required: {', '.join(MOVES_COLUMNS)}")
         if len(rows) < 2 or not any(c.strip() for c in rows[1]):
             raise ParameterError(f"moves_csv has no rows; give at least one move ({', '.join(MOVES_COLUMNS)})")
+    if name == "ousm_holdings_csv":  # small files: parsed whole, with the chapter's own one-line errors
+        from ..sources.ousm_holdings import HINT, parse
+
+        if not p.read_bytes().strip():
+            raise ParameterError(f"ousm_holdings_csv has no rows; {HINT}")
+        parse(p.read_bytes())
     return p
 
 
