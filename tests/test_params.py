@@ -153,7 +153,7 @@ def test_check_chapter_one_line_errors(chapter, values, message):
 def test_check_chapter_normalises_and_fills_defaults():
     out = check_chapter("rotation", {"start": dt.date(2015, 1, 1), "end": "2020-12-31", "rates_rally_bp": np.float64(30.5)})
     assert out == {"start": "2015-01-01", "end": "2020-12-31", "as_of": "2020-12-31", "data_mode": None, "snapshot": None,
-                   "rates_rally_bp": 30.5, "vix_spike_pct": 40, "event_days": 10}
+                   "rates_rally_bp": 30.5, "vix_spike_pct": 40, "event_days": 10, "ousm_holdings_csv": None}
     assert type(out["rates_rally_bp"]) is float and type(out["vix_spike_pct"]) is int
 
 

@@ -495,7 +495,8 @@ class DataSession:
         path
             The file.
         kind
-            ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`).
+            ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`); ``ousm_holdings``:
+            OUSM's holdings (:mod:`smallcaps.sources.ousm_holdings`).
 
         Raises
         ------
@@ -503,9 +504,9 @@ class DataSession:
             An unknown kind, a path that is not a file, or a malformed file (one line naming
             the parameter and, for a bad row, the row).
         """
-        from .sources import moves_csv
+        from .sources import moves_csv, ousm_holdings
 
-        kinds = {"moves": moves_csv}
+        kinds = {"moves": moves_csv, "ousm_holdings": ousm_holdings}
         if kind not in kinds:
             raise ParameterError(f"kind={kind!r} is not a user file kind; valid: {', '.join(kinds)}")
         src = kinds[kind]

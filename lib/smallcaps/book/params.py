@@ -304,6 +304,8 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "over 5 days", 1, 1000, "percent"),
         ParameterSpec("event_days", "int", 10, "R6: the event window, in trading days from the first day of the move",
                       1, 63, _DAYS),
+        ParameterSpec("ousm_holdings_csv", "file", None, "R2: optional CSV of OUSM's holdings with columns ticker, "
+                      "sector, weight, date (decides the industrials' contribution)", none_ok=True),
     ),
     "momentum": _dates("1927-01-01", "2026-07-14", "first date analysed", "last date analysed") + (
         ParameterSpec("market_lookback", "int", 36, "months: the market state is the sign of the market return over "
@@ -384,7 +386,8 @@ MOVES_COLUMNS = ("ticker", "date", "from", "to")
 
 
 def check_file(name: str, value) -> Path:
-    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows.
+    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows,
+    and an OUSM holdings file (``ousm_holdings_csv``) must parse (one line naming row and column).
 
     The message names the file by its name only, so no machine path reaches a notebook.
     """
@@ -405,6 +408,12 @@ def check_file(name: str, value) -> Path:
             raise ParameterError(f"moves_csv lacks column(s) {', '.join(missing)}; required: {', '.join(MOVES_COLUMNS)}")
         if len(rows) < 2 or not any(c.strip() for c in rows[1]):
             raise ParameterError(f"moves_csv has no rows; give at least one move ({', '.join(MOVES_COLUMNS)})")
+    if name == "ousm_holdings_csv":  # small files: parsed whole, with the chapter's own one-line errors
+        from ..sources.ousm_holdings import HINT, parse
+
+        if not p.read_bytes().strip():
+            raise ParameterError(f"ousm_holdings_csv has no rows; {HINT}")
+        parse(p.read_bytes())
     return p
 
 

@@ -191,8 +191,8 @@ class Scorecard:
         out = {"sc_total": (len(self.table()), "{:d}")}
         out.update({key: (int(counts[verdict].sum()), "{:d}") for verdict, key in keys.items()})
         t = self.table()
-        swept = [cid for cid in t.index if t.loc[cid, "stability"] not in ("", "not swept")
-                 and not t.loc[cid, "stability"].startswith("stale")]
+        column = t["stability"] if "stability" in t else pd.Series("", index=t.index)  # no sweep: none swept
+        swept = [cid for cid in t.index if column[cid] not in ("", "not swept") and not column[cid].startswith("stale")]
         out["sc_swept"] = (len(swept), "{:d}")
         out["sc_fragile"] = (len(self.fragile()), "{:d}")
         return out
