@@ -179,8 +179,8 @@ def beta_capture(data: pd.DataFrame, *, title: str, note: str | None = None):
     sns.barplot(data=data, x="fund", y="ratio", hue="measure", ax=ax, errorbar=None,
                 palette=[COLOURS["a"], COLOURS["d"], COLOURS["c"]])
     ax.axhline(1.0, color="0.2", ls="--", lw=0.9)
-    ax.annotate("IWM = 1", xy=(1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(-4, 3), textcoords="offset points",
-                ha="right", fontsize=8)
+    ax.annotate("IWM = 1", xy=(1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(-4, 3),
+                textcoords="offset points", ha="right", fontsize=8)
     ax.set_ylim(0, max(1.3, float(data["ratio"].max()) + 0.25))
     ax.legend(title=None, fontsize=8, loc="upper left", ncols=3)
     return _finish(fig, ax, title, "fund", "ratio to IWM (weekly returns)", note)
@@ -246,7 +246,7 @@ def pair_distribution(data: pd.DataFrame, *, claimed: dict[str, float], title: s
     ax.axvline(0, color="0.3", lw=0.8)
     leg = ax.get_legend()
     if leg is not None:
-        leg.set_title(None)
+        leg.set_title("")
     return _finish(fig, ax, title, "return of the quality basket minus IWM over the window (%)",
                    "share of windows (%)", note)
 
