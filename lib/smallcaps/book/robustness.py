@@ -293,7 +293,6 @@ class Robustness:
         from myst_nb import glue
 
         from ..display import format_value
-
         from ..sweep import resolve_claims
         from ..sweep.tasks import plan
 
