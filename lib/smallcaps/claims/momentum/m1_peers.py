@@ -117,7 +117,7 @@ class M1(Claim):
     heading: ClassVar[str] = "XSMO against its peers since 2017"
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "XSMO minus its strongest small-cap peer since 2017"
-    unit: ClassVar[str] = "pp/yr"
+    unit: ClassVar[str] = "pp a year"
     inputs_used: ClassVar[tuple[str, ...]] = ("closes",)
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("peer_set", "small-cap", {"all ten (registered)": "all"},
