@@ -213,7 +213,7 @@ class M2(Claim):
         p_trail = below_zero_p(eq_t)
         rows = {"matches IJR (equivalence)": (eq_r, f"{-eq_r.margin:g} to {eq_r.margin:g}", eq_r.p, matches(eq_r)),
                 "trails IJT (one-sided)": (eq_t, "below 0", p_trail, trails(eq_t))}
-        out = pd.DataFrame([{"test": k, "gap, pp/yr": round(e.value, 1),
+        out = pd.DataFrame([{"test": k, "gap (pp a year)": round(e.value, 1),
                              "90% interval": interval(e.ci_low / 100, e.ci_high / 100),
                              "must lie": where, "p-value": round(p, 3), "result": res}
                             for k, (e, where, p, res) in rows.items()]).set_index("test")
