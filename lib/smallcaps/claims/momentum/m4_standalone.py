@@ -229,8 +229,8 @@ class M4(Claim):
         for term in ra.result.params.index:
             e = stats.coef_estimate(ra.result, term)
             name, unit, k = TERMS[term]
-            rows[name] = {"estimate": round(e.value * k, 3), "ci_low": round(e.ci_low * k, 3),
-                          "ci_high": round(e.ci_high * k, 3), "t": round(e.t, 2), "unit": unit}
+            rows[name] = {"estimate": round(e.value * k, 3), "95% CI, low": round(e.ci_low * k, 3),
+                          "95% CI, high": round(e.ci_high * k, 3), "t": round(e.t, 2), "unit": unit}
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "term"
         return out
