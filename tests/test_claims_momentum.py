@@ -21,6 +21,7 @@ from smallcaps import stats
 from smallcaps.analytics import breadth as br
 from smallcaps.analytics import momentum as am
 from smallcaps.book import verdicts
+from smallcaps.book.chapter import VERDICT_BOX
 from smallcaps.book.params import window
 from smallcaps.claims import momentum as mom
 from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE
@@ -831,11 +832,15 @@ def test_facts_are_the_numbers_the_committed_page_shows(snapshot_inputs):
     values are exactly what the claims compute on the reference snapshot (nbval checks only the
     verdicts)."""
     nb = json.loads((ROOT / "book" / "momentum.ipynb").read_text())
+    figures = {out["metadata"]["scrapbook"]["name"] for cell in nb["cells"] for out in cell.get("outputs", [])
+               if "application/papermill.record/image/svg+xml" in out.get("data", {})}
+    assert figures == {"fig-m1", "fig-m2", "fig-m3-cumulative", "fig-m3-regimes", "fig-m3-breadth", "fig-m4", "fig-m5"}
     glued = {}
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
-            if name and not name.startswith("_flags."):
+            # besides the facts, the page glues its figures (SVG, by label) and its verdict box
+            if name and not name.startswith("_flags.") and name != VERDICT_BOX and name not in figures:
                 v = out["data"]["application/papermill.record/text/markdown"]
                 glued[name] = v if isinstance(v, str) else "".join(v)
     w = snapshot_inputs.window
