@@ -20,6 +20,8 @@ from scipy import stats as sps
 from smallcaps import stats
 from smallcaps.analytics import breadth as br
 from smallcaps.analytics import momentum as am
+from smallcaps.book import verdicts
+from smallcaps.book.chapter import VERDICT_BOX
 from smallcaps.book.params import window
 from smallcaps.claims import momentum as mom
 from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE
@@ -497,7 +499,7 @@ def _gaps(values, spread=5.0, peers=None):
 def test_m1_verdict_counts_wins(values, verdict):
     r = M1.from_evidence(FundEvidence({}, {SINCE_2017: _gaps(values)})).result
     assert r.verdict == verdict
-    assert r.statistic.value == pytest.approx(min(values)) and r.statistic.unit == "pp/yr"
+    assert r.statistic.value == pytest.approx(min(values)) and r.statistic.unit == "pp a year"
     assert r.sample.n == 500 and r.sample.frequency == "daily" and r.sample.start == "2016-12-30"
     assert r.statistic.method == "HAC (Newey-West, 5 lags), daily" and r.section == "m1"  # floor(4 (500/100)^(2/9))
     # a band around a realised gap is a noise band; its MDE (two-sided, 80% power): se = 5 / 1.96 = 2.551 pp,
@@ -586,6 +588,23 @@ def _life(ijr, ijt, split=None):
     if split:
         gaps[BEFORE], gaps[AFTER] = frame(*split[0]), frame(*split[1])
     return LifeEvidence(pd.Timestamp("2005-03-03"), gaps)
+
+
+def test_m2_verdict_line_does_not_say_the_interval_decides():
+    # the rule reads the gaps' 90% intervals (TOST, one-sided); the 95% CI published with the IJT gap
+    # does not decide, so the callout and the scorecard show the gap alone (presentation only)
+    assert M2.interval_decides is False
+    r = M2.from_evidence(_life((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1))).result
+    assert r.verdict == INCONCLUSIVE  # the decision is unchanged
+    assert (r.statistic.ci_low, r.statistic.ci_high) == (pytest.approx(-3.5), pytest.approx(2.1))  # still published
+    info = verdicts.ClaimInfo.of("M2")
+    assert info.interval_decides is False and not verdicts.interval_decides(r, info)
+    assert verdicts.deciding_text(r, info) == "XSMO minus IJT since inception: -0.7 pp a year"
+    callout = verdicts.callout(r, info)
+    assert "*Deciding number:* XSMO minus IJT since inception: -0.7 pp a year. Sample:" in callout
+    assert "95% CI" not in callout and "90% interval -3.0 to 1.6" in callout  # the note gives the deciding interval
+    assert verdicts.deciding_text(r, verdicts.ClaimInfo("M2", interval_decides=True)).endswith(
+        "-0.7 pp a year (95% CI -3.5 to 2.1)")  # the flag is what hides it
 
 
 def test_m2_margin_choice_changes_the_rule_and_the_decision():
@@ -685,6 +704,20 @@ def test_m4_verdict(alpha, beta, verdict):
     assert r.verdict == verdict
     assert r.statistic.value == pytest.approx(1200 * ra.result.params["const"])
     assert r.sample.n == 240 and r.sample.start == "1990-01-01" and r.sample.end == "2009-12-31"
+
+
+def test_m4_speaks_pp_a_year_in_its_verdict_and_robustness_table():
+    ra = _risk_appetite(0.02, -0.8)
+    r = M4.from_evidence(M4Evidence(ra, [])).result
+    assert r.statistic.unit == "pp a year"
+    a = 1200 * ra.result.params["const"]
+    lo, hi = r.statistic.ci_low, r.statistic.ci_high
+    assert verdicts.deciding_text(r) == (f"alpha on risk-appetite proxies (with VIX): {a:.1f} pp a year "
+                                         f"(95% CI {lo:.1f} to {hi:.1f})")
+    claim = M4.from_evidence(M4Evidence(ra, [("small-cap, with VIX (decides)", ra)]))
+    rob = claim.robustness()
+    assert list(rob.columns[:2]) == ["alpha (pp a year)", "95% HAC CI"]
+    assert rob.iloc[0, 0] == pytest.approx(round(a, 1))
 
 
 def test_m4_untestable_with_too_few_months():
@@ -799,11 +832,15 @@ def test_facts_are_the_numbers_the_committed_page_shows(snapshot_inputs):
     values are exactly what the claims compute on the reference snapshot (nbval checks only the
     verdicts)."""
     nb = json.loads((ROOT / "book" / "momentum.ipynb").read_text())
+    figures = {out["metadata"]["scrapbook"]["name"] for cell in nb["cells"] for out in cell.get("outputs", [])
+               if "application/papermill.record/image/svg+xml" in out.get("data", {})}
+    assert figures == {"fig-m1", "fig-m2", "fig-m3-cumulative", "fig-m3-regimes", "fig-m3-breadth", "fig-m4", "fig-m5"}
     glued = {}
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             name = out.get("metadata", {}).get("scrapbook", {}).get("name", "")
-            if name and not name.startswith("_flags."):
+            # besides the facts, the page glues its figures (SVG, by label) and its verdict box
+            if name and not name.startswith("_flags.") and name != VERDICT_BOX and name not in figures:
                 v = out["data"]["application/papermill.record/text/markdown"]
                 glued[name] = v if isinstance(v, str) else "".join(v)
     w = snapshot_inputs.window

@@ -210,6 +210,20 @@ def test_table_numbering_keeps_a_claims_own_decimals(chapter):
     assert chapter.table(pd.DataFrame({"x": [1.0]})).caption is None  # no caption: not numbered
 
 
+def test_a_claims_note_stands_in_for_its_table_and_two_header_levels_read_as_one(chapter):
+    from smallcaps.display import Text
+
+    note = Text("*Too few months in this window.*")
+    assert chapter.table(note, caption="c", name="tbl-none") is note  # no table: the note, and no number taken
+    assert "tbl-none" not in chapter.labels
+    cols = pd.MultiIndex.from_product([["since 2017", "since the switch"], ["gap (pp a year)", "95% band"]])
+    df = pd.DataFrame([[4.31, "-1.0 to 9.5", 2.54, "-3.9 to 9.0"]], columns=cols, index=pd.Index(["IJR"], name="peer"))
+    md = chapter.table(df, caption="Gaps", name="tbl-gaps").markdown().splitlines()
+    assert md[3] == ("| peer | since 2017, gap (pp a year) | since 2017, 95% band | since the switch, gap (pp a year) "
+                     "| since the switch, 95% band |")
+    assert md[5] == f"| IJR | 4.3 | -1.0{NBSP}to{NBSP}9.5 | 2.5 | -3.9{NBSP}to{NBSP}9.0 |"
+
+
 def test_rerun_box_is_generated_from_the_parameters(chapter):
     assert chapter.rerun_command() == ("smallcaps run --chapters valuation --start 1990-01-01 --end 2019-12-31 "
                                        "--out runs/valuation")

@@ -314,7 +314,7 @@ def test_figure_titles_agree_with_their_tables(evaluated):
         if ev["flags"]["m1"]:
             # the title counts the small-cap peers (the rule's set), not the context funds
             block = ev["tables"][("M1", "gaps")]["since 2017"].xs("small-cap (decides)", level="peer set")
-            gaps = [float(v) for v in block["gap, pp/yr"] if v != "n/a"]
+            gaps = [float(v) for v in block["gap (pp a year)"] if v != "n/a"]
             lows = [float(ci.split(" to ")[0]) for ci in block["95% noise band"] if ci != "n/a"]
             sig = sum(lo > 0 for lo in lows)
             title = ev["claims"]["M1"].figure()["title"]

@@ -398,7 +398,8 @@ class Table:
             names = [n if n is not None else "" for n in f.index.names]
             f = f.reset_index(names=[n or f"_index{i}" for i, n in enumerate(names)])
             f.columns = [*names, *list(f.columns[len(names):])]
-        headers = [str(c) for c in f.columns]
+        # two header levels (a window over its columns) read as one: "since 2017, gap (pp a year)"
+        headers = [", ".join(str(x) for x in c if str(x)) if isinstance(c, tuple) else str(c) for c in f.columns]
         digits = self.digits or {}
         cols, align = [], []
         for pos, h in enumerate(headers):

@@ -85,8 +85,8 @@ class ChapterAnchors:
         for series in ("small-cap momentum", "UMD"):
             for state, published in (("up", CGH_UP), ("down", CGH_DOWN)):
                 out.append(Anchor(
-                    name=f"CGH (2004): momentum after {state.upper()} markets ({series}), %/month",
-                    citation="cooper2004", published=published, reproduced=self.cgh[series][state], unit="%/month",
+                    name=f"CGH (2004): momentum after {state.upper()} markets ({series}), % a month",
+                    citation="cooper2004", published=published, reproduced=self.cgh[series][state], unit="% a month",
                     sample=sample, tolerance=CGH_TOLERANCE, note=note))
         return out
 

@@ -97,11 +97,11 @@ def show_gaps(gaps: dict[str, pd.DataFrame], by_set: bool = False) -> pd.DataFra
     """Gaps for display: one row per peer (grouped by set with ``by_set``), a column block per
     window (pp a year, with the 95% noise band)."""
     g = gap_table(gaps)
-    g = g.assign(**{"gap, pp/yr": [pp(v, 1, signed=True).text() for v in g["gap"]],
+    g = g.assign(**{"gap (pp a year)": [pp(v, 1, signed=True).text() for v in g["gap"]],
                     "95% noise band": [interval(lo, hi) for lo, hi in zip(g["ci_low"], g["ci_high"], strict=True)]})
-    wide = g.pivot(index="peer", columns="window", values=["gap, pp/yr", "95% noise band"]).swaplevel(axis=1)
+    wide = g.pivot(index="peer", columns="window", values=["gap (pp a year)", "95% noise band"]).swaplevel(axis=1)
     order = [w for w in gaps if w in wide.columns.get_level_values(0)]
-    wide = wide.reindex(columns=pd.MultiIndex.from_product([order, ["gap, pp/yr", "95% noise band"]]))
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([order, ["gap (pp a year)", "95% noise band"]]))
     peers = list(next(iter(gaps.values())).index)
     wide = wide.reindex(peers)
     if by_set:
@@ -117,7 +117,7 @@ class M1(Claim):
     heading: ClassVar[str] = "XSMO against its peers since 2017"
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "XSMO minus its strongest small-cap peer since 2017"
-    unit: ClassVar[str] = "pp/yr"
+    unit: ClassVar[str] = "pp a year"
     inputs_used: ClassVar[tuple[str, ...]] = ("closes",)
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("peer_set", "small-cap", {"all ten (registered)": "all"},

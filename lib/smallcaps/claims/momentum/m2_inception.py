@@ -90,8 +90,12 @@ class M2(Claim):
     chapter: ClassVar[str] = "momentum"
     heading: ClassVar[str] = "XSMO over its whole life"
     kind: ClassVar[str] = "fact"
+    #: The 95% interval published with the IJT gap does not decide: the rule reads the two gaps' 90%
+    #: intervals (equivalence and trailing tests) and states them in the note, so the verdict line and
+    #: the scorecard show the gap without it (presentation only; the decision is unchanged).
+    interval_decides: ClassVar[bool | None] = False
     statistic_name: ClassVar[str] = "XSMO minus IJT since inception"
-    unit: ClassVar[str] = "pp/yr"
+    unit: ClassVar[str] = "pp a year"
     inputs_used: ClassVar[tuple[str, ...]] = ("closes",)
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("margin", 2.0, {"1 pp a year": 1.0, "3 pp a year": 3.0},
@@ -209,7 +213,7 @@ class M2(Claim):
         p_trail = below_zero_p(eq_t)
         rows = {"matches IJR (equivalence)": (eq_r, f"{-eq_r.margin:g} to {eq_r.margin:g}", eq_r.p, matches(eq_r)),
                 "trails IJT (one-sided)": (eq_t, "below 0", p_trail, trails(eq_t))}
-        out = pd.DataFrame([{"test": k, "gap, pp/yr": round(e.value, 1),
+        out = pd.DataFrame([{"test": k, "gap (pp a year)": round(e.value, 1),
                              "90% interval": interval(e.ci_low / 100, e.ci_high / 100),
                              "must lie": where, "p-value": round(p, 3), "result": res}
                             for k, (e, where, p, res) in rows.items()]).set_index("test")

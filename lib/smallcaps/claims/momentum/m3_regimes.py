@@ -149,7 +149,7 @@ class M3(Claim):
     heading: ClassVar[str] = "Regime dependence over a century"
     kind: ClassVar[str] = "effect"
     statistic_name: ClassVar[str] = "small-cap momentum, adverse minus good regime"
-    unit: ClassVar[str] = "pp/yr"
+    unit: ClassVar[str] = "pp a year"
     inputs_used: ClassVar[tuple[str, ...]] = ("momentum", "closes")
     space: ClassVar[SpecSpace] = SpecSpace(MARKET_LOOKBACK, VOL_MEASURE, VOL_WINDOW, CREDIT_MEASURE, CREDIT_LOOKBACK,
                                            RATES_MEASURE, RATES_LOOKBACK, BREADTH_WINDOW, BREADTH_LOOKBACK,

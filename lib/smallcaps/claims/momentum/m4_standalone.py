@@ -110,7 +110,8 @@ class M4(Claim):
     heading: ClassVar[str] = "A proxy for risk appetite?"
     kind: ClassVar[str] = "effect"
     statistic_name: ClassVar[str] = "alpha on risk-appetite proxies"
-    unit: ClassVar[str] = "pp/yr"
+    #: The book's unit words (:func:`smallcaps.display.stat_digits`), as the prose and tables say them.
+    unit: ClassVar[str] = "pp a year"
     inputs_used: ClassVar[tuple[str, ...]] = ("momentum", "factors", "vix", "credit")
     space: ClassVar[SpecSpace] = SpecSpace(
         WholeNumber("vix_min_months", 120, {"60 months of VIX": 60},
@@ -228,8 +229,8 @@ class M4(Claim):
         for term in ra.result.params.index:
             e = stats.coef_estimate(ra.result, term)
             name, unit, k = TERMS[term]
-            rows[name] = {"estimate": round(e.value * k, 3), "ci_low": round(e.ci_low * k, 3),
-                          "ci_high": round(e.ci_high * k, 3), "t": round(e.t, 2), "unit": unit}
+            rows[name] = {"estimate": round(e.value * k, 3), "95% CI, low": round(e.ci_low * k, 3),
+                          "95% CI, high": round(e.ci_high * k, 3), "t": round(e.t, 2), "unit": unit}
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "term"
         return out
@@ -239,11 +240,11 @@ class M4(Claim):
         rows = []
         for label, ra in self.evidence.variants:
             if not ra.available:
-                rows.append({"model": label, "alpha, pp/yr": float("nan"), "95% HAC CI": MISSING,
+                rows.append({"model": label, "alpha (pp a year)": float("nan"), "95% HAC CI": MISSING,
                              "R2": float("nan"), "months": 0, "from": "", "to": ""})
                 continue
             a = ra.alpha()
-            rows.append({"model": label, "alpha, pp/yr": round(a.value, 1),
+            rows.append({"model": label, "alpha (pp a year)": round(a.value, 1),
                          "95% HAC CI": ci_text(a.ci_low, a.ci_high, 1),
                          "R2": round(float(ra.result.rsquared), 3), "months": ra.n, "from": str(ra.start),
                          "to": str(ra.end)})

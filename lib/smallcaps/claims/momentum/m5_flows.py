@@ -150,7 +150,7 @@ class M5(Claim):
     heading: ClassVar[str] = "Does small-cap leadership bring momentum?"
     kind: ClassVar[str] = "effect"
     statistic_name: ClassVar[str] = "SMB after small caps led, yield up minus down"
-    unit: ClassVar[str] = "pp/yr"
+    unit: ClassVar[str] = "pp a year"
     inputs_used: ClassVar[tuple[str, ...]] = ("factors", "momentum", "gs10")
     space: ClassVar[SpecSpace] = SpecSpace(LEAD_MEASURE, LEAD_MONTHS, YIELD_SOURCE, OUTCOME, BOOTSTRAP_BLOCK,
                                            VERDICT_RULE)
