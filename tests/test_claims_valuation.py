@@ -525,3 +525,121 @@ def test_rerun_1950_1999_reports_on_that_window_alone(tmp_path, snapshot_dir):
     page = BeautifulSoup((out / "html" / "book" / "valuation.html").read_text(), "html.parser")
     paragraphs = [p.get_text(" ") for p in page.select("article p")]
     assert paragraphs and not [p for p in paragraphs if "n/a" in p]
+
+
+# -- inference helpers of the referee revision (hand-worked) -------------------------------------------
+
+
+def test_mean_ar1_inflates_the_iid_error_by_the_ar1_factor():
+    x = pd.Series([0.0] * 5 + [1.0] * 5)
+    # corr(x[:-1], x[1:]) = (16/9) / (20/9) = 0.8 by hand; factor (1 + 0.8) / (1 - 0.8) = 9
+    assert stats.lag1_autocorrelation(x) == pytest.approx(0.8)
+    e = stats.mean_ar1(x)
+    # sd/sqrt(n) = sqrt(0.25 / 9) = 1/6, times sqrt(9) = 0.5
+    assert e.value == pytest.approx(0.5) and e.se == pytest.approx(0.5)
+    assert e.ci_high - e.value == pytest.approx(1.959963984540054 * 0.5) and e.n == 10
+    assert "rho 0.800" in e.method and "about 1.1 independent observations" in e.method
+
+
+def test_mean_ar1_never_narrower_than_iid_and_refuses_a_unit_root():
+    alt = pd.Series([1.0, 2.0] * 5)  # rho = -1: treated as 0, the iid error
+    e = stats.mean_ar1(alt)
+    assert e.se == pytest.approx(math.sqrt(0.25 * 10 / 9) / math.sqrt(10))
+    with pytest.raises(DataError, match="lag-1 autocorrelation 1.000"):
+        stats.mean_ar1(pd.Series(np.arange(20.0)))
+    with pytest.raises(DataError, match="need at least 10"):
+        stats.mean_ar1(pd.Series([1.0, 2.0, 3.0]))
+
+
+def _forecasts(y, model, mean):
+    idx = pd.period_range("2000-01", periods=len(y), freq="M")
+    f = pd.DataFrame({"y": y, "model": model, "mean": mean}, index=idx)
+    return pr.OutOfSample(r2=float("nan"), forecasts=f, n=len(y), min_train=3, sign_restricted=False)
+
+
+def test_clark_west_adjusts_the_mse_gain_for_the_model_s_noise():
+    o = _forecasts([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 4.0, 4.0], [0.0, 0.0, 0.0, 0.0])
+    # (y-mean)^2 - [(y-model)^2 - (mean-model)^2]: 1-(0-1)=2, 4-(1-1)=4, 9-(1-16)=24, 16-(0-16)=32
+    cw = pr.clark_west(o, 1)
+    assert cw.adjusted == pytest.approx(15.5) and cw.n == 4 and cw.t > 0 and 0 < cw.p < 0.5
+
+
+def test_oos_r2_since_scores_the_later_forecasts_only():
+    o = _forecasts([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 2.0, 5.0], [0.0, 0.0, 0.0, 0.0])
+    r2, n = pr.oos_r2_since(o, "2000-03-01")
+    assert n == 2 and r2 == pytest.approx(1 - (1 + 1) / (9 + 16))
+    with pytest.raises(DataError, match="no forecast from 2001-01-01"):
+        pr.oos_r2_since(o, "2001-01-01")
+
+
+def test_non_overlapping_regressions_take_every_horizon_th_month():
+    idx = pd.period_range("1990-01", periods=120, freq="M")
+    x = np.arange(120.0)
+    frame = pd.DataFrame({"x": x, "y": 1.0 + 2.0 * x + np.where(np.arange(120) % 24 < 12, 0.5, -0.5)}, index=idx)
+    no = pr.non_overlapping(frame, 12)
+    assert no.index.tolist() == [0, 2, 4, 6, 8, 10] and (no["n"] == 10).all()
+    # each offset's ten points alternate +0.5/-0.5 around the line: the OLS slope stays near 2
+    assert no["slope"].to_numpy() == pytest.approx(2.0, abs=0.02)
+    assert no.loc[0, "first"] == pd.Period("1990-01", "M") and no.loc[2, "first"] == pd.Period("1990-03", "M")
+
+
+def test_hodrick_slope_is_the_overlapping_ols_slope_with_hodrick_errors():
+    rng = np.random.default_rng(5)
+    idx = pd.period_range("1950-01", periods=400, freq="M")
+    x = pd.Series(np.cumsum(rng.normal(size=400)) * 0.05, index=idx)
+    r = pd.Series(0.01 * rng.normal(size=400), index=idx)
+    h = 12
+    e = pr.hodrick_slope(x, r, h)
+    fit = pr.fit_predictive(pr.predictive_frame(x, r, h), h)
+    assert e.value == pytest.approx(fit.slope.value) and e.n == fit.n == 400 - h
+    # the same call on hodrick_1b's own terms, annualised by 12/h
+    raw_e = stats.hodrick_1b(r, x, h)
+    assert e.se == pytest.approx(raw_e.se * 12 / h) and e.method == "Hodrick (1992) 1B, horizon 12"
+    half = pr.hodrick_slope(x, r, h, first=idx[0], last=idx[199])
+    assert half.n == 200
+
+
+def test_annual_dividend_price_reads_each_december():
+    months = pd.period_range("1999-01", "2002-12", freq="M")
+    price = pd.Series(1.0, index=months)
+    div = pd.Series(0.1, index=months)
+    for m, p, d in (("1999-12", 100.0, 2.0), ("2000-12", 110.0, 2.2), ("2001-12", 99.0, 2.5), ("2002-12", 120.0, 3.0)):
+        price[m], div[m] = p, d
+    fr = pr.annual_dividend_price(price, div, 1999, 2002)
+    assert [str(p) for p in fr.index] == ["1999", "2000", "2001"]
+    assert fr["x"].tolist() == pytest.approx([math.log(2 / 100), math.log(2.2 / 110), math.log(2.5 / 99)])
+    assert fr["y"].tolist() == pytest.approx([math.log(112.2 / 100), math.log(101.5 / 110), math.log(123 / 99)])
+    assert pr.adjusted_r2(0.01, 114) == pytest.approx(1 - 0.99 * 113 / 112)
+    with pytest.raises(DataError, match="n=2 observations"):
+        pr.adjusted_r2(0.5, 2)
+
+
+def _cells25(value_by_size: dict[int, float]) -> pd.DataFrame:
+    names = [f"ME{i} BM{j}" for i in range(1, 6) for j in range(1, 6)]
+    names[0], names[4], names[20], names[24] = "SMALL LoBM", "SMALL HiBM", "BIG LoBM", "BIG HiBM"
+    size = va.cell_grid(names)["size"]
+    return pd.DataFrame([[value_by_size[size[c]] for c in names]], index=MONTHS[:1], columns=names)
+
+
+def test_size_groups_quintiles_2_3_against_5():
+    bm = _cells25({1: 2.0, 2: 1.0, 3: 0.5, 4: 0.4, 5: 0.25})
+    op = _cells25({1: -5.0, 2: 0.1, 3: 0.1, 4: 0.1, 5: 0.1})
+    firms = _cells25({1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0, 5: 1.0})
+    avg_size = _cells25({1: 1.0, 2: 10.0, 3: 30.0, 4: 50.0, 5: 100.0})
+    groups = va.size_groups(bm.columns, (2, 3))
+    assert groups.value_counts().to_dict() == {"small": 10, "other": 10, "large": 5}
+    with pytest.raises(DataError, match="in one group only"):
+        va.size_groups(bm.columns, (2, 5))
+    rv = va.relative_valuation_panel(bm, bm, pd.DataFrame(0.0, index=bm.index, columns=bm.columns), firms, avg_size,
+                                     small=(2, 3))
+    # small BE/ME = (5 x 10 x 1.0 + 5 x 30 x 0.5) / 200 = 0.625; large 0.25: P/B ratio 0.4
+    assert rv["bm_small"].iloc[0] == pytest.approx(0.625) and rv["discount"].iloc[0] == pytest.approx(-0.6)
+    # operating-profit yield: small 0.1 x 0.625 = 0.0625, large 0.025; price per unit of profit 60% lower
+    assert va.operating_yield_relative(op, bm, firms, avg_size, (2, 3)).iloc[0] == pytest.approx(-0.6)
+
+
+def test_weekly_change_drops_the_incomplete_last_week():
+    days = pd.bdate_range("2024-01-01", "2024-01-18")  # ends on a Thursday
+    s = pd.Series(np.arange(len(days), dtype=float), index=days, name="oas")
+    out = va.weekly_change(s)
+    assert [d.strftime("%m-%d") for d in out.index] == ["01-12"] and out.tolist() == [5.0]
