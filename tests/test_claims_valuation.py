@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -285,34 +286,63 @@ def _est(value, lo, hi):
     return stats.Estimate(value, None, lo, hi, 0.95, None, None, 100, "test")
 
 
-def _v1(value, avg, avg_lo, avg_hi, pct):
+def _v1(value, avg, avg_lo, avg_hi, pct, pct_window=None):
+    """V1 evidence where every size group and measure reads ``value`` against an average with
+    the given interval, at the ``pct`` percentile since 1995 (``pct_window`` in the whole window)."""
     idx = pd.period_range("1990-01", "2024-04", freq="M")
-    series = pd.DataFrame({"discount": -0.5}, index=idx)
-    row = {"value": value, "month": idx[-1], "average": _est(avg, avg_lo, avg_hi), "percentile": pct,
-           "percentile_since": pct, "latest": value, "latest_month": idx[-1], "latest_percentile": pct, "n_since": 352}
+    series = pd.DataFrame({m: -0.5 for m in v1_discount.MEASURES}, index=idx)
+    pw = pct if pct_window is None else pct_window
+    row = {"value": value, "month": idx[-1], "average": _est(avg, avg_lo, avg_hi), "percentile": pw,
+           "percentile_since": pct, "percentile_1963": pct, "latest": value, "latest_month": idx[-1],
+           "latest_percentile_since": pct, "n_since": 352, "series": series["discount"]}
+    rows = {(g, m): dict(row) for g in ("2-3", "1") for m in v1_discount.MEASURES}
     return v1_discount.V1Evidence(series=series, eval_date=pd.Timestamp("2024-05-16"), eval_month=idx[-1],
-                                  since=pd.Period("1995-01", "M"), rows={k: dict(row) for k in v1_discount.MEASURES},
-                                  op_range=None)
+                                  since=pd.Period("1995-01", "M"), rows=rows, earnings={}, op_range=None)
+
+
+REGISTERED_V1 = V1.amendments[0].registered_spec
 
 
 @pytest.mark.parametrize("value, pct, verdict", [
-    (-0.70, 10.0, "supported"),            # at the percentile boundary
+    (-0.70, 10.0, "supported"),            # at the percentile boundary (since 1995)
     (-0.70, 10.01, "partly supported"),
     (-0.56, 50.0, "partly supported"),      # just below the average's lower bound (-0.55)
-    (-0.55, 5.0, "not supported"),          # at the bound: the gap's interval touches zero
+    (-0.55, 5.0, "inconclusive"),           # at the bound: the gap is negative, its interval touches zero
+    (-0.50, 5.0, "not supported"),          # the gap is zero
     (-0.40, 80.0, "not supported"),
 ])
 def test_v1_rule_boundaries(value, pct, verdict):
-    res = V1.from_evidence(_v1(value, -0.50, -0.55, -0.45, pct)).result
+    res = V1.from_evidence(_v1(value, -0.50, -0.55, -0.45, pct, pct_window=99.0)).bare_result
     assert res.verdict == verdict
     assert res.statistic.value == pytest.approx(100 * (value + 0.50))
     assert res.statistic.ci_high == pytest.approx(100 * (value + 0.55))
+    assert "quintiles 2-3, rolled forward" in res.statistic.name
+
+
+@pytest.mark.parametrize("value, pct_window, verdict", [
+    (-0.70, 10.0, "supported"),            # the registered rule: the whole window's percentile decides
+    (-0.70, 10.01, "partly supported"),
+    (-0.55, 5.0, "not supported"),          # no inconclusive under the registered rule
+])
+def test_v1_registered_rule_boundaries(value, pct_window, verdict):
+    res = V1.from_evidence(_v1(value, -0.50, -0.55, -0.45, 1.0, pct_window=pct_window), spec=REGISTERED_V1).bare_result
+    assert res.verdict == verdict and res.statistic.name == "P/B gap to its 1995+ average, Apr 2024"
+
+
+def test_v1_p_value_and_mde_come_from_the_average_s_standard_error():
+    ev = _v1(-0.70, -0.50, -0.55, -0.45, 5.0)
+    for r in ev.rows.values():
+        r["average"] = stats.Estimate(-0.50, 0.05, -0.598, -0.402, 0.95, None, None, 352, "test")
+    d = V1.from_evidence(ev).decision
+    # gap -20 pp, se 5 pp: z = -4, one-sided p = Phi(-4); MDE = (1.645 + 0.842) x 5
+    assert d.p_value == pytest.approx(3.167e-05, rel=1e-3)
+    assert d.mde == pytest.approx(2.486 * 5, rel=1e-3)
 
 
 def test_v1_untestable_without_a_post_1995_average():
     ev = _v1(-0.7, -0.5, -0.55, -0.45, 5.0)
-    ev.rows["discount"]["average"] = None
-    res = V1.from_evidence(ev).result
+    ev.rows[("2-3", "discount_updated")]["average"] = None
+    res = V1.from_evidence(ev).bare_result
     assert res.verdict == "untestable with available data" and res.statistic.value is None and res.note
 
 
@@ -445,16 +475,18 @@ def test_every_rule_quotes_the_thresholds_its_decision_reads():
 
 
 def test_spec_choices_are_checked_with_one_line_errors():
-    with pytest.raises(ParameterError, match=r"V1 has no spec choice 'rare_pct'; valid: rare_percentile, measure"):
+    with pytest.raises(ParameterError, match=r"V1 has no spec choice 'rare_pct'; valid: rare_percentile, size_group, "
+                                             r"measure, percentile_frame, interval, forward_pe, verdict_rule, read_at"):
         V1.rule_for({"rare_pct": 5})
     with pytest.raises(ParameterError, match=r"V1 spec rare_percentile=150.0 is out of range; valid: 0 to 100"):
         V1.rule_for({"rare_percentile": 150})
     with pytest.raises(ParameterError, match=r"V3 spec recent_weeks='long' is not a int"):
         V3.rule_for({"recent_weeks": "long"})
     assert V5.space.size() == 1 + 2 + 2
-    labels = [s.label for s in V1.space.variants()]
+    labels = [s.label for s in V1.space.variants()][:6]
     assert labels == ["default", "rare_percentile=5th percentile", "rare_percentile=20th percentile",
-                      "measure=June prices", "measure=rolled-forward prices"]
+                      "size_group=micro-caps (quintile 1, registered)", "measure=December prices (registered)",
+                      "measure=June prices"]
 
 
 # -- on the reference snapshot -----------------------------------------------------------------------
@@ -643,3 +675,77 @@ def test_weekly_change_drops_the_incomplete_last_week():
     s = pd.Series(np.arange(len(days), dtype=float), index=days, name="oas")
     out = va.weekly_change(s)
     assert [d.strftime("%m-%d") for d in out.index] == ["01-12"] and out.tolist() == [5.0]
+
+
+# -- the referee's constructions on the reference snapshot ------------------------------------------------
+
+#: The verdicts and deciding numbers as committed before the amendments
+#: (``git show 7cacd59:book/valuation.results.json``), copied verbatim.
+BEFORE = {
+    "V1": ("partly supported", "P/B gap to its 1995+ average, Apr 2024", -21.3156, -28.2869, -14.2964,
+           "stationary bootstrap, mean block 28.8, 2000 draws", ("1926-07-01", "2024-04-30", 1174)),
+    "V3": ("partly supported", "IWM-SPY weekly slope on yield changes", 1.40483, 0.472634, 2.33703,
+           "HAC (Newey-West, 7 lags)", ("2000-06-02", "2026-07-10", 1363)),
+    "V5": ("partly supported", "3-year small-minus-large slope per sd", 5.37458, 2.11223, 8.63693,
+           "HAC (Newey-West, 35 lags)", ("1926-07-01", "2021-12-31", 1146)),
+}
+
+
+def test_the_constants_are_the_committed_results_before_the_amendments():
+    import subprocess
+
+    proc = subprocess.run(["git", "show", "7cacd59:book/valuation.results.json"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    if proc.returncode == 0:  # a checkout with history: the constants are that file's
+        claims = {c["id"]: c for c in json.loads(proc.stdout)["claims"]}
+        for cid, (verdict, name, value, lo, hi, method, sample) in BEFORE.items():
+            st = claims[cid]["statistic"]
+            assert (claims[cid]["verdict"], st["name"], st["value"], st["ci_low"], st["ci_high"], st["method"]) == (
+                verdict, name, value, lo, hi, method)
+            smp = claims[cid]["sample"]
+            assert (smp["start"], smp["end"], smp["n"]) == sample
+
+
+@pytest.mark.parametrize("cls", [V1], ids=["V1"])
+def test_the_registered_rule_reproduces_the_committed_verdict(snapshot_inputs, cls):
+    from smallcaps.claims.contract import round_sig
+
+    reg = cls(snapshot_inputs, snapshot_inputs.window).registered()
+    verdict, name, value, lo, hi, method, sample = BEFORE[cls.id]
+    st = reg.result.statistic
+    assert reg.result.verdict == verdict and st.name == name and st.method == method
+    assert (round_sig(st.value), round_sig(st.ci_low), round_sig(st.ci_high)) == (value, lo, hi)
+    assert (reg.result.sample.start, reg.result.sample.end, reg.result.sample.n) == sample
+
+
+def test_v1_on_the_referee_s_frame(snapshot_inputs):
+    v1 = V1(snapshot_inputs, snapshot_inputs.window)
+    rows = v1.evidence.rows
+    upd = rows[("2-3", "discount_updated")]
+    # the referee: ME2-3/ME5 price-updated -61.8%, percentile 2.2 (1926+) and 0.3 (1995+)
+    assert round(100 * upd["value"], 1) == -61.8
+    assert round(upd["percentile"], 1) == 2.2 and round(upd["percentile_since"], 1) == 0.3
+    # the registered measure (quintile 1, December prices): -71.9%, 20.8 (all), 7.1 (1995+), 3.4 (1963+)
+    q1 = rows[("1", "discount")]
+    assert round(100 * q1["value"], 1) == -71.9 and round(100 * q1["latest"], 1) == -75.2
+    assert (round(q1["percentile"], 1), round(q1["percentile_since"], 1), round(q1["percentile_1963"], 1)) == (
+        20.8, 7.1, 3.4)
+    assert round(100 * rows[("1", "discount_updated")]["value"], 1) == -78.7
+    # V1.5: the 1995+ mean's AR(1) coefficient 0.978 and standard error 7.2 pp
+    s = q1["series"].loc["1995-01":"2024-04"]
+    e = stats.mean_ar1(s)
+    assert round(stats.lag1_autocorrelation(s), 3) == 0.978 and round(100 * e.se, 1) == 7.2
+    # V1.4: price-to-operating-profit against quintile 5: -9% now / +11% on average (ME2), -12% / +8% (ME3)
+    e2, e3 = v1.evidence.earnings["2"], v1.evidence.earnings["3"]
+    assert (round(100 * e2["value"]), round(100 * e2["average"])) == (-9, 11)
+    assert (round(100 * e3["value"]), round(100 * e3["average"])) == (-12, 8)
+    assert 19 <= round(e3["percentile_since"]) <= round(e2["percentile_since"]) <= 32
+    res = v1.result
+    assert res.verdict == "supported" and res.registered["verdict"] == "partly supported"
+    assert res.statistic.value == pytest.approx(-61.8 - (-32.9), abs=0.1)
+    assert res.statistic.ci_high < 0 and res.statistic.p_value < 0.01 and res.statistic.mde is not None
+    assert res.dated["claim_date"] == "2024-05-16" and res.dated["when_said"]["verdict"] == "supported"
+    assert res.dated["as_of"]["statistic"]["name"].endswith("Nov 2025")
+    assert v1.headline() == ("Apr 2024: small caps' P/B (quintiles 2-3) 62% below large caps', cheaper than in "
+                             "all but 0.3% of months since 1995")
+    assert v1.figure()["claimed"] == {}  # the claim's forward P/E levels are never drawn on a P/B axis

@@ -108,3 +108,42 @@ def test_chapter_open_records_the_file_by_name_and_sha(tmp_path):
     assert ch.parameters["forward_pe_csv"] == "forward_pe.csv"
     assert ch.files["forward_pe_csv"] == ("forward_pe.csv", hashlib.sha256(p.read_bytes()).hexdigest())
     assert "-p forward_pe_csv=forward_pe.csv" in ch.rerun_command()
+
+
+@pytest.fixture(scope="module")
+def inputs_with_file(snapshot_dir, tmp_path_factory):
+    from smallcaps.claims import valuation as cv
+    from smallcaps.data import DataSession
+
+    d = tmp_path_factory.mktemp("fpe")
+    p = write(d, EXPORT)
+    ds = DataSession(mode="offline", snapshot=snapshot_dir, store=d / "store")
+    return cv.load_inputs(ds, {"forward_pe_csv": str(p)})
+
+
+def test_the_file_decides_v1_on_the_claim_s_own_measure(inputs_with_file):
+    from smallcaps import stats
+    from smallcaps.claims.valuation import V1
+
+    assert inputs_with_file.forward_pe is not None
+    v1 = V1(inputs_with_file, inputs_with_file.window)
+    assert v1.key == "forward_pe" and v1.uses_forward_pe
+    m = v1.main
+    # April 2024 (the claim's month): 14.6 / 20 - 1 = -27%; its average over the file's 14 months to then
+    rel = [s / 20.0 - 1 for s in SMALL[:14]]
+    assert m["value"] == pytest.approx(-0.27) and m["average"].value == pytest.approx(sum(rel) / 14)
+    assert m["percentile_since"] == pytest.approx(100 / 14)  # the lowest of 14 months
+    assert m["average"].se == pytest.approx(stats.mean_ar1(pd.Series(rel)).se)
+    res = v1.result
+    assert res.statistic.name == "forward P/E gap to its 1995+ average, Apr 2024"
+    assert res.statistic.value == pytest.approx(100 * (-0.27 - sum(rel) / 14))
+    assert res.verdict == "supported"  # the interval lies below zero and the month is the lowest of its frame
+    # the claim's levels, -27% now and +3% on average, both within 5 pp of the file's
+    assert "both of the claim's levels are reproduced" in res.note
+    assert v1.all_flags()["v1_forward_pe"] is True and "v1_fpe_levels" in v1.facts()
+    # the registered rule never used a file: it stays on price-to-book
+    assert res.registered["statistic"]["name"] == "P/B gap to its 1995+ average, Apr 2024"
+    fig = v1.figure()
+    assert fig["claimed"] and "forward P/E" in fig["ylabel"]
+    assert "forward P/E, small and large (your file)" in inputs_with_file.last_months().index
+    assert "forward_pe_csv" in inputs_with_file.vintage("forward_pe")
