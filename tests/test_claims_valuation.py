@@ -384,10 +384,14 @@ def test_v2_rule_boundaries(cape_pct, share_pct, cheap_pct, verdict):
 def _v3(full, ijr, recent):
     ests = {("IWM-SPY", "full sample"): _est(*full), ("IJR-IVV", "full sample"): _est(*ijr),
             ("IWM-SPY", "last 156 weeks"): _est(*recent)}
-    weekly = pd.DataFrame({"IWM-SPY": [0.01, -0.01, 0.0], "dy": [0.1, -0.1, 0.0]},
-                          index=pd.date_range("2020-01-03", periods=3, freq="W-FRI"))
+    weekly = pd.DataFrame({"IWM-SPY": [0.01, -0.01, 0.0], "dy": [0.1, -0.1, 0.0], "spy": [0.01, 0.0, -0.01],
+                           "dhy": [0.1, 0.0, -0.1]}, index=pd.date_range("2020-01-03", periods=3, freq="W-FRI"))
     return cv.v3_yields.V3Evidence(weekly=weekly, table_rows=[], estimates=ests, rolling=pd.DataFrame(),
-                                   monthly_context=None, monthly_sample=None, recent_from="2023-07-21")
+                                   monthly_context=None, monthly_sample=None, recent_from="2021-05-21",
+                                   raw=dict(ests), ladder={}, coefficients={})
+
+
+REGISTERED_V3 = V3.amendments[0].registered_spec
 
 
 @pytest.mark.parametrize("full, ijr, recent, verdict", [
@@ -395,11 +399,19 @@ def _v3(full, ijr, recent):
     ((-0.02, -0.03, -0.001), (0.01, 0.0, 0.02), (0.01, 0.0, 0.02), "partly supported"),   # IJR disagrees
     ((0.014, 0.005, 0.023), (0.014, 0.005, 0.023), (-0.034, -0.063, -0.004), "partly supported"),
     ((0.014, 0.005, 0.023), (0.014, 0.005, 0.023), (-0.03, -0.06, 0.0), "not supported"),  # touches zero
+    ((-0.002, -0.010, 0.006), (0.01, 0.0, 0.02), (-0.03, -0.06, 0.0), "inconclusive"),     # the claim's sign only
+    ((0.0, -0.010, 0.010), (0.01, 0.0, 0.02), (-0.03, -0.06, 0.0), "not supported"),       # a zero slope
 ])
 def test_v3_rule_boundaries(full, ijr, recent, verdict):
-    res = V3.from_evidence(_v3(full, ijr, recent)).result
+    res = V3.from_evidence(_v3(full, ijr, recent)).bare_result
     assert res.verdict == verdict and res.statistic.value == pytest.approx(100 * full[0])
-    assert res.statistic.unit == "pp per pp"
+    assert res.statistic.unit == "pp per pp" and "held fixed" in res.statistic.name
+
+
+def test_v3_registered_rule_has_no_inconclusive():
+    res = V3.from_evidence(_v3((-0.002, -0.010, 0.006), (0.01, 0.0, 0.02), (-0.03, -0.06, 0.0)),
+                           spec=REGISTERED_V3).bare_result
+    assert res.verdict == "not supported" and res.statistic.name == "IWM-SPY weekly slope on yield changes"
 
 
 def _v4(gap):
@@ -706,7 +718,7 @@ def test_the_constants_are_the_committed_results_before_the_amendments():
             assert (smp["start"], smp["end"], smp["n"]) == sample
 
 
-@pytest.mark.parametrize("cls", [V1], ids=["V1"])
+@pytest.mark.parametrize("cls", [V1, V3], ids=["V1", "V3"])
 def test_the_registered_rule_reproduces_the_committed_verdict(snapshot_inputs, cls):
     from smallcaps.claims.contract import round_sig
 
@@ -749,3 +761,34 @@ def test_v1_on_the_referee_s_frame(snapshot_inputs):
     assert v1.headline() == ("Apr 2024: small caps' P/B (quintiles 2-3) 62% below large caps', cheaper than in "
                              "all but 0.3% of months since 1995")
     assert v1.figure()["claimed"] == {}  # the claim's forward P/E levels are never drawn on a P/B axis
+
+
+def test_v3_at_the_claim_s_date_and_with_the_referee_s_controls(snapshot_inputs):
+    win = snapshot_inputs.window
+    v3 = V3(snapshot_inputs, win)
+    raw = v3.evidence.raw
+    r = lambda e: (round(100 * e.value, 2), round(100 * e.ci_low, 2), round(100 * e.ci_high, 2))  # noqa: E731
+    # at the claim's date, raw: the whole sample +1.70 (0.78, 2.62)
+    assert r(raw[("IWM-SPY", "full sample")]) == (1.70, 0.78, 2.62)
+    # the last 156 weeks to the claim's date: -0.95 (-3.50, +1.60) from 21 May 2021. The referee's
+    # -0.96 (-3.50, +1.58) from 28 May 2021 includes the week ending Friday 17 May 2024, a day
+    # after the claim; with the window ending that Friday the book gives the referee's numbers.
+    assert r(raw[("IWM-SPY", "last 156 weeks")]) == (-0.95, -3.50, 1.60) and v3.evidence.recent_from == "2021-05-21"
+    ref = V3(snapshot_inputs, window("1871-01-01", "2024-05-17"), {"controls": "none", "read_at": "as of"})
+    assert r(ref.evidence.estimates[("IWM-SPY", "last 156 weeks")]) == (-0.96, -3.50, 1.58)
+    assert r(ref.evidence.estimates[("IJR-IVV", "last 156 weeks")]) == (-1.01, -3.51, 1.49)
+    # the referee's controls over the whole sample: SPY +0.74 (-0.20, 1.68)
+    market = V3(snapshot_inputs, win, {"controls": "market", "read_at": "as of"})
+    assert r(market.evidence.estimates[("IWM-SPY", "full sample")]) == (0.74, -0.20, 1.68)
+    # SPY and the high-yield spread: +0.10 (-0.96, +1.15) on 1,347 weeks to 20 March 2026; the referee's
+    # +0.11 (-0.95, +1.16) adds the week ending Friday 27 March, whose spread is Thursday's (the
+    # snapshot's last), a week the book drops as incomplete
+    both = V3(snapshot_inputs, win, {"read_at": "as of"})
+    e = both.evidence.estimates[("IWM-SPY", "full sample")]
+    assert r(e) == (0.10, -0.96, 1.15) and e.n == 1347
+    credit = both.evidence.coefficients["dhy"]
+    assert round(100 * credit.value, 2) == -1.20 and round(credit.t, 1) == -4.6  # the referee: -1.21, t -4.6
+    res = v3.result
+    assert res.verdict == "not supported" and res.registered["verdict"] == "partly supported"
+    assert res.sample.end == "2024-05-10" and res.statistic.p_value > 0.5
+    assert res.dated["when_said"]["verdict"] == "not supported" and res.dated["as_of"]["verdict"] == "partly supported"
