@@ -101,7 +101,7 @@ def test_every_claim_on_every_window(inputs, label, start, end):
         assert f" {MISSING}" not in para and f"{MISSING}%" not in para, f"n/a in shown prose: {para[:300]}"
     if label == "full coverage":
         assert out == {"V1": "supported", "V2": "supported", "V3": "not supported", "V4": "supported",
-                       "V5": "partly supported"}
+                       "V5": "supported"}
 
 
 @pytest.mark.parametrize("label, start, end", [g for g in GRID if g[0] in ("full coverage", "1950-1999", "1 month")],
