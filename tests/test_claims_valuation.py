@@ -847,3 +847,29 @@ def test_v5_hodrick_intervals_and_evaluation_starts_as_the_referee(snapshot_inpu
     assert res.registered["verdict"] == "partly supported" and res.statistic.p_value is not None
     assert res.verdict in ("supported", "partly supported", "inconclusive", "not supported")
     assert "Clark and West" in res.note and v5.evidence.clark_west[36].n == v5.evidence.oos[36].n
+
+
+def test_anchors_on_the_snapshot(snapshot_inputs):
+    from smallcaps.claims.valuation import anchors
+
+    win = snapshot_inputs.window
+    gw = anchors.goyal_welch(snapshot_inputs, win)
+    # Welch and Goyal (2008): -2.06% from 1892; the book, on Shiller's data: -2.65%
+    assert gw.published == -2.06 and round(gw.reproduced, 2) == -2.65 and gw.within and gw.tolerance == 2.0
+    gw65 = anchors.goyal_welch(snapshot_inputs, win, "1965")
+    assert gw65.published == -3.69 and round(gw65.reproduced, 2) == -4.71 and gw65.within
+    assert "41 forecasts" in gw65.sample and "114 forecasts" in gw.sample
+    # AFIMP (2018): 0.49% a month with QMJ; the book's RMW control gives 0.21, outside two of the paper's
+    # standard errors (0.20): RMW controls profitability only, and the chapter says so
+    af = anchors.afimp(snapshot_inputs, win)
+    assert af.published == 0.49 and af.tolerance == 0.2 and round(af.reproduced, 3) == 0.205
+    assert af.within is False and "RMW" in af.note
+    # the referee's numbers: SMB CAPM alpha 0.82%/yr (t 0.6), with an RMW control 2.40%/yr (t 1.64)
+    reg = anchors.afimp_regressions(snapshot_inputs, win)
+    capm, rmw = reg.loc["market only (CAPM)"], reg.loc["market and RMW"]
+    assert (round(capm["alpha (%/year)"], 2), round(capm["t"], 1)) == (0.82, 0.6)
+    assert (round(rmw["alpha (%/year)"], 2), round(rmw["t"], 2)) == (2.40, 1.64)
+    # a window that misses the papers' samples gives no number
+    short = window("1990-01-01", "1999-12-31")
+    assert anchors.goyal_welch(snapshot_inputs, short).reproduced is None
+    assert anchors.afimp(snapshot_inputs, window("2024-01-01", "2024-12-31")).reproduced is None
