@@ -873,3 +873,29 @@ def test_anchors_on_the_snapshot(snapshot_inputs):
     short = window("1990-01-01", "1999-12-31")
     assert anchors.goyal_welch(snapshot_inputs, short).reproduced is None
     assert anchors.afimp(snapshot_inputs, window("2024-01-01", "2024-12-31")).reproduced is None
+
+
+def test_v2_under_every_alternative_of_its_specification(snapshot_inputs):
+    v2 = V2(snapshot_inputs, snapshot_inputs.window)
+    t = v2.sweep_table()
+    assert t.index.tolist() == [s.label for s in V2.space.variants()]
+    # the rebuttal: with the strictest 'cheap' threshold (the 25th percentile) the verdict is the same
+    row = t.loc["cheap_percentile=25th percentile"]
+    assert row["verdict"] == "supported" and row["cheap below"] == "25th"
+    assert v2.all_flags()["v2_cheap_robust"] and v2.facts()["v2_cheap_strict"].text() == "25"
+
+
+def test_review_rows_cover_the_report_s_valuation_points():
+    from smallcaps.book.review import RESPONSES
+    from smallcaps.claims.valuation.review import POINTS
+
+    refs = [p.ref for p in POINTS]
+    assert len(refs) == len(set(refs))
+    for required in ("table: V1", "table: V2", "table: V3", "table: V4", "table: V5", "V1.1", "V1.2", "V1.3",
+                     "V1.4", "V1.5", "V3.1", "V3.2", "V3.3", "V3.4", "V5.1", "V5.2", "V5.3", "V5.4",
+                     "inference: HAC lags", "section 4.1", "section 4.2", "section 4.3", "section 4.4",
+                     "section 5: V1 figure", "section 5: V3 deciding number", "section 5: V5 deciding number"):
+        assert required in refs
+    assert all(p.response in RESPONSES and p.claims and set(p.claims) <= {"V1", "V2", "V3", "V4", "V5"}
+               for p in POINTS)
+    assert next(p for p in POINTS if p.ref == "table: V2").response == "rebutted"

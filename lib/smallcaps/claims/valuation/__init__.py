@@ -2,7 +2,7 @@
 
 One module per claim (``v1_discount`` ... ``v5_predicts``); the chapter's inputs, loaded once,
 in :mod:`.inputs`; dated claims decided when said in :mod:`.readings`; the published results it
-reproduces in :mod:`.anchors`.
+reproduces in :mod:`.anchors`; the answers to the referee in :mod:`.review`.
 """
 
 from . import anchors
