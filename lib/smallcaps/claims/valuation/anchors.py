@@ -23,6 +23,7 @@ import pandas as pd
 from ... import stats
 from ...analytics import predictive as pr
 from ...errors import DataError
+from ...display import Fact, num, text
 from ..contract import Anchor
 
 #: Welch and Goyal (2008): the log dividend-price ratio, annual data 1872-2005, forecasts from 20
@@ -145,3 +146,46 @@ def afimp(inputs, window=None) -> Anchor:
               "only; QMJ adds growth, safety and payout, and its junk leg is where small caps are concentrated, so "
               "RMW controls less of the junk."),
     )
+
+
+class Anchors:
+    """The chapter's anchors on one window, with the facts and flags its prose cites (the
+    tolerances first, then the numbers; :meth:`smallcaps.book.chapter.Chapter.glue_facts`)."""
+
+    section = "anchors"
+
+    def __init__(self, inputs, window=None):
+        self.gw = goyal_welch(inputs, window)
+        self.gw_1965 = goyal_welch(inputs, window, "1965")
+        self.afimp = afimp(inputs, window)
+        self.afimp_table = afimp_regressions(inputs, window)
+
+    def facts(self) -> dict[str, Fact]:
+        t = self.afimp_table
+        row = (lambda k, c: None if t is None else float(t.loc[k, c]))  # noqa: E731
+        return {
+            "anchor_gw_published": num(GW_ALL_YEARS, 2, True),
+            "anchor_gw_1965_published": num(GW_FROM_1965, 2, True),
+            "anchor_gw_tolerance": num(GW_TOLERANCE, 0),
+            "anchor_gw": num(self.gw.reproduced, 2, True),
+            "anchor_gw_1965": num(self.gw_1965.reproduced, 2, True),
+            "anchor_afimp_published": num(AFIMP_ALPHA, 2),
+            "anchor_afimp_t": num(AFIMP_T, 2),
+            "anchor_afimp_tolerance": num(AFIMP_TOLERANCE, 2),
+            "anchor_afimp": num(self.afimp.reproduced, 2),
+            "anchor_afimp_capm_year": num(row("market only (CAPM)", "alpha (%/year)"), 2),
+            "anchor_afimp_capm_t": num(row("market only (CAPM)", "t"), 2),
+            "anchor_afimp_rmw_year": num(row("market and RMW", "alpha (%/year)"), 2),
+            "anchor_afimp_rmw_t": num(row("market and RMW", "t"), 2),
+            "anchor_afimp_year": num(None if self.afimp.reproduced is None else 12 * self.afimp.reproduced, 2),
+            "anchor_afimp_span": text(None if t is None else f"{t.attrs['first']} to {t.attrs['last']}"),
+            "anchor_gw_min_train": num(GW_MIN_TRAIN, 0),
+        }
+
+    def all_flags(self) -> dict[str, bool]:
+        return {"anchors_gw": self.gw.reproduced is not None and self.gw_1965.reproduced is not None,
+                "anchors_gw_within": self.gw.within and self.gw_1965.within,
+                "anchors_afimp": self.afimp.reproduced is not None,
+                "anchors_afimp_within": self.afimp.within,
+                "anchors_afimp_rises": (self.afimp_table is not None and float(
+                    self.afimp_table["alpha (%/month)"].iloc[-1]) > float(self.afimp_table["alpha (%/month)"].iloc[0]))}

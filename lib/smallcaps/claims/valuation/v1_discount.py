@@ -514,7 +514,12 @@ class V1(DecidedWhenSaid, Claim):
         rho = stats.lag1_autocorrelation(m["series"].loc[self._since(ev.since, m): m["month"]])
         boot = self.bootstrap() if self.spec.interval == "AR(1)" else None
         e2, e3 = ev.earnings.get("2"), ev.earnings.get("3")
+        what = ("small caps' forward P/E in your file" if self.key == FORWARD else
+                f"the price-to-book of {SIZE_GROUP_LABELS[self.key[0]]}, {SHORT[self.key[1]]}"
+                + (" to that month's prices" if self.key[1] == "discount_updated" else ""))
         g.update({
+            "v1_what": text(what),
+            "v1_against": text("large caps'" if self.key == FORWARD else "quintile 5's"),
             "v1_eval_month": text(month_name(m["month"])),
             "v1_eval_when": text(self.phrase_when()),
             "v1_vs_norm": text(self.phrase_vs_norm()),

@@ -435,6 +435,9 @@ class V3(DecidedWhenSaid, Claim):
                 "v3_recent": ("IWM-SPY", self.recent_label) in ev.estimates and ev.recent_from is not None,
                 "v3_regimes": all(("IWM-SPY", s) in ev.estimates for s in ("rising rates", "falling rates")),
                 "v3_credit": "dhy" in (ev.coefficients or {}) and "market" in (ev.ladder or {}),
+                # the raw slope has the opposite sign reliably, the controlled one does not
+                "v3_controls_remove": bool(raw.ci_low > 0 and full.ci_low <= 0 and self.spec.controls != "none"),
+                "v3_credit_negative": bool("dhy" in (ev.coefficients or {}) and ev.coefficients["dhy"].ci_high < 0),
             })
         return out
 
