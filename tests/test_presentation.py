@@ -4,6 +4,8 @@ scorecard's grid and columns, the PDF's bookmarks and the site extension's fixes
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from dataclasses import dataclass
 
@@ -117,6 +119,18 @@ def test_callout_and_box_markdown():
     assert "*Deciding number:* gap: -21.3 pp (95% CI -28.3 to -14.3). Sample: 1926-07-01 to 2024-04-30, 1,174 " \
            "monthly observations." in c
     assert lines[-1] == ":::" and "A note." in c
+    assert "registered rule" not in c and "When said" not in c  # nothing to add for a registered, undated claim
+    amended = dataclasses.replace(
+        result(), registered={"verdict": "partly supported"},
+        statistic=Statistic("gap", -28.9, "pp", -48.2, -9.6, 0.95, "AR(1)", p_value=0.002, mde=24.49),
+        dated={"claim_date": "2024-05-16", "when_said": {"verdict": "supported"},
+               "as_of": {"date": "2026-07-14", "verdict": "inconclusive"}})
+    assert verdicts.review_text(amended) == (
+        "*Under the registered rule:* partly supported. Minimum detectable effect at 80% power: 24.49 pp. "
+        "When said (2024-05-16): supported; as of 2026-07-14: inconclusive.")
+    assert verdicts.review_text(amended) in verdicts.callout(amended)
+    same = dataclasses.replace(result(), registered={"verdict": "supported"})
+    assert verdicts.review_text(same) == "*The same under the registered rule.*"
     box = verdicts.box([result(), result("V2", "not supported")])
     assert box.splitlines()[:2] == [":::{admonition} The verdicts in this chapter", ":class: verdict-box"]
     assert "- **{ref}`V1 \u00b7 How cheap are small caps? <v1>`** " + badge("supported") in box

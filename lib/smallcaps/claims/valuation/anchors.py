@@ -22,8 +22,8 @@ import pandas as pd
 
 from ... import stats
 from ...analytics import predictive as pr
-from ...errors import DataError
 from ...display import Fact, num, text
+from ...errors import DataError
 from ..contract import Anchor
 
 #: Welch and Goyal (2008): the log dividend-price ratio, annual data 1872-2005, forecasts from 20

@@ -490,7 +490,6 @@ class V1(DecidedWhenSaid, Claim):
             "v1_claimed_premium": pp(CLAIMED_AVERAGE_PREMIUM, 0),
             "v1_claim_date": text(long_date(claim_date)),
             "v1_claim_vs_own_phrase": text(_relative_phrase(CLAIMED_DISCOUNT, CLAIMED_AVERAGE_PREMIUM)),
-            "v1_claim_vs_own": pp(-_relative(CLAIMED_DISCOUNT, CLAIMED_AVERAGE_PREMIUM), 0),
             "v1_rare_percentile": num(self.spec.rare_percentile, 0),
             "v1_level_tolerance": pp(LEVEL_TOLERANCE, 0),
         }
@@ -560,7 +559,6 @@ class V1(DecidedWhenSaid, Claim):
             "v1_min_discount": pp(-m["series"].min(), 0),
             "v1_min_month": text(month_name(m["series"].idxmin())),
             "v1_book_vs_own_phrase": text(_relative_phrase(m["value"], avg.value)),
-            "v1_book_vs_own": pp(-_relative(m["value"], avg.value), 0),
             "v1_versions_below": text("Every version is" if n_below == k else f"{n_below} of {k} versions are"),
             "v1_versions_rare": text(self._count_phrase(n_rare, k)),
             "v1_versions_rare_all": text(self._count_phrase(n_rare_all, k)),

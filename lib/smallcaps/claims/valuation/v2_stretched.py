@@ -270,8 +270,6 @@ class V2(Claim):
             "v2_proxy_years": raw(CONCENTRATION_PROXY_YEARS, "{:d}"),
             "v2_proxy_end": text(ev.proxy_end),
             "v2_proxy_gap": pp(None if ev.proxy_return is None else abs(ev.proxy_return), 1),
-            "v2_proxy_less_more": text(None if ev.proxy_return is None
-                                       else "less" if ev.proxy_return < 0 else "more"),
         })
         return g
 
