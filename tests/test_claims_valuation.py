@@ -18,7 +18,7 @@ from smallcaps.book.params import window
 from smallcaps.claims import valuation as cv
 from smallcaps.claims.valuation import V1, V2, V3, V4, V5, v1_discount, v2_stretched
 from smallcaps.claims.valuation.inputs import CLAIM_D_DATE, evaluation_date
-from smallcaps.display import ordinal
+from smallcaps.display import num, ordinal
 from smallcaps.errors import DataError, ParameterError
 
 MONTHS = pd.period_range("2023-01", periods=3, freq="M")
@@ -873,6 +873,23 @@ def test_anchors_on_the_snapshot(snapshot_inputs):
     short = window("1990-01-01", "1999-12-31")
     assert anchors.goyal_welch(snapshot_inputs, short).reproduced is None
     assert anchors.afimp(snapshot_inputs, window("2024-01-01", "2024-12-31")).reproduced is None
+
+
+def test_anchors_facts_and_flags_for_the_prose(snapshot_inputs):
+    from smallcaps.claims.valuation import anchors
+
+    a = anchors.Anchors(snapshot_inputs, snapshot_inputs.window)
+    f = {k: v.text() for k, v in a.facts().items()}
+    assert (f["anchor_gw_published"], f["anchor_gw"], f["anchor_gw_tolerance"]) == ("-2.06", "-2.65", "2")
+    assert (f["anchor_gw_1965_published"], f["anchor_gw_1965"], f["anchor_gw_min_train"]) == ("-3.69", "-4.71", "20")
+    assert (f["anchor_afimp_published"], f["anchor_afimp"], f["anchor_afimp_tolerance"]) == ("0.49", "0.21", "0.20")
+    assert (f["anchor_afimp_capm_year"], f["anchor_afimp_rmw_year"], f["anchor_afimp_year"]) == ("0.82", "2.40", "2.46")
+    assert f["anchor_afimp_span"] == "1963-07 to 2025-11"
+    assert a.all_flags() == {"anchors_gw": True, "anchors_gw_within": True, "anchors_afimp": True,
+                             "anchors_afimp_within": False, "anchors_afimp_rises": True}
+    # a window without the papers' samples: no numbers, and the paragraphs that cite them are hidden
+    none = anchors.Anchors(snapshot_inputs, window("2024-01-01", "2024-12-31"))
+    assert not any(none.all_flags().values()) and none.facts()["anchor_gw"].text() == num(None, 2).text()
 
 
 def test_v2_under_every_alternative_of_its_specification(snapshot_inputs):

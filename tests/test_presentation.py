@@ -229,11 +229,13 @@ def test_rerun_box_is_generated_from_the_parameters(chapter):
                                        "--out runs/valuation")
     box = chapter.rerun_box().markdown
     assert box.startswith("::::{dropdown} Re-run this chapter") and chapter.rerun_command() in box
-    assert "no parameters of its own" in box and "SMALLCAPS_SNAPSHOT" in box
+    # valuation's one parameter of its own, the user's forward P/E file, is listed with its help
+    assert "This chapter's own parameters" in box and "| `forward_pe_csv` | `None` |" in box
+    assert "no parameters of its own" not in box and "SMALLCAPS_SNAPSHOT" in box
     own = {p["name"]: p for p in chapter_parameters("rotation")}
     assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days"}
     assert own["rates_rally_bp"]["default"] == "25" and "basis points" in own["rates_rally_bp"]["help"]
-    assert chapter_parameters("valuation") == []
+    assert [p["name"] for p in chapter_parameters("valuation")] == ["forward_pe_csv"]
 
 
 # -- the scorecard ---------------------------------------------------------------------------------
@@ -243,6 +245,16 @@ def _write(folder, chapter, verdict="supported"):
     claims = [result(cid, verdict) for cid in THESIS_CLAIMS[chapter]]
     ChapterResults(chapter, chapter.title(), {"start": "2000-01-01", "end": "2020-12-31", "as_of": "2020-12-31"},
                    [], claims).write(folder)
+
+
+def test_scorecard_counts_without_a_sweep(tmp_path):
+    """A run folder (new dates, no Robustness page) has no stability column: nothing swept."""
+    for ch in ("rotation", "momentum", "valuation"):
+        _write(tmp_path, ch)
+    card = Scorecard.read(tmp_path)
+    assert "stability" not in card.table()
+    v = card.glue_values()
+    assert v["sc_swept"] == (0, "{:d}") and v["sc_supported"] == (17, "{:d}")
 
 
 def test_scorecard_grid_columns_and_an_added_column(tmp_path):

@@ -94,6 +94,9 @@ def test_every_claim_on_every_window(inputs, label, start, end):
             c.group_display(), c.oos_figure(), c.group_figure()
         if c.id == "V1":
             c.beside_claim()
+    anchors = valuation.anchors.Anchors(inputs, win)  # the V5 section's published anchors
+    glued.update({k: f.text() for k, f in anchors.facts().items()})
+    flags.update(anchors.all_flags())
     inputs.last_months()
     # the prose a reader sees on this window: every cited number glued, none of them missing
     for para in shown_prose(NOTEBOOK, flags, glued):

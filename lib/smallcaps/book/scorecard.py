@@ -191,8 +191,10 @@ class Scorecard:
         out = {"sc_total": (len(self.table()), "{:d}")}
         out.update({key: (int(counts[verdict].sum()), "{:d}") for verdict, key in keys.items()})
         t = self.table()
-        swept = [cid for cid in t.index if t.loc[cid, "stability"] not in ("", "not swept")
-                 and not t.loc[cid, "stability"].startswith("stale")]
+        # a run without the Robustness page's sweep (e.g. `smallcaps run` on new dates) has no stability column
+        swept = [] if "stability" not in t else [
+            cid for cid in t.index if t.loc[cid, "stability"] not in ("", "not swept")
+            and not t.loc[cid, "stability"].startswith("stale")]
         out["sc_swept"] = (len(swept), "{:d}")
         out["sc_fragile"] = (len(self.fragile()), "{:d}")
         return out
