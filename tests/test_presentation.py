@@ -5,7 +5,6 @@ scorecard's grid and columns, the PDF's bookmarks and the site extension's fixes
 from __future__ import annotations
 
 import dataclasses
-
 import json
 from dataclasses import dataclass
 
