@@ -526,7 +526,6 @@ class V1(DecidedWhenSaid, Claim):
             "v1_first_month": text(month_name(m["series"].index.min())),
             "v1_since_month": text(month_name(self._since(ev.since, m))),
             "v1_discount": pp(-m["value"], 0),
-            "v1_average": pp(-avg.value, 0),
             "v1_discount_signed": pp(m["value"], 0, signed=True),
             "v1_average_signed": pp(avg.value, 0, signed=True),
             "v1_average_lo": pp(avg.ci_low, 0, signed=True),
