@@ -232,7 +232,7 @@ def test_rerun_box_is_generated_from_the_parameters(chapter):
     assert "This chapter's own parameters" in box and "| `forward_pe_csv` | `None` |" in box
     assert "no parameters of its own" not in box and "SMALLCAPS_SNAPSHOT" in box
     own = {p["name"]: p for p in chapter_parameters("rotation")}
-    assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days"}
+    assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days", "ousm_holdings_csv"}
     assert own["rates_rally_bp"]["default"] == "25" and "basis points" in own["rates_rally_bp"]["help"]
     assert [p["name"] for p in chapter_parameters("valuation")] == ["forward_pe_csv"]
 
