@@ -138,7 +138,7 @@ def test_date_objects_from_python_stay_accepted():
      "start=1900-01-01 is before the first date of the rotation chapter's data; valid: 1926-07-01 or later"),
     ("valuation", {"start": 1995}, "start=1995 is not a date; give YYYY-MM-DD"),
     ("valuation", {"lookback": 3}, "lookback is not a parameter of the valuation chapter; valid: start, end, as_of, "
-                                   "data_mode, snapshot"),
+                                   "data_mode, snapshot, forward_pe_csv"),
     ("momentum", {"vol_measure": "garch"}, "vol_measure='garch' is unknown; valid: realised, vix"),
     ("momentum", {"data_mode": "online"}, "data_mode='online' is unknown; valid: offline, auto, refresh"),
     ("graduation", {"benchmark": None}, "benchmark is required; valid: origin, destination"),
@@ -222,7 +222,8 @@ def test_run_parameters_go_only_to_the_chapters_that_declare_them(tmp_path):
      "-p moves_cvs is not a parameter of the chosen chapters (graduation, scorecard, data); valid: start, end, as_of, "
      "match_window_days, pre_months, post_months, benchmark, moves_csv"),
     (["valuation", "data"], {}, {"event_days": 3},
-     "-p event_days is not a parameter of the chosen chapters (valuation, data); valid: start, end, as_of"),
+     "-p event_days is not a parameter of the chosen chapters (valuation, data); valid: start, end, as_of, "
+     "forward_pe_csv"),
     (["rotation"], {}, {"data_mode": "auto"}, "-p data_mode is set by --mode, not with -p"),
     (["scorecard"], {}, {"require_complete": False}, "-p require_complete is set by the run, not with -p"),
     (["valuation"], {"start": "2000-01-01"}, {"start": "2001-01-01"},

@@ -4,6 +4,7 @@ scorecard's grid and columns, the PDF's bookmarks and the site extension's fixes
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 
@@ -117,6 +118,18 @@ def test_callout_and_box_markdown():
     assert "*Deciding number:* gap: -21.3 pp (95% CI -28.3 to -14.3). Sample: 1926-07-01 to 2024-04-30, 1,174 " \
            "monthly observations." in c
     assert lines[-1] == ":::" and "A note." in c
+    assert "registered rule" not in c and "When said" not in c  # nothing to add for a registered, undated claim
+    amended = dataclasses.replace(
+        result(), registered={"verdict": "partly supported"},
+        statistic=Statistic("gap", -28.9, "pp", -48.2, -9.6, 0.95, "AR(1)", p_value=0.002, mde=24.49),
+        dated={"claim_date": "2024-05-16", "when_said": {"verdict": "supported"},
+               "as_of": {"date": "2026-07-14", "verdict": "inconclusive"}})
+    assert verdicts.review_text(amended) == (
+        "*Under the registered rule:* partly supported. Minimum detectable effect at 80% power: 24.49 pp. "
+        "When said (2024-05-16): supported; as of 2026-07-14: inconclusive.")
+    assert verdicts.review_text(amended) in verdicts.callout(amended)
+    same = dataclasses.replace(result(), registered={"verdict": "supported"})
+    assert verdicts.review_text(same) == "*The same under the registered rule.*"
     box = verdicts.box([result(), result("V2", "not supported")])
     assert box.splitlines()[:2] == [":::{admonition} The verdicts in this chapter", ":class: verdict-box"]
     assert "- **{ref}`V1 \u00b7 How cheap are small caps? <v1>`** " + badge("supported") in box
@@ -229,11 +242,13 @@ def test_rerun_box_is_generated_from_the_parameters(chapter):
                                        "--out runs/valuation")
     box = chapter.rerun_box().markdown
     assert box.startswith("::::{dropdown} Re-run this chapter") and chapter.rerun_command() in box
-    assert "no parameters of its own" in box and "SMALLCAPS_SNAPSHOT" in box
+    # valuation's one parameter of its own, the user's forward P/E file, is listed with its help
+    assert "This chapter's own parameters" in box and "| `forward_pe_csv` | `None` |" in box
+    assert "no parameters of its own" not in box and "SMALLCAPS_SNAPSHOT" in box
     own = {p["name"]: p for p in chapter_parameters("rotation")}
-    assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days"}
+    assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days", "ousm_holdings_csv"}
     assert own["rates_rally_bp"]["default"] == "25" and "basis points" in own["rates_rally_bp"]["help"]
-    assert chapter_parameters("valuation") == []
+    assert [p["name"] for p in chapter_parameters("valuation")] == ["forward_pe_csv"]
 
 
 # -- the scorecard ---------------------------------------------------------------------------------
@@ -243,6 +258,16 @@ def _write(folder, chapter, verdict="supported"):
     claims = [result(cid, verdict) for cid in THESIS_CLAIMS[chapter]]
     ChapterResults(chapter, chapter.title(), {"start": "2000-01-01", "end": "2020-12-31", "as_of": "2020-12-31"},
                    [], claims).write(folder)
+
+
+def test_scorecard_counts_without_a_sweep(tmp_path):
+    """A run folder (new dates, no Robustness page) has no stability column: nothing swept."""
+    for ch in ("rotation", "momentum", "valuation"):
+        _write(tmp_path, ch)
+    card = Scorecard.read(tmp_path)
+    assert "stability" not in card.table()
+    v = card.glue_values()
+    assert v["sc_swept"] == (0, "{:d}") and v["sc_supported"] == (17, "{:d}")
 
 
 def test_scorecard_grid_columns_and_an_added_column(tmp_path):

@@ -496,7 +496,8 @@ class DataSession:
             The file.
         kind
             ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`); ``ousm_holdings``:
-            OUSM's holdings (:mod:`smallcaps.sources.ousm_holdings`).
+            OUSM's holdings (:mod:`smallcaps.sources.ousm_holdings`); ``forward_pe``: a small- against
+            large-cap forward P/E history (:mod:`smallcaps.sources.forward_pe_csv`).
 
         Raises
         ------
@@ -504,9 +505,9 @@ class DataSession:
             An unknown kind, a path that is not a file, or a malformed file (one line naming
             the parameter and, for a bad row, the row).
         """
-        from .sources import moves_csv, ousm_holdings
+        from .sources import forward_pe_csv, moves_csv, ousm_holdings
 
-        kinds = {"moves": moves_csv, "ousm_holdings": ousm_holdings}
+        kinds = {"moves": moves_csv, "ousm_holdings": ousm_holdings, "forward_pe": forward_pe_csv}
         if kind not in kinds:
             raise ParameterError(f"kind={kind!r} is not a user file kind; valid: {', '.join(kinds)}")
         src = kinds[kind]

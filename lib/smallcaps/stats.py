@@ -275,6 +275,51 @@ def bootstrap_diff_in_means(x, flag, *, reps: int = DEFAULT_REPS, block: float |
                     _bootstrap_p(draws, value), len(df), f"stationary bootstrap, mean block {b:.1f}, {reps} draws")
 
 
+def lag1_autocorrelation(x) -> float:
+    """The AR(1) coefficient of a series as the correlation of ``x_t`` with ``x_{t-1}`` (NaNs
+    dropped first), at most 1; NaN for a constant series."""
+    s = _clean(x).values
+    _need(len(s), 3, "lag1_autocorrelation")
+    a, b = s[:-1], s[1:]
+    if a.std() == 0 or b.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def mean_ar1(x, *, level: float = DEFAULT_LEVEL) -> Estimate:
+    """Mean of a persistent series with an AR(1)-adjusted normal interval.
+
+    The standard error is the iid one inflated by the AR(1) long-run variance factor::
+
+        se = sd / sqrt(n) * sqrt((1 + rho) / (1 - rho))
+
+    with ``rho`` the lag-1 autocorrelation (:func:`lag1_autocorrelation`; a negative ``rho`` is
+    treated as zero, so the interval is never narrower than the iid one). ``n (1 - rho) / (1 +
+    rho)`` is the number of independent observations the series is worth. Used where a block
+    bootstrap cannot cover the persistence: with blocks as long as the series' memory the
+    resamples reuse the same few stretches and the interval does not widen.
+
+    Raises
+    ------
+    DataError
+        Fewer than 10 observations, or a lag-1 autocorrelation of 1 or more (the mean has no
+        finite interval).
+    """
+    s = _clean(x)
+    _need(len(s), 10, "mean_ar1")
+    rho = lag1_autocorrelation(s)
+    if not math.isfinite(rho) or rho >= 1.0:
+        raise DataError(f"mean_ar1: lag-1 autocorrelation {rho:.3f}; the mean of a unit-root series has no interval")
+    factor = (1.0 + max(rho, 0.0)) / (1.0 - max(rho, 0.0))
+    value = float(s.mean())
+    se = float(s.std(ddof=1)) / math.sqrt(len(s)) * math.sqrt(factor)
+    z = sps.norm.ppf(0.5 + level / 2)
+    t = value / se if se > 0 else float("nan")
+    p = float(2 * sps.norm.sf(abs(t))) if se > 0 else float("nan")
+    return Estimate(value, se, value - z * se, value + z * se, level, t, p, len(s),
+                    f"AR(1)-adjusted (rho {rho:.3f}, about {len(s) / factor:.1f} independent observations)")
+
+
 def percentile_rank(value: float, history) -> float:
     """Percent of ``history`` at or below ``value`` (0-100); NaNs in history ignored."""
     h = _clean(history).values

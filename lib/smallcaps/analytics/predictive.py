@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import stats as sps
 
 from .. import stats
@@ -290,3 +291,160 @@ def stambaugh_bias(frame: pd.DataFrame) -> dict[str, float]:
     n = len(f)
     bias = -(cov_uv / var_v) * (1.0 + 3.0 * rho) / n
     return {"slope": float(b), "rho": float(rho), "bias": float(bias), "corrected": float(b - bias), "n": n}
+
+
+# -- inference for long-horizon and out-of-sample tests (referee revision, issue 13) ------------------
+
+
+def hodrick_slope(predictor: pd.Series, log_returns: pd.Series, horizon: int, start=None, end=None,
+                  level: float = stats.DEFAULT_LEVEL, *, first=None, last=None) -> stats.Estimate:
+    """The slope of :func:`fit_predictive` with Hodrick (1992) 1B standard errors.
+
+    Same sample as ``predictive_frame(predictor, log_returns, horizon, start, end)``, optionally
+    restricted to the predictor months ``first..last`` (e.g. one half of it); the slope is
+    in annualised return (decimal per year) per unit of the predictor, like
+    :attr:`PredictiveFit.slope`. Hodrick's errors use one-period residuals and sums of past
+    predictors instead of overlapping residuals (:func:`smallcaps.stats.hodrick_1b`), which does
+    not over-reject with a persistent predictor as Newey-West errors do.
+
+    Raises
+    ------
+    DataError
+        Too few observations.
+    """
+    frame = predictive_frame(predictor, log_returns, horizon, start, end)
+    if first is not None or last is not None:
+        frame = frame.loc[first:last]
+    if len(frame) < 2 * horizon:
+        raise DataError(f"hodrick_slope: {len(frame)} observations, need at least {2 * horizon}")
+    first, last = frame.index[0], frame.index[-1] + horizon
+    r = _monthly(log_returns)
+    r = r.reindex(pd.period_range(first, last, freq="M"))
+    x = _monthly(predictor).reindex(r.index)
+    # hodrick_1b uses only past predictors; the months after the last regression month carry the
+    # returns of the last windows and need a placeholder predictor (never used)
+    x.loc[frame.index[-1] + 1:] = 0.0
+    est = stats.hodrick_1b(r, x, horizon, level=level)
+    if est.n != len(frame):
+        raise DataError(f"hodrick_slope: {est.n} windows where the predictive frame has {len(frame)}")
+    return est.scaled(12.0 / horizon)
+
+
+def non_overlapping(frame: pd.DataFrame, horizon: int, offsets=None,
+                    level: float = stats.DEFAULT_LEVEL) -> pd.DataFrame:
+    """Predictive regressions on non-overlapping observations, one per starting offset.
+
+    Every ``horizon``-th row of ``frame`` (:func:`predictive_frame`) from each offset gives a
+    sample whose outcomes do not overlap; its slope gets classical OLS errors (the outcomes no
+    longer overlap, so there is no overlap to correct for). ``offsets`` (months) default to six
+    evenly spaced ones within the horizon.
+
+    Returns
+    -------
+    DataFrame indexed by offset with ``first`` (first predictor month), ``n``, ``slope``,
+    ``ci_low``, ``ci_high`` (y per unit of x) and ``t``; offsets with fewer than 8 observations
+    are left out.
+    """
+    if offsets is None:
+        step = max(horizon // 6, 1)
+        offsets = range(0, horizon, step)
+    rows = {}
+    for k in offsets:
+        sub = frame.iloc[int(k)::horizon]
+        if len(sub) < 8:
+            continue
+        res = sm.OLS(sub["y"].to_numpy(float), sm.add_constant(sub["x"].to_numpy(float))).fit()
+        b, se = float(res.params[1]), float(res.bse[1])
+        z = float(sps.norm.ppf(0.5 + level / 2))
+        rows[int(k)] = {"first": sub.index[0], "n": len(sub), "slope": b, "ci_low": b - z * se,
+                        "ci_high": b + z * se, "t": b / se}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "offset"
+    return out
+
+
+def oos_r2_since(oos: OutOfSample, start) -> tuple[float, int]:
+    """The out-of-sample R-squared over the forecasts made from ``start`` on (the same
+    expanding-window forecasts, scored from a later month), and their number.
+
+    Raises
+    ------
+    DataError
+        No forecast from ``start`` on.
+    """
+    f = oos.forecasts
+    sub = f.loc[f.index >= pd.Period(pd.Timestamp(start), freq=f.index.freq)]
+    if sub.empty:
+        raise DataError(f"oos_r2_since: no forecast from {start}")
+    e_model = ((sub["y"] - sub["model"]) ** 2).sum()
+    e_mean = ((sub["y"] - sub["mean"]) ** 2).sum()
+    return float(1.0 - e_model / e_mean), len(sub)
+
+
+@dataclass(frozen=True)
+class ClarkWest:
+    """Clark and West's (2007) test that a predictive regression beats the historical mean.
+
+    Attributes
+    ----------
+    adjusted
+        Mean of ``(y - mean)^2 - [(y - model)^2 - (mean - model)^2]`` (squared units of y): the
+        MSE gain adjusted for the noise of estimating the larger model.
+    t, p
+        Its Newey-West t-statistic (lags at least the horizon minus one) and one-sided p-value
+        (the model beats the mean when ``adjusted`` is positive).
+    n, lags
+        Forecasts and HAC lags.
+    """
+
+    adjusted: float
+    t: float
+    p: float
+    n: int
+    lags: int
+
+
+def clark_west(oos: OutOfSample, horizon: int) -> ClarkWest:
+    """Clark-West (2007) MSPE-adjusted test of :func:`out_of_sample`'s forecasts against the mean.
+
+    The out-of-sample R-squared compares squared errors, which penalises the regression for the
+    noise in its estimated slope even when the slope is right; Clark and West add that noise back
+    (``(mean - model)^2``) so that under the null of no predictability the statistic is centred
+    on zero. Overlapping outcomes get Newey-West errors with at least ``horizon - 1`` lags.
+    """
+    f = oos.forecasts
+    adj = (f["y"] - f["mean"]) ** 2 - ((f["y"] - f["model"]) ** 2 - (f["mean"] - f["model"]) ** 2)
+    est = stats.mean_hac(adj, overlap=horizon)
+    lags = stats.newey_west_lags(len(adj.dropna()), horizon)
+    t = float(est.t) if est.t is not None else float("nan")
+    return ClarkWest(adjusted=est.value, t=t, p=float(sps.norm.sf(t)), n=est.n, lags=lags)
+
+
+def annual_dividend_price(price: pd.Series, dividend: pd.Series, first_year: int, last_year: int) -> pd.DataFrame:
+    """Goyal and Welch's annual set-up on Shiller's monthly data: December values each year.
+
+    ``x_t = log(D_t / P_t)`` (the dividend-price ratio at December of year t; D is dividends
+    over the trailing 12 months) and ``y_t = log((P_{t+1} + D_{t+1}) / P_t)`` (the log total
+    return of the following calendar year, decimal). Rows are years t = ``first_year`` ...
+    ``last_year - 1`` (the returns of ``first_year + 1`` ... ``last_year``), with an annual
+    PeriodIndex, ready for :func:`out_of_sample` with ``horizon=1``.
+
+    Shiller's price is the month's average of daily closes, not the year-end close, and the
+    return is not in excess of a bill rate (the snapshot has none before 1926).
+    """
+    p, d = _monthly(price), _monthly(dividend)
+    dec = pd.DataFrame({"p": p[p.index.month == 12], "d": d[d.index.month == 12]}).dropna()
+    dec.index = pd.PeriodIndex([pd.Period(year=m.year, freq="Y") for m in dec.index], freq="Y")
+    dec = dec.loc[pd.Period(year=first_year, freq="Y"): pd.Period(year=last_year, freq="Y")]
+    x = np.log(dec["d"] / dec["p"])
+    y = np.log((dec["p"].shift(-1) + dec["d"].shift(-1)) / dec["p"])
+    out = pd.DataFrame({"x": x, "y": y}).dropna()
+    out.index.name = "year"
+    return out
+
+
+def adjusted_r2(r2: float, n: int, k: int = 2) -> float:
+    """Goyal and Welch's adjusted R-squared: ``1 - (1 - r2) (n - 1) / (n - k)``."""
+    if n <= k:
+        raise DataError(f"adjusted_r2: n={n} observations, need more than k={k}")
+    return float(1.0 - (1.0 - r2) * (n - 1) / (n - k))

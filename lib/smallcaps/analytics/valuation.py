@@ -227,8 +227,27 @@ def value_at(series: pd.Series, at):
     return float(s.iloc[-1]), s.index[-1]
 
 
+def size_groups(columns, small=(1,), large=(5,)) -> pd.Series:
+    """Each of French's 25 cells labelled ``small``, ``large`` or ``other`` by its size quintile.
+
+    ``small=(2, 3)`` makes NYSE size quintiles 2 and 3 one group (where the Russell 2000 and the
+    S&P 600 sit); ``(1,)`` is French's smallest quintile (micro-caps).
+
+    Raises
+    ------
+    DataError
+        A quintile outside 1-5, or one in both groups.
+    """
+    small, large = tuple(int(q) for q in small), tuple(int(q) for q in large)
+    bad = [q for q in (*small, *large) if q not in range(1, 6)]
+    if bad or set(small) & set(large):
+        raise DataError(f"small={small}, large={large}: size quintiles must be 1-5 and in one group only")
+    size = cell_grid(columns)["size"]
+    return size.map(lambda q: "small" if q in small else "large" if q in large else "other")
+
+
 def relative_valuation_panel(bm: pd.DataFrame, bm_june: pd.DataFrame, vw_returns: pd.DataFrame,
-                             firms: pd.DataFrame, avg_size: pd.DataFrame) -> pd.DataFrame:
+                             firms: pd.DataFrame, avg_size: pd.DataFrame, small=(1,)) -> pd.DataFrame:
     """Monthly small/large valuation from the 25 size x BE/ME cells, three ways.
 
     Parameters
@@ -239,23 +258,55 @@ def relative_valuation_panel(bm: pd.DataFrame, bm_june: pd.DataFrame, vw_returns
         The cells' value-weighted monthly returns (**decimals**).
     firms, avg_size
         French's firm counts and average market caps of the cells.
+    small
+        The size quintiles that make "small" (:func:`size_groups`; large is quintile 5).
 
     Returns
     -------
     DataFrame with :func:`relative_valuation`'s columns (December prices), ``discount_june``
     (June prices), ``pb_ratio_updated`` and ``discount_updated`` (rolled forward to each month's
-    prices with the size quintiles' value-weighted returns, :func:`price_updated`) and
+    prices with the two groups' value-weighted returns, :func:`price_updated`) and
     ``log_spread_updated``. Discounts are decimals.
     """
-    rv = relative_valuation(bm, firms, avg_size)
-    june = relative_valuation(bm_june, firms, avg_size)
+    groups = size_groups(bm.columns, small)
+    rv = relative_valuation(bm, firms, avg_size, small="small", large="large", groups=groups)
+    june = relative_valuation(bm_june, firms, avg_size, small="small", large="large", groups=groups)
     rv["discount_june"] = june["discount"]
-    small = size_group_average(vw_returns, firms, avg_size, 1)
-    large = size_group_average(vw_returns, firms, avg_size, 5)
+    small = size_group_average(vw_returns, firms, avg_size, "small", groups)
+    large = size_group_average(vw_returns, firms, avg_size, "large", groups)
     rv["pb_ratio_updated"] = price_updated(rv["pb_ratio"], small, large)
     rv["discount_updated"] = rv["pb_ratio_updated"] - 1.0
     rv["log_spread_updated"] = -np.log(rv["pb_ratio_updated"])
     return rv
+
+
+def operating_yield_relative(op: pd.DataFrame, bm: pd.DataFrame, firms: pd.DataFrame, avg_size: pd.DataFrame,
+                             small=(2, 3)) -> pd.Series:
+    """Small caps' price-to-operating-profit relative to large caps' (decimal; negative: cheaper).
+
+    Each cell's operating-profit yield is approximated by its operating profitability (OP/BE)
+    times its BE/ME; a group's yield is the cap-weighted average over its cells
+    (``sum cap * OP * BM / sum cap``, a product of value-weighted averages, hence approximate).
+    The result is ``yield_large / yield_small - 1``: small's price per unit of operating profit
+    against large's. Not usable for French's smallest quintile, whose lowest-BE/ME cell has
+    near-zero book equity and wild OP/BE.
+    """
+    groups = size_groups(bm.columns, small)
+    yld = op * bm
+    ys = size_group_average(yld, firms, avg_size, "small", groups)
+    yl = size_group_average(yld, firms, avg_size, "large", groups)
+    return (yl / ys - 1.0).rename("price to operating profit, small against large")
+
+
+def weekly_change(series: pd.Series) -> pd.Series:
+    """Week-on-week (Friday to Friday) change of a daily level series, in its own units; a
+    final week ending after the series' last observation is dropped (incomplete)."""
+    s = series.dropna()
+    if s.empty:
+        return s
+    w = s.resample("W-FRI").last()
+    out = (w - w.shift(1)).iloc[1:]
+    return out.loc[out.index <= s.index.max()].rename(f"weekly change in {series.name}")
 
 
 def weekly_relative(close: pd.DataFrame, pairs, yield_col: str = "^TNX") -> pd.DataFrame:

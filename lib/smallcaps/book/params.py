@@ -336,7 +336,11 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
         ParameterSpec("lead_months", "int", 6, "months over which small caps must lead", 1, 24, _MONTHS),
     ),
     "valuation": _dates("1871-01-01", "2026-07-14", "first date analysed (Shiller's data begin in 1871)",
-                        "last date analysed: the snapshot's last ETF close"),
+                        "last date analysed: the snapshot's last ETF close") + (
+        ParameterSpec("forward_pe_csv", "file", None, "optional CSV of monthly forward P/E with columns "
+                      "date,small_forward_pe,large_forward_pe (e.g. the Russell 2000 and the S&P 500 from an index "
+                      "provider); given, it decides V1 on the claim's own measure", none_ok=True),
+    ),
     "graduation": _dates("2004-12-30", "2026-07-13", "first move date studied (S&P 500 membership starts 2004-12-30)",
                          "last date used (membership ends 2026-07-13)") + (
         ParameterSpec("match_window_days", "int", 7, "a removal and an addition at most this many calendar days apart "
@@ -390,32 +394,38 @@ def own_parameters(chapter: str) -> list[str]:
 # -- checks --------------------------------------------------------------------------------------------
 
 MOVES_COLUMNS = ("ticker", "date", "from", "to")
+FORWARD_PE_COLUMNS = ("date", "small_forward_pe", "large_forward_pe")
+#: File parameters whose header is checked up front: name -> (required columns, what a row is).
+CSV_FILES = {"moves_csv": (MOVES_COLUMNS, "at least one move"),
+             "forward_pe_csv": (FORWARD_PE_COLUMNS, "one row per month")}
 
 
 def check_file(name: str, value) -> Path:
-    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows,
-    and an OUSM holdings file (``ousm_holdings_csv``) must parse (one line naming row and column).
+    """An existing, readable file; a CSV the book knows (:data:`CSV_FILES`: ``moves_csv``,
+    ``forward_pe_csv``) also needs its header and a row, and an OUSM holdings file
+    (``ousm_holdings_csv``) must parse (one line naming row and column).
 
     The message names the file by its name only, so no machine path reaches a notebook.
     """
     p = Path(str(value)).expanduser()
+    known = CSV_FILES.get(name)
     if not p.is_file():
-        raise ParameterError(f"{name}={p.name!r} is not a file; give a CSV with columns {', '.join(MOVES_COLUMNS)}"
-                             if name == "moves_csv" else f"{name}={p.name!r} is not a file")
+        raise ParameterError(f"{name}={p.name!r} is not a file; give a CSV with columns {', '.join(known[0])}"
+                             if known else f"{name}={p.name!r} is not a file")
     try:
         with open(p, newline="", encoding="utf-8-sig") as f:
             head = f.read(1 << 20)
     except (OSError, UnicodeDecodeError) as exc:
         raise ParameterError(f"{name}={p.name!r} cannot be read ({type(exc).__name__})") from None
-    if name == "moves_csv":
+    if known:
+        columns, what = known
         rows = list(csv.reader(head.splitlines()[:2]))
-        cols = [c.strip().lower() for c in rows[0]] if rows else []
-        missing = [c for c in MOVES_COLUMNS if c not in cols]
+        cols = [re.sub(r"[\s\-]+", "_", c.strip().lower()) for c in rows[0]] if rows else []
+        missing = [c for c in columns if c not in cols]
         if missing:
-            raise ParameterError(f"moves_csv lacks column(s) {', '.join(missing)}; "
-                                 f"required: {', '.join(MOVES_COLUMNS)}")
+            raise ParameterError(f"{name} lacks column(s) {', '.join(missing)}; required: {', '.join(columns)}")
         if len(rows) < 2 or not any(c.strip() for c in rows[1]):
-            raise ParameterError(f"moves_csv has no rows; give at least one move ({', '.join(MOVES_COLUMNS)})")
+            raise ParameterError(f"{name} has no rows; give {what} ({', '.join(columns)})")
     if name == "ousm_holdings_csv":  # small files: parsed whole, with the chapter's own one-line errors
         from ..sources.ousm_holdings import HINT, parse
 

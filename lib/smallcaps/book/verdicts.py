@@ -189,10 +189,31 @@ def callout(result: ClaimResult, info: ClaimInfo | None = None) -> str:
             lines += [f"*Context, not decisive:* {deciding_text(result, info)}. Sample: {sample_text(result)}.", ""]
     else:
         lines += [f"*Deciding number:* {deciding_text(result, info)}. Sample: {sample_text(result)}.", ""]
+        review = review_text(result)
+        if review:
+            lines += [review, ""]
         if result.note:
             lines += [result.note, ""]
     lines.append(":::")
     return "\n".join(lines)
+
+
+def review_text(result: ClaimResult) -> str:
+    """What the results contract adds to a verdict (issue 13): the verdict under the registered
+    rule of an amended claim, the minimum detectable effect, and a dated claim's verdicts when
+    said and as of the reading date; empty when none applies."""
+    parts = []
+    if result.registered is not None:
+        before = result.registered["verdict"]
+        parts.append(f"*Under the registered rule:* {before}." if before != result.verdict
+                     else "*The same under the registered rule.*")
+    s = result.statistic
+    if s.mde is not None:
+        parts.append(f"Minimum detectable effect at 80% power: {s.mde:.2f} {s.unit}.".replace(" .", "."))
+    if result.dated is not None:
+        w, a = result.dated["when_said"], result.dated["as_of"]
+        parts.append(f"When said ({result.dated['claim_date']}): {w['verdict']}; as of {a['date']}: {a['verdict']}.")
+    return " ".join(parts)
 
 
 def box_line(result: ClaimResult, info: ClaimInfo | None = None, link: str | None = None) -> str:

@@ -24,15 +24,18 @@ def _date_axis(ax) -> None:
 
 
 def discount_history(data: pd.DataFrame, *, claimed: dict[str, float], own_average: float | None, since,
-                     claim_date, title: str, note: str | None = None):
-    """The small/large price-to-book discount over time, with the claim's levels marked.
+                     claim_date, title: str, note: str | None = None,
+                     ylabel: str = "small vs large P/B (%, below 0 = discount)"):
+    """The small/large valuation discount over time, with the claim's levels marked where they
+    are on the same measure.
 
     Parameters
     ----------
     data
         Long frame: ``month`` (timestamp), ``measure``, ``discount`` (percent; negative = discount).
     claimed
-        Label -> level (percent) of the claim's own numbers, drawn dashed.
+        Label -> level (percent) of the claim's own numbers, drawn dashed (only on the claim's
+        own measure; empty for price-to-book).
     own_average
         This measure's average since ``since`` (percent), drawn dotted over that span.
     claim_date
@@ -57,7 +60,7 @@ def discount_history(data: pd.DataFrame, *, claimed: dict[str, float], own_avera
     ax.legend(title=None, fontsize=9, loc="upper left")
     ax.set_ylim(min(-100, data["discount"].min() - 5), max(45, data["discount"].max() + 10))
     _date_axis(ax)
-    return _finish(fig, ax, title, "month", "small vs large P/B (%, below 0 = discount)", note)
+    return _finish(fig, ax, title, "month", ylabel, note)
 
 
 def stretch_panels(*, cape: pd.Series, share: pd.Series, rsp_spy: pd.Series, cape_threshold: float,

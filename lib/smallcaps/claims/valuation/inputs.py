@@ -26,6 +26,15 @@ CLAIM_E_DATE = "2026-07-02"
 CELLS = "25_Portfolios_5x5"
 SIZE_SORTS = "Portfolios_Formed_on_ME"
 FACTORS = "F-F_Research_Data_Factors"
+FACTORS5 = "F-F_Research_Data_5_Factors_2x3"
+#: ICE BofA US High Yield option-adjusted spread (FRED), percent: V3's credit control.
+HY_OAS = "BAMLH0A0HYM2"
+#: The small-cap size groups the chapter uses, by NYSE size quintile (large is quintile 5):
+#: quintiles 2-3 hold the Russell 2000 and the S&P 600; quintile 1 is micro-caps.
+SIZE_GROUPS = {"2-3": (2, 3), "1": (1,)}
+#: Size groups of the operating-profit view (quintiles 2 and 3 also one at a time).
+EARNINGS_GROUPS = {"2": (2,), "3": (3,), "2-3": (2, 3)}
+SIZE_GROUP_LABELS = {"2-3": "NYSE size quintiles 2-3", "1": "NYSE size quintile 1 (micro-caps)"}
 TICKERS = ("IWM", "SPY", "IJR", "IVV", "VTWO", "QQQS", "RSP", "^TNX")
 DECILES = ["Lo 10", "Dec 2", "Dec 3", "Dec 4", "Dec 5", "Dec 6", "Dec 7", "Dec 8", "Dec 9", "Hi 10"]
 
@@ -46,6 +55,12 @@ class ValuationInputs(ChapterInputs):
         Shiller's S&P composite (price, earnings, CAPE, GS10 in percent).
     prices
         Adjusted closes of :data:`TICKERS` (USD; ``^TNX`` in percent).
+    factors5
+        Fama-French five factors, 2x3 (percent), from July 1963.
+    credit
+        The high-yield option-adjusted spread (FRED ``BAMLH0A0HYM2``, percent), daily from 1996.
+    forward_pe
+        The user's ``forward_pe_csv`` (:mod:`smallcaps.sources.forward_pe_csv`), or None.
     """
 
     chapter: ClassVar[str] = "valuation"
@@ -57,6 +72,9 @@ class ValuationInputs(ChapterInputs):
     factors: Loaded
     shiller: Loaded
     prices: Prices
+    factors5: Loaded
+    credit: Loaded
+    forward_pe: Loaded | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def coverage(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -89,10 +107,15 @@ class ValuationInputs(ChapterInputs):
         """Each series' file, vintage, first and last month (or day), for the reader."""
         rows = []
         for name, label in (("cells", "25 size x BE/ME portfolios"), ("size", "size-sorted portfolios"),
-                            ("factors", "Fama-French factors"), ("shiller", "Shiller S&P composite")):
+                            ("factors", "Fama-French factors"), ("factors5", "Fama-French five factors"),
+                            ("shiller", "Shiller S&P composite"), ("credit", "high-yield OAS (%)")):
             p = getattr(self, name).provenance
             rows.append({"series": label, "file": p.location.rsplit("/", 1)[-1], "vintage": p.vintage,
                          "first": p.first, "last": p.last})
+        if self.forward_pe is not None:
+            p = self.forward_pe.provenance
+            rows.append({"series": "forward P/E, small and large (your file)", "file": p.location,
+                         "vintage": p.vintage, "first": p.first, "last": p.last})
         e = self.shiller.frame["earnings"].dropna()
         rows.append({"series": "Shiller earnings (for CAPE, P/E)", "file": "ie_data.xls", "vintage": "",
                      "first": str(e.index.min()), "last": str(e.index.max())})
@@ -115,26 +138,48 @@ class ValuationInputs(ChapterInputs):
 
     # -- derived series (computed once per inputs, whatever the window) ----------------------------
 
-    def relative_valuation(self) -> pd.DataFrame:
-        """Monthly small/large valuation, full history (:func:`analytics.valuation.relative_valuation_panel`)."""
+    def relative_valuation(self, size_group: str = "1") -> pd.DataFrame:
+        """Monthly small/large valuation, full history (:func:`analytics.valuation.relative_valuation_panel`),
+        small being ``size_group`` (a key of :data:`SIZE_GROUPS`) and large NYSE quintile 5."""
         def compute():
             c = self.cells
             return va.relative_valuation_panel(c["bm"], c["bm_june"], from_percent(c["vw_monthly"]), c["firms"],
-                                               c["avg_size"])
-        return self.memo("relative_valuation", compute)
+                                               c["avg_size"], small=SIZE_GROUPS[size_group])
+        return self.memo(("relative_valuation", size_group), compute)
+
+    def operating_yield_relative(self, size_group: str = "2-3") -> pd.Series:
+        """Small caps' price-to-operating-profit relative to large caps' (decimal), full history
+        (:func:`analytics.valuation.operating_yield_relative`)."""
+        c = self.cells
+        return self.memo(("operating_yield_relative", size_group),
+                         lambda: va.operating_yield_relative(c["op"], c["bm"], c["firms"], c["avg_size"],
+                                                             EARNINGS_GROUPS[size_group]))
 
     def small_minus_large_log(self, kind: str = "quintiles") -> pd.Series:
         """Monthly small-minus-large log return (decimal), full history.
 
         ``quintiles``: ``log(1+Lo 20) - log(1+Hi 20)``, value-weighted French size quintiles;
-        ``deciles``: the same with ``Lo 10`` and ``Hi 10``; ``smb``: ``log(1+SMB)``, Fama-French
+        ``quintiles 2-3``: quintiles 2 and 3 as one value-weighted portfolio (weights: firms
+        times average size, which French measures at the previous month's end) against
+        ``Hi 20``; ``deciles``: ``Lo 10`` against ``Hi 10``; ``smb``: ``log(1+SMB)``, Fama-French
         SMB (a long-short return, so an approximation of a log relative return).
         """
         if kind == "smb":
             return np.log1p(from_percent(self.factors["monthly"]["SMB"])).rename("SMB")
         r = from_percent(self.size["vw_monthly"])
+        if kind == "quintiles 2-3":
+            sz = self.size
+            groups = pd.Series({"Qnt 2": "small", "Qnt 3": "small"})
+            small = va.size_group_average(r[["Qnt 2", "Qnt 3"]], sz["firms"][["Qnt 2", "Qnt 3"]],
+                                          sz["avg_size"][["Qnt 2", "Qnt 3"]], "small", groups)
+            return (np.log1p(small) - np.log1p(r["Hi 20"])).rename("Qnt 2-3 minus Hi 20")
         lo, hi = {"quintiles": ("Lo 20", "Hi 20"), "deciles": ("Lo 10", "Hi 10")}[kind]
         return (np.log1p(r[lo]) - np.log1p(r[hi])).rename(f"{lo} minus {hi}")
+
+    def credit_weekly_change(self) -> pd.Series:
+        """Weekly (Friday) change in the high-yield OAS, percentage points, full history."""
+        return self.memo("credit_weekly_change",
+                         lambda: va.weekly_change(self.credit.frame[HY_OAS]).rename("dhy"))
 
     def largest_decile_share(self) -> pd.Series:
         """The largest size decile's share of US market cap (decimal), full history."""
@@ -155,10 +200,25 @@ def evaluation_date(claim_date, window) -> pd.Timestamp:
 
 
 def load_inputs(data: DataSession, params: dict | None = None) -> ValuationInputs:
-    """Load the chapter's data: French cells, size sorts, factors, Shiller, and the ETF prices.
+    """Load the chapter's data: French cells, size sorts, factors (three and five), Shiller, the
+    high-yield spread, the ETF prices, and the user's ``forward_pe_csv`` if ``params`` names one.
 
-    ``params`` (the chapter's own parameters) is accepted for the common signature; the
-    valuation chapter has none that change what is loaded.
+    Parameters
+    ----------
+    data
+        The chapter's data session.
+    params
+        Chapter parameters; only ``forward_pe_csv`` (a path) changes what is loaded, other keys
+        are ignored (``smallcaps.claims.evaluate_many`` passes one dict to every chapter).
+
+    Raises
+    ------
+    ParameterError
+        A ``forward_pe_csv`` that is not a file or is malformed (one line naming the row and
+        column), checked before any other data is loaded.
     """
+    path = (params or {}).get("forward_pe_csv")
+    user = data.user_file(path, kind="forward_pe") if path not in (None, "") else None  # cheap: checked first
     return ValuationInputs(cells=data.french(CELLS), size=data.french(SIZE_SORTS), factors=data.french(FACTORS),
-                           shiller=data.shiller(), prices=data.prices(list(TICKERS)))
+                           shiller=data.shiller(), prices=data.prices(list(TICKERS)), factors5=data.french(FACTORS5),
+                           credit=data.fred(HY_OAS), forward_pe=user)

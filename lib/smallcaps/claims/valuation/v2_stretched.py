@@ -198,6 +198,23 @@ class V2(Claim):
         t.index.name = "reading"
         return t[["month", "value", "units", "percentile", "history from", recent]]
 
+    def sweep_table(self) -> pd.DataFrame:
+        """V2 under each alternative of its specification (one changed at a time): the
+        thresholds, the conditions that hold and the verdict, on this window."""
+        rows = []
+        for spec in type(self).space.variants():
+            c = self if spec == self.spec else type(self)(self.inputs, self.window, spec)
+            if not c.testable:
+                rows.append({"specification": spec.label, "conditions that hold": "untestable",
+                             "verdict": c.result.verdict})
+                continue
+            cond = c.conditions()
+            rows.append({"specification": spec.label,
+                         "extended at": f"{c.spec.stretched_percentile:g}th", "cheap below": f"{c.spec.cheap_percentile:g}th",
+                         "conditions that hold": ", ".join(k for k, ok in cond.items() if ok) or "none",
+                         "verdict": c.result.verdict})
+        return pd.DataFrame(rows).set_index("specification")
+
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.valuation.stretch_panels`."""
         ev = self.evidence
@@ -248,18 +265,24 @@ class V2(Claim):
             "v2_cheap_pct_recent": num(cheap[recent], 0),
             "v2_cheap_phrase": text("below" if cheap["percentile"] < self.spec.cheap_percentile else "not below"),
             "v2_cheap_threshold": num(self.spec.cheap_percentile, 0),
+            "v2_cheap_strict": num(self.strictest_cheap, 0),
             "v2_recent_years": raw(self.spec.recent_years, "{:d}"),
             "v2_proxy_years": raw(CONCENTRATION_PROXY_YEARS, "{:d}"),
             "v2_proxy_end": text(ev.proxy_end),
             "v2_proxy_gap": pp(None if ev.proxy_return is None else abs(ev.proxy_return), 1),
-            "v2_proxy_less_more": text(None if ev.proxy_return is None
-                                       else "less" if ev.proxy_return < 0 else "more"),
         })
         return g
 
+    @property
+    def strictest_cheap(self) -> float:
+        """The strictest "cheap" threshold of the specification space (percentile)."""
+        return float(min(type(self).space["cheap_percentile"].values()))
+
     def flags(self) -> dict[str, bool]:
         if not self.testable:
-            return {}
+            return {"v2_cheap_robust": False}
+        cheap = float(self.evidence.readings.loc[CHEAP_ROW, "percentile"])
         p = self.evidence.proxy_return
-        return {"v2_proxy": p is not None, "v2_proxy_concentrating": p is not None and p < 0}
+        return {"v2_proxy": p is not None, "v2_proxy_concentrating": p is not None and p < 0,
+                "v2_cheap_robust": cheap < self.strictest_cheap}
 

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ...analytics import valuation as va
-from ...display import Fact, Table, day_month, long_date, pct, pp, raw, scale, text, tidy
+from ...display import Fact, Table, day_month, long_date, pct, pp, scale, text, tidy
 from ..base import Choice, Claim, Decision, SpecSpace, Untestable
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
 from .inputs import CLAIM_D_DATE
@@ -163,7 +163,6 @@ class V4(Claim):
             "v4_quoted_r2000": pct(CLAIMED_RUSSELL_2000_MONTH, 2),
             "v4_quoted_qqqs": pct(CLAIMED_QQQS_MONTH, 2),
             "v4_end": text(long_date(CLAIM_D_DATE)),
-            "v4_tolerance": raw(self.spec.reproduced_pp, "{:.2f}"),
         }
         if not self.testable:
             return g
