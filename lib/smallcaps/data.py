@@ -495,7 +495,10 @@ class DataSession:
         path
             The file.
         kind
-            ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`).
+            ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`);
+            ``members_earnings``: index members with their net income
+            (:mod:`smallcaps.sources.members_earnings_csv`); ``spiva``: the share of active funds
+            that underperformed their benchmark, by horizon (:mod:`smallcaps.sources.spiva_csv`).
 
         Raises
         ------
@@ -503,9 +506,9 @@ class DataSession:
             An unknown kind, a path that is not a file, or a malformed file (one line naming
             the parameter and, for a bad row, the row).
         """
-        from .sources import moves_csv
+        from .sources import members_earnings_csv, moves_csv, spiva_csv
 
-        kinds = {"moves": moves_csv}
+        kinds = {"moves": moves_csv, "members_earnings": members_earnings_csv, "spiva": spiva_csv}
         if kind not in kinds:
             raise ParameterError(f"kind={kind!r} is not a user file kind; valid: {', '.join(kinds)}")
         src = kinds[kind]

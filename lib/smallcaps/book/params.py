@@ -337,6 +337,10 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "or join (destination)", choices=("origin", "destination")),
         ParameterSpec("moves_csv", "file", None, "optional CSV of moves with columns ticker,date,from,to",
                       none_ok=True),
+        ParameterSpec("members_earnings_csv", "file", None, "optional CSV of index members' earnings with columns "
+                      "ticker,fiscal_period_end,net_income (decides G4)", none_ok=True),
+        ParameterSpec("spiva_csv", "file", None, "optional SPIVA-style CSV with columns horizon,share_underperformed "
+                      "(percent of small-cap funds beaten by their benchmark; decides G5)", none_ok=True),
     ),
     "scorecard": _dates("1926-07-01", "2026-07-14", "first date (the scorecard reads results, not data)",
                         "last date") + (
