@@ -507,7 +507,7 @@ def test_chapter_parameters_record_the_file_name_only(tmp_path):
     f = write(tmp_path, "ticker,date,from,to\n", "russell_moves.csv")
     p = grad.chapter_parameters(7, 36, 24, "origin", str(f))
     assert p == {"match_window_days": 7, "pre_months": 36, "post_months": 24, "benchmark": "origin",
-                 "moves_csv": "russell_moves.csv"}
+                 "moves_csv": "russell_moves.csv", "members_earnings_csv": None, "spiva_csv": None}
     assert grad.chapter_parameters(7, 36, 24, "origin", None)["moves_csv"] is None
     # a missing file is refused at once, before any data is loaded
     with pytest.raises(ParameterError, match="moves_csv='gone.csv' is not a file"):
@@ -541,17 +541,20 @@ def g1_evidence(rank, tail):
     return G1Evidence(ranks, ranks, pd.DataFrame(), pd.DataFrame(), rank, tail, ranks)
 
 
-@pytest.mark.parametrize("rank, tail, verdict", [
-    (est(86, 80, 91), est(0.8, 0.75, 0.85), "supported"),
-    (est(86, 80, 91), est(0.6, 0.55, 0.65), "partly supported"),
-    (est(86, 80, 91), None, "partly supported"),
-    (est(70, 60, 80), est(0.8, 0.75, 0.85), "partly supported"),
-    (est(55, 45, 65), est(0.8, 0.75, 0.85), "not supported"),
-    (None, None, "untestable with available data"),
+@pytest.mark.parametrize("rank, tail, verdict, registered", [
+    (est(86, 80, 91), est(0.8, 0.75, 0.85), "supported", "supported"),
+    (est(86, 80, 91), est(0.6, 0.55, 0.65), "partly supported", "partly supported"),
+    (est(86, 80, 91), None, "partly supported", "partly supported"),
+    (est(70, 60, 80), est(0.8, 0.75, 0.85), "partly supported", "partly supported"),
+    (est(55, 45, 65), est(0.8, 0.75, 0.85), "inconclusive", "not supported"),  # amended: the mean above 50
+    (est(50, 40, 60), est(0.8, 0.75, 0.85), "not supported", "not supported"),
+    (None, None, "untestable with available data", "untestable with available data"),
 ])
-def test_g1_rule(rank, tail, verdict):
+def test_g1_rule(rank, tail, verdict, registered):
     r = G1.from_evidence(g1_evidence(rank, tail), window=WINDOW).result
     assert r.verdict == verdict
+    assert G1.from_evidence(g1_evidence(rank, tail), window=WINDOW,
+                            spec={"verdict_rule": "registered", "resampling": "events"}).result.verdict == registered
     if rank is not None:
         assert r.statistic.value == rank.value and r.statistic.ci_low == rank.ci_low
         assert r.sample.n == 40 and r.sample.start == "2023-01-02"
@@ -774,7 +777,8 @@ def test_g3_tolerance_choice_moves_the_boundary(tmp_path):
 def test_spec_choices_are_checked_with_one_line_errors():
     cases = [
         (G1, {"rank_monthz": 6}, r"G1 has no spec choice 'rank_monthz'; valid: match_window_days, rank_months, "
-                                 r"top_rank, median_rank, tail_share, min_events"),
+                                 r"top_rank, median_rank, tail_share, min_events, resampling, verdict_rule"),
+        (G1, {"resampling": "months"}, r"G1 spec resampling='months' is out of range; valid: quarters, events"),
         (G1, {"top_rank": 40.0}, r"G1 spec top_rank=40.0 is out of range; valid: above 50 and below 100"),
         (G1, {"tail_share": 1.5}, r"G1 spec tail_share=1.5 is out of range; valid: between 0 and 1"),
         (G2, {"post_months": 0}, r"G2 spec post_months=0 is out of range; valid: 1\.\.60"),

@@ -323,6 +323,15 @@ class GraduationClaim(Claim):
                     supported=fill(t.supported), partly=fill(t.partly), not_supported=fill(t.not_supported),
                     untestable=fill(t.untestable), inconclusive=fill(t.inconclusive), history=cls.amendments)
 
+    def registered(self):
+        """This claim under its registered rule; a claim built from given evidence
+        (:meth:`Claim.from_evidence`, no inputs to recompute from) applies the registered decision
+        to the same evidence."""
+        if not self.amended or self.inputs is not None:
+            return super().registered()
+        spec = {**dict(self.spec), **type(self).amendments[0].registered_spec}
+        return type(self).from_evidence(self.evidence, spec=spec, window=self.window)
+
     def plot(self, draw: Callable[..., Any], data: Callable[[], Any] | None = None):
         """``draw(**data())`` whenever the window has the evidence the figure shows, even if the rule
         cannot decide the claim on it (the S&P 400's record still has a figure when the S&P 600's is
