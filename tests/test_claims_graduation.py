@@ -569,15 +569,19 @@ def g2_evidence(post, dominates):
                       post, ev)
 
 
-@pytest.mark.parametrize("post, dominates, verdict", [
-    (est(0.10, 0.02, 0.2), True, "supported"),
-    (est(0.10, -0.02, 0.2), True, "partly supported"),
-    (est(0.10, 0.02, 0.2), False, "partly supported"),
-    (est(-0.05, -0.2, 0.1), False, "not supported"),
-    (None, True, "untestable with available data"),
+@pytest.mark.parametrize("post, dominates, verdict, amended", [
+    (est(0.10, 0.02, 0.2), True, "supported", "inconclusive"),  # amended: no calendar-time portfolio to confirm it
+    (est(0.10, -0.02, 0.2), True, "partly supported", "inconclusive"),
+    (est(0.10, 0.02, 0.2), False, "partly supported", "inconclusive"),
+    (est(-0.05, -0.2, 0.1), False, "not supported", "not supported"),
+    (None, True, "untestable with available data", "untestable with available data"),
 ])
-def test_g2_rule(post, dominates, verdict):
-    r = G2.from_evidence(g2_evidence(post, dominates), window=WINDOW).result
+def test_g2_rule(post, dominates, verdict, amended):
+    """The registered rule (the BHAR and the dominance share) at its boundaries; the amended rule on
+    the same evidence has only its part (b), the dominance share no longer deciding."""
+    assert G2.from_evidence(g2_evidence(post, dominates), window=WINDOW).result.verdict == amended
+    r = G2.from_evidence(g2_evidence(post, dominates), window=WINDOW,
+                         spec={"verdict_rule": "registered", "resampling": "events"}).result
     assert r.verdict == verdict
     if post is not None:
         assert r.statistic.value == pytest.approx(100 * post.value) and r.statistic.unit == "pp"
@@ -744,7 +748,7 @@ def test_claims_constants_and_rules_cite_source_e():
 def test_every_rule_quotes_the_thresholds_its_decision_reads():
     assert "above 75 (graduates come from the top quartile) and at least two thirds" in G1.rule_for().supported
     assert "fewer than 10 S&P 600 graduates" in G1.rule_for().untestable
-    assert "to 24 months after" in G2.rule_for().statistic and "at least 2 times" in G2.rule_for().supported
+    assert "to 24 months after" in G2.rule_for().statistic and "at least 2 times" in G2.registered_rule().supported
     assert "within 10% of 43" in G3.rule_for().partly and "35% to 45%" in G4.rule_for().supported
     assert "interquartile range of members' trailing 12-month returns" in G5.rule_for().statistic
     # change a threshold: the rule's text and the decision change together
@@ -756,7 +760,7 @@ def test_every_rule_quotes_the_thresholds_its_decision_reads():
     res = G1.from_evidence(ev, spec={"tail_share": 0.5}).result
     assert res.verdict == "supported" and "at least half" in res.rule
     assert G1.from_evidence(ev, spec={"tail_share": 0.5, "top_rank": 80.0}).result.verdict == "partly supported"
-    assert "at least 3 times" in G2.rule_for({"dominance_multiple": 3.0}).supported
+    assert "within 24 months" in G2.rule_for({"future_months": 24}).statistic
     assert "to 12 months after" in G2.rule_for({"post_months": 12}).statistic
     assert "within 20% of 43" in G3.rule_for({"partly_tolerance": 0.2}).partly
     assert "38% to 42%" in G4.rule_for({"supported_band": (0.38, 0.42)}).supported
@@ -796,7 +800,7 @@ def test_spec_choices_are_checked_with_one_line_errors():
         assert "\n" not in str(err.value)
     with pytest.raises(ParameterError, match=r"Ladder spec pre_months=6 is out of range; valid: 12\.\.60"):
         Ladder(None, WINDOW, spec={"pre_months": 6})
-    assert G2.space.size() == 1 + 2 + 2 + 2 + 1 + 2 + 2 + 1
+    assert G2.space.size() == 1 + 2 + 2 + 2 + 1 + 2 + 2 + 1 + 1 + 1 + 1 + 1
     labels = [s.label for s in G3.space.variants()]
     assert labels == ["default", "pre_months=24 months", "pre_months=60 months", "post_months=12 months",
                       "post_months=36 months", "partly_tolerance=5%", "partly_tolerance=20%"]

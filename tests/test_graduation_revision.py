@@ -69,7 +69,7 @@ def test_cluster_bootstrap_spread_is_that_of_the_cluster_means():
         cluster_bootstrap(x, ["a", "a", "a", "b", "b", "b"])
     # a statistic of a frame (a ratio of sums) is resampled the same way
     f = pd.DataFrame({"num": [1.0, 1.0, 2.0, 2.0], "den": [2.0, 2.0, 4.0, 4.0]})
-    r = cluster_bootstrap(f, [1, 2, 3, 4], lambda d: d["num"].sum() / d["den"].sum())
+    r = cluster_bootstrap(f, [1, 2, 3, 4], lambda a: a[:, 0].sum() / a[:, 1].sum())
     assert (r.value, r.ci_low, r.ci_high) == (0.5, 0.5, 0.5)
 
 
@@ -119,3 +119,233 @@ def test_g1_on_the_snapshot(inputs):
     assert (old["statistic"]["value"], old["statistic"]["ci_low"], old["statistic"]["ci_high"]) == (value, lo, hi)
     assert r.rule_status == "amended" and r.amendments[0]["old_rule"] == reg.G1.text()
 
+
+
+# -- G2: the analytics on hand-worked examples --------------------------------------------------------------
+
+
+def test_runup_by_event_adds_up_to_the_pooled_split():
+    idx = month_ends("2020-01-31", 24)
+    a = pd.Series(100.0, index=idx)
+    a.loc["2020-07-31":] = 150.0
+    a.loc["2020-12-31":] = 300.0
+    prices = pd.DataFrame({"A": a, "B": 100.0 * 1.01 ** np.arange(24)}, index=idx)
+    etf = pd.DataFrame({"IJR": 10.0}, index=idx)
+    ev = pd.DataFrame({"ticker": ["A", "B"], "date": pd.to_datetime(["2021-01-15", "2021-01-15"]), "benchmark": "IJR",
+                       "origin": "sp600"})
+    st = ga.event_study(ev, prices, etf, pre=10, post=0)
+    pidx = month_ends("2020-05-31", 9)
+    panel = pd.DataFrame({"A": pidx >= pd.Timestamp("2020-10-31"), "B": True}, index=pidx)
+    per = ga.runup_by_event(st, {"sp600": panel})
+    a_row = per.loc[st.events.index[st.events["ticker"] == "A"][0]]
+    # A: +50% in July 2020 before joining (October), x2 in December inside
+    assert a_row["not yet in it"] == pytest.approx(math.log(1.5)) and a_row["in the origin index"] == pytest.approx(
+        math.log(2.0))
+    b_row = per.loc[st.events.index[st.events["ticker"] == "B"][0]]
+    # B: +1% a month for 10 months; March-May 2020 start before the panel (unknown), June-December inside
+    assert b_row["unknown (before coverage)"] == pytest.approx(3 * math.log(1.01))
+    assert b_row["in the origin index"] == pytest.approx(7 * math.log(1.01))
+    pooled = ga.runup_by_membership(st, {"sp600": panel})
+    assert pooled["log_relative"].to_numpy() == pytest.approx(per[list(ga.STATUSES)].sum().to_numpy())
+    assert pooled.at["not yet in it", "share"] == pytest.approx(math.log(1.5) / per["total"].sum())
+
+
+def test_calendar_time_portfolio_holds_each_mover_after_its_move():
+    idx = month_ends("2020-01-31", 12)
+    # A +10% a month, B +20% a month, the benchmark flat
+    prices = pd.DataFrame({"A": 100 * 1.1 ** np.arange(12), "B": 100 * 1.2 ** np.arange(12)}, index=idx)
+    etf = pd.DataFrame({"IJR": 10.0}, index=idx)
+    ev = pd.DataFrame({"ticker": ["A", "B"], "date": pd.to_datetime(["2020-04-10", "2020-06-05"]), "benchmark": "IJR"})
+    st = ga.event_study(ev, prices, etf, pre=1, post=3)
+    cal = ga.calendar_time(st, idx, 3)
+    # A's t0 is March: held April-June; B's t0 is May: held June-August
+    assert [d.strftime("%Y-%m") for d in cal.index] == ["2020-04", "2020-05", "2020-06", "2020-07", "2020-08"]
+    assert list(cal["n"]) == [1, 1, 2, 1, 1]
+    assert cal["excess"].to_numpy() == pytest.approx([0.10, 0.10, 0.15, 0.20, 0.20])
+    assert (cal["benchmark"] == 0).all() and cal["portfolio"].equals(cal["excess"])
+    with pytest.raises(DataError, match="horizon must be 1..3"):
+        ga.calendar_time(st, idx, 4)
+
+
+def test_winner_flags_pick_the_best_forward_returns_with_hindsight():
+    idx = month_ends("2020-01-31", 6)
+    growth = {"A": 1.00, "B": 1.05, "C": 1.10, "D": 0.95, "E": 1.02}
+    prices = pd.DataFrame({t: 100 * g ** np.arange(6) for t, g in growth.items()}, index=idx)
+    rets = prices / prices.shift(1) - 1
+    members = pd.DataFrame(True, index=idx[1:], columns=list(growth))
+    flags = ga.winner_flags(rets, members, prices, share=0.4, months=2)
+    # 5 priced members, 40%: 2 names, the best two over the next 2 months (C and B), while forward returns exist
+    assert flags.loc["2020-02-29"].to_dict() == {"A": False, "B": True, "C": True, "D": False, "E": False}
+    # June's start is May's end, and prices stop in June: no 2-month return, so no flag
+    assert flags.loc["2020-05-31"].sum() == 2 and flags.loc["2020-06-30"].sum() == 0
+
+
+def test_cohort_gaps_freeze_june_rosters_and_bound_the_unpriced():
+    idx = month_ends("2020-06-30", 13)  # June 2020 to June 2021
+    prices = pd.DataFrame({"A": 100 * 1.01 ** np.arange(13), "B": 100 * 1.02 ** np.arange(13),
+                           "C": 100.0, "D": np.nan}, index=idx)
+    panel = pd.DataFrame({"A": True, "B": idx < pd.Timestamp("2020-11-30"), "C": idx >= pd.Timestamp("2020-11-30"),
+                          "D": idx < pd.Timestamp("2020-09-30")}, index=idx)
+    etf = pd.Series(50.0, index=idx, name="IJR")
+    c = ga.cohort_gaps(prices, panel, etf, years=1, month=6)
+    assert len(c) == 1 and c.at[0, "start"] == pd.Timestamp("2020-06-30") and c.at[0, "end"] == pd.Timestamp("2021-06-30")
+    assert (c.at[0, "roster"], c.at[0, "priced"]) == (3, 2)  # D is a member without prices
+    frozen = 1.015 ** 12 - 1  # A and B all year (rebalanced)
+    index = 1.015 ** 5 * 1.005 ** 7 - 1  # A and B to November, A and C from December (B dropped at November's end)
+    assert c.at[0, "frozen"] == pytest.approx(frozen) and c.at[0, "index"] == pytest.approx(index)
+    assert c.at[0, "gap"] == pytest.approx(frozen - index)
+    assert c.at[0, "gap_low"] == pytest.approx((2 / 3) * (1 + frozen) - 1 - index)  # D lost in the first month
+    assert c.at[0, "gap_etf"] == pytest.approx((1 + (2 / 3) * 0.015) ** 12 - 1 - index)  # D earns the flat ETF
+    assert ga.cohort_gaps(prices, panel, etf, years=2).empty  # no whole horizon inside the panel
+
+
+def test_t_interval_and_its_minimum_detectable_mean():
+    from scipy import stats as sps
+    from statsmodels.stats.power import TTestPower
+
+    from smallcaps.claims.graduation.g2_late import t_interval, t_mde
+
+    e = t_interval(pd.Series([1.0, 2.0, 3.0]))
+    q = sps.t.ppf(0.975, 2)
+    assert (e.value, e.se) == (2.0, pytest.approx(1 / math.sqrt(3)))
+    assert (e.ci_low, e.ci_high) == (pytest.approx(2 - q / math.sqrt(3)), pytest.approx(2 + q / math.sqrt(3)))
+    assert e.t == pytest.approx(2 * math.sqrt(3)) and e.method == "t interval over 3 cohorts"
+    d = TTestPower().solve_power(nobs=3, alpha=0.05, power=0.8, alternative="larger")
+    assert t_mde(e) == pytest.approx(d * 1.0)  # effect size times the standard deviation (1)
+    assert t_interval(pd.Series([1.0])) is None and t_interval(pd.Series([2.0, 2.0])) is None
+
+
+# -- G2: the amended rule at its boundaries ---------------------------------------------------------------------
+
+
+def _est(value, lo, hi, n=40, se=None):
+    from smallcaps.stats import Estimate
+
+    return Estimate(value, se, lo, hi, 0.95, None, None, n, "test")
+
+
+def g2_parts_evidence(late=None, post=None, cal=None, cohort=None):
+    from smallcaps.claims.graduation.g2_late import G2Evidence
+
+    late_d = None if late is None else {"before": late[0], "before_max": late[1], "inside": 0.5, "events": 40,
+                                        "first": "2021-05-14", "last": "2026-06-22"}
+    pe = pd.DataFrame({"date": pd.to_datetime(["2021-05-14", "2024-06-03"])})
+    cohorts = {("sp600", 1): pd.DataFrame({"start": pd.to_datetime(["2021-06-30"] * 5),
+                                           "end": pd.to_datetime(["2026-06-30"] * 5), "gap": [0.01] * 5})}
+    return G2Evidence({}, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {}, {}, pd.DataFrame(),
+                      post, pe, late_d, pd.DataFrame(), cal, None, cohorts, cohort, {}, 0.01)
+
+
+LATE_YES, LATE_NO, LATE_MAYBE = ((_est(0.7, 0.6, 0.8), _est(0.8, 0.7, 0.9)), (_est(0.05, -0.05, 0.15),
+                                 _est(0.2, 0.1, 0.4)), (_est(0.3, 0.1, 0.45), _est(0.5, 0.3, 0.7)))
+POST_YES, POST_MAYBE, POST_NO = (_est(0.2, 0.05, 0.4, se=0.08), _est(0.09, -0.12, 0.34, se=0.12),
+                                 _est(-0.05, -0.2, 0.1, se=0.08))
+CAL_YES, CAL_MAYBE = _est(0.01, 0.002, 0.02, 100), _est(0.007, -0.006, 0.02, 100)
+COH_YES, COH_MAYBE, COH_NO = _est(0.02, 0.005, 0.035, 5), _est(0.006, -0.005, 0.018, 5), _est(-0.01, -0.02, 0.0, 5)
+
+
+@pytest.mark.parametrize("late, post, cal, cohort, parts, verdict", [
+    (LATE_YES, POST_YES, CAL_YES, COH_YES, (SUPPORTED, SUPPORTED, SUPPORTED), SUPPORTED),
+    (LATE_NO, POST_MAYBE, CAL_MAYBE, COH_MAYBE, (NOT_SUPPORTED, INCONCLUSIVE, INCONCLUSIVE), INCONCLUSIVE),
+    (LATE_NO, POST_NO, CAL_MAYBE, COH_NO, (NOT_SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED), NOT_SUPPORTED),
+    (LATE_YES, POST_NO, CAL_MAYBE, COH_NO, (SUPPORTED, NOT_SUPPORTED, NOT_SUPPORTED), PARTLY),
+    (LATE_MAYBE, POST_YES, CAL_MAYBE, COH_MAYBE, (INCONCLUSIVE, INCONCLUSIVE, INCONCLUSIVE), INCONCLUSIVE),
+    (None, POST_YES, CAL_YES, COH_YES, (None, SUPPORTED, SUPPORTED), PARTLY),  # a part not measured caps it
+    (LATE_YES, POST_YES, None, None, (SUPPORTED, INCONCLUSIVE, None), PARTLY),  # no calendar-time portfolio
+    (None, None, None, None, (None, None, None), UNTESTABLE),
+])
+def test_g2_three_parts(late, post, cal, cohort, parts, verdict):
+    g2 = grad.G2.from_evidence(g2_parts_evidence(late, post, cal, cohort), window=WINDOW)
+    assert tuple(p.verdict for p in g2.parts()) == parts
+    r = g2.result
+    assert r.verdict == verdict
+    if post is not None:
+        assert r.statistic.value == pytest.approx(100 * post.value) and r.statistic.p_value is not None
+        assert r.statistic.mde == pytest.approx(2.4865 * 100 * post.se, abs=0.01)
+        assert r.note.startswith("(a) Late:") and "(b) After the move: 24-month BHAR" in r.note
+    elif verdict == UNTESTABLE:
+        assert r.statistic.value is None and r.note.startswith("Too few S&P 600 graduates with prices")
+    else:
+        assert r.statistic.name == "graduates' run-up before joining, at most" and r.statistic.unit == "%"
+
+
+def test_g2_rule_text_and_amendment():
+    rule = grad.G2.rule_for()
+    assert "three parts, each an assertion of the claim" in rule.statistic
+    assert rule.supported.startswith("all three parts hold: (a) the lower end of the interval of the share before "
+                                     "joining is above half of the run-up")
+    assert "two thirds" in grad.G2.rule_for({"late_share": 2 / 3}).supported
+    assert grad.G2.registered_rule() is reg.G2 and grad.G2.amendments[0].registered_spec == {
+        "resampling": "events", "verdict_rule": "registered"}
+    assert "does not decide" in rule.statistic and "ex-post winners" in rule.statistic
+
+
+# -- G2 on the snapshot: the referee's numbers, the registered test, the anchors ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def g2(inputs):
+    return grad.G2(inputs, WINDOW)
+
+
+def test_g2_on_the_snapshot(g2):
+    r, ev = g2.result, g2.evidence
+    assert r.verdict == INCONCLUSIVE and [p.verdict for p in g2.parts()] == [NOT_SUPPORTED, INCONCLUSIVE, INCONCLUSIVE]
+    # (a) the referee: -0.8% of the run-up before joining, 86.7% inside
+    assert ev.late["before"].value == pytest.approx(-0.0084, abs=1e-4) and ev.late["inside"] == pytest.approx(
+        0.8667, abs=1e-4)
+    assert ev.late["before_max"].value == pytest.approx(0.1333, abs=1e-4) and ev.late["before_max"].ci_high < 0.5
+    # (b) BHAR 8.81 pp; the referee's quarter-clustered interval is (-11.2, 35.6), here (-11.9, 34.4): other draws
+    st = r.statistic
+    assert st.value == pytest.approx(8.81028, abs=1e-4) and st.method == "bootstrap over 15 calendar quarters, 2000 draws"
+    assert st.ci_low == pytest.approx(-11.2, abs=1.0) and st.ci_high == pytest.approx(35.6, abs=1.5)
+    assert st.p_value == pytest.approx(0.234, abs=0.002) and st.mde == pytest.approx(30.2, abs=0.1)
+    # calendar time: the referee has +0.71 pp a month (t 1.19, 61 months); here +0.70 over all 102 months holding a
+    # graduate (its sample of months could not be reproduced; see the review row), HAC t 1.06
+    c = ev.calendar_est
+    assert 100 * c.value == pytest.approx(0.71, abs=0.015) and c.n == 102 and c.t == pytest.approx(1.06, abs=0.01)
+    assert 100 * ev.calendar_alpha.value == pytest.approx(0.54, abs=0.01)
+    # (c) one-year cohorts: the referee has +0.63 pp, se 0.43, 5 cohorts (S&P 400 +0.60, 0.96, 14; S&P 500 +0.13,
+    # 0.10, 21); here the same cohorts to within 0.02 pp (its last digits depend on month-end conventions)
+    k = ev.cohort_est
+    assert (k.n, 100 * k.value, 100 * k.se) == (5, pytest.approx(0.63, abs=0.02), pytest.approx(0.43, abs=0.015))
+    c4, c5 = g2.cohort_estimate("sp400", 1), g2.cohort_estimate("sp500", 1)
+    assert (c4.n, 100 * c4.value, 100 * c4.se) == (14, pytest.approx(0.60, abs=0.02), pytest.approx(0.96, abs=0.01))
+    assert (c5.n, 100 * c5.value, 100 * c5.se) == (21, pytest.approx(0.13, abs=0.01), pytest.approx(0.10, abs=0.005))
+    c400 = ev.cohorts[("sp400", 1)].set_index(ev.cohorts[("sp400", 1)]["start"].dt.year)
+    assert 100 * c400.at[2020, "gap"] == pytest.approx(12.7, abs=0.05) and c400["gap"].median() < 0
+    # the registered test, reproduced exactly
+    v, value, lo, hi, method = REGISTERED["G2"]
+    old = r.registered
+    assert old["verdict"] == v and old["statistic"]["method"] == method
+    assert (old["statistic"]["value"], old["statistic"]["ci_low"], old["statistic"]["ci_high"]) == (value, lo, hi)
+    assert r.rule_status == "amended" and r.data_vintage.count(";") == 1  # prices and membership only
+
+
+def test_g2_dominance_against_the_ex_post_winners(g2, inputs):
+    ev = g2.evidence
+    assert ev.dominance["sp600"]["months"] == 52 and ev.dominance["sp600"]["share"] == pytest.approx(0.336, abs=1e-3)
+    assert ev.winners["sp600"]["share"] == pytest.approx(0.5805, abs=1e-4)
+    # over the referee's 51 months (to June 2025, one month short of the complete look-ahead) the construction gives
+    # the referee's numbers: graduates 32.1% (here 32.2%), the ex-post top 2% 59.6%
+    w = WINDOW
+    panel = inputs.window_panels(w)["sp600"]
+    prices = inputs.month_end_prices(w.end)
+    rets = prices / prices.shift(1) - 1
+    held = ga.start_of_month_membership(panel, panel.index[1:])
+    best = ga.ew_contributions(rets, held, ga.winner_flags(rets, held, prices, 0.02, 12))
+    d = ga.dominance(best, until="2025-06-30")
+    assert d["months"] == 51 and 100 * d["share"] == pytest.approx(59.6, abs=0.05)
+
+
+def test_the_anchors(g2):
+    ff, ch1, ch5 = g2.anchor_fama_french(), g2.anchor_cai_houge(1), g2.anchor_cai_houge(5)
+    # Fama and French: more than 60% for small-to-big migrators; the graduates' median 12-month run-up is 64.1 pp
+    assert (ff.published, round(ff.reproduced, 1), ff.citation) == (60.0, 64.1, "fama2007") and ff.within
+    # Cai and Houge, 5 years: 17.29% (Russell 2000); the S&P 400's ten June cohorts give 13.5 pp (3.1 to 23.9)
+    assert (ch5.published, round(ch5.reproduced, 2), ch5.citation) == (17.29, 13.49, "cai2008") and ch5.within
+    # Cai and Houge, 1 year: 2.22% against the S&P 600's 0.65 pp (-0.51 to 1.81): the published number lies outside
+    # the interval. Not forced: S&P's committee changes its index through the year instead of in one predictable
+    # June reconstitution, whose price pressure is what Cai and Houge's gap reverses.
+    assert (ch1.published, round(ch1.reproduced, 2)) == (2.22, 0.65) and not ch1.within
+    assert ch1.tolerance == pytest.approx(1.16, abs=0.01) and "Petajisto" in ch1.note
