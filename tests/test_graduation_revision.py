@@ -349,3 +349,135 @@ def test_the_anchors(g2):
     # June reconstitution, whose price pressure is what Cai and Houge's gap reverses.
     assert (ch1.published, round(ch1.reproduced, 2)) == (2.22, 0.65) and not ch1.within
     assert ch1.tolerance == pytest.approx(1.16, abs=0.01) and "Petajisto" in ch1.note
+
+
+# -- G4: the members' earnings decide when supplied --------------------------------------------------------------
+
+
+def g4_inputs(tmp_path, rows: str):
+    """Inputs holding French's counts (one month) and a members file written by hand."""
+    from smallcaps.claims.graduation.inputs import GraduationInputs
+    from smallcaps.data import Prices
+
+    firms = pd.DataFrame({"<= 0": [40.0], "Lo 30": [20.0], "Med 40": [25.0], "Hi 30": [15.0]},
+                         index=pd.PeriodIndex(["2026-05"], freq="M"))
+    p = tmp_path / "members.csv"
+    p.write_text("Ticker,Name,cik,end,val\n" + rows)
+    user = DataSession(mode="offline", snapshot="none", store=tmp_path / "store").user_file(p, "members_earnings")
+
+    class French(dict):  # French's file as the inputs hold it: its tables and a provenance
+        provenance = type("P", (), {"vintage": "test counts"})()
+
+    return GraduationInputs(memberships={}, stocks=Prices(pd.DataFrame()), etfs=Prices(pd.DataFrame()),
+                            french=French(firms=firms), user_earnings=user)
+
+
+def members_rows(n_loss: int, n_profit: int, end="2025-12-31") -> str:
+    rows = [f"L{i},Loss Co {i},{1000 + i},{end},-{1 + i}000000" for i in range(n_loss)]
+    rows += [f"P{i},Profit Co {i},{2000 + i},{end},{1 + i}000000" for i in range(n_profit)]
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("n_loss, n_profit, verdict", [
+    (4, 6, SUPPORTED),  # 40%
+    (3, 7, PARTLY),  # 30%
+    (5, 5, PARTLY),  # 50%
+    (2, 8, NOT_SUPPORTED),  # 20%
+    (6, 4, NOT_SUPPORTED),  # 60%
+])
+def test_g4_bands_on_a_members_file(tmp_path, n_loss, n_profit, verdict):
+    inp = g4_inputs(tmp_path, members_rows(n_loss, n_profit))
+    g4 = grad.G4(inp, window("2020-01-01", "2026-07-13"), spec={"min_members": 10})
+    r = g4.result
+    assert r.verdict == verdict and r.statistic.value == pytest.approx(100 * n_loss / 10)
+    assert (r.sample.n, r.sample.frequency, r.sample.start) == (10, "cross-section", "2025-12-31")
+    assert r.registered["verdict"] == UNTESTABLE  # the registered rule had no way to use the file
+    assert f"{n_loss} of the 10 companies in the supplied members file" in r.note and "S&P 600 cannot stand in" in r.note
+    assert g4.all_flags() == {"g4": True, "g4_proxy": True, "g4_members": True, "g4_decided": True}
+    assert g4.members_table().iloc[0]["with a loss"] == n_loss
+    assert r.data_vintage.startswith("French E/P firm counts (test counts") and "members' earnings members.csv, " \
+        "sha256" in r.data_vintage
+
+
+def test_g4_takes_each_company_s_latest_current_year_and_counts_too_few(tmp_path):
+    rows = members_rows(4, 6) + "L0,Loss Co 0,1000,2024-12-31,5000000\nOLD,Old Co,3000,2022-12-31,-1\n"
+    inp = g4_inputs(tmp_path, rows)
+    g4 = grad.G4(inp, window("2020-01-01", "2026-07-13"), spec={"min_members": 10})
+    ev = g4.evidence
+    # L0's 2025 loss (latest) counts, not its 2024 profit; OLD's 2022 year is older than 18 months
+    assert (ev.listed, len(ev.members), ev.stale) == (11, 10, 1) and g4.result.verdict == SUPPORTED
+    assert "1 company without a fiscal year in the 18 months before the reading date left out" in g4.result.note
+    few = grad.G4(inp, window("2020-01-01", "2026-07-13"))  # the default needs 1,000 companies
+    assert few.result.verdict == UNTESTABLE and few.result.note.startswith(
+        "The supplied members file lists 11 companies, 10 with a fiscal year ending in the 18 months to 2026-07-13")
+    assert few.all_flags()["g4_members"] and not few.all_flags()["g4_decided"]
+    assert "earnings" in grad.G4.inputs_used and "prices" not in grad.G4.inputs_used
+
+
+def test_g4_without_a_file_names_the_free_route(inputs):
+    g4 = grad.G4(inputs, WINDOW)
+    r = g4.result
+    assert r.verdict == UNTESTABLE and r.statistic.value is None
+    assert "IWM (iShares Russell 2000 ETF)" in r.note and "SEC EDGAR's XBRL frames API" in r.note
+    assert "S&P adds a company only if the sum of its last four quarters' earnings" in r.note
+    assert r.registered == {"verdict": UNTESTABLE, "statistic": r.statistic.to_dict()}
+    assert g4.amendments[0].old_rule is reg.G4 and reg.G4.text() in g4.rule.markdown()
+    assert "`members_earnings_csv`" in grad.G4.rule_for().statistic
+
+
+# -- G5: the assertion decides from a SPIVA-style table; the reason is shown ------------------------------------
+
+
+def g5_with(evidence_gap, table):
+    from smallcaps.claims.graduation.g5_active import G5Evidence
+
+    t = None if table is None else pd.DataFrame({"horizon": [h for h, _ in table], "share": [s for _, s in table]})
+    return G5Evidence({}, evidence_gap, evidence_gap, (0, 0), None, pd.DataFrame(), month_ends("2021-03-31", 64), t)
+
+
+GAP = _est(0.1285, 0.0856, 0.1715, 64)
+
+
+@pytest.mark.parametrize("table, verdict, value", [
+    (None, UNTESTABLE, None),
+    ([(3, 0.887), (5, 0.938), (10, 0.941), (15, 0.944)], NOT_SUPPORTED, 88.7),  # SPIVA U.S. Mid-Year 2017
+    ([(1, 0.40), (3, 0.45)], SUPPORTED, 40.0),
+    ([(1, 0.40), (10, 0.85)], PARTLY, 40.0),
+    ([(1, 0.50), (3, 0.70)], PARTLY, 50.0),  # exactly half is not "more than half"
+])
+def test_g5_assertion_decides_and_the_reason_never_does(table, verdict, value):
+    g5 = grad.G5.from_evidence(g5_with(GAP, table), window=WINDOW)
+    r = g5.result
+    assert r.verdict == verdict and r.statistic.value == value and r.statistic.unit == "%"
+    assert [p.verdict for p in g5.parts()][1] == SUPPORTED  # the reason holds in every case
+    assert r.statistic.ci_low is None  # the dispersion interval left the deciding number
+    assert "The reason given is tested and shown, not deciding: it holds" in r.note
+    # under the registered rule: untestable with the premise's gap as the statistic, whatever the table
+    assert r.registered["verdict"] == UNTESTABLE and r.registered["statistic"]["value"] == pytest.approx(12.85)
+    # a failing premise no longer decides
+    bad = grad.G5.from_evidence(g5_with(_est(-0.05, -0.08, -0.01, 64), table), window=WINDOW).result
+    assert bad.verdict == verdict and bad.registered["verdict"] == NOT_SUPPORTED
+
+
+def test_g5_on_the_snapshot(inputs, tmp_path):
+    import dataclasses
+
+    g5 = grad.G5(inputs, WINDOW)
+    r = g5.result
+    assert r.verdict == UNTESTABLE and r.statistic.value is None and r.sample.n == 0
+    assert "SPIVA U.S. Scorecard" in r.note and "12.9 pp, 8.6 to 17.1" in r.note
+    v, value, lo, hi, method = REGISTERED["G5"]
+    st = r.registered["statistic"]
+    assert r.registered["verdict"] == v and (st["value"], st["ci_low"], st["ci_high"], st["method"]) == (
+        value, lo, hi, method)
+    assert g5.all_flags()["g5_premise"] and not g5.all_flags()["g5_spiva"]
+    p = tmp_path / "spiva.csv"
+    p.write_text("category,horizon,share_underperformed\nSmall-Cap Funds,3-YEAR,88.7\nSmall-Cap Funds,5-YEAR,93.8\n"
+                 "Small-Cap Funds,10-YEAR,94.1\nSmall-Cap Funds,15-YEAR,94.4\n")
+    ds = DataSession(mode="offline", snapshot="none", store=tmp_path / "store")
+    with_table = grad.G5(dataclasses.replace(inputs, user_spiva=ds.user_file(p, "spiva")), WINDOW)
+    r2 = with_table.result
+    assert r2.verdict == NOT_SUPPORTED and r2.statistic.value == pytest.approx(88.7) and r2.sample.n == 4
+    assert r2.note.startswith("In the supplied SPIVA-style table, 88.7% to 94.4% of small-cap funds underperformed "
+                              "their benchmark over 3 to 15 years: more than half underperformed at every horizon.")
+    assert "SPIVA-style table spiva.csv, sha256" in r2.data_vintage
