@@ -41,7 +41,7 @@ browser:
 
 lock:
 	rm -rf /tmp/smallcaps-lock && $(PYTHON) -m venv /tmp/smallcaps-lock
-	/tmp/smallcaps-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/smallcaps-lock/bin/pip install --quiet -e ".[dev,sweep]"
 	{ echo "# Exact versions of every dependency (Python 3.11). Regenerate with: make lock"; \
 	  /tmp/smallcaps-lock/bin/pip freeze --exclude-editable | grep -v '^-e'; } > requirements.lock
 

@@ -15,15 +15,23 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats as sps
 
 from smallcaps import stats
 from smallcaps.analytics import breadth as br
 from smallcaps.analytics import momentum as am
 from smallcaps.book.params import window
 from smallcaps.claims import momentum as mom
-from smallcaps.claims.contract import UNTESTABLE
+from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE
 from smallcaps.claims.momentum import M1, M2, M3, M4, M5, regimes
-from smallcaps.claims.momentum.inputs import PEERS, REINDEXED, XSMO_INDEX_SWITCH, fund_reason
+from smallcaps.claims.momentum.inputs import (
+    CONTEXT_PEERS,
+    PEERS,
+    REINDEXED,
+    SMALL_CAP_PEERS,
+    XSMO_INDEX_SWITCH,
+    fund_reason,
+)
 from smallcaps.claims.momentum.m1_peers import SINCE_2017, SINCE_SWITCH, FundEvidence
 from smallcaps.claims.momentum.m2_inception import AFTER, BEFORE, LIFE, LifeEvidence
 from smallcaps.claims.momentum.m3_regimes import M3Evidence
@@ -148,6 +156,69 @@ def test_leadership_of_two_return_series():
     lab = am.leadership(small, large, 1)
     assert lab.tolist()[1:] == ["leading", "lagging"]
 
+
+
+def test_regime_test_block_is_no_shorter_than_the_mean_spell():
+    rng = np.random.default_rng(5)
+    idx = pd.period_range("1950-01", periods=240, freq="M")
+    x = pd.Series(rng.normal(0, 0.05, 240), index=idx)
+    lab = pd.Series(np.repeat(["down", "up", "down", "up"], 60), index=idx)  # four spells of 60 months
+    spell = am.regime_test(x, lab, "down", "up", block="spell")
+    assert "mean block 60.0" in spell.boot.method
+    pw = am.regime_test(x, lab, "down", "up")  # the registered default: Politis-White on the returns
+    assert pw.boot.method == am.regime_test(x, lab, "down", "up", block="politis-white").boot.method
+    assert f"mean block {stats.block_length(x):.1f}" in pw.boot.method
+    assert spell.diff.value == pytest.approx(pw.diff.value)  # the block moves the bootstrap interval only
+
+
+# -- conditional market exposure (M4) -------------------------------------------------------------------
+
+
+def _exact(n=48):
+    idx = pd.period_range("1990-01", periods=n, freq="M")
+    m = pd.Series(np.tile([0.04, -0.03, 0.02, -0.01], n // 4), index=idx)  # market excess return
+    s = pd.Series(np.repeat([0.0, 1.0], n // 2), index=idx)  # the second half in the state
+    return idx, m, s
+
+
+def test_state_betas_recover_the_beta_in_and_out_of_the_state():
+    idx, m, s = _exact()
+    # y = 0.01 + 0.5 m outside the state; 0.01 - 0.02 + (-0.8) m in it (no noise: exact)
+    y = 0.01 - 0.02 * s + np.where(s == 1, -0.8, 0.5) * m
+    res = am.state_betas(y, m, s)
+    assert res.params["const"] == pytest.approx(0.01) and res.params["state"] == pytest.approx(-0.02)
+    assert res.params["beta otherwise"] == pytest.approx(0.5) and res.params["beta in state"] == pytest.approx(-0.8)
+    e = am.in_state(res)
+    assert e["alpha"].value == pytest.approx(-0.01) and e["beta"].value == pytest.approx(-0.8)
+    with pytest.raises(DataError, match="never changes"):
+        am.state_betas(y, m, pd.Series(1.0, index=idx))
+
+
+def test_dm_regression_separates_the_bear_market_rebound_term():
+    idx, m, bear = _exact()
+    up = (m > 0).astype(float)
+    # DM eq. 3: y = a0 + aB B + (b0 + B (bB + U bBU)) m with a0 0.01, aB 0.005, b0 0.1, bB -0.5, bBU -0.7
+    y = 0.01 + 0.005 * bear + (0.1 + bear * (-0.5 + up * -0.7)) * m
+    res = am.dm_regression(y, m, bear)
+    assert [round(res.params[k], 6) for k in ("const", "bear", "market", "bear x market", "bear x up x market")] == \
+        [0.01, 0.005, 0.1, -0.5, -0.7]
+    two = am.dm_regression(y, m, bear, rebound=False)
+    assert "bear x up x market" not in two.params.index
+    # without the rebound term the bear beta averages the up (-1.2) and down (-0.5) months' extra beta
+    assert -1.2 < two.params["bear x market"] < -0.5
+
+
+def test_late_cycle_flags_the_top_fifth_of_past_returns_known_before_the_month():
+    idx = pd.period_range("2000-01", periods=10, freq="M")
+    mkt = pd.Series([0.01, 0.02, 0.03, 0.04, 0.05, -0.01, -0.02, 0.06, 0.00, 0.01], index=idx)
+    flag = am.late_cycle(mkt, months=2, quantile=0.8)
+    # 2-month compounded returns, each known the month after: 0.0302 (for March), 0.0506, 0.0712 (May),
+    # 0.0920 (June), 0.0395, -0.0298, 0.0388, 0.0600; their 80th percentile is 0.06672, so May and June
+    assert flag.iloc[:2].isna().all() and flag.iloc[2:].tolist() == [0, 0, 1, 1, 0, 0, 0, 0]
+    # a cut known to date: the 80th percentile of the values before the month (three at least), so the
+    # first month with a cut is June (0.0920 above the 80th percentile of 0.0302, 0.0506, 0.0712)
+    expanding = am.late_cycle(mkt, months=2, expanding=True, min_periods=3)
+    assert expanding.iloc[:5].isna().all() and expanding.iloc[5:].tolist() == [1, 0, 0, 0, 0]
 
 # -- fund records -----------------------------------------------------------------------------------------
 
@@ -316,8 +387,8 @@ def test_century_regimes_are_known_before_the_month():
 
 # -- regime definitions: the notebook's parameters, one choice each -----------------------------------------------
 
-DEFAULTS = dict(market_lookback=24, vol_measure="realised", vol_window=12, credit_measure="change", credit_lookback=6,
-                rates_measure="change", rates_lookback=12, breadth_window=200, breadth_lookback=63, lead_measure="smb",
+DEFAULTS = dict(market_lookback=36, vol_measure="realised", vol_window=12, credit_measure="change", credit_lookback=6,
+                rates_measure="level", rates_lookback=12, breadth_window=200, breadth_lookback=63, lead_measure="smb",
                 lead_months=6)
 
 
@@ -339,11 +410,14 @@ def test_regime_parameters_are_checked_in_one_line(params, message):
 
 @pytest.mark.parametrize("cls, spec, message", [
     (M1, {"beaten_if": "often"}, r"M1 spec beaten_if='often' is out of range; valid: positive, significantly positive"),
-    (M2, {"trails_if": 1}, r"M2 spec trails_if=1 is not a str; valid: 'negative', 'significantly negative'"),
+    (M2, {"margin": 0}, r"M2 spec margin=0\.0 is out of range; valid: a number of pp a year above 0, at most 10"),
+    (M2, {"trails_if": "negative"}, r"M2 has no spec choice 'trails_if'; valid: margin, verdict_rule"),
     (M3, {"market_lookback": 0}, r"M3 spec market_lookback=0 is out of range; valid: whole numbers 3\.\.120 \(months\)"),
     (M3, {"lead_months": 3}, r"M3 has no spec choice 'lead_months'; valid: market_lookback, vol_measure"),
     (M4, {"vix_min_months": 12}, r"M4 spec vix_min_months=12 is out of range; valid: whole numbers 24\.\.1200"),
-    (M5, {"yield_source": "fred"}, r"M5 spec yield_source='fred' is unknown; valid: shiller, tnx"),
+    (M5, {"yield_source": "fred"}, r"M5 spec yield_source='fred' is unknown; valid: tnx, shiller"),
+    (M5, {"outcome": "umd"}, r"M5 spec outcome='umd' is unknown; valid: smb, wml"),
+    (M3, {"bootstrap_block": 24}, r"M3 spec bootstrap_block=24 is unknown; valid: spell, politis-white"),
     (M5, {"lead_measure": "russell"}, r"M5 spec lead_measure='russell' is unknown; valid: smb, iwm-spy"),
 ])
 def test_spec_choices_are_checked_with_one_line_errors(cls, spec, message):
@@ -354,20 +428,28 @@ def test_spec_choices_are_checked_with_one_line_errors(cls, spec, message):
 
 def test_each_regime_choice_is_declared_once_and_its_alternative_is_the_robustness_one():
     assert M3.space["breadth_lookback"] is regimes.BREADTH_LOOKBACK and M5.space["lead_months"] is regimes.LEAD_MONTHS
-    assert set(M3.space.choices) | set(M5.space.choices) == set(regimes.PARAMETERS) | {"yield_source"}
-    assert regimes.alternative(regimes.MARKET_LOOKBACK, 24) == 36
-    assert regimes.alternative(regimes.MARKET_LOOKBACK, 36) == 24 and regimes.alternative(regimes.MARKET_LOOKBACK, 30) == 36
+    # the claim-level choices (not notebook parameters): M5's yield and outcome, the bootstrap block and the
+    # decision logic of the amended rules, whose alternatives reproduce the registered rules
+    assert set(M3.space.choices) | set(M5.space.choices) == set(regimes.PARAMETERS) | {
+        "yield_source", "outcome", "bootstrap_block", "verdict_rule"}
+    assert M3.space["bootstrap_block"] is M5.space["bootstrap_block"] is regimes.BOOTSTRAP_BLOCK
+    assert regimes.alternative(regimes.MARKET_LOOKBACK, 24) == 36  # the registered 24 months swaps to the default
+    assert regimes.alternative(regimes.MARKET_LOOKBACK, 36) == 24 and regimes.alternative(regimes.MARKET_LOOKBACK, 30) == 24
     alt = regimes.swapped(DEFAULTS, regimes.DEFINITION_CHOICES)
     assert (alt["market_lookback"], alt["vol_measure"], alt["credit_measure"], alt["rates_measure"],
-            alt["breadth_lookback"], alt["lead_months"]) == (36, "vix", "level", "level", 126, 3)
+            alt["breadth_lookback"], alt["lead_months"]) == (24, "vix", "level", "change", 126, 3)
     assert (alt["vol_window"], alt["lead_measure"]) == (12, "smb")  # no alternative / not a definition's alternative
-    assert regimes.labels(DEFAULTS)["credit"] == ("widening", "narrowing") and regimes.labels(alt)["rates"] == ("high", "low")
-    assert [s.label for s in M5.space.variants()] == ["default", "lead_measure=IWM minus SPY", "lead_months=3 months",
-                                                       "yield_source=^TNX month-end"]
-    assert M3.space.size() == 1 + 5  # market, volatility, credit, rates, breadth look-back
+    assert regimes.labels(DEFAULTS)["credit"] == ("widening", "narrowing")
+    assert regimes.labels(DEFAULTS)["rates"] == ("high", "low") and regimes.labels(alt)["rates"] == ("rising", "falling")
+    assert [s.label for s in M5.space.variants()] == [
+        "default", "lead_measure=IWM minus SPY", "lead_months=3 months", "yield_source=Shiller monthly (registered)",
+        "outcome=small-cap momentum (registered)", "bootstrap_block=Politis-White (registered)",
+        "verdict_rule=registered"]
+    # market (24, 12), volatility, credit, rates, breadth look-back, bootstrap block, decision logic
+    assert M3.space.size() == 1 + 8
     text = mom.definitions(DEFAULTS).markdown
-    assert text.splitlines()[0] == ("- **market state**: down if the market's return over the previous 24 months was "
-                                    "negative (alternative: down if the market's return over the previous 36 months "
+    assert text.splitlines()[0] == ("- **market state**: down if the market's return over the previous 36 months was "
+                                    "negative (alternative: down if the market's return over the previous 24 months "
                                     "was negative).")
     assert "(alternative: small caps lead if SMB compounded over the previous 3 months positive)." in text
 
@@ -376,6 +458,9 @@ def test_index_switch_constant():
     assert XSMO_INDEX_SWITCH == pd.Timestamp("2019-06-24")
     assert REINDEXED["XSMO"][0] == XSMO_INDEX_SWITCH
     assert list(PEERS) == ["IJR", "IJT", "SLYG", "DWAS", "XMMO", "SPMO", "MTUM", "XSVM", "XSLV", "XSHQ"]
+    # the claim's comparison set and the context funds partition the table's peers
+    assert SMALL_CAP_PEERS == ("IJR", "IJT", "SLYG", "DWAS", "XSVM", "XSLV", "XSHQ")
+    assert CONTEXT_PEERS == ("XMMO", "SPMO", "MTUM") and set(SMALL_CAP_PEERS) | set(CONTEXT_PEERS) == set(PEERS)
 
 
 def test_fund_reason_says_what_data_would_decide():
@@ -394,9 +479,9 @@ def test_fund_reason_says_what_data_would_decide():
 # -- verdicts: rule boundaries ----------------------------------------------------------------------------------
 
 
-def _gaps(values, spread=5.0):
-    """Gaps over the first peers, given in pp a year (stored as decimals, like fund_gaps)."""
-    peers = list(PEERS)[: len(values)]
+def _gaps(values, spread=5.0, peers=None):
+    """Gaps over the first peers (or ``peers``), given in pp a year (stored as decimals, like fund_gaps)."""
+    peers = list(peers or PEERS)[: len(values)]
     v = np.asarray(values, dtype=float) / 100
     return pd.DataFrame({"gap": v, "ci_low": v - spread / 100, "ci_high": v + spread / 100, "t": 1.0, "days": 500,
                          "from": pd.Timestamp("2016-12-30"), "to": pd.Timestamp("2019-01-02")},
@@ -415,6 +500,33 @@ def test_m1_verdict_counts_wins(values, verdict):
     assert r.statistic.value == pytest.approx(min(values)) and r.statistic.unit == "pp/yr"
     assert r.sample.n == 500 and r.sample.frequency == "daily" and r.sample.start == "2016-12-30"
     assert r.statistic.method == "HAC (Newey-West, 5 lags), daily" and r.section == "m1"  # floor(4 (500/100)^(2/9))
+    # a band around a realised gap is a noise band; its MDE (two-sided, 80% power): se = 5 / 1.96 = 2.551 pp,
+    # times 1.96 + 0.8416 = 7.147 pp a year; a fact decided on point estimates carries no p-value
+    assert r.statistic.band == "noise band" and r.statistic.p_value is None
+    assert r.statistic.mde == pytest.approx(2.8016 * 5 / 1.95996, abs=1e-3)
+
+
+def test_m1_counts_the_small_cap_peers_and_shows_the_others_as_context():
+    # XSMO ahead of the seven small-cap funds, behind the three mid- and large-cap momentum funds: the snapshot's shape
+    values = dict(zip(SMALL_CAP_PEERS, [4.0, 3.0, 2.0, 1.5, 5.0, 9.0, 6.0], strict=True)) | {
+        "XMMO": -4.0, "SPMO": -5.6, "MTUM": -3.0}
+    g = _gaps([values[p] for p in PEERS])
+    ev = FundEvidence({}, {SINCE_2017: g})
+    r = M1.from_evidence(ev).result
+    assert r.verdict == SUPPORTED and r.statistic.value == pytest.approx(1.5)
+    assert r.statistic.name == "XSMO minus DWAS (strongest small-cap peer) since 2017"
+    assert r.note.startswith("XSMO out-compounded 7 of 7 small-cap peers since 2017; gaps whose 95% noise band excludes "
+                             "zero: 2 (XSLV, XSHQ). Strongest peer counted: DWAS.")
+    assert "Context (mid- and large-cap momentum, not counted): it out-compounded 0 of 3 (XMMO, SPMO, MTUM)." in r.note
+    # the registered rule counted all ten: 7 of 10 is at least half, and the strongest peer is SPMO
+    reg = M1.from_evidence(ev, spec={"peer_set": "all"}).result
+    assert reg.verdict == PARTLY and reg.statistic.value == pytest.approx(-5.6)
+    assert reg.statistic.name == "XSMO minus SPMO (strongest peer) since 2017"
+    assert M1.from_evidence(ev).headline() == ("Since 2017 XSMO out-compounded 7 of 7 small-cap peers, 2 of them by a "
+                                               "margin outside the 95% noise band")
+    shown = M1.from_evidence(ev).gaps()
+    assert list(shown.index.get_level_values(0)) == ["small-cap (decides)"] * 7 + ["mid and large cap (context)"] * 3
+    assert list(shown.index.get_level_values(1)) == [*SMALL_CAP_PEERS, *CONTEXT_PEERS]
 
 
 def test_m1_threshold_choice_changes_the_rule_and_the_decision():
@@ -423,22 +535,47 @@ def test_m1_threshold_choice_changes_the_rule_and_the_decision():
     strict = M1.from_evidence(ev, spec={"beaten_if": "significantly positive"})
     # only the 6 pp gap's interval (1 to 11) lies above zero: 1 of 4 is fewer than half
     assert strict.result.verdict == "not supported"
-    assert "the gap is significantly positive against every peer" in strict.result.rule
-    assert M1.rule_for().supported == "the gap is positive against every peer"
+    assert "the gap is significantly positive against every peer counted" in strict.result.rule
+    assert M1.rule_for().supported == "the gap is positive against every peer counted"
     assert "it out-compounded 3 of 4." in M1.from_evidence(ev).result.note
 
 
 @pytest.mark.parametrize("ijr, ijt, verdict", [
-    ((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1), "supported"),
-    ((-0.3, -3.6, 2.9), (0.7, -2.1, 3.5), "partly supported"),
-    ((3.0, 0.5, 5.5), (-0.7, -3.5, 2.1), "partly supported"),  # IJR interval excludes zero: no match
-    ((3.0, 0.5, 5.5), (0.7, -2.1, 3.5), "not supported"),
+    # (gap, 95% low, 95% high) in pp a year; se = width / 3.92; 90% interval = gap -+ 1.645 se; margin 2
+    ((-0.3, -1.3, 0.7), (-3.0, -4.0, -2.0), SUPPORTED),      # IJR 90% -1.14..0.54 inside +-2; IJT 90% below 0
+    ((-0.3, -1.3, 0.7), (0.7, -2.1, 3.5), PARTLY),           # IJT 90% -1.65..3.05: neither shown nor refuted
+    ((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1), INCONCLUSIVE),    # the snapshot's shape: neither part shown either way
+    ((3.0, 0.5, 5.5), (0.7, -2.1, 3.5), NOT_SUPPORTED),      # IJR 90% 0.90..5.10 excludes zero: a difference
+    ((3.0, 0.5, 5.5), (-3.0, -4.0, -2.0), PARTLY),
+    ((-0.3, -1.3, 0.7), (0.2, -0.8, 1.2), PARTLY),           # IJT equivalent to zero: trailing refuted
+    ((-0.3, -3.6, 2.9), (0.2, -0.8, 1.2), NOT_SUPPORTED),
 ])
 def test_m2_verdict(ijr, ijt, verdict):
     r = M2.from_evidence(_life(ijr, ijt)).result
     assert r.verdict == verdict
     assert r.statistic.value == pytest.approx(ijt[0]) and r.statistic.ci_low == pytest.approx(ijt[1])
     assert r.sample.start == "2005-03-03" and r.sample.n == 1000
+
+
+def test_m2_p_value_and_mde_by_hand():
+    r = M2.from_evidence(_life((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1))).result
+    # IJR: se = 6.5 / 3.92 = 1.658; TOST p = max(1 - Phi(1.7 / 1.658), Phi(-2.3 / 1.658)) = max(0.1526, 0.0826)
+    # IJT: se = 5.6 / 3.92 = 1.4286; trailing p = Phi(-0.7 / 1.4286) = 0.3121; both must hold: p = 0.3121
+    assert r.statistic.p_value == pytest.approx(0.3121, abs=1e-3)
+    assert r.statistic.mde == pytest.approx((1.64485 + 0.84162) * 1.42857, abs=1e-3)  # one-sided, 5%, 80% power
+    assert "Matches IJR (equivalence within plus or minus 2 pp a year): not shown either way" in r.note
+    assert "TOST p = 0.15" in r.note and "one-sided p = 0.31" in r.note
+
+
+@pytest.mark.parametrize("ijr, ijt, verdict", [
+    ((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1), SUPPORTED),
+    ((-0.3, -3.6, 2.9), (0.7, -2.1, 3.5), PARTLY),
+    ((3.0, 0.5, 5.5), (-0.7, -3.5, 2.1), PARTLY),  # IJR interval excludes zero: no match
+    ((3.0, 0.5, 5.5), (0.7, -2.1, 3.5), NOT_SUPPORTED),
+])
+def test_m2_registered_rule_reads_match_from_non_rejection(ijr, ijt, verdict):
+    r = M2.from_evidence(_life(ijr, ijt), spec={"verdict_rule": "registered"}).result
+    assert r.verdict == verdict and r.statistic.p_value is None
 
 
 def _life(ijr, ijt, split=None):
@@ -451,11 +588,13 @@ def _life(ijr, ijt, split=None):
     return LifeEvidence(pd.Timestamp("2005-03-03"), gaps)
 
 
-def test_m2_threshold_choice_changes_the_rule_and_the_decision():
+def test_m2_margin_choice_changes_the_rule_and_the_decision():
     ev = _life((-0.3, -3.6, 2.9), (-0.7, -3.5, 2.1))
-    assert M2.from_evidence(ev).result.verdict == "supported"
-    strict = M2.from_evidence(ev, spec={"trails_if": "significantly negative"}).result
-    assert strict.verdict == "partly supported" and "the IJT gap is significantly negative" in strict.rule
+    assert M2.from_evidence(ev).result.verdict == INCONCLUSIVE
+    wide = M2.from_evidence(ev, spec={"margin": 3.0}).result  # IJR's 90% interval -3.03..2.43 still reaches -3
+    assert wide.verdict == INCONCLUSIVE and "within plus or minus 3 pp a year" in wide.rule
+    wider = M2.from_evidence(_life((-0.3, -3.0, 2.4), (-0.7, -3.5, 2.1)), spec={"margin": 3.0}).result
+    assert wider.verdict == PARTLY  # IJR's 90% interval -2.57..1.97 inside +-3: matches; IJT still open
 
 
 def test_m2_note_and_flags_read_the_split():
@@ -464,6 +603,7 @@ def test_m2_note_and_flags_read_the_split():
     r = M2.from_evidence(ev).result
     assert r.note.endswith("Before the 2019-06-24 switch (a growth index) the IJT gap was -2.4 pp a year; since "
                            "(momentum) 2.8.")
+    assert M2.from_evidence(ev).flags()["m2_neither"]
     claim = M2.from_evidence(ev)
     assert claim.flags()["m2_split"] and claim.flags()["m2_trails_growth_years"]
     assert not any(claim.flags()[k] for k in ("m2_trails_both", "m2_ahead_both", "m2_trails_momentum_years"))
@@ -471,6 +611,7 @@ def test_m2_note_and_flags_read_the_split():
 
 SIG = _est(-0.5, -0.9, -0.1)
 NOT = _est(-0.5, -0.9, 0.1)
+AWAY = _est(0.5, -0.1, 0.9)
 
 
 def _m3(breadth, rates, credit):
@@ -479,23 +620,47 @@ def _m3(breadth, rates, credit):
                       recent={"S&P 600 breadth": _test(breadth)}, recent_variants=[], proxy=_test(None), in_window={})
 
 
-@pytest.mark.parametrize("breadth, rates, credit, verdict, head, k", [
-    (SIG, SIG, SIG, "supported", -0.5 * 25200, 3),
-    (NOT, SIG, NOT, "partly supported", -0.5 * 25200, 1),
-    (NOT, NOT, NOT, "not supported", -0.5 * 25200, 0),
-    (None, SIG, SIG, "partly supported", -0.5 * 1200, 2),  # breadth untestable: cannot be fully supported
-    (None, None, None, UNTESTABLE, None, 0),
+@pytest.mark.parametrize("breadth, rates, credit, verdict, registered, head, k", [
+    (SIG, SIG, SIG, SUPPORTED, SUPPORTED, -0.5 * 25200, 3),
+    (NOT, SIG, NOT, PARTLY, PARTLY, -0.5 * 25200, 1),
+    (NOT, NOT, NOT, INCONCLUSIVE, NOT_SUPPORTED, -0.5 * 25200, 0),  # all negative, none counts: cannot tell
+    (AWAY, NOT, NOT, NOT_SUPPORTED, NOT_SUPPORTED, 0.5 * 25200, 0),  # one points away from the claim
+    (None, SIG, SIG, PARTLY, PARTLY, -0.5 * 1200, 2),  # breadth untestable: cannot be fully supported
+    (None, None, None, UNTESTABLE, UNTESTABLE, None, 0),
 ])
-def test_m3_verdict_counts_named_conditions(breadth, rates, credit, verdict, head, k):
-    r = M3.from_evidence(_m3(breadth, rates, credit)).result
+def test_m3_verdict_counts_named_conditions(breadth, rates, credit, verdict, registered, head, k):
+    claim = M3.from_evidence(_m3(breadth, rates, credit))
+    r = claim.result
     assert r.verdict == verdict
+    assert M3.from_evidence(_m3(breadth, rates, credit), spec={"verdict_rule": "registered"}).result.verdict == registered
     if head is None:
         assert r.statistic.value is None and "would decide" in r.note and r.section == "m3-century"
     else:
         assert r.statistic.value == pytest.approx(head)
         assert r.sample.frequency == ("daily" if breadth is not None else "monthly")
         assert r.section == ("m3-breadth" if breadth is not None else "m3-century")
-        assert r.note.startswith(f"{k} of 3 named conditions count. breadth: ")
+        assert f"{k} of 3 named conditions count. breadth: " in r.note
+        # the deciding number carries the other named conditions beside it (D12e)
+        assert "(beside it, pp a year: " in r.statistic.name and "credit" in r.statistic.name
+        # one-sided p in the claim's direction (negative) from t = value / se = +-5; MDE two-sided: 2.80 se
+        assert r.statistic.p_value == pytest.approx(2.87e-7 if head < 0 else 1 - 2.87e-7, rel=1e-2)
+        se = 0.1 * (25200 if breadth is not None else 1200)
+        assert r.statistic.mde == pytest.approx(2.8016 * se, rel=1e-3)
+
+
+def test_m3_headline_states_both_halves():
+    ev = _m3(AWAY, AWAY, NOT)
+    ev.century["market state"] = _test(SIG)
+    claim = M3.from_evidence(ev)
+    assert claim.phrase_headline() == ("Regime-dependent, yes: on the market state, as in Cooper, Gutierrez and Hameed "
+                                       "(2004) and Daniel and Moskowitz (2016); not on breadth, rates or credit as "
+                                       "[B] says.")
+    assert claim.result.note.startswith(claim.phrase_headline() + " 0 of 3 named conditions count.")
+    ev = _m3(None, SIG, NOT)
+    ev.century["market state"] = _test(NOT)
+    assert M3.from_evidence(ev).phrase_headline() == (
+        "Regime dependence on the market state does not show beyond both intervals in this window; on rates as [B] "
+        "says, not on credit (breadth untestable here).")
 
 
 def _risk_appetite(alpha: float, beta: float, seed: int = 0) -> RiskAppetite:
@@ -530,28 +695,53 @@ def test_m4_untestable_with_too_few_months():
 
 
 def _leadership(follow, give):
-    return M5Evidence(Leadership(_test(follow), _test(give), *(pd.Series(dtype=float),) * 4), [])
+    main = Leadership(_test(follow), _test(give), *(pd.Series(dtype=float),) * 4)
+    return M5Evidence(main, main, None, [])
 
 
-def test_m5_verdict_never_supported_without_short_interest():
+@pytest.mark.parametrize("give, verdict", [
+    (_est(-0.5, -0.9, -0.1), PARTLY),        # the give-back counts; the untestable flows assertion caps it
+    (_est(0.5, 0.1, 0.9), NOT_SUPPORTED),    # it points away from the claim
+    (_est(-0.5, -0.9, 0.1), INCONCLUSIVE),   # negative, but an interval reaches zero
+    (_est(0.0, -0.4, 0.4), NOT_SUPPORTED),   # zero is not a give-back
+])
+def test_m5_is_decided_on_the_give_back_with_flows_untestable(give, verdict):
+    claim = M5.from_evidence(_leadership(None, give))  # the continuation proxy never decides
+    r = claim.result
+    assert r.verdict == verdict
+    assert [p.verdict for p in claim.parts()][0] is None  # flows and the squeeze: untestable
+    assert r.statistic.value == pytest.approx(give.value * 1200) and r.statistic.name.startswith("SMB after small caps")
+    assert r.note.startswith("That momentum and quant flows follow and squeeze the most shorted names is untestable")
+    assert r.statistic.p_value == pytest.approx(float(sps.norm.cdf(give.value / 0.1)), abs=1e-9)
+
+
+def test_m5_registered_rule_and_the_untestable_path():
     pos, neg = _est(0.5, 0.1, 0.9), _est(-0.5, -0.9, -0.1)
-    assert M5.from_evidence(_leadership(pos, neg)).result.verdict == "partly supported"
-    assert M5.from_evidence(_leadership(pos, _est(0.5, 0.1, 0.9))).result.verdict == "partly supported"
-    assert M5.from_evidence(_leadership(neg, _est(0.5, 0.1, 0.9))).result.verdict == "not supported"
-    r = M5.from_evidence(_leadership(None, neg)).result
-    assert r.verdict == UNTESTABLE and "short interest" in r.note
+    reg = {"verdict_rule": "registered", "outcome": "wml", "yield_source": "shiller"}
+    assert M5.from_evidence(_leadership(pos, neg), spec=reg).result.verdict == PARTLY
+    assert M5.from_evidence(_leadership(pos, _est(0.5, 0.1, 0.9)), spec=reg).result.verdict == PARTLY
+    assert M5.from_evidence(_leadership(neg, _est(0.5, 0.1, 0.9)), spec=reg).result.verdict == NOT_SUPPORTED
+    assert M5.from_evidence(_leadership(None, neg), spec=reg).result.verdict == UNTESTABLE
+    r = M5.from_evidence(_leadership(pos, None)).result
+    assert r.verdict == UNTESTABLE and "short interest" in r.note and "would decide it" in r.note
 
 
 def test_rules_state_the_regime_definitions_they_use():
     assert [c.id for c in mom.CLAIMS] == ["M1", "M2", "M3", "M4", "M5"]
     h = M3.rule_for().hypothesis
-    assert "63 trading days" in h and "previous 12 months" in h and "200-day average" in h
+    assert "63 trading days" in h and "previous 6 months" in h and "200-day average" in h
+    assert "high rates (Shiller's monthly 10-year yield above its median to date)" in h
+    assert "rising rates (Shiller's monthly 10-year yield up over the previous 12 months)" in M3.rule_for(
+        {"rates_measure": "change"}).hypothesis
+    assert "previous 36 months" in M3.rule_for().statistic and "mean spell" in M3.rule_for().statistic
     assert "126 trading days" in M3.rule_for({"breadth_lookback": 126}).hypothesis
     assert "10-year yield above its median to date" in M3.rule_for({"rates_measure": "level"}).hypothesis
     assert "Baa minus Aaa spread above its median to date" in M3.rule_for({"credit_measure": "level"}).hypothesis
     assert "previous 3 months" in M5.rule_for({"lead_months": 3}).hypothesis
     assert "(IWM beat SPY over the previous 6 months)" in M5.rule_for({"lead_measure": "iwm-spy"}).hypothesis
-    assert "(month-end ^TNX)" in M5.rule_for({"yield_source": "tnx"}).hypothesis
+    assert "(the month-end ^TNX close)" in M5.rule_for().hypothesis
+    assert "(Shiller's monthly average yield)" in M5.rule_for({"yield_source": "shiller"}).hypothesis
+    assert "small-cap momentum is lower" in M5.rule_for({"outcome": "wml"}).hypothesis
     assert "at least 120 months of VIX" in M4.rule_for().statistic
     assert "at least 60 months of VIX" in M4.rule_for({"vix_min_months": 60}).statistic
 
@@ -620,8 +810,11 @@ def test_facts_are_the_numbers_the_committed_page_shows(snapshot_inputs):
     facts = {k: f.text() for k, f in snapshot_inputs.facts().items()}
     for cls in mom.CLAIMS:
         facts.update({k: f.text() for k, f in cls(snapshot_inputs, w).facts().items()})
+    facts.update({k: f.text() for k, f in mom.ChapterAnchors(snapshot_inputs).facts().items()})
     assert glued == facts
-    assert facts["m1_xsmo_return"] == "14.6" and facts["m3_market_diff"] == "-20.9" and facts["m4_alpha"] == "10.2"
+    # the market state over 36 months (CGH's headline) since the referee revision; 24 months gave -20.9
+    assert facts["m1_xsmo_return"] == "14.6" and facts["m3_market_diff"] == "-16.1" and facts["m4_alpha"] == "10.2"
+    assert facts["m3_lb24_diff"] == "-20.9" and facts["m_cgh_small_up"] == "1.02"
 
 
 def test_m4_vix_threshold_decides_the_model_on_the_snapshot(snapshot_inputs):

@@ -199,7 +199,7 @@ def test_run_unknown_chapter_names_the_valid_ones(offline, capsys, nothing_runs)
     assert cli.main(["run", "--start", "2010-01-01", "--end", "2019-12-31", "--chapters", "nope"]) == 2
     err = squash(capsys.readouterr().err)
     assert err == ("smallcaps: chapters='nope' is unknown; valid: rotation, momentum, valuation, graduation, "
-                   "scorecard, data, intro")
+                   "robustness, scorecard, data, intro, review")
 
 
 def test_run_as_of_outside_the_window(offline, capsys, nothing_runs):

@@ -102,38 +102,41 @@ def test_an_edited_glued_number_is_caught():
 
 
 def test_an_edited_table_cell_and_verdict_are_caught(tmp_path):
+    """A digit changed in a committed table (``ch.table`` shows tables as Markdown) is reported,
+    and nothing else is."""
     committed = nbformat.read(BOOK / "valuation.ipynb", as_version=4)
     tampered = copy.deepcopy(committed)
-    html_cells = [i for i, c in enumerate(tampered.cells) if c.cell_type == "code"
-                  and any("text/html" in o.get("data", {}) for o in c.outputs)]
-    i = html_cells[0]
-    out = next(o for o in tampered.cells[i].outputs if "text/html" in o.get("data", {}))
-    html = out["data"]["text/html"]
-    digit = next(ch for ch in html if ch.isdigit())
-    out["data"]["text/html"] = html.replace(digit, str((int(digit) + 1) % 10), 1)
+    table_cells = [i for i, c in enumerate(tampered.cells) if c.cell_type == "code"
+                   and any(o.get("data", {}).get("text/markdown", "").startswith(":::{table}") for o in c.outputs)]
+    i = table_cells[0]
+    out = next(o for o in tampered.cells[i].outputs if "text/markdown" in o.get("data", {}))
+    text = out["data"]["text/markdown"]
+    body = text.index("|---")  # the first digit of the table's body, not of its caption
+    pos = next(p for p in range(body, len(text)) if text[p].isdigit() and text[p - 1] in " |.-0123456789")
+    out["data"]["text/markdown"] = text[:pos] + str((int(text[pos]) + 1) % 10) + text[pos + 1:]
     path = tmp_path / "valuation.ipynb"
     nbformat.write(tampered, path)
     diffs = compare_notebooks(BOOK / "valuation.ipynb", path)
-    assert [(d.cell, d.key.endswith("text/html")) for d in diffs] == [(i, True)]
+    assert [(d.cell, d.key.endswith("text/markdown")) for d in diffs] == [(i, True)]
 
 
 def test_images_stderr_and_volatile_text_are_not_compared():
-    committed = nbformat.read(BOOK / "data.ipynb", as_version=4)
+    committed = nbformat.read(BOOK / "valuation.ipynb", as_version=4)
     changed = copy.deepcopy(committed)
     n_images = 0
     for cell in changed.cells:
         for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if "image/png" in o.get("data", {}):
-                o["data"]["image/png"] = "iVBORw0KGgo="
+            for mime in [m for m in o.get("data", {}) if "image/" in m]:  # shown or glued (ch.figure)
+                o["data"][mime] = "<svg/>" if mime.endswith("image/svg+xml") else "iVBORw0KGgo="
                 n_images += 1
         if cell.cell_type == "code":
             cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text="a warning\n"))
-    assert n_images >= 1
+    assert n_images >= 5  # the chapter's figures (SVG since the book's figures became numbered)
     assert compare_notebooks(committed, changed) == []
-    a = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stdout",
-                                                                         text="took 3.2 s at 0x7f00deadbeef in /tmp/a/b\n")])
-    b = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("stream", name="stdout",
-                                                                         text="took 9 s at 0x7f00cafebabe in /work/x\n")])
+    a = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text="took 3.2 s at 0x7f00deadbeef in /tmp/a/b\n")])
+    b = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text="took 9 s at 0x7f00cafebabe in /work/x\n")])
     assert cell_outputs(a) == cell_outputs(b)
 
 

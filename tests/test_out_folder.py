@@ -59,7 +59,7 @@ def fake_chapters(monkeypatch, offline):
             runs.append(runner.ChapterRun(c, fail is None, 0.1, fail or ""))
         return runs
 
-    def fake_build(stage, site, *, strict=True):
+    def fake_build(stage, site, *, strict=True, pdf=True):
         (stage / "build.log").write_text("built")
         site.mkdir(parents=True, exist_ok=True)
         (site / "index.html").write_text("<p>the new site</p>")
@@ -89,11 +89,12 @@ def test_run_writes_a_marked_folder_through_a_staging_folder(fake_chapters, tmp_
     assert fake_chapters["out_dir"] == tmp_path / f"out.staging-{os.getpid()}"
     assert fake_chapters["at_start"] == [outdir.STAGING_MARK, "_logs"]  # a run starts from an empty folder
     marker = json.loads((out / ".smallcaps-run").read_text())
-    assert {k: marker[k] for k in ("tool", "version", "kind")} == {"tool": "smallcaps", "version": "0.1.0", "kind": "run"}
+    assert {k: marker[k] for k in ("tool", "version", "kind")} == {"tool": "smallcaps", "version": "0.1.0",
+                                                                   "kind": "run"}
     assert marker["created"].endswith("+00:00") and "command" in marker
     assert marker["files"] == [p for p in outdir.listing(out) if p != ".smallcaps-run"]
     assert set(os.listdir(out)) == {".smallcaps-run", "_logs", "html", "valuation.ipynb", "valuation.results.json",
-                                    "scorecard.ipynb", "data.ipynb"}
+                                    "scorecard.ipynb", "data.ipynb", "intro.ipynb", "review.ipynb"}
     assert (out / "_logs" / "build.log").read_text() == "built"
     assert siblings(out) == ["out"]  # no staging folder, no lock file left
     assert outdir.foreign_entries(out, "run") == []
@@ -121,7 +122,8 @@ def test_a_failed_run_leaves_the_previous_folder_byte_for_byte(fake_chapters, tm
                               f"its notebooks and logs are in {tmp_path / 'z.failed'}")
     assert tree_listing(out) == before
     failed = tmp_path / "z.failed"
-    assert (failed / "rotation.ipynb").is_file() and json.loads((failed / ".smallcaps-run").read_text())["failed"] is True
+    assert (failed / "rotation.ipynb").is_file()
+    assert json.loads((failed / ".smallcaps-run").read_text())["failed"] is True
     assert siblings(out) == ["z", "z.failed"]
     # a second failure replaces the first failed folder (it is ours), never the good one
     with pytest.raises(runner.ChapterFailed):
@@ -190,7 +192,8 @@ def test_a_file_given_with_p_travels_by_a_relative_path(fake_chapters, tmp_path)
     out = tmp_path / "g"
     runner.run(chapters=["graduation"], out=out, extra={"moves_csv": str(moves)})
     assert fake_chapters["params"]["graduation"] == {"moves_csv": "_inputs/russell.csv"}
-    assert "moves_csv" not in fake_chapters["params"]["data"] and "moves_csv" not in fake_chapters["params"]["scorecard"]
+    assert "moves_csv" not in fake_chapters["params"]["data"]
+    assert "moves_csv" not in fake_chapters["params"]["scorecard"]
     assert fake_chapters["params"]["scorecard"] == {"require_complete": False}
     assert (out / "_inputs" / "russell.csv").read_bytes() == moves.read_bytes()
 
@@ -251,7 +254,8 @@ def test_bad_out_paths_give_one_line(fake_chapters, tmp_path, capsys, command):
         str(regular): f"smallcaps: out={regular} is a file, not a folder; choose a folder",
         "/proc/smallcaps_out": "smallcaps: out=/proc/smallcaps_out: cannot create its lock file in /proc",
         str(tmp_path / "no" / "such" / "out"): (f"smallcaps: out={tmp_path / 'no' / 'such' / 'out'}: its parent folder "
-                                                f"{tmp_path / 'no' / 'such'} does not exist; create it or choose another folder"),
+                                                f"{tmp_path / 'no' / 'such'} does not exist; "
+                                                "create it or choose another folder"),
     }
     for path, message in cases.items():
         assert cli.main([command, *extra, "--out", path]) == 2
@@ -299,7 +303,8 @@ def test_read_only_out_gives_one_line_and_leaves_nothing(fake_chapters, tmp_path
         monkeypatch.setattr(outdir.os, "open", erofs)
     extra = ["--chapters", "valuation"] if command == "run" else []
     assert cli.main([command, *extra, "--out", str(ro / "out")]) == 2
-    assert one_line_error(capsys) == f"smallcaps: out={ro / 'out'}: cannot create its lock file in {ro} (Read-only file system)"
+    assert one_line_error(capsys) == (f"smallcaps: out={ro / 'out'}: cannot create its lock file in {ro} "
+                                      "(Read-only file system)")
     assert os.listdir(ro) == []
     assert fake_chapters["calls"] == 0
 
@@ -326,7 +331,8 @@ def test_unwritable_out_gives_one_line(fake_chapters, tmp_path, capsys, monkeypa
 def test_disk_full_during_a_chapter_changes_nothing(fake_chapters, tmp_path, capsys):
     out = tmp_path / "out"
     before = previous_run(out)
-    fake_chapters["fail"] = {"valuation": "cell 12: OSError: [Errno 28] No space left on device: 'valuation.results.json'"}
+    fake_chapters["fail"] = {
+        "valuation": "cell 12: OSError: [Errno 28] No space left on device: 'valuation.results.json'"}
     assert cli.main(["run", "--chapters", "valuation", "--out", str(out)]) == 2
     assert one_line_error(capsys) == (f"smallcaps: out={out}: no space left on device; nothing was changed "
                                       "(free space or choose another folder)")  # no chapter 'started' in the fake
@@ -515,8 +521,8 @@ def test_commands_outside_a_checkout_fail_with_one_line(tmp_path, monkeypatch, c
     for argv in (["build"], ["refresh", "--chapters", "data"], ["run", "--chapters", "data"]):
         assert cli.main(argv) == 2
         assert one_line_error(capsys) == (f"smallcaps: {tmp_path} is not inside a checkout of Small Caps on Trial "
-                                          f"(no pyproject.toml with book/ and _toc.yml above it); smallcaps is installed "
-                                          f"from {ROOT}: cd there")
+                                          f"(no pyproject.toml with book/ and _toc.yml above it); "
+                                          f"smallcaps is installed from {ROOT}: cd there")
     assert os.listdir(tmp_path) == []
 
 
@@ -532,9 +538,9 @@ def test_a_second_clone_sharing_the_venv_never_touches_the_first(tmp_path):
     for argv in (["build"], ["refresh", "--chapters", "data"], ["run", "--chapters", "data"]):
         proc = subprocess.run([SMALLCAPS, *argv], cwd=clone / "book", capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2
-        assert proc.stderr.strip() == (f"smallcaps: this checkout is {clone.resolve()}, but smallcaps is installed from "
-                                       f"{ROOT} and would act on that one; run `make setup` in {clone.resolve()} and use "
-                                       "its .venv")
+        assert proc.stderr.strip() == (f"smallcaps: this checkout is {clone.resolve()}, "
+                                       f"but smallcaps is installed from {ROOT} and would act on that one; "
+                                       f"run `make setup` in {clone.resolve()} and use its .venv")
     assert {p: p.read_bytes() for p in watched} == watched
     assert (site_marker.read_bytes() if site_marker.exists() else None) == site_before
     assert tree_listing(clone / "book") == clone_before and not (clone / "_build").exists()

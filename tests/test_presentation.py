@@ -65,6 +65,13 @@ def test_table_caption_name_dropdown_and_overrides():
     assert repr(Table(df)) == Table(df)._repr_markdown_() == plain
 
 
+def test_an_empty_table_says_none_and_stays_a_valid_table():
+    """A table directive needs exactly one table with a body: an empty frame shows one row 'none'."""
+    empty = Table(pd.DataFrame(columns=["claim", "why"]), caption="Amendments", name="tbl-a").markdown()
+    assert empty.splitlines()[3:6] == ["| claim | why |", "|:---|:---|", "| none |  |"]
+    assert Table(pd.DataFrame()).markdown().splitlines() == ["| none |", "|:---|", "| none |"]
+
+
 def test_display_helpers():
     assert span(pd.Period("2017-04", "M"), pd.Period("2021-12", "M")) == "2017-04 to 2021-12"
     assert span(pd.Timestamp("2020-01-31"), None) == "2020-01-31 to n/a"
@@ -236,7 +243,8 @@ def test_scorecard_grid_columns_and_an_added_column(tmp_path):
     assert grid.count('class="sc-tile ') == 22 and grid.count("<a class=\"sc-tile") == 17  # graduation did not run
     assert 'href="valuation.html#v1"' in grid and "How cheap are small caps?" in grid
     assert card.grid_text().splitlines()[2].startswith("Valuation: V1 supported; V2 supported")
-    assert card.bottom_line("valuation").startswith("**The valuation discount**: of 5 claims, 5 supported: V1 (how cheap")
+    assert card.bottom_line("valuation").startswith(
+        "**The valuation discount**: of 5 claims, 5 supported: V1 (how cheap")
     assert card.bottom_line("graduation") == "**Index graduation**: no results in this run."
     assert card.as_of_text() == "31 December 2020"
     card.add_column("stability", {"V1": "stable across 9 of 9 specifications"}, help="From the robustness page.")

@@ -248,7 +248,8 @@ def test_open_unknown_chapter(offline, display_options):
     with pytest.raises(ParameterError) as info:
         Chapter.open("nope", "t", start="2010-01-01", end="2019-12-31")
     assert str(info.value) == f"chapter='nope' is unknown; valid: {', '.join(CHAPTERS)}"
-    assert ", ".join(CHAPTERS) == "rotation, momentum, valuation, graduation, scorecard, data, intro"
+    assert ", ".join(CHAPTERS) == ("rotation, momentum, valuation, graduation, robustness, scorecard, data, intro, "
+                                   "review")
 
 
 def test_open_checks_parameters_before_anything(offline, display_options, tmp_path):

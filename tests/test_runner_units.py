@@ -13,7 +13,7 @@ from smallcaps.errors import ParameterError
 
 from conftest import ROOT
 
-VALID = "rotation, momentum, valuation, graduation, scorecard, data, intro"
+VALID = "rotation, momentum, valuation, graduation, robustness, scorecard, data, intro, review"
 
 
 @pytest.fixture
@@ -179,12 +179,14 @@ def test_schedule_is_longest_first_and_leaves_the_result_readers_out():
 def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
     """The scorecard and the landing page are submitted only once every thesis chapter in the run
     has finished."""
-    order: list[str] = []
+    order: list[str] = []  # what the workers did, in order: "<chapter> started" / "<chapter> ended"
 
     def fake_execute(chapter, src, dest, cwd, params, env, timeout, runtime_dir=None):
         import time
 
+        order.append(f"{chapter} started")
         time.sleep({"rotation": 0.3, "data": 0.05}.get(chapter, 0.0))
+        order.append(f"{chapter} ended")
         return runner.ChapterRun(chapter, True, 0.1)
 
     monkeypatch.setattr(runner.cf, "ProcessPoolExecutor", runner.cf.ThreadPoolExecutor)
@@ -200,6 +202,8 @@ def test_scorecard_waits_for_the_thesis_chapters(monkeypatch, tmp_path):
         assert finished.index("rotation") < finished.index(reader)
         # started after rotation finished: its "running" event follows rotation's "done"
         assert events.index((reader, "running")) > events.index(("rotation", "done"))
+        # and the workers themselves executed it only after the thesis chapter had ended
+        assert order.index(f"{reader} started") > order.index("rotation ended")
 
 
 def test_scorecard_is_not_run_after_a_failed_thesis_chapter(monkeypatch, tmp_path):

@@ -74,8 +74,8 @@ def test_complete_scorecard_passes_and_counts(tmp_path):
     check_complete(card)
     counts = card.counts()
     assert counts.loc["Rotation toward quality small caps"].to_dict() == {
-        "supported": 4, "partly supported": 1, "inconclusive": 0, "not supported": 1, "untestable with available data": 1,
-        "missing": 0}
+        "supported": 4, "partly supported": 1, "inconclusive": 0, "not supported": 1,
+        "untestable with available data": 1, "missing": 0}
     assert int(counts.values.sum()) == 22
     assert card.headline() == "19 of 22 claims supported, 1 partly, 1 not supported, 1 untestable"
     text = card.synthesis("rotation")

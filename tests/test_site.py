@@ -46,7 +46,8 @@ WEIGHT_JS = """(() => {
 
 #: Minimum number of tables each page must show (0: none required).
 EXPECTED_TABLES = {"book/intro": 1, "book/data": 4, "book/rotation": 2, "book/momentum": 2, "book/valuation": 2,
-                   "book/graduation": 2, "book/scorecard": 2, "book/references": 0, "book/glossary": 0}
+                   "book/graduation": 2, "book/robustness": 3, "book/scorecard": 2, "book/review": 3,
+                   "book/references": 0, "book/glossary": 0}
 
 
 def toc_pages() -> list[str]:
@@ -347,12 +348,20 @@ def test_scorecard_shows_its_grid_and_table(site, served, browser):
     assert rows.count() == 22
     ids = [rows.nth(i).locator("td.sc-claim a").first.inner_text().strip() for i in range(rows.count())]
     assert ids[0] == "R1" and ids[-1] == "G5"
-    links = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a')).map(a => a.getAttribute('href'))")
+    links = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard td:first-child a'))"
+                         ".map(a => a.getAttribute('href'))")
     assert len(links) == 22 and all("#" in h for h in links)
     heads = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard thead th')).map(t => t.innerText)")
     assert heads[:4] == ["claim", "type", "verdict", "why this verdict"] and heads[-1] == "deciding number"
     v1 = rows.nth(ids.index("V1"))
     assert "How cheap are small caps?" in v1.inner_text() and "fact about the past" in v1.inner_text()
+    robust = tab.evaluate("Array.from(document.querySelectorAll('table.scorecard a[href^=\"robustness.html\"]'))"
+                          ".map(a => a.getAttribute('href'))")
+    assert robust and set(robust) <= {f"robustness.html#robustness-{c}" for c in
+                                      ("rotation", "momentum", "valuation", "graduation")}
+    assert "stability" in [h.strip().lower() for h in heads]
+    swept = [rows.nth(ids.index(c)).inner_text() for c in ("V1", "V2", "V3", "V4", "V5")]
+    assert all("specs" in r for r in swept), swept  # the valuation claims are in the committed sweep
     # on a phone the table becomes one card per claim: nothing wider than the screen
     phone, _ = _open(browser, served, "book/scorecard", 390, 844)
     assert phone.evaluate("document.querySelector('table.scorecard').scrollWidth") <= 390

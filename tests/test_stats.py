@@ -288,3 +288,38 @@ def test_hodrick_long_horizon_is_wider_than_one_period_and_rejects_at_about_five
         est = S.hodrick_1b(pd.Series(r), pd.Series(x), 24)
         rejections += est.p < 0.05
     assert 0.02 <= rejections / 200 <= 0.10
+
+
+# -- regime persistence and equivalence (referee revision, issue 13) ------------------------------------------
+
+
+def test_mean_spell_counts_runs_of_both_states():
+    # runs: aa, bbb, a -> lengths 2, 3, 1: mean 2.0; NaNs are dropped before counting
+    assert S.mean_spell(list("aabbba")) == pytest.approx(2.0)
+    assert S.mean_spell(pd.Series([1, 1, 1, 1])) == pytest.approx(4.0)
+    assert S.mean_spell(pd.Series([True, np.nan, True, False])) == pytest.approx(1.5)  # True True | False
+    with pytest.raises(DataError, match="no labels"):
+        S.mean_spell(pd.Series([np.nan]))
+
+
+def test_regime_block_is_never_shorter_than_the_mean_spell():
+    rng = np.random.default_rng(3)
+    x = pd.Series(rng.normal(size=240))
+    flag = pd.Series(np.repeat([True, False] * 4, 30))  # eight spells of 30: mean spell 30
+    assert S.regime_block(x, flag) == pytest.approx(30.0)  # white noise: Politis-White is far shorter
+    short = pd.Series([True, False] * 120)  # spells of 1: the Politis-White length (at least 1) decides
+    assert S.regime_block(x, short) == pytest.approx(S.block_length(x))
+
+
+def test_tost_by_hand():
+    # estimate -0.32, se 1.66, margin 2: z(0.95) = 1.6449 -> 90% interval -0.32 -+ 2.7305 = -3.05 to 2.41
+    e = S.tost(-0.32, 1.66, 2.0)
+    assert (e.ci_low, e.ci_high) == (pytest.approx(-3.0505, abs=1e-4), pytest.approx(2.4105, abs=1e-4))
+    # p = max(1 - Phi((-0.32 + 2) / 1.66), Phi((-0.32 - 2) / 1.66)) = max(0.1558, 0.0812)
+    assert e.p == pytest.approx(0.15576, abs=1e-4) and not e.equivalent
+    tight = S.tost(0.1, 0.5, 2.0)  # 90% interval -0.72 to 0.92 lies inside -2 to 2
+    assert tight.equivalent and tight.p < 0.05 and -2 < tight.ci_low and tight.ci_high < 2
+    with pytest.raises(DataError, match="standard error"):
+        S.tost(0.0, 0.0, 2.0)
+    with pytest.raises(DataError, match="margin"):
+        S.tost(0.0, 1.0, 0.0)

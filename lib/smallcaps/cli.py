@@ -13,6 +13,8 @@
     smallcaps run [--start D] [--end D] [--as-of D] [--chapters a,b] [--out DIR] [--jobs N] [-p NAME=VALUE]
                                                execute chapters with new dates into DIR and build a book there
     smallcaps refresh [--chapters a,b]         re-execute book/ in place against the reference snapshot
+    smallcaps sweep [--claims R1 M3 ..] [--windows ..] [--design grid] [--out DIR] [--scheduler ADDR | --workers N]
+                                               every claim under every specification and window, on Dask
 
 Global options (before or after the sub-command): ``--mode``, ``--snapshot``, ``--store``,
 ``--unverified-snapshot`` (accept a snapshot without MANIFEST.tsv; its data are labelled unverified).
@@ -168,8 +170,8 @@ def cmd_data_fetch(args) -> int:
     # yfinance and pandas chatter (retries, "possibly delisted", deprecations) would bury the
     # progress bar; every failure is reported below, one line per dataset
     logging.getLogger("yfinance").setLevel(logging.CRITICAL)
-    with warnings.catch_warnings(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=False) as progress:
+    with warnings.catch_warnings(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                             TimeElapsedColumn(), console=err_console, transient=False) as progress:
         warnings.simplefilter("ignore")
         task = progress.add_task("fetching", total=len(jobs))
         for label, job in jobs:
@@ -387,12 +389,58 @@ def cmd_refresh(args) -> int:
     t0 = time.perf_counter()
     from .book import CHAPTERS, RESULT_READERS, THESIS_CLAIMS
 
-    readers = [r for r in RESULT_READERS if r not in chosen and any(c in THESIS_CLAIMS for c in chosen)
+    readers = [r for r in RESULT_READERS if r not in chosen and any(c in THESIS_CLAIMS or c == "robustness"
+                                                                    for c in chosen)
                and (runner.book_dir() / CHAPTERS[r]).is_file()]
     with interrupts.handle_signals(), _ChapterProgress(chosen + readers) as prog:
         report = runner.refresh(chapters=chosen, jobs=args.jobs, snapshot=args.snapshot, store=args.store,
                                 on_event=prog.event)
     console.print(f"refreshed {len(report.runs)} notebook(s) in book/ in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+# -- sweep ------------------------------------------------------------------------------------
+
+
+class _SweepProgress:
+    """A progress bar of rows on stderr: done, failed and remaining."""
+
+    def __init__(self):
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("sweep"), BarColumn(), TextColumn("{task.fields[counts]}"),
+                                 TimeElapsedColumn(), console=err_console, transient=False)
+        self.task = None  # shown from the first count on (not while checks may still refuse the run)
+
+    def __call__(self, p) -> None:
+        counts = f"done {p.done:,} (failed {p.failed:,}) · remaining {p.remaining:,} of {p.total:,}"
+        if self.task is None:
+            self.progress.start()
+            self.task = self.progress.add_task("sweep", total=p.total, counts=counts)
+        self.progress.update(self.task, completed=p.done, counts=counts)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.task is not None:
+            self.progress.stop()
+        return False
+
+
+def cmd_sweep(args) -> int:
+    from .errors import ParameterError
+
+    try:
+        from . import sweep
+    except ImportError as exc:  # the optional extra is missing
+        raise ParameterError(f"smallcaps sweep needs Dask: pip install 'smallcaps[sweep]' ({exc})") from None
+    grid = sweep.WindowGrid.parse(args.windows, step_years=args.step, lengths=args.lengths, min_years=args.min_years)
+    data = {"mode": args.mode, "snapshot": args.snapshot, "store": args.store}
+    with _SweepProgress() as prog:
+        report = sweep.run(args.claims, grid=grid, design=args.design, out=args.out, scheduler=args.scheduler,
+                           workers=args.workers, data=data, retry_failed=args.retry_failed, on_progress=prog)
+    console.print(f"sweep: {report.summary()}", soft_wrap=True)
     return 0
 
 
@@ -502,6 +550,35 @@ def build_parser() -> argparse.ArgumentParser:
     rf.add_argument("--chapters", default=None, help="comma-separated chapter ids (default: all)")
     rf.add_argument("--jobs", type=int, default=None, help="chapters run in parallel (default: CPU count)")
     rf.set_defaults(func=cmd_refresh)
+
+    sw = sub.add_parser("sweep", help="evaluate claims under every specification and window (Dask)",
+                        description="Evaluate each claim over its specification space crossed with a window grid, "
+                                    "on a local Dask cluster or an existing one; rows go to OUT/sweep.parquet and a "
+                                    "re-run resumes. Windows: published (the chapter's window), claim-date (ending at "
+                                    "each date the claim refers to), expanding (from the chapter's start to 31 "
+                                    "December of every STEP-th year), rolling (LENGTHS years, same ends); or "
+                                    "START..END[@AS_OF].")
+    sw.add_argument("--claims", nargs="+", default=None, metavar="ID",
+                    help="claim ids or chapter ids (default: every claim of every ported chapter)")
+    sw.add_argument("--windows", nargs="+", default=None, metavar="W",
+                    help="window kinds (published claim-date expanding rolling; default all) or START..END[@AS_OF]")
+    sw.add_argument("--step", type=int, default=5,
+                    help="expanding and rolling windows end every STEP years (default 5)")
+    sw.add_argument("--lengths", type=int, nargs="+", default=[10, 20, 30], metavar="YEARS",
+                    help="rolling window lengths in years (default 10 20 30)")
+    sw.add_argument("--min-years", dest="min_years", type=int, default=10,
+                    help="shortest expanding window in years (default 10)")
+    sw.add_argument("--design", choices=("one-at-a-time", "grid"), default="one-at-a-time",
+                    help="one-at-a-time: the default and each alternative alone (default); grid: every combination")
+    sw.add_argument("--out", default="runs/sweep", help="output folder (default runs/sweep); a re-run resumes it")
+    where = sw.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="an existing Dask scheduler, e.g. tcp://127.0.0.1:8786 (its workers' environment "
+                            "gives the data settings)")
+    where.add_argument("--workers", type=int, default=None, help="local cluster size (default: CPU count)")
+    sw.add_argument("--retry-failed", dest="retry_failed", action="store_true",
+                    help="compute again the rows recorded with an error")
+    sw.set_defaults(func=cmd_sweep)
     return p
 
 

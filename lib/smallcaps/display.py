@@ -408,12 +408,16 @@ class Table:
             cols.append(cells)
             numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
             # numbers, dates and ranges of them align right (and never wrap: the book's CSS)
-            align.append("right" if numeric or all(_NUMBERLIKE.match(c) for c in cells) else "left")
+            align.append("right" if numeric or (cells and all(_NUMBERLIKE.match(c) for c in cells)) else "left")
         rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
         return headers, rows, align
 
     def markdown(self) -> str:
         headers, rows, align = self.cells()
+        if not headers:  # a frame with no columns: one column saying so
+            headers, align = ["none"], ["left"]
+        if not rows:  # no rows: one row saying so (a table directive needs a table with a body)
+            rows = [["none", *[""] * (len(headers) - 1)]]
         sep = {"left": ":---", "right": "---:"}
         lines = ["| " + " | ".join(_escape(h) for h in headers) + " |",
                  "|" + "|".join(sep[a] for a in align) + "|"]

@@ -253,7 +253,8 @@ def probe(urls, timeout: float = 5.0) -> None:
             with socket.create_connection((host, port), timeout=timeout):
                 box.put((host, None))
         except OSError as exc:
-            reason = "name does not resolve" if isinstance(exc, socket.gaierror) else (exc.strerror or type(exc).__name__)
+            reason = ("name does not resolve" if isinstance(exc, socket.gaierror)
+                      else (exc.strerror or type(exc).__name__))
             box.put((host, reason))
 
     for host, port in hosts:

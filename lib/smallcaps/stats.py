@@ -436,3 +436,86 @@ def hodrick_1b(returns, predictor, horizon: int, *, level: float = DEFAULT_LEVEL
     p = float(2 * sps.norm.sf(abs(t))) if se > 0 else float("nan")
     return Estimate(slope, se, slope - zc * se, slope + zc * se, level, t, p, len(rows),
                     f"Hodrick (1992) 1B, horizon {h}")
+
+
+# -- regime persistence and equivalence -------------------------------------------------------------------
+
+
+def mean_spell(labels) -> float:
+    """Mean length of the runs of equal consecutive values in ``labels`` (NaNs dropped): how many
+    periods a regime lasts on average, counting both states (``aabbba`` has runs 2, 3, 1: 2.0).
+
+    Raises
+    ------
+    DataError
+        No labels.
+    """
+    s = pd.Series(labels).dropna()
+    if s.empty:
+        raise DataError("mean_spell: no labels")
+    runs = (s != s.shift()).cumsum()
+    return float(s.groupby(runs).size().mean())
+
+
+def regime_block(x, flag) -> float:
+    """The bootstrap's expected block length for a regime test: the Politis-White length of
+    ``x`` or the mean spell of ``flag`` (:func:`mean_spell`), whichever is longer, so that a
+    resampled block keeps a regime's persistence (on the periods where both are known)."""
+    df = pd.concat({"x": pd.Series(x, dtype="float64"), "f": pd.Series(flag)}, axis=1).dropna()
+    _need(len(df), 3, "regime_block")
+    return max(block_length(df["x"]), mean_spell(df["f"]))
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """Two one-sided tests (TOST, Schuirmann 1987) of ``|effect| < margin``.
+
+    Attributes
+    ----------
+    value, se
+        The estimate and its standard error.
+    margin
+        The equivalence margin (same units), fixed before looking.
+    p
+        The TOST p-value: the larger of the two one-sided p-values; equivalence is shown at
+        level ``alpha`` when ``p < alpha``.
+    ci_low, ci_high
+        The ``1 - 2 alpha`` interval (90% at 5%): equivalence is shown exactly when it lies
+        inside ``(-margin, margin)``.
+    alpha
+        The size of each one-sided test.
+    """
+
+    value: float
+    se: float
+    margin: float
+    p: float
+    ci_low: float
+    ci_high: float
+    alpha: float
+
+    @property
+    def equivalent(self) -> bool:
+        return bool(self.p < self.alpha)
+
+
+def tost(value: float, se: float, margin: float, *, alpha: float = 0.05) -> Equivalence:
+    """Equivalence of an estimate to zero within ``margin`` (normal approximation).
+
+    ``p = max(1 - Phi((value + margin) / se), Phi((value - margin) / se))``; the interval is
+    ``value -+ z_{1-alpha} se``.
+
+    Raises
+    ------
+    DataError
+        A standard error that is not positive, or a margin that is not positive.
+    """
+    if not (se > 0 and math.isfinite(se)):
+        raise DataError(f"tost: standard error {se!r} must be positive")
+    if not margin > 0:
+        raise DataError(f"tost: margin {margin!r} must be positive")
+    p_low = float(sps.norm.sf((value + margin) / se))
+    p_high = float(sps.norm.cdf((value - margin) / se))
+    z = float(sps.norm.ppf(1 - alpha))
+    return Equivalence(float(value), float(se), float(margin), max(p_low, p_high), value - z * se, value + z * se,
+                       alpha)

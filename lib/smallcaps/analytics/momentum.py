@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
 from .. import stats
 from ..errors import DataError
@@ -149,7 +150,7 @@ class RegimeTest:
 
 
 def regime_test(x: pd.Series, labels: pd.Series, regime: str, other: str, *, bootstrap: bool = True,
-                min_each: int = 6, overlap: int = 1) -> RegimeTest:
+                min_each: int = 6, overlap: int = 1, block: str | float | None = None) -> RegimeTest:
     """Compare the mean of ``x`` in two regimes: ``regime`` minus ``other``.
 
     Parameters
@@ -165,6 +166,11 @@ def regime_test(x: pd.Series, labels: pd.Series, regime: str, other: str, *, boo
         Also compute a stationary block-bootstrap interval for the difference.
     min_each
         Fewer observations than this in either regime gives no interval (``diff`` is None).
+    block
+        The bootstrap's expected block length: None (or ``"politis-white"``) for the
+        Politis-White length of ``x``,
+        ``"spell"`` for the longer of that and the mean spell of the regimes compared
+        (:func:`smallcaps.stats.regime_block`: a block keeps a regime's persistence), or a number.
 
     Returns
     -------
@@ -180,7 +186,14 @@ def regime_test(x: pd.Series, labels: pd.Series, regime: str, other: str, *, boo
     if n1 >= min_each and n0 >= min_each:
         diff = stats.diff_in_means_hac(df["x"], flag, overlap=overlap)
         if bootstrap:
-            boot = stats.bootstrap_diff_in_means(df["x"], flag)
+            b: float | None
+            if block == "spell":
+                b = stats.regime_block(df["x"], flag)
+            elif block is None or block == "politis-white":
+                b = None
+            else:
+                b = float(block)
+            boot = stats.bootstrap_diff_in_means(df["x"], flag, block=b)
     start = df.index.min() if len(df) else None
     end = df.index.max() if len(df) else None
     return RegimeTest(regime, other, m1, m0, diff, boot, n1, n0, start, end)
@@ -525,3 +538,104 @@ def recent_regimes(days: pd.DatetimeIndex, trading: pd.DatetimeIndex, breadth: d
     y = tnx.reindex(trading).ffill(limit=5)
     cols["10-year yield"] = known_before(regimes.direction(y, lookback, labels=("rising", "falling"))).reindex(days)
     return pd.DataFrame(cols, index=days)
+
+
+# -- conditional market exposure (M4) ----------------------------------------------------------------
+
+
+def _aligned(y: pd.Series, market: pd.Series, flag: pd.Series, what: str) -> pd.DataFrame:
+    df = pd.concat({"y": pd.Series(y, dtype="float64"), "m": pd.Series(market, dtype="float64"),
+                    "f": pd.Series(flag, dtype="float64")}, axis=1).dropna()
+    if df.empty or df["f"].nunique() < 2:
+        raise DataError(f"{what}: {len(df)} periods with returns and a state, and the state never changes; need both "
+                        f"states")
+    return df
+
+
+def state_betas(y: pd.Series, market: pd.Series, state: pd.Series):
+    """Market beta of ``y`` in a state and outside it, on the whole series (so Newey-West errors
+    run over contiguous periods): ``y = a + a_S S + b_0 m (1 - S) + b_S m S + e``.
+
+    Parameters
+    ----------
+    y
+        Returns (decimal per period).
+    market
+        The market's excess return over the same periods (decimal).
+    state
+        1 in the state (a down market, a late-cycle stretch...), 0 outside it, known before the
+        period (NaN: unknown).
+
+    Returns
+    -------
+    statsmodels results with terms ``const``, ``state``, ``beta otherwise``, ``beta in state``
+    (see :func:`in_state` for the alpha and beta in the state).
+
+    Raises
+    ------
+    DataError
+        Only one state in the sample.
+    """
+    df = _aligned(y, market, state, "state_betas")
+    X = pd.DataFrame({"state": df["f"], "beta otherwise": df["m"] * (1 - df["f"]), "beta in state": df["m"] * df["f"]})
+    return stats.ols_hac(df["y"], X)
+
+
+def in_state(res, level: float = stats.DEFAULT_LEVEL) -> dict[str, stats.Estimate]:
+    """The alpha (``const + state``, per period) and beta (``beta in state``) in the state of a
+    :func:`state_betas` regression, each with its Newey-West interval."""
+    out = {}
+    names = list(res.params.index)
+    for key, weights in (("alpha", {"const": 1.0, "state": 1.0}), ("beta", {"beta in state": 1.0})):
+        r = np.array([weights.get(n, 0.0) for n in names])
+        tt = res.t_test(r)
+        value, se = float(np.squeeze(tt.effect)), float(np.squeeze(tt.sd))
+        z = float(sps.norm.ppf(0.5 + level / 2))
+        t = value / se if se > 0 else float("nan")
+        p = float(2 * sps.norm.sf(abs(t))) if se > 0 else float("nan")
+        out[key] = stats.Estimate(value, se, value - z * se, value + z * se, level, t, p, int(res.nobs),
+                                  f"HAC (Newey-West, {getattr(res, 'hac_lags', '?')} lags)")
+    return out
+
+
+def dm_regression(y: pd.Series, market: pd.Series, bear: pd.Series, *, rebound: bool = True):
+    """Daniel and Moskowitz's (2016, eq. 3) market-timing regression of a momentum return:
+    ``y = a0 + a_B B + (b0 + B (b_B + U b_BU)) m + e``, with ``B`` the bear indicator known before
+    the period, ``m`` the market's excess return and ``U`` = 1 when ``m`` is positive in the same
+    period (a rebound); without ``rebound`` the ``b_BU`` term is left out (their Table 3, the
+    column before). OLS with Newey-West errors.
+
+    Returns
+    -------
+    statsmodels results with terms ``const``, ``bear``, ``market``, ``bear x market`` and, with
+    ``rebound``, ``bear x up x market``.
+
+    Raises
+    ------
+    DataError
+        Only one state in the sample.
+    """
+    df = _aligned(y, market, bear, "dm_regression")
+    up = (df["m"] > 0).astype(float)
+    X = pd.DataFrame({"bear": df["f"], "market": df["m"], "bear x market": df["f"] * df["m"]})
+    if rebound:
+        X["bear x up x market"] = df["f"] * up * df["m"]
+    return stats.ols_hac(df["y"], X)
+
+
+def late_cycle(market: pd.Series, months: int = 24, quantile: float = 0.8, *, expanding: bool = False,
+               min_periods: int = 120) -> pd.Series:
+    """1 after a late-cycle stretch, 0 otherwise: the market's compounded return over the
+    ``months`` before period t is in its top ``1 - quantile`` (top fifth by default), known at the
+    start of t.
+
+    The cut-off is the ``quantile`` of that return over the whole sample (a description of when
+    late-cycle months were), or, with ``expanding``, over the periods before t only (what an
+    investor could have known; NaN until ``min_periods`` values exist).
+    """
+    past = compounded(pd.Series(market, dtype="float64"), months).shift(1)
+    if expanding:
+        cut = past.expanding(min_periods=min_periods).quantile(quantile).shift(1)
+    else:
+        cut = pd.Series(past.dropna().quantile(quantile), index=past.index)
+    return (past >= cut).astype(float).where(past.notna() & cut.notna()).rename(f"late cycle, {months}m")

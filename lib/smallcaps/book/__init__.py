@@ -7,14 +7,17 @@ CHAPTERS = {
     "momentum": "momentum.ipynb",
     "valuation": "valuation.ipynb",
     "graduation": "graduation.ipynb",
+    "robustness": "robustness.ipynb",
     "scorecard": "scorecard.ipynb",
     "data": "data.ipynb",
     "intro": "intro.ipynb",
+    "review": "review.ipynb",
 }
 
-#: Pages that read the thesis chapters' results (the landing page and the scorecard): every run
+#: Pages that read the thesis chapters' results (the landing page, the scorecard and the review
+#: page): every run
 #: executes them after the thesis chapters.
-RESULT_READERS = ("scorecard", "intro")
+RESULT_READERS = ("scorecard", "intro", "review")
 
 #: Thesis chapters and the claim ids each must publish (the scorecard checks them all).
 THESIS_CLAIMS = {
@@ -23,3 +26,7 @@ THESIS_CLAIMS = {
     "valuation": ("V1", "V2", "V3", "V4", "V5"),
     "graduation": ("G1", "G2", "G3", "G4", "G5"),
 }
+
+#: Chapters that are not re-run with new dates by ``smallcaps run``: the Robustness page reads
+#: the committed specification sweep (``smallcaps sweep`` explores other windows).
+NOT_RERUN = ("robustness",)

@@ -429,6 +429,17 @@ class Chapter:
                   "the package computes.", "::::"]
         return Text("\n".join(lines))
 
+    def stability(self, claim) -> Text:
+        """How robust a claim's verdict is, from the specification sweep (the Robustness page's
+        ``robustness.results.json`` beside this chapter's results): the share of specifications
+        that agree with it and whether it is fragile. Call it after :meth:`verdict`; a sweep
+        made for another verdict (or none, e.g. in a re-run with new dates) is said so."""
+        from .robustness import stability_text
+
+        cid = claim if isinstance(claim, str) else claim.id
+        result = next((c for c in self.claims if c.id == cid), None)
+        return stability_text(cid, result, self.results_dir)
+
     def verdict_table(self) -> pd.DataFrame:
         """Claim id, verdict and deciding number with interval, one row per claim."""
         rows = []

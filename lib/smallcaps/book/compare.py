@@ -96,7 +96,8 @@ def compare_notebooks(committed, fresh) -> list[Difference]:
     diffs: list[Difference] = []
     if len(a.cells) != len(b.cells):
         diffs.append(Difference(-1, "number of cells", str(len(a.cells)), str(len(b.cells))))
-    for i, (ca, cb) in enumerate(zip(a.cells, b.cells)):
+    # strict=False: the notebooks may differ in length (reported above); the common cells are compared
+    for i, (ca, cb) in enumerate(zip(a.cells, b.cells, strict=False)):
         if ca.cell_type != "code" and cb.cell_type != "code":
             continue
         if ca.cell_type != cb.cell_type or ca.source != cb.source:

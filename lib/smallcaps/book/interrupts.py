@@ -19,8 +19,12 @@ import ctypes
 import ctypes.util
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import psutil
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -99,13 +103,13 @@ def worker_init() -> None:
 class ProcessTracker:
     """The run's worker processes and all their descendants, remembered as they appear."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         import psutil
 
         self._psutil = psutil
-        self.known: dict[int, object] = {}
+        self.known: dict[int, psutil.Process] = {}
 
-    def update(self, pids) -> None:
+    def update(self, pids: Iterable[int]) -> None:
         """Remember ``pids`` (the pool's workers) and every descendant they have now."""
         ps = self._psutil
         for pid in list(pids):
@@ -122,7 +126,7 @@ class ProcessTracker:
         return the PIDs killed (SIGKILL: a kernel's connection file lives in the run's temporary
         runtime folder, which the run removes)."""
         ps = self._psutil
-        alive = []
+        alive: list[psutil.Process] = []
         for p in self.known.values():
             try:
                 if p.is_running():

@@ -190,7 +190,8 @@ def check_target(out: Path, kind: str, *, project_owned: bool = False) -> None:
         raise OutputError(f"out={_say(out)} is a file, not a folder; choose a folder")
     parent = out.parent
     if not parent.is_dir():
-        raise OutputError(f"out={_say(out)}: its parent folder {parent} does not exist; create it or choose another folder")
+        raise OutputError(f"out={_say(out)}: its parent folder {parent} does not exist; "
+                          "create it or choose another folder")
     if out.is_dir():
         try:
             foreign = foreign_entries(out, kind)
@@ -198,7 +199,8 @@ def check_target(out: Path, kind: str, *, project_owned: bool = False) -> None:
             raise OutputError(f"out={_say(out)} cannot be read ({exc.strerror})") from None
         if foreign and not project_owned:
             other = read_marker(out)
-            what = (f"it is a smallcaps {other['kind']} folder, not a {kind} folder" if other and other.get("kind") != kind
+            what = (f"it is a smallcaps {other['kind']} folder, not a {kind} folder"
+                    if other and other.get("kind") != kind
                     else f"it holds files smallcaps did not make (e.g. {foreign[0]})")
             raise OutputError(f"out={_say(out)} was refused: {what}; choose an empty or new folder")
 
@@ -338,7 +340,8 @@ def prepare(out: Path, kind: str, *, project_owned: bool = False) -> Iterator[Ta
         check_target(out, kind, project_owned=project_owned)  # again, now that nobody else writes it
         _remove_stale(out)
         inside = out.is_dir() and os.path.ismount(out)
-        staging = (out / f".smallcaps-staging-{os.getpid()}") if inside else out.with_name(f"{out.name}.staging-{os.getpid()}")
+        staging = ((out / f".smallcaps-staging-{os.getpid()}") if inside
+                   else out.with_name(f"{out.name}.staging-{os.getpid()}"))
         try:
             staging.mkdir()
             (staging / STAGING_MARK).write_text(f"{os.getpid()} {command_line()}\n")

@@ -306,8 +306,9 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       1, 63, _DAYS),
     ),
     "momentum": _dates("1927-01-01", "2026-07-14", "first date analysed", "last date analysed") + (
-        ParameterSpec("market_lookback", "int", 24, "months: the market state is the sign of the market return over "
-                      "the previous N months", 3, 120, _MONTHS),
+        ParameterSpec("market_lookback", "int", 36, "months: the market state is the sign of the market return over "
+                      "the previous N months (36: Cooper, Gutierrez and Hameed's headline; 24 was registered)", 3, 120,
+                      _MONTHS),
         ParameterSpec("vol_measure", "choice", "realised", "realised market volatility over vol_window, or the VIX",
                       choices=("realised", "vix")),
         ParameterSpec("vol_window", "int", 12, "months of market returns in realised volatility", 3, 60, _MONTHS),
@@ -315,8 +316,9 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "above its median to date", choices=("change", "level")),
         ParameterSpec("credit_lookback", "int", 6, "months over which the credit spread widens or narrows", 1, 36,
                       _MONTHS),
-        ParameterSpec("rates_measure", "choice", "change", "change: 10-year yield rising over rates_lookback; level: "
-                      "above its median to date", choices=("change", "level")),
+        ParameterSpec("rates_measure", "choice", "level", "level: 10-year yield above its median to date (the "
+                      "claim's 'rates stay high'); change: rising over rates_lookback (registered)",
+                      choices=("level", "change")),
         ParameterSpec("rates_lookback", "int", 12, "months over which the 10-year yield rises or falls", 1, 60, _MONTHS),
         ParameterSpec("breadth_window", "int", 200, "trading days in the moving average of each member", 20, 400, _DAYS),
         ParameterSpec("breadth_lookback", "int", 63, "trading days over which breadth, the high-yield spread and ^TNX "
@@ -352,11 +354,14 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
     "intro": _dates("1926-07-01", "2026-07-14", "first date (the landing page reads results, not data)",
                     "last date") + (
         ParameterSpec("results_dir", "text", ".", "folder holding <chapter>.results.json", managed="the run"),
+    ),    "review": _dates("1926-07-01", "2026-07-14", "first date (the review page reads results, not data)",
+                     "last date") + (
+        ParameterSpec("results_dir", "text", ".", "folder holding <chapter>.results.json", managed="the run"),
     ),
 }
 
 #: The first date of each chapter's data (a start before it cannot be analysed); None: no data.
-FIRST_DATE = {"intro": None, "rotation": "1926-07-01", "momentum": "1927-01-01", "valuation": "1871-01-01",
+FIRST_DATE = {"intro": None, "review": None, "rotation": "1926-07-01", "momentum": "1927-01-01", "valuation": "1871-01-01",
               "graduation": "2004-12-30", "scorecard": None, "data": "1871-01-01"}
 DATE_NAMES = ("start", "end", "as_of")
 

@@ -50,7 +50,7 @@ import nbformat
 
 from ..config import UNVERIFIED_ENV, Settings, project_root
 from ..errors import ParameterError, SmallcapsError
-from . import CHAPTERS, RESULT_READERS, THESIS_CLAIMS, interrupts, outdir
+from . import CHAPTERS, NOT_RERUN, RESULT_READERS, THESIS_CLAIMS, interrupts, outdir
 from .outdir import OutputError
 from .params import check_run
 from .results import results_filename
@@ -151,6 +151,29 @@ def chapter_ids(spec: str | Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def rerun_ids(spec: str | Iterable[str] | None) -> list[str]:
+    """:func:`chapter_ids` for ``smallcaps run``: every chapter but those never re-run with new
+    dates (the Robustness page); naming one is an error."""
+    if spec is None:
+        return [c for c in chapter_ids(None) if c not in NOT_RERUN]
+    out = chapter_ids(spec)
+    for c in out:
+        if c in NOT_RERUN:
+            raise ParameterError(f"chapters={c!r} is not re-run with new dates (it reads the committed specification "
+                                 f"sweep); explore other windows with `smallcaps sweep --windows START..END`")
+    return out
+
+
+def pd_date(value) -> str:
+    """ISO form of a date parameter (already validated)."""
+    from .params import parse_date
+
+    ts = parse_date(value, "date")
+    if ts is None:  # not reached: parse_date raises on a missing date unless allow_none
+        raise ParameterError("date is required; give a date as YYYY-MM-DD")
+    return ts.date().isoformat()
+
+
 def with_companions(chosen: list[str]) -> list[str]:
     """The chosen chapters plus the landing page, the scorecard and the data appendix, which
     every run needs (each describes the run itself: its verdicts, its data)."""
@@ -239,7 +262,8 @@ def _execute(chapter: str, src: str, dest: str, cwd: str, parameters: dict | Non
             return ChapterRun(chapter, False, time.perf_counter() - t0, f"cell {exc.exec_count}: {line}")
         except Exception as exc:  # kernel died, timeout, unreadable notebook, disk full
             msg = str(exc).strip().splitlines()
-            return ChapterRun(chapter, False, time.perf_counter() - t0, f"{type(exc).__name__}: {msg[0] if msg else ''}")
+            return ChapterRun(chapter, False, time.perf_counter() - t0,
+                              f"{type(exc).__name__}: {msg[0] if msg else ''}")
         finally:
             pm_log.removeHandler(handler)
             pm_log.propagate = propagate
@@ -282,23 +306,37 @@ def _save_timings(folder: Path, runs: list[ChapterRun]) -> None:
     (folder / TIMINGS_FILE).write_text(json.dumps(known, indent=1, sort_keys=True))
 
 
+def _after(chapters: list[str]) -> dict[str, set[str]]:
+    """What each chapter of a run waits for: the Robustness page first (the thesis chapters
+    show its stability of their verdicts), then the thesis chapters, then the pages that read
+    all of their results (the scorecard, the landing page, the review page)."""
+    thesis = {c for c in chapters if c in THESIS_CLAIMS}
+    first = {c for c in chapters if c == "robustness"}
+    out = {c: set(first) for c in thesis}
+    for reader in RESULT_READERS:
+        if reader in chapters:
+            out[reader] = thesis | first
+    return out
+
+
 def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                      parameters: dict | Callable[[str], dict | None] | None, env: dict[str, str],
                      jobs: int, timeout: int, on_event: Callable[[str, str, ChapterRun | None], None] | None = None,
-                     timings: dict[str, float] | None = None, runtime_dir: str | os.PathLike | None = None) -> list[ChapterRun]:
+                     timings: dict[str, float] | None = None,
+                     runtime_dir: str | os.PathLike | None = None) -> list[ChapterRun]:
     """Execute notebooks ``src_dir/<chapter>.ipynb`` into ``out_dir`` in a process pool.
 
     ``on_event(chapter, state, run)`` is called with state ``running``, ``done`` or ``failed``.
-    The scorecard and the landing page start once every thesis chapter in the run has finished
-    (they read their results); if one of them failed, they are not run. Kernel connection files
-    go to ``runtime_dir``.
+    A chapter starts once the chapters it waits for (:func:`_after`) have finished: the
+    Robustness page before the thesis chapters, the pages that read results (the scorecard, the
+    landing page, the review page) after them; if one of those failed, it is not run. Kernel
+    connection files go to ``runtime_dir``.
 
     If this function is left by an exception (an interrupt included), every worker and kernel
     it started is killed before the exception propagates: nothing keeps writing afterwards.
     """
     results: list[ChapterRun] = []
-    thesis = {c for c in chapters if c in THESIS_CLAIMS}
-    readers = [c for c in RESULT_READERS if c in chapters]
+    after = _after(chapters)
     runtime = str(runtime_dir) if runtime_dir else None
 
     def submit(pool, ch):
@@ -309,14 +347,28 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
         return pool.submit(_execute, ch, str(src_dir / nb), str(out_dir / nb), str(out_dir), params, env, timeout,
                            runtime)
 
+    waiting = _schedule(chapters, timings) + [c for c in RESULT_READERS if c in chapters]
     pool = cf.ProcessPoolExecutor(max_workers=max(1, jobs), initializer=interrupts.worker_init)
     is_processes = isinstance(pool, cf.ProcessPoolExecutor) and hasattr(pool, "_processes")
     tracker = interrupts.ProcessTracker()
     finished_ok = False
     try:
-        pending = {submit(pool, ch): ch for ch in _schedule(chapters, timings)}
-        readers_done = not readers
-        while pending:
+        pending: dict = {}
+        while waiting or pending:
+            finished = {r.chapter: r.ok for r in results}
+            for ch in list(waiting):
+                deps = after.get(ch, set())
+                if not deps <= set(finished):
+                    continue
+                waiting.remove(ch)
+                if all(finished[d] for d in deps):
+                    pending[submit(pool, ch)] = ch
+                else:
+                    results.append(ChapterRun(ch, False, 0.0, "not run: an earlier chapter failed"))
+                    if on_event:
+                        on_event(ch, "failed", results[-1])
+            if not pending:
+                continue
             if is_processes:
                 tracker.update(list((pool._processes or {}).keys()))
             done, _ = cf.wait(pending, timeout=0.5, return_when=cf.FIRST_COMPLETED)
@@ -326,17 +378,6 @@ def execute_chapters(chapters: list[str], src_dir: Path, out_dir: Path, *,
                 results.append(run_)
                 if on_event:
                     on_event(run_.chapter, "done" if run_.ok else "failed", run_)
-            finished = {r.chapter for r in results}
-            if not readers_done and thesis <= finished:
-                readers_done = True
-                ok = all(r.ok for r in results if r.chapter in thesis)
-                for reader in readers:
-                    if ok:
-                        pending[submit(pool, reader)] = reader
-                    else:
-                        results.append(ChapterRun(reader, False, 0.0, "not run: an earlier chapter failed"))
-                        if on_event:
-                            on_event(reader, "failed", results[-1])
         finished_ok = True
     finally:
         if finished_ok:
@@ -462,7 +503,8 @@ def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True
 
             raise OSError(errno.ENOSPC, "No space left on device", str(stage))
         warns = _warnings_of(proc)[:5]
-        raise BuildError("jupyter-book build failed" + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
+        raise BuildError("jupyter-book build failed"
+                         + (": " + " | ".join(warns) if warns else f" (see {stage / 'build.log'})"))
     if pdf:
         build_pdf(stage, html, strict=strict)
     else:
@@ -474,7 +516,8 @@ def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True
 def _out_error(out: Path, exc: OSError) -> OutputError:
     """One line for an OSError while writing ``out``."""
     if outdir.disk_full(exc):
-        return OutputError(f"out={out}: no space left on device; nothing was changed (free space or choose another folder)")
+        return OutputError(f"out={out}: no space left on device; nothing was changed "
+                           "(free space or choose another folder)")
     if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
         src, _, why = exc.args[0][0]  # copytree gathers (source, destination, reason) for every file
         return OutputError(f"out={out}: could not copy {len(exc.args[0])} file(s), e.g. {Path(src).name} ({why}); "
@@ -595,7 +638,7 @@ def check(*, start=None, end=None, as_of=None, chapters=None, extra: dict | None
     ParameterError
         One line naming the parameter and the valid values; OutputError for the folder.
     """
-    chosen = with_companions(chapter_ids(chapters))
+    chosen = with_companions(rerun_ids(chapters))
     rp = check_run(chosen, {"start": start, "end": end, "as_of": as_of}, extra or {})
     root = checkout()
     label = f"{rp.dates.get('start', 'default')}_{rp.dates.get('end', 'default')}"
@@ -692,24 +735,42 @@ def run(*, start: str | None = None, end: str | None = None, as_of: str | None =
         raise _out_error(out_dir, exc) from None
 
 
+#: Folder of the committed sweep table, inside book/.
+SWEEP_DIR = "robustness"
+
+
+def sweep_book(out: Path, *, snapshot, store=None, workers: int | None = None):
+    """Run the book's specification sweep (every ported claim, the default design and window
+    grid) on a local Dask cluster, offline, into ``out`` (its ``sweep.parquet``)."""
+    from .. import sweep
+    from .robustness import DESIGN, book_grid
+
+    return sweep.run(None, grid=book_grid(), design=DESIGN, out=out, workers=workers or os.cpu_count() or 2,
+                     data={"mode": "offline", "snapshot": str(snapshot), "store": str(store) if store else None})
+
+
 def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None, timeout: int = 1800,
             on_event=None) -> RunReport:
     """Re-execute ``book/`` in place, offline, against the reference snapshot.
 
     Notebooks run in a temporary folder; each one replaces its committed version (with its
-    results file) only if it executed cleanly. When a thesis chapter is refreshed the scorecard
-    and the landing page are refreshed after it, so they always match the committed results.
+    results file) only if it executed cleanly. When a thesis chapter or the Robustness page is
+    refreshed, the pages that read results (the scorecard, the landing page, the review page) are
+    refreshed after it, so they always match the committed results. Refreshing the Robustness
+    page first runs the book's specification sweep (:func:`sweep_book`, a local Dask cluster of
+    ``jobs`` workers) and commits its table (``book/robustness/sweep.parquet``) with the page.
     """
     root = checkout()
     chosen = chapter_ids(chapters)
-    if any(c in THESIS_CLAIMS for c in chosen):
+    if any(c in THESIS_CLAIMS or c == "robustness" for c in chosen):
         for reader in RESULT_READERS:
             if reader not in chosen and (book_dir(root) / CHAPTERS[reader]).is_file():
                 chosen.append(reader)
     # --snapshot, else SMALLCAPS_SNAPSHOT, else ../shared/data beside the checkout
     snap = Settings.resolve(mode="offline", snapshot=snapshot).snapshot
     if snap is None:
-        raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; pass --snapshot")
+        raise ParameterError("snapshot is not set and the reference snapshot ../shared/data is missing; "
+                             "pass --snapshot")
     env = kernel_env("offline", snap, store)
     with tempfile.TemporaryDirectory(prefix="smallcaps-refresh-") as tmp, \
             tempfile.TemporaryDirectory(prefix="smallcaps-runtime-") as runtime:
@@ -717,6 +778,10 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
         # chapters not being refreshed still provide their committed results (the scorecard reads them)
         for res in book_dir(root).glob("*.results.json"):
             shutil.copy2(res, tmpd / res.name)
+        if "robustness" in chosen:  # the sweep first: the page reads its table
+            if on_event:
+                on_event("robustness", "running", None)
+            sweep_book(tmpd / SWEEP_DIR, snapshot=snap, store=store, workers=jobs)
         runs = execute_chapters(chosen, book_dir(root), tmpd, parameters=None, env=env,
                                 jobs=jobs or os.cpu_count() or 2, timeout=timeout, on_event=on_event,
                                 timings=_load_timings(root / "_build"), runtime_dir=runtime)
@@ -726,6 +791,9 @@ def refresh(*, chapters=None, jobs: int | None = None, snapshot=None, store=None
                 if not r.ok:
                     continue
                 nb = CHAPTERS[r.chapter]
+                if r.chapter == "robustness":
+                    (book_dir(root) / SWEEP_DIR).mkdir(exist_ok=True)
+                    shutil.copy2(tmpd / SWEEP_DIR / "sweep.parquet", book_dir(root) / SWEEP_DIR / "sweep.parquet")
                 shutil.copy2(tmpd / nb, book_dir(root) / nb)
                 if (tmpd / results_filename(r.chapter)).is_file():
                     shutil.copy2(tmpd / results_filename(r.chapter), book_dir(root) / results_filename(r.chapter))

@@ -487,6 +487,8 @@ class Claim(abc.ABC):
         if not self.amended:
             return None
         spec = {**dict(self.spec), **type(self).amendments[0].registered_spec}
+        if self.inputs is None:  # evidence given by hand (``from_evidence``): the registered rule on the same evidence
+            return type(self).from_evidence(self.evidence, spec=spec, window=self.window)
         return type(self)(self.inputs, self.window, spec)
 
     def when_said(self) -> Claim | None:

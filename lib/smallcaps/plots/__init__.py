@@ -280,6 +280,52 @@ def verdict_grid(table: pd.DataFrame, *, title: str, row: str = "thesis", note: 
     return _finish(fig, ax, title, "", "", note)
 
 
+def specification_curve(data: pd.DataFrame, *, x: str, y: str, low: str, high: str, verdict: str,
+                        panel: dict[str, list], title: str, ylabel: str, xlabel: str,
+                        highlight: tuple[float, float] | None = None, note: str | None = None):
+    """A specification curve (Simonsohn, Simmons and Nelson 2020): estimates sorted along ``x``
+    with their intervals (``low`` to ``high``), coloured by verdict; ``highlight`` = (x, y)
+    marks the published specification. Beneath, one row per choice (``panel``: label -> the x
+    positions of the specifications that made it)."""
+    rows = max(1, len(panel))
+    ph = 0.2 * rows + 0.35
+    fig = plt.figure(figsize=(WIDTH, HEIGHT + ph))
+    gs = fig.add_gridspec(2, 1, height_ratios=[HEIGHT, ph], hspace=0.06)
+    ax = fig.add_subplot(gs[0])
+    axp = fig.add_subplot(gs[1], sharex=ax)
+    size = 14 if len(data) <= 60 else 6
+    for v, colour in VERDICT_COLOURS.items():
+        sub = data[data[verdict] == v]
+        if sub.empty:
+            continue
+        ci = sub.dropna(subset=[low, high])
+        if len(ci):
+            ax.vlines(ci[x], ci[low], ci[high], color=colour, alpha=0.35, linewidth=0.8)
+        ax.scatter(sub[x], sub[y], color=colour, s=size, label=v, zorder=3, edgecolor="none")
+    if highlight is not None:
+        ax.scatter([highlight[0]], [highlight[1]], marker="D", s=70, facecolor="none", edgecolor="black",
+                   linewidth=1.4, zorder=4, label="published verdict")
+    ax.axhline(0, color="0.3", linewidth=0.8)
+    ax.legend(loc="upper left", fontsize=8, ncols=2)
+    ax.set_title(title, wrap=True)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelbottom=False)
+    ax.set_xlabel("")
+    labels = list(panel)
+    for i, label in enumerate(labels):
+        xs = panel[label]
+        axp.scatter(xs, [i] * len(xs), marker="|", s=40, color="0.2", linewidth=0.8)
+    axp.set_yticks(range(len(labels)))
+    axp.set_yticklabels(labels, fontsize=7)
+    axp.set_ylim(len(labels) - 0.5, -0.5)
+    axp.grid(axis="x", visible=False)
+    axp.set_xlabel(xlabel)
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=8, color="0.35", ha="left", va="bottom", wrap=True)
+    fig.subplots_adjust(left=0.3, right=0.98, top=0.9, bottom=0.45 / (HEIGHT + ph) * 2.2)
+    return fig
+
+
 def show(fig) -> None:
     """Display a figure in the notebook as PNG and free it (no figure leaks between cells); given
     a string instead (a chapter's note on why there is no figure, e.g. a re-run window without

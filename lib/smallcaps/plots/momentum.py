@@ -71,7 +71,7 @@ def peer_gaps(gaps: pd.DataFrame, *, title: str, note: str | None = None) -> Fig
     fig, ax = plt.subplots(figsize=(WIDTH, max(3.2, 0.36 * len(order) + 1.6)))
     _pointrange(ax, g, "peer", "gap", "ci_low", "ci_high", "window", order, hue_order=windows)
     ax.legend(title=None, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=len(windows))
-    return _finish(fig, ax, title, "XSMO minus peer, annualised log-return gap (pp a year, 95% Newey-West CI)",
+    return _finish(fig, ax, title, "XSMO minus peer, annualised log-return gap (pp a year, 95% Newey-West noise band)",
                    "peer", note)
 
 
@@ -189,19 +189,21 @@ def breadth_and_spread(breadth: pd.DataFrame, relative: pd.Series, narrowing: pd
 
 def effects(frame: pd.DataFrame, *, title: str, note: str | None = None) -> Figure:
     """Alpha and one-standard-deviation effects of each regressor with 95% HAC intervals
-    (pp a month): tidy ``term``, ``effect``, ``ci_low``, ``ci_high``."""
+    (pp a year, the unit of the regression table): tidy ``term``, ``effect``, ``ci_low``,
+    ``ci_high``."""
     fig, ax = plt.subplots(figsize=(WIDTH, max(2.8, 0.45 * len(frame) + 1.6)))
     f = frame.assign(kind=np.where(frame["term"].str.startswith("alpha"), "alpha", "slope x 1 SD"))
     _pointrange(ax, f, "term", "effect", "ci_low", "ci_high", "kind", list(f["term"]),
                 colours={"alpha": "#0072b2", "slope x 1 SD": "#555555"}, hue_order=["alpha", "slope x 1 SD"], dodge=0)
     ax.legend(title=None, fontsize=8, loc="lower right")
-    return _finish(fig, ax, title, "small-cap momentum, pp a month (95% HAC CI)", "", note)
+    return _finish(fig, ax, title, "small-cap momentum, pp a year (95% HAC CI)", "", note)
 
 
-def leadership_means(frame: pd.DataFrame, *, title: str, note: str | None = None) -> Figure:
-    """Mean small-cap momentum by leadership state and, within months after leading, by the
-    month's yield move (pp a year, 95% HAC CI): tidy ``comparison``, ``state``, ``label``,
-    ``mean``, ``ci_low``, ``ci_high``."""
+def leadership_means(frame: pd.DataFrame, *, title: str, series: str = "small-cap momentum",
+                     note: str | None = None) -> Figure:
+    """Mean of ``series`` (SMB or small-cap momentum) by leadership state and, within months after
+    leading, by the month's yield move (pp a year, 95% HAC CI): tidy ``comparison``, ``state``,
+    ``label``, ``mean``, ``ci_low``, ``ci_high``."""
     f = frame.assign(row=frame["label"])
     order = list(f["row"])
     colours = {"leading": "#0072b2", "lagging": "#999999", "rising": ADVERSE, "falling": FAVOURABLE}
@@ -210,4 +212,4 @@ def leadership_means(frame: pd.DataFrame, *, title: str, note: str | None = None
                 hue_order=list(dict.fromkeys(f["state"])), dodge=0)
     if f["comparison"].nunique() > 1:
         ax.axhline(f["comparison"].ne(f["comparison"].iloc[0]).idxmax() - 0.5, color="0.75", linewidth=0.8)
-    return _finish(fig, ax, title, "small-cap momentum, mean return (pp a year, 95% HAC CI)", "", note)
+    return _finish(fig, ax, title, f"{series}, mean return (pp a year, 95% HAC CI)", "", note)

@@ -51,8 +51,8 @@ REINDEXED = {
 M1_SINCE = pd.Timestamp("2017-01-01")
 
 FUND = "XSMO"
-#: The peers the issue names for M1: the S&P 600 and its growth funds, small-, mid- and large-cap
-#: momentum funds, and the other S&P 600 single-factor funds.
+#: Every fund M1's tables show: the S&P 600 and its growth funds, small-, mid- and large-cap
+#: momentum funds, and the other S&P 600 single-factor funds (the rule counts the small-cap ones).
 PEERS = {
     "IJR": "S&P SmallCap 600",
     "IJT": "S&P SmallCap 600 Growth",
@@ -65,6 +65,11 @@ PEERS = {
     "XSLV": "S&P 600 low volatility",
     "XSHQ": "S&P 600 quality",
 }
+#: The claim's comparison set ("key small-cap momentum and single-factor ETFs"): the S&P 600 and its
+#: growth funds, the other small-cap momentum fund and the S&P 600 factor funds.
+SMALL_CAP_PEERS = ("IJR", "IJT", "SLYG", "DWAS", "XSVM", "XSLV", "XSHQ")
+#: Mid- and large-cap momentum funds: shown beside the small-cap peers as context, never counted.
+CONTEXT_PEERS = ("XMMO", "SPMO", "MTUM")
 BENCHMARK, GROWTH = "IJR", "IJT"
 OTHER_TICKERS = ("IWM", "SPY", "^IRX", "^TNX")
 
@@ -91,7 +96,12 @@ class MomentumInputs(ChapterInputs):
         ``small`` and ``big``: French's high minus low prior-return portfolio within each size
         (decimal per month).
     factors
-        ``mkt_rf``, ``smb``, ``rf`` and ``market`` (decimal per month).
+        ``mkt_rf``, ``smb``, ``hml``, ``rf``, ``market`` and ``umd`` (French's momentum factor,
+        the average of the small and big high minus low prior-return portfolios; decimal per
+        month).
+    ff5
+        French's five factors from 1963-07: ``mkt_rf``, ``smb``, ``hml``, ``rmw``, ``cma``
+        (decimal per month).
     vix
         Daily VIX close (points).
     credit
@@ -123,6 +133,7 @@ class MomentumInputs(ChapterInputs):
 
     momentum: pd.DataFrame
     factors: pd.DataFrame
+    ff5: pd.DataFrame
     vix: pd.Series
     credit: pd.Series
     credit_source: dict
@@ -203,6 +214,15 @@ class MomentumInputs(ChapterInputs):
             r = am.daily_returns(self.closes[[FUND, BENCHMARK]])
             return (r[FUND] - r[BENCHMARK]).loc[XSMO_INDEX_SWITCH:].rename("XSMO minus IJR")
         return self.memo("xsmo_minus_ijr", compute)
+
+    def outcome(self, name: str) -> pd.Series:
+        """The monthly series whose behaviour after small caps lead M5 reads (decimal): ``smb``
+        (French's SMB, small-cap leadership itself) or ``wml`` (small-cap momentum), both over the
+        months the size x prior-return portfolios cover, so that the two are read on the same
+        months."""
+        months = self.momentum["small"].dropna().index
+        s = self.factors["smb"] if name == "smb" else self.momentum["small"]
+        return s.loc[(s.index >= months.min()) & (s.index <= months.max())].rename(name)
 
     def leadership(self, lead_measure: str, lead_months: int) -> pd.Series:
         """``leading``/``lagging`` per month, known before it: French's SMB compounded over the
@@ -296,9 +316,16 @@ def load_inputs(data: DataSession, params: dict | None = None) -> MomentumInputs
     """
     six = data.french("6_Portfolios_ME_Prior_12_2")
     ff = data.french("F-F_Research_Data_Factors")
+    umd = data.french("F-F_Momentum_Factor")
+    five = data.french("F-F_Research_Data_5_Factors_2x3")
     mom = am.momentum_spreads(from_percent(six["vw_monthly"]))
     f = from_percent(ff["monthly"])
-    factors = pd.DataFrame({"mkt_rf": f["Mkt-RF"], "smb": f["SMB"], "rf": f["RF"], "market": f["Mkt-RF"] + f["RF"]})
+    factors = pd.DataFrame({"mkt_rf": f["Mkt-RF"], "smb": f["SMB"], "hml": f["HML"], "rf": f["RF"],
+                            "market": f["Mkt-RF"] + f["RF"]})
+    factors["umd"] = from_percent(umd["monthly"]).iloc[:, 0].reindex(factors.index)
+    f5 = from_percent(five["monthly"])
+    ff5 = pd.DataFrame({"mkt_rf": f5["Mkt-RF"], "smb": f5["SMB"], "hml": f5["HML"], "rmw": f5["RMW"],
+                        "cma": f5["CMA"]})
     vix = data.vix().frame["close"].dropna()
     baa, aaa = data.fred("BAA").frame["BAA"], data.fred("AAA").frame["AAA"]
     baa10, aaa10 = data.fred("BAA10Y").frame["BAA10Y"], data.fred("AAA10Y").frame["AAA10Y"]
@@ -327,9 +354,11 @@ def load_inputs(data: DataSession, params: dict | None = None) -> MomentumInputs
     vintages = {
         "french6": f"{six.provenance.vintage or 'French'}, to {six.provenance.last}",
         "ff": f"{ff.provenance.vintage or 'French'}, to {ff.provenance.last}",
+        "umd": f"{umd.provenance.vintage or 'French'}, to {umd.provenance.last}",
+        "ff5": f"{five.provenance.vintage or 'French'}, to {five.provenance.last}",
         "yahoo": f"Yahoo adjusted closes to {closes.index.max().date()}",
     }
-    return MomentumInputs(momentum=mom, factors=factors, vix=vix, credit=credit, credit_source=credit_source,
+    return MomentumInputs(momentum=mom, factors=factors, ff5=ff5, vix=vix, credit=credit, credit_source=credit_source,
                           gs10=gs10, hy=hy, tnx=tnx, closes=closes, rf_daily=rf_daily, members=members, stocks=stocks,
                           vintages=vintages)
 

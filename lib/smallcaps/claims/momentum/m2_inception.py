@@ -4,8 +4,11 @@ Claim: since inception XSMO only matches the S&P SmallCap 600 and trails the S&P
 (IJT) over the long run.
 
 Evidence: XSMO's annualised log-return gaps over IJT and IJR from its first close, with
-Newey-West intervals, and the same split at its 2019 change of index (before it, XSMO tracked a
-growth index). Units: gaps are decimals a year; tables and prose show pp a year.
+Newey-West standard errors, and the same split at its 2019 change of index (before it, XSMO
+tracked a growth index). "Matches" is an equivalence test (two one-sided tests, TOST) with a
+margin fixed before looking; "trails" a one-sided test at the same level (amended in the referee
+revision: the registered rule read "matches" from a non-rejection). Units: gaps are decimals a
+year; tables and prose show pp a year.
 """
 
 from __future__ import annotations
@@ -14,17 +17,23 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pandas as pd
+from scipy import stats as sps
 
+from ... import stats
 from ...analytics import momentum as am
 from ...display import Fact, iso, num, pct, pp, text
 from ..base import Choice, Claim, Decision, SpecSpace, Untestable
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
+from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
+from . import registered
 from .inputs import BENCHMARK, FUND, GROWTH, XSMO_INDEX_SWITCH, fund_reason, xsmo_first_close
-from .m1_peers import SWITCH_BASE, hac_days, show_gaps
+from .m1_peers import SWITCH_BASE, gap_se, hac_days, show_gaps
 from .regimes import interval, note
 
 LIFE, BEFORE, AFTER = "since inception", "before the index switch", "since the index switch"
-TRAILS = ("negative", "significantly negative")
+VERDICT_RULES = ("amended", "registered")
+#: Size of each one-sided test (the equivalence test's two and the trailing test).
+ALPHA = 0.05
+SHOWN, REFUTED, OPEN = "shown", "refuted", "not shown either way"
 
 
 @dataclass
@@ -50,6 +59,32 @@ class LifeEvidence:
         return BEFORE in self.gaps and AFTER in self.gaps
 
 
+def equivalence(row, margin_pp: float) -> stats.Equivalence:
+    """TOST of a gap row (decimal a year) against ``margin_pp`` (pp a year), in pp a year."""
+    return stats.tost(100 * float(row["gap"]), 100 * gap_se(row), margin_pp, alpha=ALPHA)
+
+
+def below_zero_p(eq: stats.Equivalence) -> float:
+    """One-sided p-value of a gap being below zero (the trailing test), normal approximation."""
+    return float(sps.norm.cdf(eq.value / eq.se))
+
+
+def matches(eq: stats.Equivalence) -> str:
+    """``shown`` (equivalent within the margin), ``refuted`` (the 90% interval excludes zero and
+    equivalence is not shown: a difference) or ``not shown either way``."""
+    if eq.equivalent:
+        return SHOWN
+    return REFUTED if eq.ci_low > 0 or eq.ci_high < 0 else OPEN
+
+
+def trails(eq: stats.Equivalence) -> str:
+    """``shown`` (the 90% interval lies below zero: a one-sided test at 5%), ``refuted`` (it lies
+    above zero, or the gap is equivalent to zero within the margin) or ``not shown either way``."""
+    if eq.ci_high < 0:
+        return SHOWN
+    return REFUTED if eq.ci_low > 0 or eq.equivalent else OPEN
+
+
 class M2(Claim):
     id: ClassVar[str] = "M2"
     chapter: ClassVar[str] = "momentum"
@@ -59,24 +94,45 @@ class M2(Claim):
     unit: ClassVar[str] = "pp/yr"
     inputs_used: ClassVar[tuple[str, ...]] = ("closes",)
     space: ClassVar[SpecSpace] = SpecSpace(
-        Choice("trails_if", "negative", {"significantly negative": "significantly negative"},
-               "XSMO trails IJT when its gap over IJT is negative or significantly negative (the 95% interval "
-               "lies below zero)",
-               check=lambda v: None if v in TRAILS else ", ".join(TRAILS)),
+        Choice("margin", 2.0, {"1 pp a year": 1.0, "3 pp a year": 3.0},
+               "equivalence margin (pp a year): XSMO matches IJR when the gap's 90% interval lies inside plus or "
+               "minus this",
+               check=lambda v: None if 0 < v <= 10 else "a number of pp a year above 0, at most 10"),
+        Choice("verdict_rule", "amended", {"registered": "registered"},
+               "amended: matches is an equivalence test and trails a one-sided test, inconclusive when neither is "
+               "shown either way; registered: matches when the 95% interval of the IJR gap includes zero, trails "
+               "when the IJT gap is negative",
+               check=lambda v: None if v in VERDICT_RULES else ", ".join(VERDICT_RULES)),
     )
     rule_template: ClassVar[Rule] = Rule(
         "M2", "Since inception XSMO only matches the S&P SmallCap 600 and trails the S&P 600 growth ETF (IJT) "
               "over the long run (source B).",
-        hypothesis=("From XSMO's first close to the end of the window, XSMO's return is indistinguishable from "
-                    "IJR's (S&P SmallCap 600) and below IJT's (S&P SmallCap 600 Growth)."),
-        statistic=("annualised log-return gaps of XSMO over IJT and over IJR (pp a year) with 95% Newey-West "
-                   "intervals; the number reported is the gap over IJT."),
-        supported="the IJR gap's interval includes zero (XSMO matches the S&P 600) and the IJT gap is {trails_if}",
-        partly="exactly one of the two holds",
-        not_supported="neither holds",
+        hypothesis=("From XSMO's first close to the end of the window, XSMO's return is equivalent to IJR's (S&P "
+                    "SmallCap 600) within plus or minus {margin:g} pp a year and below IJT's (S&P SmallCap 600 "
+                    "Growth)."),
+        statistic=("annualised log-return gaps of XSMO over IJR and over IJT (pp a year) with Newey-West standard "
+                   "errors. 'Matches IJR' is an equivalence test (two one-sided tests at 5%): shown when the gap's "
+                   "90% interval lies inside plus or minus {margin:g} pp a year, a margin fixed before looking "
+                   "(smaller than a small-cap fund's typical tracking difference plus the spread of fees between "
+                   "the funds compared: a gap a holder would not notice), refuted when that interval excludes zero "
+                   "without equivalence. 'Trails IJT' is a one-sided test at 5%: shown when the IJT gap's 90% "
+                   "interval lies below zero, refuted when it lies above zero or the gap is equivalent to zero "
+                   "within the margin. The number reported is the IJT gap; its p-value is the larger of the two "
+                   "tests' p-values (both must hold)."),
+        supported="both are shown",
+        partly="exactly one is shown",
+        inconclusive="neither is shown and neither is refuted",
+        not_supported="neither is shown and at least one is refuted",
         untestable=("the window starts after XSMO's first close or holds less than a year of its prices "
                     "(XSMO, IJR and IJT prices over XSMO's life decide it)"),
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        registered.AMENDED,
+        "'Matches' was read from a non-rejection (the IJR gap's interval includes zero) while 'trails' used only the "
+        "sign of the IJT gap, an asymmetric standard under which XSMO also 'matches' IJT (referee report on rotation "
+        "and momentum, D11). 'Matches' is now an equivalence test with a margin fixed before looking, 'trails' a "
+        "one-sided test at the same level, and the claim is inconclusive when the data show neither.",
+        registered.M2, {"verdict_rule": "registered"}),)
 
     # -- evidence ----------------------------------------------------------------------------------
 
@@ -94,15 +150,14 @@ class M2(Claim):
                 gaps[AFTER] = inp.fund_gaps(SWITCH_BASE, w.end, pair)
         return LifeEvidence(first, gaps)
 
+    def tests(self, ev: LifeEvidence | None = None) -> tuple[stats.Equivalence, stats.Equivalence]:
+        """The equivalence tests of the IJR and the IJT gap over XSMO's life (pp a year)."""
+        g = (ev or self.evidence).gaps[LIFE]
+        return equivalence(g.loc[BENCHMARK], self.spec.margin), equivalence(g.loc[GROWTH], self.spec.margin)
+
     def decide(self, ev: LifeEvidence) -> Decision:
         g = ev.gaps[LIFE]
         ijt, ijr = g.loc[GROWTH], g.loc[BENCHMARK]
-        matches = bool(ijr["ci_low"] <= 0 <= ijr["ci_high"])
-        trails = bool(ijt["gap"] < 0) if self.spec.trails_if == "negative" else bool(ijt["ci_high"] < 0)
-        verdict = SUPPORTED if matches and trails else PARTLY if (matches or trails) else NOT_SUPPORTED
-        parts = [f"XSMO minus IJR {pp(ijr['gap']).text()} pp a year "
-                 f"(95% CI {interval(ijr['ci_low'], ijr['ci_high'])}), so it {'matches' if matches else 'does not match'} the S&P 600",
-                 f"it {'trails' if trails else 'does not trail'} IJT"]
         split = ""
         if ev.split:
             pre, post = ev.gaps[BEFORE], ev.gaps[AFTER]
@@ -112,15 +167,53 @@ class M2(Claim):
         stat = Statistic(name=self.statistic_name, value=100 * float(ijt["gap"]), unit=self.unit,
                          ci_low=100 * float(ijt["ci_low"]), ci_high=100 * float(ijt["ci_high"]), ci_level=0.95,
                          method=hac_days(int(ijt["days"])))
-        return Decision(verdict, stat, Sample(iso(ijt["from"]), iso(ijt["to"]), int(ijt["days"]), "daily"),
-                        "; ".join(parts) + "." + split)
+        sample = Sample(iso(ijt["from"]), iso(ijt["to"]), int(ijt["days"]), "daily")
+        if self.spec.verdict_rule == "registered":
+            match = bool(ijr["ci_low"] <= 0 <= ijr["ci_high"])
+            trail = bool(ijt["gap"] < 0)
+            verdict = SUPPORTED if match and trail else PARTLY if (match or trail) else NOT_SUPPORTED
+            parts = [f"XSMO minus IJR {pp(ijr['gap']).text()} pp a year "
+                     f"(95% CI {interval(ijr['ci_low'], ijr['ci_high'])}), so it "
+                     f"{'matches' if match else 'does not match'} the S&P 600",
+                     f"it {'trails' if trail else 'does not trail'} IJT"]
+            return Decision(verdict, stat, sample, "; ".join(parts) + "." + split)
+        eq_r, eq_t = self.tests(ev)
+        m, t = matches(eq_r), trails(eq_t)
+        shown = (m == SHOWN) + (t == SHOWN)
+        refuted = (m == REFUTED) + (t == REFUTED)
+        verdict = (SUPPORTED if shown == 2 else PARTLY if shown == 1 else NOT_SUPPORTED if refuted else INCONCLUSIVE)
+        p_trail = below_zero_p(eq_t)
+        p = max(eq_r.p, p_trail)
+        mg = self.spec.margin
+        note_ = (f"Matches IJR (equivalence within plus or minus {mg:g} pp a year): {m}; XSMO minus IJR "
+                 f"{eq_r.value:+.1f} pp a year, 90% interval {eq_r.ci_low:.1f} to {eq_r.ci_high:.1f}, TOST p = "
+                 f"{eq_r.p:.2f}. Trails IJT: {t}; XSMO minus IJT {eq_t.value:+.1f} pp a year, 90% interval "
+                 f"{eq_t.ci_low:.1f} to {eq_t.ci_high:.1f}, one-sided p = {p_trail:.2f}." + split)
+        return Decision(verdict, stat, sample, note_, p_value=p, mde=stats.mde(eq_t.se, alpha=ALPHA, sides=1))
 
     # -- what the chapter shows --------------------------------------------------------------------
 
     def table(self) -> pd.DataFrame | Any:
         """XSMO's gap over IJT and IJR (pp a year, 95% interval) over its life and on each side of
         the index switch; or why there is none."""
-        return show_gaps(self.evidence.gaps) if self.testable else note(self.untestable_note)
+        if not self.testable:
+            return note(self.untestable_note)
+        return show_gaps(self.evidence.gaps).rename(columns={"95% noise band": "95% CI"}, level=1)
+
+    def equivalence_table(self) -> pd.DataFrame | Any:
+        """The two tests over XSMO's life: gap, 90% interval, margin, the test's p-value and what it
+        shows (pp a year); or why there is none."""
+        if not self.testable:
+            return note(self.untestable_note)
+        eq_r, eq_t = self.tests()
+        p_trail = below_zero_p(eq_t)
+        rows = {"matches IJR (equivalence)": (eq_r, f"{-eq_r.margin:g} to {eq_r.margin:g}", eq_r.p, matches(eq_r)),
+                "trails IJT (one-sided)": (eq_t, "below 0", p_trail, trails(eq_t))}
+        out = pd.DataFrame([{"test": k, "gap, pp/yr": round(e.value, 1),
+                             "90% interval": interval(e.ci_low / 100, e.ci_high / 100),
+                             "must lie": where, "p-value": round(p, 3), "result": res}
+                            for k, (e, where, p, res) in rows.items()]).set_index("test")
+        return out
 
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.momentum.growth_since`."""
@@ -153,17 +246,24 @@ class M2(Claim):
 
     def facts(self) -> dict[str, Fact]:
         years = self.momentum_years()
-        g: dict[str, Fact] = {"m_post_years": num(years if years > 0 else None, 1)}
+        g: dict[str, Fact] = {"m_post_years": num(years if years > 0 else None, 1),
+                              "m2_margin": num(self.spec.margin, 0)}
         if not self.testable:
             return g
         ev = self.evidence
         life = ev.gaps[LIFE]
+        eq_r, eq_t = self.tests()
         g.update({
             "m2_from": text(iso(life.loc[GROWTH, "from"])), "m2_to": text(iso(life.loc[GROWTH, "to"])),
             "m2_ijr_gap": pp(life.loc[BENCHMARK, "gap"], 1, True),
             "m2_ijr_ci": text(interval(life.loc[BENCHMARK, "ci_low"], life.loc[BENCHMARK, "ci_high"])),
             "m2_ijt_gap": pp(life.loc[GROWTH, "gap"], 1, True),
             "m2_ijt_ci": text(interval(life.loc[GROWTH, "ci_low"], life.loc[GROWTH, "ci_high"])),
+            "m2_ijr_ci90": text(interval(eq_r.ci_low / 100, eq_r.ci_high / 100)),
+            "m2_ijt_ci90": text(interval(eq_t.ci_low / 100, eq_t.ci_high / 100)),
+            "m2_tost_p": num(eq_r.p, 2),
+            "m2_matches": text(matches(eq_r)), "m2_trails": text(trails(eq_t)),
+            "m2_mde": num(stats.mde(eq_t.se, alpha=ALPHA, sides=1), 1),
             "m2_pre_share": pct(self.growth_share(), 0),
         })
         if ev.split:
@@ -182,14 +282,16 @@ class M2(Claim):
         """``m2_split`` (the record splits at the index switch), which of the four readings of the
         split holds (``m2_trails_growth_years``: the whole shortfall against IJT comes from the growth
         years; ``m2_trails_both``; ``m2_ahead_both``; ``m2_trails_momentum_years``), ``m2_mostly_growth``
-        (more than half the record is the growth fund's) and ``m2_momentum_years`` (the window holds
-        some of XSMO's momentum years)."""
+        (more than half the record is the growth fund's), ``m2_momentum_years`` (the window holds
+        some of XSMO's momentum years) and ``m2_neither`` (neither test shows anything either way)."""
         ev = self.evidence
         out = dict.fromkeys(("m2_split", "m2_trails_growth_years", "m2_trails_both", "m2_ahead_both",
-                             "m2_trails_momentum_years", "m2_mostly_growth"), False)
+                             "m2_trails_momentum_years", "m2_mostly_growth", "m2_neither"), False)
         out["m2_momentum_years"] = self.momentum_years() > 0
         if ev is None:
             return out
+        eq_r, eq_t = self.tests()
+        out["m2_neither"] = matches(eq_r) == OPEN and trails(eq_t) == OPEN
         out["m2_mostly_growth"] = self.growth_share() > 0.5
         if ev.split:
             whole = ev.gaps[LIFE].loc[GROWTH, "gap"]

@@ -4,16 +4,20 @@ Claim: the momentum edge in small caps depends on the regime: it compounds when 
 and unwinds fast when breadth narrows, rates stay high or credit tightens.
 
 Evidence: over a century of French's size x prior-return portfolios, small-cap momentum's mean in
-each adverse regime minus its favourable counterpart (rates and credit; market state and
-volatility as context), with Newey-West and stationary-bootstrap intervals; and, since XSMO
-became a momentum fund, XSMO minus IJR by the direction of breadth built from the point-in-time
-S&P 600 (S&P 400 as a longer proxy), of the high-yield spread and of the 10-year yield. Every
-regime is known before the return it conditions. Units: means are decimals per period; tables
-and prose show pp a year.
+each adverse regime minus its favourable counterpart (rates as a level and credit; market state
+and volatility as context), with Newey-West and stationary-bootstrap intervals whose blocks are
+no shorter than the regimes' mean spell; and, since XSMO became a momentum fund, XSMO minus IJR
+by the direction of breadth built from the point-in-time S&P 600 (S&P 400 as a longer proxy), of
+the high-yield spread and of the 10-year yield. Every regime is known before the return it
+conditions. The verdict is decided on the three conditions the claim names; the market state,
+where the literature finds momentum's regime dependence, is shown beside it and named in the
+headline (amended in the referee revision: see :data:`M3.amendments`). Units: means are decimals
+per period; tables and prose show pp a year.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -26,9 +30,11 @@ from ...analytics import momentum as am
 from ...analytics import regimes as ar
 from ...display import MISSING, Fact, count, iso, num, pct, scale, text, tidy
 from ..base import Claim, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
+from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
+from . import registered
 from .inputs import BENCHMARK, BREADTH_INDICES, FUND, MIN_EACH, in_days, in_months
 from .regimes import (
+    BOOTSTRAP_BLOCK,
     BREADTH_LOOKBACK,
     BREADTH_WINDOW,
     CREDIT_LOOKBACK,
@@ -39,9 +45,11 @@ from .regimes import (
     RATES_LOOKBACK,
     RATES_MEASURE,
     RECENT_LABELS,
+    VERDICT_RULE,
     VOL_MEASURE,
     VOL_WINDOW,
     alternative,
+    block_words,
     century_definitions,
     credit_words,
     fill_rule,
@@ -66,6 +74,11 @@ PROXY_MONTHS = 3
 PARTS = ("breadth", "rates", "credit")
 #: Worst months listed.
 WORST = 10
+#: What a named condition's difference says: it counts (negative, both intervals below zero), it
+#: points away from the claim (zero or positive), or it cannot tell (negative, an interval reaching zero).
+COUNTS, AWAY, OPEN, NO_TEST = "counts", "points away", "cannot tell", "untestable"
+#: The market-state look-backs the chapter shows side by side (months).
+LOOKBACKS = (12, 24, 36)
 
 
 @dataclass
@@ -92,6 +105,9 @@ class M3Evidence:
         Monthly small-cap momentum by the month-end direction of S&P 400 breadth.
     in_window
         pitindex id -> whether its member panel overlaps the window.
+    lookbacks
+        Market-state look-back (months) -> the market-state test of small-cap momentum under it
+        (12, 24 and 36 months, and the specification's own), with bootstrap intervals.
     """
 
     x: pd.Series
@@ -104,12 +120,27 @@ class M3Evidence:
     recent_variants: list[tuple[str, str, am.RegimeTest]]
     proxy: am.RegimeTest
     in_window: dict[str, bool]
+    lookbacks: dict[int, am.RegimeTest] = dataclasses.field(default_factory=dict)
 
     def parts(self) -> dict[str, tuple[am.RegimeTest, str, str]]:
         """The conditions the rule counts: (test, frequency, what it is)."""
+        r, c = self.century["rates"], self.century["credit"]
         return {"breadth": (self.recent["S&P 600 breadth"], "daily", "XSMO-IJR, narrowing minus widening breadth"),
-                "rates": (self.century["rates"], "monthly", "small-cap momentum, adverse minus good rates"),
-                "credit": (self.century["credit"], "monthly", "small-cap momentum, adverse minus good credit")}
+                "rates": (r, "monthly", f"small-cap momentum, {r.regime} minus {r.other} rates"),
+                "credit": (c, "monthly", f"small-cap momentum, {c.regime} minus {c.other} credit spreads")}
+
+    def status(self) -> dict[str, str]:
+        """Each named condition: ``counts`` (negative, both intervals below zero), ``points away``
+        (zero or positive), ``cannot tell`` (negative, an interval reaching zero) or ``untestable``."""
+        out = {}
+        for name, (t, _, _) in self.parts().items():
+            if not testable(t):
+                out[name] = NO_TEST
+            elif t.significant(-1):
+                out[name] = COUNTS
+            else:
+                out[name] = AWAY if t.diff.value >= 0 else OPEN
+        return out
 
 
 class M3(Claim):
@@ -121,32 +152,51 @@ class M3(Claim):
     unit: ClassVar[str] = "pp/yr"
     inputs_used: ClassVar[tuple[str, ...]] = ("momentum", "closes")
     space: ClassVar[SpecSpace] = SpecSpace(MARKET_LOOKBACK, VOL_MEASURE, VOL_WINDOW, CREDIT_MEASURE, CREDIT_LOOKBACK,
-                                           RATES_MEASURE, RATES_LOOKBACK, BREADTH_WINDOW, BREADTH_LOOKBACK)
+                                           RATES_MEASURE, RATES_LOOKBACK, BREADTH_WINDOW, BREADTH_LOOKBACK,
+                                           BOOTSTRAP_BLOCK, VERDICT_RULE)
     rule_template: ClassVar[Rule] = Rule(
         "M3", "The momentum edge in small caps depends on the regime: it compounds when breadth widens and "
               "unwinds fast when breadth narrows, rates stay high or credit tightens (source B).",
         hypothesis=("small-cap momentum earns less in each adverse regime the claim names than in its favourable "
                     "counterpart: narrowing breadth (XSMO minus IJR once XSMO tracked momentum, by whether the "
                     "share of S&P 600 members above their {breadth_window}-day average fell over the previous "
-                    "{breadth_lookback} trading days), rising rates ({rates_words}) and tightening credit "
+                    "{breadth_lookback} trading days), {rates_adverse} rates ({rates_words}) and tightening credit "
                     "({credit_words}), with French's small high minus small low prior-return portfolio for "
                     "rates and credit. Every regime is known before the return it conditions."),
         statistic=("for each of the three, the mean return in the adverse regime minus the favourable one "
                    "(pp a year: monthly mean times 12, daily mean times 252) with a 95% Newey-West interval and "
-                   "a 95% stationary block-bootstrap interval; a difference counts if it is negative and both "
-                   "intervals exclude zero. The number reported is the first testable of breadth, rates, "
-                   "credit. Market state and volatility are shown as context."),
+                   "a 95% stationary block-bootstrap interval {block_words}; a difference counts if it is negative "
+                   "and both intervals exclude zero, and points away from the claim if it is zero or positive. "
+                   "The number reported is the first testable of breadth, rates, credit, with the other two "
+                   "beside it. The market state (the sign of the market's return over the previous "
+                   "{market_lookback} months, as in Cooper, Gutierrez and Hameed, 2004) and volatility are shown "
+                   "beside the verdict, not deciding it: the claim names breadth, rates and credit."),
         supported="all three differences count",
         partly="one or two of them count",
-        not_supported="none counts",
+        inconclusive="none counts and none points away from the claim",
+        not_supported="none counts and at least one points away from the claim",
         untestable="none of the three can be computed in the window",
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        registered.AMENDED,
+        "'Rates stay high' is a level, so high rates (the 10-year yield above its median to date) are now the adverse "
+        "state and the 12-month change is robustness; the market state's look-back is 36 months, the headline "
+        "specification of Cooper, Gutierrez and Hameed (2004), not the registered 24, which had the largest |t| "
+        "of 12, 24 and 36 (all three shown); the bootstrap's block is no shorter than the regimes' mean spell; a "
+        "claim none of whose conditions counts is inconclusive unless one points away from it; and the deciding "
+        "number shows all three named conditions (referee report on rotation and momentum, D9, D12a, D12e, D13 "
+        "and section 1).",
+        registered.M3, {"market_lookback": 24, "rates_measure": "change", "bootstrap_block": "politis-white",
+                        "verdict_rule": "registered"}),)
 
     @classmethod
     def rule_for(cls, spec=None) -> Rule:
         values = cls.space.resolve(spec, owner=cls.id)
         return fill_rule(cls.rule_template, {**values, "rates_words": rates_words(values),
-                                             "credit_words": credit_words(values)})
+                                             "credit_words": credit_words(values),
+                                             "rates_adverse": "high" if values["rates_measure"] == "level" else "rising",
+                                             "block_words": block_words(values["bootstrap_block"])},
+                         history=cls.amendments)
 
     # -- evidence ----------------------------------------------------------------------------------
 
@@ -155,7 +205,8 @@ class M3(Claim):
         if months is not None:
             x = x.loc[months[0]:months[1]]
         labs = self.inputs.century_regimes(**century_definitions(values)).reindex(x.index)
-        return {name: am.regime_test(x, labs[name], adv, fav, bootstrap=bootstrap, min_each=MIN_EACH)
+        return {name: am.regime_test(x, labs[name], adv, fav, bootstrap=bootstrap, min_each=MIN_EACH,
+                                     block=self.spec.bootstrap_block)
                 for name, (adv, fav) in labels(values).items()}
 
     def _recent(self, days: pd.DatetimeIndex, lookback: int) -> pd.DataFrame:
@@ -180,7 +231,8 @@ class M3(Claim):
 
         daily = in_days(inp.xsmo_minus_ijr(), w)
         labs_d = self._recent(daily.index, spec.breadth_lookback)
-        recent = {name: am.regime_test(daily, labs_d[name], adv, fav, min_each=MIN_EACH * 10)
+        recent = {name: am.regime_test(daily, labs_d[name], adv, fav, min_each=MIN_EACH * 10,
+                                       block=spec.bootstrap_block)
                   for name, (adv, fav) in RECENT_LABELS.items()}
         lookbacks = [("alternative", alternative(BREADTH_LOOKBACK, spec.breadth_lookback), None)]
         if len(daily) >= 2 * MIN_EACH * 20:
@@ -197,10 +249,15 @@ class M3(Claim):
         share = am.month_end(inp.breadth("sp400", spec.breadth_window)["share"])
         lab = am.known_before(ar.direction(share, PROXY_MONTHS, labels=("widening", "narrowing")))
         xm = in_months(inp.momentum["small"], w)
-        proxy = am.regime_test(xm, lab.reindex(xm.index), "narrowing", "widening", min_each=MIN_EACH)
+        proxy = am.regime_test(xm, lab.reindex(xm.index), "narrowing", "widening", min_each=MIN_EACH,
+                               block=spec.bootstrap_block)
         in_window = {index: not in_days(inp.breadth(index, spec.breadth_window), w).empty for index in BREADTH_INDICES}
+        lookbacks = {lb: (century["market state"] if lb == spec.market_lookback else
+                          self._century({**spec, "market_lookback": lb})["market state"])
+                     for lb in sorted({*LOOKBACKS, spec.market_lookback})}
         return M3Evidence(x=x, century=century, century_big=big, century_variants=century_variants, crash=crash,
-                          daily=daily, recent=recent, recent_variants=recent_variants, proxy=proxy, in_window=in_window)
+                          daily=daily, recent=recent, recent_variants=recent_variants, proxy=proxy, in_window=in_window,
+                          lookbacks=lookbacks)
 
     def untestable(self, ev: M3Evidence) -> str | None:
         if any(testable(t) for t, _, _ in ev.parts().values()):
@@ -219,13 +276,16 @@ class M3(Claim):
 
     def decide(self, ev: M3Evidence) -> Decision:
         parts = ev.parts()
-        status = {name: "untestable" if not testable(t) else "counts" if t.significant(-1) else "does not count"
-                  for name, (t, _, _) in parts.items()}
-        k = sum(v == "counts" for v in status.values())
-        verdict = SUPPORTED if k == 3 else PARTLY if k >= 1 else NOT_SUPPORTED
+        status = ev.status()
+        k = sum(v == COUNTS for v in status.values())
+        if self.spec.verdict_rule == "registered":
+            verdict = SUPPORTED if k == 3 else PARTLY if k >= 1 else NOT_SUPPORTED
+        else:
+            away = any(v == AWAY for v in status.values())
+            verdict = SUPPORTED if k == 3 else PARTLY if k >= 1 else NOT_SUPPORTED if away else INCONCLUSIVE
         txt = []
         for name, (t, freq, _) in parts.items():
-            if status[name] == "untestable":
+            if status[name] == NO_TEST:
                 why = ("no S&P 600 breadth and XSMO momentum record in the window (point-in-time S&P 600 membership "
                        "and member prices would decide it)") if name == "breadth" else "no data in the window"
                 txt.append(f"{name}: untestable ({why})")
@@ -233,14 +293,24 @@ class M3(Claim):
                 sc = PP_A_YEAR[freq]
                 txt.append(f"{name}: {t.diff.value * sc:+.1f} pp a year (HAC {t.diff.ci_low * sc:.1f} to "
                            f"{t.diff.ci_high * sc:.1f}), {status[name]}")
-        t, freq, desc = parts[self._head()]
+        head = self._head()
+        t, freq, desc = parts[head]
         d, sc = t.diff, PP_A_YEAR[freq]
-        stat = Statistic(name=desc, value=d.value * sc, unit=self.unit, ci_low=d.ci_low * sc, ci_high=d.ci_high * sc,
-                         ci_level=0.95, method=d.method + (", daily" if freq == "daily" else ", monthly"))
+        beside = [f"{name} {parts[name][0].diff.value * PP_A_YEAR[parts[name][1]]:+.1f} (HAC "
+                  f"{parts[name][0].diff.ci_low * PP_A_YEAR[parts[name][1]]:.1f} to "
+                  f"{parts[name][0].diff.ci_high * PP_A_YEAR[parts[name][1]]:.1f})"
+                  for name in parts if name != head and status[name] != NO_TEST]
+        beside += [f"{name} untestable" for name in parts if name != head and status[name] == NO_TEST]
+        stat = Statistic(name=f"{head}: {desc} (beside it, pp a year: {'; '.join(beside)})", value=d.value * sc,
+                         unit=self.unit, ci_low=d.ci_low * sc, ci_high=d.ci_high * sc, ci_level=0.95,
+                         method=d.method + (", daily" if freq == "daily" else ", monthly"))
         start = t.start.start_time if isinstance(t.start, pd.Period) else t.start
         end = t.end.end_time if isinstance(t.end, pd.Period) else t.end
+        se = d.se * sc if d.se else None
+        lead = "" if self.spec.verdict_rule == "registered" else self.phrase_headline() + " "
         return Decision(verdict, stat, Sample(iso(start), iso(end), int(t.n), freq),
-                        f"{k} of 3 named conditions count. " + "; ".join(txt) + ".")
+                        lead + f"{k} of 3 named conditions count. " + "; ".join(txt) + ".",
+                        p_value=stats.one_sided_p(d, -1), mde=stats.mde(se, sides=2))
 
     # -- what the chapter shows: the century -------------------------------------------------------
 
@@ -251,6 +321,32 @@ class M3(Claim):
         if all(t.n == 0 for t in tests.values()):
             return note("No data for these regimes in this window.")
         return regime_table(tests, "monthly")
+
+    def conditions_table(self) -> pd.DataFrame | Any:
+        """The three conditions the claim names, side by side: the adverse minus the favourable
+        state (pp a year), both intervals, what the difference says (counts, points away, cannot
+        tell), its one-sided p-value in the claim's direction and the minimum detectable effect at
+        80% power of the rule's test; or a note when none can be tested."""
+        ev = self.evidence
+        status = ev.status()
+        rows = {}
+        for name, (t, freq, desc) in ev.parts().items():
+            if status[name] == NO_TEST:
+                rows[name] = {"comparison": desc, "difference": float("nan"), "95% HAC CI": MISSING,
+                              "95% bootstrap CI": MISSING, "p (one-sided)": float("nan"), "MDE": float("nan"),
+                              "reads": NO_TEST}
+                continue
+            d, b, k = t.diff, t.boot, PP_A_YEAR[freq]
+            rows[name] = {"comparison": desc, "difference": round(d.value * k, 1),
+                          "95% HAC CI": interval(d.ci_low, d.ci_high, freq),
+                          "95% bootstrap CI": interval(b.ci_low, b.ci_high, freq) if b else MISSING,
+                          "p (one-sided)": round(stats.one_sided_p(d, -1), 3),
+                          "MDE": round(stats.mde(d.se * k, sides=2), 1), "reads": status[name]}
+        if all(v == NO_TEST for v in status.values()):
+            return note(self.untestable_note or "None of the three conditions can be tested in this window.")
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "condition"
+        return out
 
     def crash_table(self) -> pd.DataFrame:
         """The worst months of small-cap momentum in the window (percent), with their regimes."""
@@ -270,6 +366,28 @@ class M3(Claim):
         rows = [variant_row(name, label, t, "monthly") for name, label, t in self.evidence.century_variants]
         out = variant_frame(rows, list(labels(self.spec)))
         return out if not out.empty else note("No data for these regimes in this window.")
+
+    def lookback_table(self) -> pd.DataFrame | Any:
+        """The market-state comparison (down minus up, pp a year) under each look-back: the
+        difference, both intervals (the bootstrap's mean block in months), t, and the months in
+        each state; or a note when the window has too few months."""
+        rows = {}
+        for lb, t in self.evidence.lookbacks.items():
+            if not testable(t):
+                continue
+            d, b = t.diff, t.boot
+            rows[f"{lb} months" + (" (default)" if lb == self.spec.market_lookback else "")] = {
+                "down minus up": round(d.value * PP_A_YEAR["monthly"], 1),
+                "95% HAC CI": interval(d.ci_low, d.ci_high, "monthly"),
+                "95% bootstrap CI": interval(b.ci_low, b.ci_high, "monthly") if b else MISSING,
+                "bootstrap block, months": round(_block(b), 1) if b else float("nan"),
+                "t": round(float(d.t), 2), "months down | up": f"{t.n_regime:,} | {t.n_other:,}",
+                "counts": "yes" if t.significant(-1) else "no"}
+        if not rows:
+            return note("Too few months in each market state in this window.")
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "look-back"
+        return out
 
     def cumulative_figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.momentum.cumulative_by_state`."""
@@ -412,7 +530,33 @@ class M3(Claim):
         t6 = rec["S&P 600 breadth"]
         p6, p4 = self.inputs.breadth("sp600", spec.breadth_window), self.inputs.breadth("sp400", spec.breadth_window)
         lowers = [n for n, t in c.items() if t.significant(-1)]
+        lbs = {lb: ev.lookbacks.get(lb) for lb in LOOKBACKS}
+        lb_facts = {}
+        for lb, t in lbs.items():
+            ok = testable(t)
+            lb_facts[f"m3_lb{lb}_diff"] = pp_year(t.diff.value if ok else None, "monthly", 1, True)
+            lb_facts[f"m3_lb{lb}_t"] = num(t.diff.t if ok else None, 2)
+        mk_t = c["market state"]
+        alt_rates = next((t for name, label, t in ev.century_variants if name == "rates" and label == "alternative"),
+                         None)
+        b6_t = rec["S&P 600 breadth"]
+        b6_se = b6_t.diff.se * PP_A_YEAR["daily"] if testable(b6_t) and b6_t.diff.se else None
         return {
+            **lb_facts,
+            "m3_headline": text(self.phrase_headline() if self.testable else None),
+            "m3_market_block": num(_block(mk_t.boot) if testable(mk_t) and mk_t.boot else None, 1),
+            "m3_market_spell": num(stats.mean_spell(self.inputs.century_regimes(**century_definitions(spec))
+                                                    .reindex(ev.x.index)["market state"]) if testable(mk_t) else None,
+                                   1),
+            "m3_rates_adverse_words": text("high (above its median to date)" if spec.rates_measure == "level" else
+                                           f"rising over the previous {spec.rates_lookback} months"),
+            "m3_rates_favourable_words": text("low" if spec.rates_measure == "level" else "falling"),
+            "m3_rates_alt_words": text(f"the {spec.rates_lookback}-month change (the registered measure)"
+                                       if spec.rates_measure == "level" else "the level (above its median to date)"),
+            "m3_rates_alt_diff": pp_year(alt_rates.diff.value if testable(alt_rates) else None, "monthly", 1, True),
+            "m3_rates_alt_ci": text(interval(alt_rates.diff.ci_low, alt_rates.diff.ci_high, "monthly")
+                                    if testable(alt_rates) else None),
+            "m3b_breadth_mde": num(stats.mde(b6_se, sides=2) if b6_se else None, 1),
             "m_market_lookback": count(spec.market_lookback),
             "m_breadth_window": count(spec.breadth_window),
             "m_breadth_lookback": count(spec.breadth_lookback),
@@ -492,6 +636,9 @@ class M3(Claim):
             "m3_hy": testable(rec["high-yield spread"]), "m3_yield": testable(rec["10-year yield"]),
             "m3_proxy": testable(ev.proxy),
             "m3_breadth_figure": self._breadth_overlaps(),
+            "m3_lookbacks": all(testable(ev.lookbacks.get(lb)) for lb in LOOKBACKS),
+            "m3_rates_alt": any(name == "rates" and label == "alternative" and testable(t)
+                                for name, label, t in ev.century_variants),
         }
 
     def _breadth_overlaps(self) -> bool:
@@ -505,13 +652,62 @@ class M3(Claim):
     # Phrases: the only wording that depends on the result.
 
     def phrase_rates_word(self) -> str:
-        """``more`` or ``less``: how rising-yield months compare with falling-yield ones."""
-        return "more" if self.evidence.century["rates"].diff.value > 0 else "less"
+        """How adverse-rates months compare with favourable ones: ``more, not less as the claim
+        says`` or ``less, as the claim says (the rule counts it only if both intervals lie below
+        zero)``."""
+        if self.evidence.century["rates"].diff.value > 0:
+            return "more, not less as the claim says"
+        return "less, as the claim says (the rule counts it only if both intervals lie below zero)"
 
     def phrase_worst(self) -> str:
         """How many worst months the table lists: ``ten``, or the number when the window has fewer."""
         n = min(WORST, len(self.evidence.x))
         return "ten" if n == WORST else str(n)
+
+    def phrase_headline(self) -> str:
+        """Both halves of the answer in one sentence: whether small-cap momentum depends on the
+        market state (where the literature finds its regime dependence) and whether it depends on
+        the conditions the claim names, e.g. ``Regime-dependent, yes: on the market state, as in
+        Cooper, Gutierrez and Hameed (2004) and Daniel and Moskowitz (2016); not on breadth, rates
+        or credit as [B] says.``"""
+        ev = self.evidence
+        mk = ev.century.get("market state")
+        if testable(mk) and mk.significant(-1):
+            first = ("Regime-dependent, yes: on the market state, as in Cooper, Gutierrez and Hameed (2004) and "
+                     "Daniel and Moskowitz (2016)")
+        elif testable(mk):
+            first = "Regime dependence on the market state does not show beyond both intervals in this window"
+        else:
+            first = "The market state cannot be tested in this window"
+        status = ev.status()
+        counts = [n for n, v in status.items() if v == COUNTS]
+        tested = [n for n, v in status.items() if v != NO_TEST]
+        untested = [n for n, v in status.items() if v == NO_TEST]
+        if len(counts) == len(status):
+            second = "and on breadth, rates and credit, as [B] says"
+        elif counts:
+            second = f"on {_and(counts)} as [B] says, not on {_or([n for n in tested if n not in counts])}"
+        else:
+            second = f"not on {_or(tested)} as [B] says"
+        if untested and len(counts) < len(status):
+            second += f" ({_and(untested)} untestable here)"
+        return f"{first}; {second}."
+
+
+def _block(boot) -> float:
+    """The mean block length a bootstrap interval used (from its method text)."""
+    import re
+
+    m = re.search(r"mean block ([0-9.]+)", boot.method)
+    return float(m.group(1)) if m else float("nan")
+
+
+def _or(items: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    items = list(items)
+    if not items:
+        return "none"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _and(items: list[str]) -> str:

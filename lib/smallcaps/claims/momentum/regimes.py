@@ -66,9 +66,10 @@ class OneOf(Choice):
 
 
 MARKET_LOOKBACK = WholeNumber(
-    "market_lookback", 24, {"36 months": 36},
+    "market_lookback", 36, {"24 months (registered)": 24, "12 months": 12},
     "months: the market state is the sign of the market's compounded return over the previous N months "
-    "(Cooper, Gutierrez and Hameed, 2004)", lo=3, hi=120, unit="months")
+    "(36: the headline specification of Cooper, Gutierrez and Hameed, 2004; 24 was registered)", lo=3, hi=120,
+    unit="months")
 VOL_MEASURE = OneOf(
     "vol_measure", "realised", {"VIX": "vix"},
     "volatility is high when the market's realised volatility over vol_window months (realised) or the month-end "
@@ -82,9 +83,9 @@ CREDIT_MEASURE = OneOf(
 CREDIT_LOOKBACK = WholeNumber("credit_lookback", 6, {}, "months over which the credit spread widens or narrows",
                               lo=1, hi=36, unit="months")
 RATES_MEASURE = OneOf(
-    "rates_measure", "change", {"level": "level"},
-    "rates are adverse when the 10-year yield rose over rates_lookback months (change) or is above its median "
-    "to date (level)")
+    "rates_measure", "level", {"change (registered)": "change"},
+    "rates are adverse when the 10-year yield is above its median to date (level: the claim's 'rates stay high') "
+    "or rose over rates_lookback months (change, registered)")
 RATES_LOOKBACK = WholeNumber("rates_lookback", 12, {}, "months over which the 10-year yield rises or falls",
                              lo=1, hi=60, unit="months")
 BREADTH_WINDOW = WholeNumber("breadth_window", 200, {}, "trading days in the moving average of each member",
@@ -98,6 +99,15 @@ LEAD_MEASURE = OneOf("lead_measure", "smb", {"IWM minus SPY": "iwm-spy"},
                      "positively over lead_months")
 LEAD_MONTHS = WholeNumber("lead_months", 6, {"3 months": 3}, "months over which small caps must lead", lo=1, hi=24,
                           unit="months")
+
+BOOTSTRAP_BLOCK = OneOf(
+    "bootstrap_block", "spell", {"Politis-White (registered)": "politis-white"},
+    "the regime bootstrap's expected block length: no shorter than the mean spell of the regimes resampled "
+    "(spell: the longer of that and the Politis-White length) or the Politis-White length of the returns alone "
+    "(politis-white, registered)")
+VERDICT_RULE = OneOf(
+    "verdict_rule", "amended", {"registered": "registered"},
+    "the decision logic: as amended in the referee revision (amended) or as registered (registered)")
 
 #: The notebook's regime parameters, in its order.
 PARAMETERS: dict[str, Choice] = {c.name: c for c in (
@@ -212,15 +222,23 @@ def definitions(values: Mapping[str, Any]) -> Text:
     return Text("\n".join(f"- **{k}**: {d[k]} (alternative: {a[k]})." for k in d))
 
 
-def fill_rule(template: Rule, values: Mapping[str, Any]) -> Rule:
-    """``template`` with its ``{placeholders}`` filled from ``values`` (choices and derived words)."""
+def fill_rule(template: Rule, values: Mapping[str, Any], history: tuple = ()) -> Rule:
+    """``template`` with its ``{placeholders}`` filled from ``values`` (choices and derived words),
+    carrying the claim's public amendments (``history``)."""
     def fill(s: str) -> str:
         return s.format_map(dict(values))
 
     t = template
     return Rule(claim_id=t.claim_id, claim=t.claim, hypothesis=fill(t.hypothesis), statistic=fill(t.statistic),
                 supported=fill(t.supported), partly=fill(t.partly), not_supported=fill(t.not_supported),
-                untestable=fill(t.untestable))
+                untestable=fill(t.untestable), inconclusive=fill(t.inconclusive), history=history)
+
+
+def block_words(value: str) -> str:
+    """How the regime bootstrap's block length is chosen, for a rule."""
+    return ("with a mean block no shorter than the mean spell of the regimes resampled (or the Politis-White length "
+            "if longer), so that a resampled block keeps a regime's persistence" if value == "spell"
+            else "with the Politis-White block length of the returns")
 
 
 # -- showing a regime test ---------------------------------------------------------------------------
