@@ -110,6 +110,7 @@ class G1(GraduationClaim):
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "graduates' mean pre-move rank"  # short: the verdict table shows 80 characters
     unit: ClassVar[str] = "percentile"
+    inputs_used: ClassVar[tuple[str, ...]] = ("prices", "membership")  # French's counts are G4's, not G1's
     space: ClassVar[SpecSpace] = SpecSpace(
         MATCH_WINDOW,
         Choice("rank_months", RANK_MONTHS, {"6 months": 6, "36 months": 36},
