@@ -481,3 +481,14 @@ def test_g5_on_the_snapshot(inputs, tmp_path):
     assert r2.note.startswith("In the supplied SPIVA-style table, 88.7% to 94.4% of small-cap funds underperformed "
                               "their benchmark over 3 to 15 years: more than half underperformed at every horizon.")
     assert "SPIVA-style table spiva.csv, sha256" in r2.data_vintage
+
+
+def test_cohort_gaps_figure_draws_each_index_and_its_interval():
+    from smallcaps.plots import graduation as gplots
+
+    data = pd.DataFrame({"index": ["S&P 600"] * 3 + ["S&P 400"] * 2, "year": [2021, 2022, 2023, 2021, 2022],
+                         "gap": [1.0, -0.5, 2.0, 0.3, 0.1]})
+    fig = gplots.cohort_gaps(data, means={"S&P 600": (0.83, -2.0, 3.7)}, title="t", note="n")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["S&P 600", "S&P 400"]
+    assert sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets")) >= 6  # 5 dots + 1 mean
