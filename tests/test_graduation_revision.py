@@ -492,3 +492,11 @@ def test_cohort_gaps_figure_draws_each_index_and_its_interval():
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["S&P 600", "S&P 400"]
     assert sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets")) >= 6  # 5 dots + 1 mean
+
+
+def test_the_anchors_serialise_to_the_results_file(g2):
+    import json
+
+    for a in (g2.anchor_fama_french(), g2.anchor_cai_houge(1), g2.anchor_cai_houge(5)):
+        d = json.loads(json.dumps(a.to_dict()))
+        assert type(d["within"]) is bool and isinstance(d["reproduced"], float) and isinstance(d["tolerance"], float)

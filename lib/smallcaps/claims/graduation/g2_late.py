@@ -907,10 +907,11 @@ class G2(GraduationClaim):
                           "fama2007", published, None, "pp", sample + " (too few in this window)", 0.0)
         dates = st.events.loc[x.index, "date"]
         e = cluster_bootstrap(100 * x, quarters(dates), stat=np.median, what="calendar quarters")
-        tol = (e.value - e.ci_low) if published < e.value else (e.ci_high - e.value)
+        # plain floats: numpy scalars would not serialise in the results file
+        tol = float((e.value - e.ci_low) if published < e.value else (e.ci_high - e.value))
         return Anchor(
             "Fama and French (2007): small-to-big migrators' excess return in the migration year", "fama2007",
-            published, e.value, "pp",
+            published, float(e.value), "pp",
             f"{sample}, moves {iso(dates.min())} to {iso(dates.max())} ({len(x)}); FF: US stocks from 1927",
             tol,
             note=(f"The book's number is the median 12-month buy-and-hold excess return over IJR before the move "
@@ -935,7 +936,7 @@ class G2(GraduationClaim):
         if c is None or e is None:
             return Anchor(name, "cai2008", published, None, "pp", f"{ga.INDEX_LABELS[k]} June cohorts (too few in "
                           "this window)", 0.0)
-        v, lo, hi = 100 * e.value, 100 * e.ci_low, 100 * e.ci_high
+        v, lo, hi = float(100 * e.value), float(100 * e.ci_low), float(100 * e.ci_high)
         tol = (v - lo) if published < v else (hi - v)
         one = self.evidence.cohorts.get(("sp600", 5))
         extra = (f" The S&P 600's single five-year cohort (from {one['start'].iloc[0].year}) gained "
