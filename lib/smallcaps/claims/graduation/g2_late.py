@@ -848,7 +848,7 @@ class G2(GraduationClaim):
         for (k, years), c in ev.cohorts.items():
             e = self.cohort_estimate(k, years)
             rows.append({"index": ga.INDEX_LABELS[k], "horizon (years)": years, "cohorts": len(c),
-                         "first": c["start"].min().year, "last": c["start"].max().year,
+                         "first": str(c["start"].min().year), "last": str(c["start"].max().year),
                          "mean gap (pp)": 100 * c["gap"].mean(),
                          "95% CI": "" if e is None else ci_column([100 * e.ci_low], [100 * e.ci_high], 2)[0],
                          "median (pp)": 100 * c["gap"].median(),
