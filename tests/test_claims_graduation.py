@@ -601,7 +601,12 @@ def g5_evidence(gap):
     (est(-0.05, -0.08, -0.01, 64), "not supported"),
 ])
 def test_g5_rule_never_supports_without_fund_returns(gap, verdict):
-    r = G5.from_evidence(g5_evidence(gap), window=WINDOW).result
+    """The registered rule at its boundaries; the amended rule on the same evidence (no SPIVA table)
+    is untestable whatever the premise, with no deciding number."""
+    amended = G5.from_evidence(g5_evidence(gap), window=WINDOW).result
+    assert amended.verdict == "untestable with available data" and amended.statistic.value is None
+    assert amended.registered["verdict"] == verdict
+    r = G5.from_evidence(g5_evidence(gap), window=WINDOW, spec={"verdict_rule": "registered"}).result
     assert r.verdict == verdict and r.sample.n == 64 and r.statistic.value == pytest.approx(100 * gap.value)
     assert r.sample.frequency == "monthly" and r.sample.start == "2021-03-31"
     if verdict != "not supported":
@@ -767,8 +772,10 @@ def test_every_rule_quotes_the_thresholds_its_decision_reads():
     assert "standard deviation of members' trailing 24-month log returns" in G5.rule_for(
         {"measure": "std_log", "dispersion_months": 24}).statistic
     g5 = G5.from_evidence(G5Evidence({}, est(0.12, 0.08, 0.16, 64), est(-0.05, -0.08, -0.01, 64), (0, 0), None,
-                                     pd.DataFrame(), month_ends("2021-03-31", 64)), spec={"measure": "std_log"})
+                                     pd.DataFrame(), month_ends("2021-03-31", 64)),
+                            spec={"measure": "std_log", "verdict_rule": "registered"})
     assert g5.result.verdict == "not supported" and g5.result.statistic.name.startswith("s.d. gap")
+    assert g5.premise_name.startswith("s.d. gap")  # amended: the measure names the reason, which never decides
 
 
 def test_g3_tolerance_choice_moves_the_boundary(tmp_path):
@@ -870,9 +877,11 @@ def test_the_notebook_cites_exactly_the_facts_and_shows_the_published_text(snaps
     flags = {k: v for s in sources for k, v in s.all_flags().items()}
     conditional = [conditions(c) for c in md if conditions(c)]
     shown = [c for c in conditional if all(bool(flags.get(n, False)) == want for n, want in c)]
-    assert len(shown) == 13 and len(conditional) == 44
-    # the published window's flags: everything measurable except a moves list
-    assert {k for k, v in flags.items() if not v} == {"g3_moves", "g3_priced", "g3_outside"}
+    assert len(shown) == 27 and len(conditional) == 61
+    # the published window's flags: everything measurable except the user files (moves, members' earnings,
+    # SPIVA table), which decide G3, G4 and G5
+    assert {k for k, v in flags.items() if not v} == {"g3_moves", "g3_priced", "g3_outside", "g4_members",
+                                                      "g4_decided", "g5_spiva"}
 
 
 # -- the must-show: the chapter on a user-supplied list of real S&P moves -------------------------------------
