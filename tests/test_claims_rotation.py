@@ -249,11 +249,11 @@ def test_credit_regimes_are_lagged_and_use_earlier_readings_only():
     idx = pd.date_range("2020-01-03", periods=8, freq="W-FRI")
     hy = pd.Series([4.0, 4.0, 5.0, 3.0, 6.0, 2.0, 2.0, 7.0], index=idx)
     c = rot.credit_regimes(hy, min_periods=2, change_periods=1)
-    # week 3 (5.0) is above the median of weeks 1-2 (4.0): tight, known at the start of week 4
+    # week 3 (5.0) is above the median of weeks 1-2 (4.0): stressed, known at the start of week 4
     assert pd.isna(c["level"].iloc[2])
-    assert c["level"].iloc[3] == "tight"
+    assert c["level"].iloc[3] == "stressed"
     assert c["level"].iloc[4] == "calm"  # week 4 (3.0) vs median of 4, 4, 5
-    assert c["change"].iloc[3] == "widening" and c["change"].iloc[4] == "tightening"
+    assert c["change"].iloc[3] == "widening" and c["change"].iloc[4] == "narrowing"
 
 
 # -- French portfolios ------------------------------------------------------------------------------
@@ -347,33 +347,55 @@ def ousm_evidence(matches: list[str], reason: str = "") -> r2_ousm.R2Evidence:
                               pd.DataFrame(), pd.DataFrame())
 
 
-def test_r2_rule_boundaries():
-    assert R2.from_evidence(ousm_evidence([])).result.verdict == "not supported"
-    res = R2.from_evidence(ousm_evidence(["2026-04-08"])).result
+def test_r2_registered_rule_boundaries():
+    reg = {"verdict_rule": "registered"}
+    assert R2.from_evidence(ousm_evidence([]), spec=reg).result.verdict == "not supported"
+    res = R2.from_evidence(ousm_evidence(["2026-04-08"]), spec=reg).result
     assert res.verdict == UNTESTABLE and "holdings" in res.note and "2026-04-08" in res.note
     assert res.statistic.value == pytest.approx(9.6) and res.sample.n == 1  # decided: the 4.6% was checked
     res = R2.from_evidence(ousm_evidence([], reason="no 2026")).result
     assert res.verdict == UNTESTABLE and res.statistic.value is None and "no 2026" in res.note
 
 
-def quality_evidence(year: float, prior: float | None, agree: int) -> r3_quality.R3Evidence:
+def quality_evidence(year: float, prior: float | None, agree: int, *, claim: float | None = None,
+                     claim_agree: int | None = None, prior_adj: float | None = None) -> r3_quality.R3Evidence:
+    """R3 evidence: the basket's spread (decimal) on the reading date ``year`` and on the claim's
+    date ``claim`` (default: the same), raw and beta-adjusted alike; ``agree`` ETFs ahead."""
     etfs = list(QUALITY)
-    y = pd.Series([0.01] * agree + [-0.01] * (len(etfs) - agree) + [year], index=[*etfs, BASKET])
+    claim = year if claim is None else claim
+    claim_agree = agree if claim_agree is None else claim_agree
+    days = pd.DatetimeIndex(["2026-01-02", "2026-01-15", str(DAY.date())])
+
+    def row(v, k):
+        return [0.01] * k + [-0.01] * (len(etfs) - k) + [v]
+    paths = pd.DataFrame([row(0.0, 0), row(claim, claim_agree), row(year, agree)], index=days,
+                         columns=[*etfs, BASKET])
+    daily = pd.Series([0.001, -0.001, 0.002], index=days)
+    y = paths.loc[DAY]
     p = pd.Series([prior] * (len(etfs) + 1), index=[*etfs, BASKET]) if prior is not None else pd.Series(dtype=float)
+    pa = pd.Series({BASKET: prior if prior_adj is None else prior_adj}) if prior is not None else pd.Series({BASKET: np.nan})
     e = pd.DataFrame()
     return r3_quality.R3Evidence("", DAY, e, p, y, (year - 0.05, year + 0.05, "t"), (None, None), 131, e, e, e, e,
-                                 (None, 0), first_day=pd.Timestamp("2026-01-02"))
+                                 (None, 0), first_day=pd.Timestamp("2026-01-02"), betas={BASKET: est(0.84, 0.8, 0.88)},
+                                 raw_paths=paths, adj_paths=paths, raw_daily=daily, adj_daily=daily, prior_adj=pa)
+
+
+W26 = window("2025-01-01", "2026-07-13")
 
 
 def test_r3_rule_boundaries():
     agree = R3.space["agree_min"].default
-    assert R3.from_evidence(quality_evidence(0.001, -0.01, agree)).result.verdict == "supported"
-    assert R3.from_evidence(quality_evidence(0.001, -0.01, agree - 1)).result.verdict == "partly supported"
-    assert R3.from_evidence(quality_evidence(0.001, 0.0, 5)).result.verdict == "partly supported"
-    assert R3.from_evidence(quality_evidence(0.0, -0.01, 5)).result.verdict == "not supported"
-    res = R3.from_evidence(quality_evidence(0.001, None, 5)).result  # 2025 outside the window
+    reg = {"decided_at": "reading date", "measure": "raw"}  # the registered rule: raw, read on the reading date
+
+    def verdict(ev, **spec):
+        return R3.from_evidence(ev, spec={**reg, **spec}, window=W26).result.verdict
+    assert verdict(quality_evidence(0.001, -0.01, agree)) == "supported"
+    assert verdict(quality_evidence(0.001, -0.01, agree - 1)) == "partly supported"
+    assert verdict(quality_evidence(0.001, 0.0, 5)) == "partly supported"
+    assert verdict(quality_evidence(0.0, -0.01, 5)) == "not supported"
+    res = R3.from_evidence(quality_evidence(0.001, None, 5), spec=reg, window=W26).result  # 2025 outside the window
     assert res.verdict == "partly supported" and "n/a" not in res.note and "the window does not hold all of 2025" in res.note
-    res = R3.from_evidence(quality_evidence(0.001, -0.01, 3), spec={"agree_min": 3}).result
+    res = R3.from_evidence(quality_evidence(0.001, -0.01, 3), spec={**reg, "agree_min": 3}, window=W26).result
     assert res.verdict == "supported" and "at least 3 of the five ETFs" in res.rule
 
 
@@ -385,11 +407,12 @@ def resilience_evidence(beta_hi: float, tight_lo: float) -> r4_resilience.R4Evid
                                     est(0, -0.01, 0.01), e, e, e, pd.Series(dtype=float), e)
 
 
-def test_r4_rule_boundaries():
-    assert R4.from_evidence(resilience_evidence(0.99, 0.0001)).result.verdict == "supported"
-    assert R4.from_evidence(resilience_evidence(1.0, 0.0001)).result.verdict == "partly supported"
-    assert R4.from_evidence(resilience_evidence(0.99, 0.0)).result.verdict == "partly supported"
-    res = R4.from_evidence(resilience_evidence(1.0, 0.0)).result
+def test_r4_registered_rule_boundaries():
+    reg = {"verdict_rule": "registered"}
+    assert R4.from_evidence(resilience_evidence(0.99, 0.0001), spec=reg).result.verdict == "supported"
+    assert R4.from_evidence(resilience_evidence(1.0, 0.0001), spec=reg).result.verdict == "partly supported"
+    assert R4.from_evidence(resilience_evidence(0.99, 0.0), spec=reg).result.verdict == "partly supported"
+    res = R4.from_evidence(resilience_evidence(1.0, 0.0), spec=reg).result
     assert res.verdict == "not supported" and res.sample.n == 61 and res.sample.frequency == "weekly"
     assert res.statistic.unit == "pp a year" and res.statistic.value == pytest.approx(3.0)  # shown in pp a year
 
@@ -407,20 +430,27 @@ def pair_evidence(lo: float, hi: float, hit: float, short: float, long: float) -
                               (pd.Timestamp("2017-10-10"), pd.Timestamp("2026-07-13"), 2199))
 
 
-def test_r5_rule_boundaries():
+def test_r5_registered_rule_boundaries():
+    """The registered rule as its code ran (its text's 'or the short leg does not do most of the
+    work' was never a route to 'partly': the amended rule's text and code are one)."""
     low = r5_pair.CLAIMED_PAIR_LOW_PCT / 100
     share = R5.space["hit_share_min"].default
-    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01)).result.verdict == "supported"
-    assert R5.from_evidence(pair_evidence(0.001, low - 0.001, 0.0, 0.02, 0.01)).result.verdict == "partly supported"
-    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.01, 0.02)).result.verdict == "partly supported"
-    assert R5.from_evidence(pair_evidence(-0.01, 0.05, share, 0.02, 0.01)).result.verdict == "partly supported"
-    assert R5.from_evidence(pair_evidence(-0.01, 0.05, share - 0.01, 0.02, 0.01)).result.verdict == "not supported"
-    assert R5.from_evidence(pair_evidence(0.0, 0.05, 0.0, 0.02, 0.01)).result.verdict == "not supported"
-    # a lower share threshold: the rule says so and the decision follows
-    res = R5.from_evidence(pair_evidence(-0.01, 0.05, 0.2, 0.02, 0.01), spec={"hit_share_min": 0.10}).result
-    assert res.verdict == "partly supported" and "at least 10% of windows" in res.rule
-    assert "at least 25% of windows" in R5.rule_for().partly
-    assert R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01)).result.statistic.value == pytest.approx(4.05)
+    reg = {"verdict_rule": "registered", "horizon_days": 126}
+
+    def v(ev, **spec):
+        return R5.from_evidence(ev, spec={**reg, **spec}).result.verdict
+    assert v(pair_evidence(0.001, low, 0.0, 0.02, 0.01)) == "supported"
+    assert v(pair_evidence(0.001, low - 0.001, 0.0, 0.02, 0.01)) == "partly supported"
+    assert v(pair_evidence(0.001, low, 0.0, 0.01, 0.02)) == "partly supported"
+    assert v(pair_evidence(-0.01, 0.05, share, 0.02, 0.01)) == "partly supported"
+    assert v(pair_evidence(-0.01, 0.05, share - 0.01, 0.02, 0.01)) == "not supported"
+    assert v(pair_evidence(0.0, 0.05, 0.0, 0.02, 0.01)) == "not supported"
+    assert v(pair_evidence(-0.01, 0.05, share - 0.01, 0.01, 0.02)) == "not supported"  # the text's third route: no
+    # a lower share threshold: the decision follows
+    assert v(pair_evidence(-0.01, 0.05, 0.2, 0.02, 0.01), hit_share_min=0.10) == "partly supported"
+    assert "at least 25% of windows" in R5.registered_rule().partly
+    res = R5.from_evidence(pair_evidence(0.001, low, 0.0, 0.02, 0.01), spec=reg).result
+    assert res.statistic.value == pytest.approx(4.05)
 
 
 def reversal_evidence(pooled_hi: float, calm: float, tight: float) -> r6_reversal.R6Evidence:
@@ -432,16 +462,20 @@ def reversal_evidence(pooled_hi: float, calm: float, tight: float) -> r6_reversa
                                   e, calm, tight)
 
 
-def test_r6_rule_boundaries():
+def test_r6_registered_rule_boundaries():
     lo = r6_reversal.CLAIMED_RUN_MONTHS[0]
-    assert R6.from_evidence(reversal_evidence(-0.0001, lo, lo - 0.1)).result.verdict == "supported"
-    assert R6.from_evidence(reversal_evidence(0.0, lo, lo - 0.1)).result.verdict == "partly supported"
-    assert R6.from_evidence(reversal_evidence(-0.0001, lo - 0.01, 1.0)).result.verdict == "partly supported"
-    assert R6.from_evidence(reversal_evidence(-0.0001, lo, lo)).result.verdict == "partly supported"
-    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1)).result
+    reg = {"verdict_rule": "registered"}
+
+    def v(ev, **spec):
+        return R6.from_evidence(ev, spec={**reg, **spec}).result.verdict
+    assert v(reversal_evidence(-0.0001, lo, lo - 0.1)) == "supported"
+    assert v(reversal_evidence(0.0, lo, lo - 0.1)) == "partly supported"
+    assert v(reversal_evidence(-0.0001, lo - 0.01, 1.0)) == "partly supported"
+    assert v(reversal_evidence(-0.0001, lo, lo)) == "partly supported"
+    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec=reg).result
     assert res.verdict == "not supported" and res.sample.frequency == "events" and res.sample.start == "2001-01-02"
     assert res.statistic.name == "IJR minus IWM, 10-day event window"
-    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec={"event_days": 21}).result
+    res = R6.from_evidence(reversal_evidence(0.003, 2.2, 2.1), spec={**reg, "event_days": 21}).result
     assert res.statistic.name == "IJR minus IWM, 21-day event window"
 
 
@@ -495,10 +529,12 @@ def test_spec_choices_are_checked_with_one_line_errors():
         R4.rule_for({"credit_measure": "both"})
     with pytest.raises(ParameterError, match=r"^R2 spec tolerance_pp=2.0 is out of range"):
         R2.rule_for({"tolerance_pp": 2})
-    assert R6.space.size() == 1 + 1 + 2 + 2
+    with pytest.raises(ParameterError, match=r"^R2 spec verdict_rule='old' is out of range; valid: amended, registered$"):
+        R2.rule_for({"verdict_rule": "old"})
+    assert R6.space.size() == 1 + 1 + 2 + 2 + 1 + 1
     labels = [s.label for s in R5.space.variants()]
-    assert labels == ["default", "horizon_days=one quarter", "hit_share_min=10% of windows",
-                      "hit_share_min=half of windows", "min_pair_days=one year"]
+    assert labels == ["default", "horizon_days=registered: two quarters", "hit_share_min=10% of windows",
+                      "hit_share_min=half of windows", "min_pair_days=one year", "verdict_rule=registered rule"]
 
 
 def test_tables_blank_missing_and_note_an_empty_window():
@@ -559,7 +595,7 @@ def test_snapshot_r1_r2_numbers(snapshot_inputs):
     r2 = R2(snapshot_inputs, FULL)
     assert r2.evidence.ousm == pytest.approx(0.0957, abs=0.0001)
     assert [d.date().isoformat() for d in r2.evidence.matches] == ["2026-04-08", "2026-05-19"]
-    assert r2.result.verdict == UNTESTABLE and r2.testable  # decided: 4.6% checked, industrials' share not
+    assert r2.result.verdict == "partly supported" and r2.testable  # 4.6% verified, industrials' share untestable
 
 
 def test_snapshot_r3_french_lens(snapshot_inputs):
@@ -619,7 +655,8 @@ def test_snapshot_window_before_2026_is_untestable_not_an_error(snapshot_inputs)
         res = claim.result
         assert res.verdict == UNTESTABLE and "no 2026" in res.note
         assert not claim.testable and claim.all_flags()[claim.section] is False
-    assert R5(snapshot_inputs, w).result.sample.end == "2019-12-31"
+    r5 = R5(snapshot_inputs, w).result  # the trade from 2026 is untestable; French's legs are in the window
+    assert r5.sample.end == "2019-12" and "The trade from 2026-01-15 is untestable here" in r5.note
 
 
 def test_bad_window_fails_with_one_line(tmp_path, snapshot_dir):
@@ -657,7 +694,7 @@ def test_rerun_on_2010_2019_says_untestable_for_2026_claims(tmp_path, snapshot_d
     assert "before 2026" in r1["note"] and "no 2026 year-to-date data" in r1["note"]
     for cid in ("R2", "R3", "R7"):
         assert claims[cid]["verdict"] == UNTESTABLE and "2026" in claims[cid]["note"]
-    # the claims that do not need 2026 were decided from the window's own data
-    assert claims["R5"]["verdict"] in ("supported", "partly supported", "not supported")
-    assert claims["R5"]["sample"]["end"] == "2019-12-31"
+    # R5's trade needs 2026 (untestable part: partly supported at most); its legs come from French's data
+    assert claims["R5"]["verdict"] in ("partly supported", "inconclusive", "not supported")
+    assert claims["R5"]["sample"]["end"] == "2019-12"
     assert all(c["note"] for c in claims.values())

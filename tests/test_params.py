@@ -81,7 +81,8 @@ def test_the_chapters_regime_and_event_choices_agree_with_the_table():
         mom.check_parameters(lead_months=25)
     assert str(err.value) == "lead_months=25 is out of range; valid: whole numbers 1..24 (months)"
     assert mom.check_parameters(market_lookback=np.int64(36)) == {"market_lookback": 36}
-    with pytest.raises(ParameterError, match=r"^pre_months=61 is out of range; valid: whole numbers 12\.\.60 \(months\)$"):
+    with pytest.raises(ParameterError,
+                       match=r"^pre_months=61 is out of range; valid: whole numbers 12\.\.60 \(months\)$"):
         grad.check_parameters(7, 61, 24, "origin")
 
 
@@ -130,7 +131,8 @@ def test_date_objects_from_python_stay_accepted():
     ("rotation", {"rates_rally_bp": "abc"}, "rates_rally_bp='abc' is not a number; valid: 1..300 (basis points)"),
     ("rotation", {"rates_rally_bp": float("nan")}, "rates_rally_bp=nan is not a number; valid: 1..300 (basis points)"),
     ("rotation", {"vix_spike_pct": 0}, "vix_spike_pct=0 is out of range; valid: 1..1000 (percent)"),
-    ("rotation", {"event_days": 2.5}, "event_days=2.5 is not a whole number; valid: whole numbers 1..63 (trading days)"),
+    ("rotation", {"event_days": 2.5},
+     "event_days=2.5 is not a whole number; valid: whole numbers 1..63 (trading days)"),
     ("rotation", {"as_of": "2026-07-14"}, "as_of=2026-07-14 is outside the window; valid: 1926-07-01..2026-07-13"),
     ("rotation", {"start": "1900-01-01"},
      "start=1900-01-01 is before the first date of the rotation chapter's data; valid: 1926-07-01 or later"),
@@ -151,9 +153,11 @@ def test_check_chapter_one_line_errors(chapter, values, message):
 
 
 def test_check_chapter_normalises_and_fills_defaults():
-    out = check_chapter("rotation", {"start": dt.date(2015, 1, 1), "end": "2020-12-31", "rates_rally_bp": np.float64(30.5)})
-    assert out == {"start": "2015-01-01", "end": "2020-12-31", "as_of": "2020-12-31", "data_mode": None, "snapshot": None,
-                   "rates_rally_bp": 30.5, "vix_spike_pct": 40, "event_days": 10}
+    out = check_chapter("rotation", {"start": dt.date(2015, 1, 1), "end": "2020-12-31",
+                                     "rates_rally_bp": np.float64(30.5)})
+    assert out == {"start": "2015-01-01", "end": "2020-12-31", "as_of": "2020-12-31", "data_mode": None,
+                   "snapshot": None,
+                   "rates_rally_bp": 30.5, "vix_spike_pct": 40, "event_days": 10, "ousm_holdings_csv": None}
     assert type(out["rates_rally_bp"]) is float and type(out["vix_spike_pct"]) is int
 
 
@@ -254,13 +258,16 @@ def nothing_runs(monkeypatch):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["-p", "start=1995", "-p", "end=2007-12-31", "--chapters", "valuation"], "start=1995 is not a date; give YYYY-MM-DD"),
+    (["-p", "start=1995", "-p", "end=2007-12-31", "--chapters", "valuation"],
+     "start=1995 is not a date; give YYYY-MM-DD"),
     (["--chapters", "rotation", "-p", "rates_rally_bp=abc"], "rates_rally_bp='abc' is not a number"),
-    (["--chapters", "graduation", "-p", "moves_cvs=valid.csv"], "-p moves_cvs is not a parameter of the chosen chapters"),
+    (["--chapters", "graduation", "-p", "moves_cvs=valid.csv"],
+     "-p moves_cvs is not a parameter of the chosen chapters"),
     (["--chapters", "graduation", "-p", "moves_csv=/nowhere/moves.csv"], "moves_csv='moves.csv' is not a file"),
     (["--start", "now", "--end", "2020-01-01"], "start='now' is not a date"),
     (["--start", "0001-01-01", "--end", "2020-01-01"], "start=0001-01-01 is out of range; valid: 1800-01-01 or later"),
-    (["--start", "2015-01-01", "--as-of", "2014-01-01", "--chapters", "rotation"], "as_of=2014-01-01 is outside the window"),
+    (["--start", "2015-01-01", "--as-of", "2014-01-01", "--chapters", "rotation"],
+     "as_of=2014-01-01 is outside the window"),
     (["--start", "1990-01-01", "--end", "2000-12-31"], "start=1990-01-01 is before the first date of the graduation"),
 ])
 def test_cli_run_checks_everything_before_any_kernel(offline, capsys, nothing_runs, argv, message):
@@ -361,5 +368,6 @@ def test_plain_papermill_as_of_defaults_to_end(offline, tmp_path):
     proc = _papermill(rot, tmp_path / "r.ipynb", "-p", "start", "2015-01-01", "-p", "end", "2020-12-31")
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = nbformat.read(tmp_path / "r.ipynb", as_version=4)
-    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    text = "".join(o.get("data", {}).get("text/markdown", "")
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "**Parameters:** start 2015-01-01, end 2020-12-31, as of 2020-12-31, data mode offline." in text

@@ -178,3 +178,14 @@ def test_committed_page_results_match_the_committed_sweep():
     committed = json.loads((ROOT / "book" / RESULTS).read_text())
     assert committed["claims"] == rb.results()["claims"]
     assert committed["sweep"]["rows"] == len(rb.table)
+
+
+def test_a_scorecard_without_a_sweep_counts_none_swept(tmp_path):
+    """A re-run of one chapter has no robustness results: no stability column, and the page's
+    sentence counts 0 claims swept and 0 fragile (it failed with KeyError 'stability' before)."""
+    claims = [_published(f"V{i}", P) for i in range(1, 6)]
+    ChapterResults("valuation", "Valuation", {"start": "x", "end": "y", "as_of": "y"}, [], claims).write(tmp_path)
+    card = Scorecard.read(tmp_path)
+    assert "stability" not in card.table()
+    values = card.glue_values()
+    assert values["sc_swept"] == (0, "{:d}") and values["sc_fragile"] == (0, "{:d}") and values["sc_partly"][0] == 5

@@ -51,8 +51,10 @@ def test_run_builds_a_separate_book_and_leaves_the_committed_one(kernel_offline,
     assert "start 1990-01-01, end 2020-12-31" in page  # the chapter states the parameters it used
     assert (out / "html" / "book" / "scorecard.html").is_file()
     assert not (out / "html" / "book" / "rotation.html").exists()
-    assert sorted(os.listdir(out)) == [".smallcaps-run", "_logs", "data.ipynb", "html", "scorecard.ipynb"]
-    assert sorted(os.listdir(out / "_logs")) == ["build.log", "data.log", "scorecard.log"]
+    # the readers of the run's results come with every run: the landing page, the scorecard, the review page
+    assert sorted(os.listdir(out)) == [".smallcaps-run", "_logs", "data.ipynb", "html", "intro.ipynb", "review.ipynb",
+                                       "scorecard.ipynb"]
+    assert sorted(os.listdir(out / "_logs")) == ["build.log", "data.log", "intro.log", "review.log", "scorecard.log"]
 
 
 @pytest.mark.book

@@ -303,7 +303,13 @@ def test_the_published_window_reads_as_before(inputs):
     check_page(kit, pages)
     text = re.sub(r"\s+", " ", "\n".join(pages))
     assert "On 2026-07-13 IWM's year-to-date return exceeded SPY's by 9.3 pp" in text
-    assert "closed within 0.05 pp of 4.6% on 2 days: 2026-04-08, 2026-05-19" in text
+    assert "closed at 4.6% (within 0.05 pp) or passed through it between two closes on 12 days: 2026-01-15," in text
+    assert "the registered rule's test, were 2 days: 2026-04-08, 2026-05-19" in text
+    assert "a *noise band* of -8.4 to 26.9 pp around the lead" in text and "about 18 pp" in text
+    assert "On 2026-01-15, the first day [A] could have been written, the basket was -0.32 pp against IWM" in text
+    assert "a continuation of +2.85 pp (Hodrick 95% interval -0.18 to 5.89" in text
+    assert "tight" not in text.replace("Tight", "tight").replace("is tight, that is", "").replace(
+        "say \"tight credit\"; in market usage tight spreads", "")
     assert "The default `as_of`, the window's end, is that last common day" in text
     assert "was a lead of 3.9 pp on 2026-03-30" in text
 

@@ -519,3 +519,90 @@ def tost(value: float, se: float, margin: float, *, alpha: float = 0.05) -> Equi
     z = float(sps.norm.ppf(1 - alpha))
     return Equivalence(float(value), float(se), float(margin), max(p_low, p_high), value - z * se, value + z * se,
                        alpha)
+
+
+@dataclass(frozen=True)
+class HodrickFit:
+    """A long-horizon regression with Hodrick (1992) 1B covariance (:func:`hodrick_1b_ols`).
+
+    Attributes
+    ----------
+    params
+        Coefficients by term (``const`` first), in units of the ``h``-period return.
+    cov
+        Their Hodrick 1B covariance matrix.
+    n
+        Observations (overlapping ``h``-period windows).
+    horizon
+        ``h``.
+    """
+
+    params: pd.Series
+    cov: pd.DataFrame
+    n: int
+    horizon: int
+
+    def estimate(self, weights, level: float = DEFAULT_LEVEL) -> Estimate:
+        """A linear combination of the coefficients (a term's name, or ``{term: weight}``: e.g.
+        ``{"lead": 1, "lead x stressed": 1}`` for the slope in the second regime), with its
+        normal interval, t and two-sided p."""
+        w = pd.Series({weights: 1.0} if isinstance(weights, str) else dict(weights), dtype="float64")
+        unknown = [k for k in w.index if k not in self.params.index]
+        if unknown:
+            raise DataError(f"no term(s) {unknown} in the regression; terms: {list(self.params.index)}")
+        w = w.reindex(self.params.index, fill_value=0.0)
+        value = float(w @ self.params)
+        se = float(np.sqrt(w @ self.cov @ w))
+        zc = sps.norm.ppf(0.5 + level / 2)
+        t = value / se if se > 0 else float("nan")
+        p = float(2 * sps.norm.sf(abs(t))) if se > 0 else float("nan")
+        return Estimate(value, se, value - zc * se, value + zc * se, level, t, p, self.n,
+                        f"Hodrick (1992) 1B, horizon {self.horizon}")
+
+
+def hodrick_1b_ols(returns, regressors, horizon: int, *, outcome=None) -> HodrickFit:
+    """Long-horizon regression on several regressors with Hodrick (1992) 1B covariance.
+
+    The multi-regressor form of :func:`hodrick_1b`: the outcome at ``t`` is the return over the
+    ``h`` periods after ``t`` (default: the sum ``r_{t+1} + ... + r_{t+h}``; ``outcome`` may give
+    another ``h``-period measure, e.g. the compounded return, indexed by ``t``), regressed by OLS
+    on a constant and ``regressors`` known at ``t``. The covariance is ``(X'X)^-1 S (X'X)^-1``
+    with ``S = sum_t w_t w_t'``, ``w_t = e_{t+1} * sum_{i<h} X_{t-i}`` and ``e_{t+1}`` the
+    one-period return demeaned (the residual under the null that nothing in X predicts), so that
+    overlapping windows do not overstate the evidence. With one regressor and the summed outcome
+    it equals :func:`hodrick_1b`.
+
+    Parameters
+    ----------
+    returns
+        One-period returns ``r_t`` (decimal).
+    regressors
+        DataFrame of regressors (or a Series), indexed like ``returns`` (rows with a missing
+        regressor are left out).
+    horizon
+        ``h``.
+    outcome
+        Optional ``h``-period outcome indexed by ``t`` (default: the summed returns).
+    """
+    X0 = pd.DataFrame(regressors).astype("float64")
+    r_all = pd.Series(returns, dtype="float64").reindex(X0.index.union(pd.Series(returns).index))
+    X0 = X0.reindex(r_all.index)
+    r = r_all.to_numpy()
+    h = int(horizon)
+    ok = X0.notna().all(axis=1).to_numpy()
+    n_all = len(r_all)
+    out = None if outcome is None else pd.Series(outcome, dtype="float64").reindex(r_all.index).to_numpy()
+    rows = [t for t in range(n_all - h) if ok[t] and np.isfinite(r[t + 1: t + 1 + h]).all()
+            and (out is None or np.isfinite(out[t]))]
+    _need(len(rows), max(2 * h, 12, X0.shape[1] + 3), "hodrick_1b_ols")
+    idx = np.array(rows)
+    y = np.array([r[t + 1: t + 1 + h].sum() for t in rows]) if out is None else out[idx]
+    Z_all = np.column_stack([np.ones(n_all), np.nan_to_num(X0.to_numpy(), nan=0.0)])
+    X = Z_all[idx]
+    xtx_inv = np.linalg.inv(X.T @ X)
+    b = xtx_inv @ X.T @ y
+    e1 = r[idx + 1] - np.nanmean(r[idx + 1])
+    w = np.array([e1[k] * Z_all[max(0, t - h + 1): t + 1].sum(axis=0) for k, t in enumerate(rows)])
+    cov = xtx_inv @ (w.T @ w) @ xtx_inv
+    names = ["const", *map(str, X0.columns)]
+    return HodrickFit(pd.Series(b, index=names), pd.DataFrame(cov, index=names, columns=names), len(rows), h)

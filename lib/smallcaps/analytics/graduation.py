@@ -65,7 +65,8 @@ def _came_from(reason: str | None, ticker: str, origin: str) -> bool:
     # the ticker must appear for the first phrasing (a cheap test first: patterns per ticker are slow to build)
     if ticker in reason and _regex(rf"\b{t}\b[^.]*?\bmoved\s+(?:up\s+|down\s+)?from\s+the\s+{name}\b").search(reason):
         return True
-    m = _regex(rf"{name}\s+constituent\b((?:(?!\bacquir|\bspun\b|\bspin|\bmerg).){{0,100}}?)\breplaced\b").search(reason)
+    not_a_deal = r"(?:(?!\bacquir|\bspun\b|\bspin|\bmerg).){0,100}?"
+    m = _regex(rf"{name}\s+constituent\b({not_a_deal})\breplaced\b").search(reason)
     if m:
         symbols = re.findall(r"\(\s*[A-Z]+\s*:\s*([A-Z.]+)\s*\)", m.group(1))
         return not symbols or ticker in symbols

@@ -405,15 +405,16 @@ def event_paths(daily: pd.Series, events: Iterable, before: int, after: int) -> 
 def credit_regimes(hy: pd.Series, freq: str = "W-FRI", min_periods: int = 52, change_periods: int = 13) -> pd.DataFrame:
     """Credit regimes known at the start of each period, from the high-yield spread (percent).
 
-    Columns: ``spread`` (last reading of the period, %), ``level`` (``tight`` if the previous
+    Columns: ``spread`` (last reading of the period, %), ``level`` (``stressed`` if the previous
     period's spread was above the median of all earlier readings, else ``calm``) and ``change``
     (``widening`` if the spread rose over the ``change_periods`` periods to the previous
-    period's end, else ``tightening``). Labels are lagged one period, so they use only
-    information available when the period starts.
+    period's end, else ``narrowing``). Labels are lagged one period, so they use only
+    information available when the period starts. ("Stressed", not "tight": in market usage
+    tight spreads are low ones, the opposite of stress.)
     """
     s = hy.resample(freq).last().dropna()
-    level = high_low(s, method="expanding_median", min_periods=min_periods, labels=("tight", "calm")).shift(1)
-    change = direction(s, change_periods, labels=("widening", "tightening")).shift(1)
+    level = high_low(s, method="expanding_median", min_periods=min_periods, labels=("stressed", "calm")).shift(1)
+    change = direction(s, change_periods, labels=("widening", "narrowing")).shift(1)
     return pd.DataFrame({"spread": s, "level": level, "change": change})
 
 
@@ -441,7 +442,7 @@ def regime_excess(excess: pd.Series, asset: pd.Series, bench: pd.Series, labels:
     """
     from ..stats import regime_means
 
-    rows = []
+    rows: list[dict] = []
     df = pd.concat({"x": excess, "a": asset, "m": bench, "r": labels}, axis=1, sort=True).dropna()
     if df.empty:
         return rows
@@ -619,3 +620,307 @@ def subperiods(index: pd.Index, k: int = 2) -> list[tuple[str, object, object]]:
         fmt = (lambda x: str(x)) if isinstance(a, pd.Period) else (lambda x: pd.Timestamp(x).date().isoformat())
         out.append((f"{fmt(a)}..{fmt(b)}", a, b))
     return out
+
+
+# -- the referee revision (issue 13): crossings, hedged spreads, conditional trades, continuation ----
+
+
+def level_days(series: pd.Series, level: float, tol: float, start: float | None = None) -> pd.DataFrame:
+    """Days on which ``series`` stood at ``level`` (closed within ``tol`` of it) or passed through
+    it since the previous close (a crossing, in either direction).
+
+    Parameters
+    ----------
+    series
+        The path (e.g. a year-to-date return, decimal).
+    level, tol
+        The level and the tolerance (same units).
+    start
+        The value before the first observation (0 for a year-to-date return, which starts at
+        zero on the prior year's last close); None: the first day can only be "at".
+
+    Returns
+    -------
+    DataFrame indexed by date with ``value``, ``how`` (``at``, ``crossed up``, ``crossed down`` or
+    ``at, crossed up``...), in date order.
+    """
+    s = series.dropna()
+    prev = s.shift(1)
+    if start is not None and len(s):
+        prev.iloc[0] = start
+    at = (s - level).abs() <= tol + 1e-12
+    up = (prev < level) & (s > level)
+    down = (prev > level) & (s < level)
+    rows = {}
+    for d in s.index[at | up | down]:
+        how = [w for w, f in (("at", at[d]), ("crossed up", up[d]), ("crossed down", down[d])) if f]
+        rows[d] = {"value": float(s[d]), "how": ", ".join(how)}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["value", "how"])
+    out.index = pd.DatetimeIndex(out.index, name="date")
+    return out
+
+
+def hedged_daily(asset: pd.Series, bench: pd.Series, beta: float) -> pd.Series:
+    """Daily return of ``asset`` minus ``beta`` times that of ``bench`` (prices in, decimal out),
+    on their common days: a beta-neutral spread, summed over a period for a beta-adjusted lead."""
+    both = pd.concat([asset, bench], axis=1, sort=True).dropna()
+    r = both.pct_change().iloc[1:]
+    return (r.iloc[:, 0] - beta * r.iloc[:, 1]).rename(f"{asset.name} - beta x {bench.name}")
+
+
+def weekly_beta(asset: pd.Series, bench: pd.Series, end=None, min_weeks: int = 26):
+    """The weekly beta of ``asset`` to ``bench`` (prices; weeks ending Friday) over their common
+    history up to ``end`` (inclusive), with a HAC interval; None with fewer than ``min_weeks``."""
+    from ..stats import coef_estimate, ols_hac
+
+    both = pd.concat({"a": asset, "b": bench}, axis=1, sort=True).dropna()
+    if end is not None:
+        both = both.loc[: pd.Timestamp(end)]
+    w = both.resample("W-FRI").last().pct_change(fill_method=None).dropna()
+    if len(w) < min_weeks:
+        return None
+    return coef_estimate(ols_hac(w["a"], w[["b"]]), "b")
+
+
+def trade_from(long_px: pd.Series, short_px: pd.Series, start, horizon: int, last=None) -> dict | None:
+    """A pair trade entered at the close of ``start``: long minus short over the next ``horizon``
+    trading days (decimal, compounded legs), with its daily return differences.
+
+    Returns None when ``start`` is not a common trading day or the horizon's last day lies after
+    ``last`` (or the data). Otherwise ``{"start", "end", "pair", "long", "short", "daily"}``.
+    """
+    both = pd.concat([long_px, short_px], axis=1, sort=True).dropna()
+    if last is not None:
+        both = both.loc[: pd.Timestamp(last)]
+    start = pd.Timestamp(start)
+    if start not in both.index:
+        return None
+    p = both.index.get_loc(start)
+    if p + horizon >= len(both):
+        return None
+    seg = both.iloc[p: p + horizon + 1]
+    r = seg.iloc[-1] / seg.iloc[0] - 1.0
+    daily = seg.pct_change().iloc[1:]
+    return {"start": start, "end": seg.index[-1], "pair": float(r.iloc[0] - r.iloc[1]), "long": float(r.iloc[0]),
+            "short": float(r.iloc[1]), "daily": (daily.iloc[:, 0] - daily.iloc[:, 1])}
+
+
+def non_overlapping(rolling: pd.Series, horizon: int):
+    """Mean of every ``horizon``-th window of an overlapping series (from the first), with the
+    iid standard error of independent windows (:class:`~smallcaps.stats.Estimate`): the check
+    on an overlapping mean's HAC or Hodrick error."""
+    from scipy import stats as sps
+
+    from ..stats import Estimate
+
+    s = rolling.dropna().iloc[::horizon]
+    if len(s) < 3:
+        raise DataError(f"non_overlapping: {len(s)} non-overlapping windows, need at least 3")
+    m, se = float(s.mean()), float(s.std(ddof=1) / np.sqrt(len(s)))
+    z = sps.norm.ppf(0.975)
+    t = m / se if se > 0 else float("nan")
+    return Estimate(m, se, m - z * se, m + z * se, 0.95, t, float(2 * sps.norm.sf(abs(t))), len(s),
+                    f"{len(s)} non-overlapping windows, iid error")
+
+
+def compounded_ahead(returns: pd.Series, horizon: int) -> pd.Series:
+    """The compounded return over the ``horizon`` periods after each period (decimal), indexed
+    by the period it is measured from (NaN where the horizon runs past the data)."""
+    g = (1.0 + returns)[::-1].rolling(horizon).apply(np.prod, raw=True)[::-1] - 1.0
+    return g.shift(-1)
+
+
+def compounded_past(returns: pd.Series, horizon: int) -> pd.Series:
+    """The compounded return over the ``horizon`` periods ending at each period (decimal)."""
+    return (1.0 + returns).rolling(horizon).apply(np.prod, raw=True) - 1.0
+
+
+def continuation(returns: pd.Series, regime: pd.Series, *, past: int = 3, horizon: int = 6,
+                 labels=("calm", "stressed")) -> dict:
+    """Does a lead continue? The return over the next ``horizon`` periods after the series led
+    (its compounded return over the last ``past`` periods was positive) against after it lagged,
+    in each regime, by OLS with Hodrick (1992) 1B errors.
+
+    The regression is ``y_t = a + b lead_t + c S_t + d lead_t S_t``, where ``y_t`` is the
+    compounded return over ``t+1..t+horizon``, ``lead_t`` is 1 after a lead and ``S_t`` is 1 in
+    the second regime (``labels[1]``, known at ``t``). ``b`` is the continuation in the first
+    regime, ``b + d`` in the second, ``d`` their difference.
+
+    Returns
+    -------
+    dict with ``means`` (mean ``y`` by regime and lead, with counts), ``first``/``second``/
+    ``difference`` (:class:`~smallcaps.stats.Estimate`, Hodrick 1B), ``first_hac`` (the same
+    slope with Newey-West errors, ``horizon`` overlap), ``non_overlapping`` (the slope on every
+    ``horizon``-th observation, OLS with iid errors), ``n``, ``start``, ``end``.
+    """
+    import statsmodels.api as sm
+
+    from ..stats import Estimate, coef_estimate, hodrick_1b_ols, ols_hac
+
+    r = returns.dropna()
+    y = compounded_ahead(r, horizon)
+    lead = compounded_past(r, past)
+    df = pd.DataFrame({"y": y, "lead": (lead > 0).where(lead.notna()), "regime": regime.reindex(r.index)}).dropna()
+    df = df[df["regime"].isin(labels)]
+    need = max(2 * horizon, 12)
+    cells = df.groupby(["regime", "lead"]).size().reindex(pd.MultiIndex.from_product([labels, [False, True]]),
+                                                           fill_value=0)
+    sub_cells = df.iloc[::horizon].groupby(["regime", "lead"]).size().reindex(cells.index, fill_value=0)
+    if cells.min() < need or sub_cells.min() < 2:
+        raise DataError(f"continuation: each regime needs {need} months after leads and after lags (and two of each "
+                        f"among every {horizon}th month); the fewest here is {int(cells.min())}")
+    L = df["lead"].astype(float)
+    S = (df["regime"] == labels[1]).astype(float)
+    X = pd.DataFrame({"lead": L, f"{labels[1]}": S, f"lead x {labels[1]}": L * S})
+    fit = hodrick_1b_ols(r, X, horizon, outcome=df["y"])
+    first = fit.estimate("lead")
+    second = fit.estimate({"lead": 1.0, f"lead x {labels[1]}": 1.0})
+    diff = fit.estimate(f"lead x {labels[1]}")
+    hac = coef_estimate(ols_hac(df["y"], X, overlap=horizon), "lead")
+    sub = df.iloc[::horizon]
+    sl, ss = sub["lead"].astype(float), (sub["regime"] == labels[1]).astype(float)
+    Xs = sm.add_constant(pd.DataFrame({"lead": sl, "S": ss, "LS": sl * ss}), has_constant="add")
+    res = sm.OLS(sub["y"], Xs).fit()
+    lo, hi = res.conf_int().loc["lead"]
+    non = Estimate(float(res.params["lead"]), float(res.bse["lead"]), float(lo), float(hi), 0.95,
+                   float(res.tvalues["lead"]), float(res.pvalues["lead"]), len(sub),
+                   f"every {horizon}th observation, OLS, iid errors")
+    means = df.groupby(["regime", "lead"])["y"].agg(["mean", "count"])
+    return {"means": means, "first": first, "second": second, "difference": diff, "first_hac": hac,
+            "non_overlapping": non, "n": len(df), "start": df.index[0], "end": df.index[-1]}
+
+
+def regime_alpha(asset: pd.Series, bench: pd.Series, stressed: pd.Series, periods_per_year: int = 52) -> dict:
+    """Alpha of ``asset`` over ``bench`` in each regime, from one regression on the whole
+    (contiguous) series: ``asset = a + a_s S + beta bench + e`` with ``S`` the 0/1 regime flag,
+    Newey-West errors; and, as robustness, with the beta interacted too (``+ beta_s S bench``).
+
+    Returns
+    -------
+    dict (annualised by ``periods_per_year``; decimals): ``stressed`` (``a + a_s``), ``calm``
+    (``a``), ``difference`` (``a_s``) as :class:`~smallcaps.stats.Estimate`; ``beta``; and
+    ``interacted``: the same three alphas with regime betas, plus ``beta calm`` and ``beta
+    stressed`` (floats); ``n``, ``lags``.
+    """
+    from scipy import stats as sps
+
+    from ..stats import Estimate, ols_hac
+
+    df = pd.concat({"a": asset, "m": bench, "s": stressed}, axis=1, sort=True).dropna()
+    df["s"] = df["s"].astype(float)
+
+    def combo(res, w: dict, scale: float) -> Estimate:
+        names = list(res.params.index)
+        v = np.array([w.get(k, 0.0) for k in names])
+        val = float(v @ res.params.values)
+        se = float(np.sqrt(v @ res.cov_params().values @ v))
+        z = sps.norm.ppf(0.975)
+        t = val / se if se > 0 else float("nan")
+        return Estimate(val * scale, se * scale, (val - z * se) * scale, (val + z * se) * scale, 0.95, t,
+                        float(2 * sps.norm.sf(abs(t))), int(res.nobs), f"HAC (Newey-West, {res.hac_lags} lags)")
+
+    k = periods_per_year
+    res = ols_hac(df["a"], pd.DataFrame({"stressed": df["s"], "bench": df["m"]}))
+    full = ols_hac(df["a"], pd.DataFrame({"stressed": df["s"], "bench": df["m"],
+                                          "bench x stressed": df["m"] * df["s"]}))
+    return {
+        "stressed": combo(res, {"const": 1, "stressed": 1}, k), "calm": combo(res, {"const": 1}, k),
+        "difference": combo(res, {"stressed": 1}, k), "beta": float(res.params["bench"]),
+        "interacted": {"stressed": combo(full, {"const": 1, "stressed": 1}, k), "calm": combo(full, {"const": 1}, k),
+                       "difference": combo(full, {"stressed": 1}, k), "beta calm": float(full.params["bench"]),
+                       "beta stressed": float(full.params["bench"] + full.params["bench x stressed"])},
+        "n": int(res.nobs), "lags": res.hac_lags,
+    }
+
+
+def factor_alphas(excess: pd.Series, factors: pd.DataFrame, periods_per_year: int = 12) -> pd.DataFrame:
+    """Alpha of a long-short (or excess) return on CAPM (``Mkt-RF``) and on Fama-French three
+    factors (``Mkt-RF``, ``SMB``, ``HML``), Newey-West errors; the raw mean beside them.
+
+    Parameters
+    ----------
+    excess
+        Monthly returns (decimal).
+    factors
+        Monthly factors (decimal) with columns ``Mkt-RF``, ``SMB``, ``HML``.
+
+    Returns
+    -------
+    DataFrame indexed by model (``raw``, ``CAPM``, ``FF3``): ``alpha`` (decimal a year),
+    ``ci_low``, ``ci_high``, ``t``, ``market beta``, ``months``.
+    """
+    from ..stats import coef_estimate, mean_hac, ols_hac
+
+    df = pd.concat([excess.rename("y"), factors[["Mkt-RF", "SMB", "HML"]]], axis=1, sort=True).dropna()
+    rows = {}
+    e = mean_hac(df["y"]).scaled(periods_per_year)
+    rows["raw"] = {"alpha": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high, "t": e.t, "market beta": np.nan,
+                   "months": len(df)}
+    for name, cols in (("CAPM", ["Mkt-RF"]), ("FF3", ["Mkt-RF", "SMB", "HML"])):
+        res = ols_hac(df["y"], df[cols])
+        a = coef_estimate(res, "const").scaled(periods_per_year)
+        rows[name] = {"alpha": a.value, "ci_low": a.ci_low, "ci_high": a.ci_high, "t": a.t,
+                      "market beta": float(res.params["Mkt-RF"]), "months": len(df)}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "model"
+    return out
+
+
+def iid_run_null(p: float) -> float:
+    """Expected length of a completed run of successes when each period succeeds independently
+    with probability ``p``: ``1 / (1 - p)`` (the geometric distribution's mean)."""
+    if not 0 <= p < 1:
+        raise DataError(f"iid_run_null: p={p} must be in [0, 1)")
+    return 1.0 / (1.0 - p)
+
+
+def sector_contribution(holdings: pd.DataFrame, close: pd.DataFrame, fund: pd.Series, base, at) -> dict:
+    """A sector's contribution to a fund's return from ``base`` to ``at``, from one day's holdings.
+
+    The holdings give each name's weight ``w_d`` on their date ``d``; a buy-and-hold fund's
+    weights at ``base`` are ``w_0 = w_d (1 + R_fund(base, d)) / (1 + r(base, d))``, and the
+    sector's contribution to the fund's return to ``at`` is ``sum over the sector of w_0 r(base,
+    at)`` (decimal; the contributions of all names add up to the fund's return).
+
+    Parameters
+    ----------
+    holdings
+        One date's rows with ``ticker``, ``weight`` (fraction), ``date`` and a bool
+        ``in_sector`` (the sector's names).
+    close
+        Adjusted closes of the names (columns: tickers; names missing from it are unpriced).
+    fund
+        The fund's adjusted closes.
+    base, at
+        The period: from the last close on or before ``base`` to the last on or before ``at``.
+
+    Returns
+    -------
+    dict: ``contribution`` (decimal, priced names), ``weight`` (the sector's weight on ``d``),
+    ``priced_weight``, ``unpriced`` (DataFrame of the sector's names without prices at ``base``,
+    ``d`` and ``at``, with their weights), ``names`` (sector names), ``date`` (``d``).
+    """
+    sec = holdings[holdings["in_sector"]]
+    d = pd.Timestamp(holdings["date"].iloc[0])
+    base, at = pd.Timestamp(base), pd.Timestamp(at)
+
+    def px(s: pd.Series, when):
+        v = s.loc[:when].dropna()
+        return v.iloc[-1] if len(v) else np.nan
+
+    f0, fd = px(fund, base), px(fund, d)
+    rf_d = fd / f0 - 1.0
+    contrib, priced, missing = 0.0, 0.0, []
+    for _, row in sec.iterrows():
+        t = row["ticker"]
+        s = close[t] if t in close.columns else pd.Series(dtype=float)
+        p0, pd_, pa = (px(s, x) if len(s) else np.nan for x in (base, d, at))
+        if not (np.isfinite(p0) and np.isfinite(pd_) and np.isfinite(pa)):
+            missing.append({"ticker": t, "weight": float(row["weight"])})
+            continue
+        w0 = row["weight"] * (1.0 + rf_d) / (pd_ / p0)
+        contrib += w0 * (pa / p0 - 1.0)
+        priced += float(row["weight"])
+    unpriced = pd.DataFrame(missing, columns=["ticker", "weight"])
+    return {"contribution": float(contrib), "weight": float(sec["weight"].sum()), "priced_weight": priced,
+            "unpriced": unpriced, "names": len(sec), "date": d}

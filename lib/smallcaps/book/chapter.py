@@ -166,7 +166,8 @@ class Chapter:
         if chapter_id not in CHAPTERS:
             raise ParameterError(f"chapter={chapter_id!r} is unknown; valid: {', '.join(CHAPTERS)}")
         table = specs(chapter_id)
-        values = {"start": start, "end": end, "as_of": as_of, "data_mode": data_mode, "snapshot": snapshot, **own_params}
+        values = {"start": start, "end": end, "as_of": as_of, "data_mode": data_mode, "snapshot": snapshot,
+                  **own_params}
         if "results_dir" in table:
             values["results_dir"] = str(results_dir)
         checked = check_chapter(chapter_id, values)

@@ -164,11 +164,13 @@ def check_coverage(win: Window, first, last, what: str) -> None:
     """
     import pandas as pd
 
-    f, l = pd.Timestamp(first), pd.Timestamp(last)
-    if win.start > l:
-        raise ParameterError(f"start={win.start.date()} is after the last date of {what}; valid: {f.date()}..{l.date()}")
+    f, last_ = pd.Timestamp(first), pd.Timestamp(last)
+    if win.start > last_:
+        raise ParameterError(f"start={win.start.date()} is after the last date of {what}; "
+                             f"valid: {f.date()}..{last_.date()}")
     if win.end < f:
-        raise ParameterError(f"end={win.end.date()} is before the first date of {what}; valid: {f.date()}..{l.date()}")
+        raise ParameterError(f"end={win.end.date()} is before the first date of {what}; "
+                             f"valid: {f.date()}..{last_.date()}")
 
 
 # -- the declaration of every chapter's parameters ---------------------------------------------------
@@ -252,7 +254,8 @@ class ParameterSpec:
         if k == "date":
             return as_date(value, self.name).isoformat()
         if k in ("int", "number"):
-            ok_type = isinstance(value, numbers.Real) and not isinstance(value, bool) and type(value).__name__ != "bool_"
+            ok_type = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                       and type(value).__name__ != "bool_")
             word = "a whole number" if k == "int" else "a number"
             if not ok_type or not math.isfinite(float(value)):
                 raise ParameterError(f"{self.name}={value!r} is not {word}; valid: {self.valid()}")
@@ -274,7 +277,8 @@ class ParameterSpec:
                 raise ParameterError(f"{self.name}={value!r} is not True or False; valid: {self.valid()}")
             return bool(value)
         if not isinstance(value, (str, Path)) or str(value).strip() == "":
-            raise ParameterError(f"{self.name}={value!r} is not {'a path' if k == 'file' else 'text'}; valid: {self.valid()}")
+            what = "a path" if k == "file" else "text"
+            raise ParameterError(f"{self.name}={value!r} is not {what}; valid: {self.valid()}")
         if k == "file":
             check_file(self.name, value)
         return str(value)
@@ -304,6 +308,8 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "over 5 days", 1, 1000, "percent"),
         ParameterSpec("event_days", "int", 10, "R6: the event window, in trading days from the first day of the move",
                       1, 63, _DAYS),
+        ParameterSpec("ousm_holdings_csv", "file", None, "R2: optional CSV of OUSM's holdings with columns ticker, "
+                      "sector, weight, date (decides the industrials' contribution)", none_ok=True),
     ),
     "momentum": _dates("1927-01-01", "2026-07-14", "first date analysed", "last date analysed") + (
         ParameterSpec("market_lookback", "int", 36, "months: the market state is the sign of the market return over "
@@ -319,8 +325,10 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
         ParameterSpec("rates_measure", "choice", "level", "level: 10-year yield above its median to date (the "
                       "claim's 'rates stay high'); change: rising over rates_lookback (registered)",
                       choices=("level", "change")),
-        ParameterSpec("rates_lookback", "int", 12, "months over which the 10-year yield rises or falls", 1, 60, _MONTHS),
-        ParameterSpec("breadth_window", "int", 200, "trading days in the moving average of each member", 20, 400, _DAYS),
+        ParameterSpec("rates_lookback", "int", 12, "months over which the 10-year yield rises or falls", 1, 60,
+                      _MONTHS),
+        ParameterSpec("breadth_window", "int", 200, "trading days in the moving average of each member", 20, 400,
+                      _DAYS),
         ParameterSpec("breadth_lookback", "int", 63, "trading days over which breadth, the high-yield spread and ^TNX "
                       "rise or fall", 5, 252, _DAYS),
         ParameterSpec("lead_measure", "choice", "smb", "smb: French SMB; iwm-spy: IWM minus SPY (from 2000)",
@@ -354,15 +362,16 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
     "intro": _dates("1926-07-01", "2026-07-14", "first date (the landing page reads results, not data)",
                     "last date") + (
         ParameterSpec("results_dir", "text", ".", "folder holding <chapter>.results.json", managed="the run"),
-    ),    "review": _dates("1926-07-01", "2026-07-14", "first date (the review page reads results, not data)",
+    ),
+    "review": _dates("1926-07-01", "2026-07-14", "first date (the review page reads results, not data)",
                      "last date") + (
         ParameterSpec("results_dir", "text", ".", "folder holding <chapter>.results.json", managed="the run"),
     ),
 }
 
 #: The first date of each chapter's data (a start before it cannot be analysed); None: no data.
-FIRST_DATE = {"intro": None, "review": None, "rotation": "1926-07-01", "momentum": "1927-01-01", "valuation": "1871-01-01",
-              "graduation": "2004-12-30", "scorecard": None, "data": "1871-01-01"}
+FIRST_DATE = {"intro": None, "review": None, "rotation": "1926-07-01", "momentum": "1927-01-01",
+              "valuation": "1871-01-01", "graduation": "2004-12-30", "scorecard": None, "data": "1871-01-01"}
 DATE_NAMES = ("start", "end", "as_of")
 
 
@@ -388,7 +397,8 @@ MOVES_COLUMNS = ("ticker", "date", "from", "to")
 
 
 def check_file(name: str, value) -> Path:
-    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows.
+    """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows,
+    and an OUSM holdings file (``ousm_holdings_csv``) must parse (one line naming row and column).
 
     The message names the file by its name only, so no machine path reaches a notebook.
     """
@@ -406,9 +416,16 @@ def check_file(name: str, value) -> Path:
         cols = [c.strip().lower() for c in rows[0]] if rows else []
         missing = [c for c in MOVES_COLUMNS if c not in cols]
         if missing:
-            raise ParameterError(f"moves_csv lacks column(s) {', '.join(missing)}; required: {', '.join(MOVES_COLUMNS)}")
+            raise ParameterError(f"moves_csv lacks column(s) {', '.join(missing)}; "
+                                 f"required: {', '.join(MOVES_COLUMNS)}")
         if len(rows) < 2 or not any(c.strip() for c in rows[1]):
             raise ParameterError(f"moves_csv has no rows; give at least one move ({', '.join(MOVES_COLUMNS)})")
+    if name == "ousm_holdings_csv":  # small files: parsed whole, with the chapter's own one-line errors
+        from ..sources.ousm_holdings import HINT, parse
+
+        if not p.read_bytes().strip():
+            raise ParameterError(f"ousm_holdings_csv has no rows; {HINT}")
+        parse(p.read_bytes())
     return p
 
 

@@ -175,10 +175,11 @@ def pd_date(value) -> str:
 
 
 def with_companions(chosen: list[str]) -> list[str]:
-    """The chosen chapters plus the landing page, the scorecard and the data appendix, which
-    every run needs (each describes the run itself: its verdicts, its data)."""
+    """The chosen chapters plus the landing page, the scorecard, the data appendix and the review
+    page, which every run needs (each describes the run itself: its verdicts, its data, the
+    amendments behind its verdicts; the landing page links the review page)."""
     out = list(chosen)
-    for companion in ("scorecard", "data", "intro"):
+    for companion in ("scorecard", "data", "intro", "review"):
         if companion not in out and (book_dir() / CHAPTERS[companion]).is_file():
             out.append(companion)
     return out

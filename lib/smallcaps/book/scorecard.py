@@ -91,6 +91,16 @@ class Scorecard:
                                     if "specs" in values.get(cid, "")}
         return card
 
+    def facts(self) -> dict:
+        """No facts of its own (the counts are :meth:`glue_values`); with :meth:`all_flags` it lets
+        the chapter kit record the page's flags (``Chapter.glue_facts(card)``)."""
+        return {}
+
+    def all_flags(self) -> dict[str, bool]:
+        """``swept``: the Robustness page's results were found, so the page's sentence on the
+        sweep (and its link to that page, which a re-run of some chapters does not build) shows."""
+        return {"swept": bool(self.stability)}
+
     def stability_of(self, claim_id: str) -> str:
         """``5/5 specs (100%); 78% of 460 across 80 windows`` and ``; fragile`` when fewer than
         two thirds of the specifications agree; ``not swept`` or ``stale`` otherwise."""
@@ -191,8 +201,8 @@ class Scorecard:
         out = {"sc_total": (len(self.table()), "{:d}")}
         out.update({key: (int(counts[verdict].sum()), "{:d}") for verdict, key in keys.items()})
         t = self.table()
-        swept = [cid for cid in t.index if t.loc[cid, "stability"] not in ("", "not swept")
-                 and not t.loc[cid, "stability"].startswith("stale")]
+        column = t["stability"] if "stability" in t else pd.Series("", index=t.index)  # no sweep: none swept
+        swept = [cid for cid in t.index if column[cid] not in ("", "not swept") and not column[cid].startswith("stale")]
         out["sc_swept"] = (len(swept), "{:d}")
         out["sc_fragile"] = (len(self.fragile()), "{:d}")
         return out

@@ -179,8 +179,8 @@ def beta_capture(data: pd.DataFrame, *, title: str, note: str | None = None):
     sns.barplot(data=data, x="fund", y="ratio", hue="measure", ax=ax, errorbar=None,
                 palette=[COLOURS["a"], COLOURS["d"], COLOURS["c"]])
     ax.axhline(1.0, color="0.2", ls="--", lw=0.9)
-    ax.annotate("IWM = 1", xy=(1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(-4, 3), textcoords="offset points",
-                ha="right", fontsize=8)
+    ax.annotate("IWM = 1", xy=(1.0, 1.0), xycoords=("axes fraction", "data"), xytext=(-4, 3),
+                textcoords="offset points", ha="right", fontsize=8)
     ax.set_ylim(0, max(1.3, float(data["ratio"].max()) + 0.25))
     ax.legend(title=None, fontsize=8, loc="upper left", ncols=3)
     return _finish(fig, ax, title, "fund", "ratio to IWM (weekly returns)", note)
@@ -200,7 +200,7 @@ def credit_split(data: pd.DataFrame, *, groups: dict[str, str], title: str, note
     t = data.copy()
     t["label"] = t["regime"] + "\n(" + t["weeks"].astype(int).astype(str) + " weeks)"
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
-    colours = {"calm": COLOURS["c"], "tight": COLOURS["d"], "tightening": COLOURS["c"], "widening": COLOURS["d"]}
+    colours = {"calm": COLOURS["c"], "stressed": COLOURS["d"], "narrowing": COLOURS["c"], "widening": COLOURS["d"]}
     offsets = {d: 0.6 * i for i, d in enumerate(groups)}
     x = np.arange(len(t)) + np.array([offsets.get(d, 0.0) for d in t["definition"]])
     ax.bar(x, t["mean excess (pp a year)"], color=[colours.get(r, "0.5") for r in t["regime"]], width=0.7)
@@ -224,10 +224,13 @@ def credit_split(data: pd.DataFrame, *, groups: dict[str, str], title: str, note
 # -- R5 ----------------------------------------------------------------------------------------------
 
 
-def pair_distribution(data: pd.DataFrame, *, claimed: dict[str, float], title: str, note: str | None = None):
+def pair_distribution(data: pd.DataFrame, *, claimed: dict[str, float], title: str, note: str | None = None,
+                      marks: dict[str, float] | None = None):
     """Distribution of rolling pair returns (%) per window length, with the claimed targets.
 
-    ``data``: long frame ``pair return (%)``, ``window``; ``claimed``: label -> level (%).
+    ``data``: long frame ``pair return (%)``, ``window``; ``claimed``: label -> level (%);
+    ``marks``: label -> a realised return (%) drawn as a dotted line (e.g. the trade from the
+    claim's date).
     """
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     sns.histplot(data=data, x="pair return (%)", hue="window", ax=ax, stat="percent", common_norm=False, bins=60,
@@ -236,10 +239,14 @@ def pair_distribution(data: pd.DataFrame, *, claimed: dict[str, float], title: s
         ax.axvline(lvl, color="0.2", ls="--", lw=0.9)
         ax.annotate(label, xy=(lvl, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
                     textcoords="offset points", fontsize=8)
+    for label, lvl in (marks or {}).items():
+        ax.axvline(lvl, color=COLOURS["d"], ls=":", lw=1.4)
+        ax.annotate(label, xy=(lvl, 0.9), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                    textcoords="offset points", fontsize=8, color=COLOURS["d"])
     ax.axvline(0, color="0.3", lw=0.8)
     leg = ax.get_legend()
     if leg is not None:
-        leg.set_title(None)
+        leg.set_title("")
     return _finish(fig, ax, title, "return of the quality basket minus IWM over the window (%)",
                    "share of windows (%)", note)
 
@@ -271,31 +278,52 @@ def event_paths(data: pd.DataFrame, *, move_from: int, move_label: str, window_e
     return _finish(fig, ax, title, xlabel, "cumulative return difference (pp)", note)
 
 
-def run_lengths(data: pd.DataFrame, *, claimed: tuple[int, int], title: str, note: str | None = None):
-    """Mean length (months) of leadership runs by credit regime at their start, with intervals.
-
-    ``data``: one row per (series, credit): ``series``, ``credit`` (calm/tight), ``mean length``,
-    ``ci_low``, ``ci_high``; ``claimed``: the claimed range of months (shaded).
-    """
-    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
-    sns.barplot(data=data, x="series", y="mean length", hue="credit", ax=ax, errorbar=None,
-                palette={"calm": COLOURS["c"], "tight": COLOURS["d"]}, hue_order=["calm", "tight"], width=0.6)
+def _regime_bars(ax, data: pd.DataFrame, y: str) -> None:
+    """Bars of ``y`` by ``series`` and ``credit`` (calm, stressed) with their intervals."""
+    sns.barplot(data=data, x="series", y=y, hue="credit", ax=ax, errorbar=None,
+                palette={"calm": COLOURS["c"], "stressed": COLOURS["d"]}, hue_order=["calm", "stressed"], width=0.6)
     # error bars at each bar's known position: series i at i, hue level j of 2 at its slot in the 0.6 width
     xs = list(dict.fromkeys(data["series"]))
-    for j, h in enumerate(["calm", "tight"]):
+    for j, h in enumerate(["calm", "stressed"]):
         for i, s in enumerate(xs):
             row = data[(data["credit"] == h) & (data["series"] == s)]
-            if row.empty or pd.isna(row["ci_low"].iloc[0]) or pd.isna(row["mean length"].iloc[0]):
+            if row.empty or pd.isna(row["ci_low"].iloc[0]) or pd.isna(row[y].iloc[0]):
                 continue
             xc = i + (j + 0.5) * 0.6 / 2 - 0.3
             ax.plot([xc, xc], [row["ci_low"].iloc[0], row["ci_high"].iloc[0]], color="0.15", lw=1.2)
-    lo, hi = claimed
-    ax.axhspan(lo, hi, color="0.9", zorder=0)
-    ax.annotate(f"claimed: {lo}-{hi} months", xy=(1.0, hi), xycoords=("axes fraction", "data"), xytext=(-4, -12),
-                textcoords="offset points", ha="right", fontsize=8)
-    ax.set_ylim(0, hi + 0.5)
+
+
+def run_lengths(data: pd.DataFrame, *, null: float | None, title: str, note: str | None = None):
+    """Mean length (months) of leadership runs by credit regime at their start, with intervals,
+    against the run an independent coin with the same odds would give.
+
+    ``data``: one row per (series, credit): ``series``, ``credit`` (calm/stressed), ``mean length``,
+    ``ci_low``, ``ci_high``; ``null``: the independent coin's mean run (months; dashed line).
+    """
+    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
+    _regime_bars(ax, data, "mean length")
+    top = float(np.nanmax(data[["mean length", "ci_high"]].to_numpy(dtype=float)))
+    if null is not None:
+        ax.axhline(null, color="0.2", ls="--", lw=0.9)
+        ax.annotate(f"independent coin: {null:.1f} months", xy=(1.0, null), xycoords=("axes fraction", "data"),
+                    xytext=(-4, 4), textcoords="offset points", ha="right", fontsize=8)
+        top = max(top, null)
+    ax.set_ylim(0, top + 0.8)
     ax.legend(title="credit at the run's start", fontsize=8, title_fontsize=8, loc="upper left")
     return _finish(fig, ax, title, "", "mean run of positive months (months)", note)
+
+
+def continuation_bars(data: pd.DataFrame, *, title: str, ylabel: str, note: str | None = None):
+    """Continuation after a lead, by series and credit regime, with intervals.
+
+    ``data``: one row per (series, credit): ``series``, ``credit`` (calm/stressed),
+    ``continuation (pp)`` (the return after a lead minus after a lag), ``ci_low``, ``ci_high``.
+    """
+    fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
+    _regime_bars(ax, data, "continuation (pp)")
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.legend(title="credit at the end of the lead", fontsize=8, title_fontsize=8, loc="upper left")
+    return _finish(fig, ax, title, "", ylabel, note)
 
 
 # -- R7 ----------------------------------------------------------------------------------------------

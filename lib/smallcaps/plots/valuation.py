@@ -153,8 +153,9 @@ def predictive_scatter(data: pd.DataFrame, *, latest, latest_label: str, horizon
     """
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.6))
     eras = list(dict.fromkeys(sorted(data["era"])))
+    palette = [sns.color_palette(PALETTE, 10)[i] for i in (0, 1, 2, 4, 7, 9)][:len(eras)]  # not the claim's vermilion
     sns.scatterplot(data=data, x="x", y="y", hue="era", hue_order=eras, ax=ax, s=10, alpha=0.75, edgecolor=None,
-                    palette=[sns.color_palette(PALETTE, 10)[i] for i in (0, 1, 2, 4, 7, 9)][:len(eras)])  # not the claim's vermilion
+                    palette=palette)
     b, a = np.polyfit(data["x"], data["y"], 1)
     xs = np.linspace(data["x"].min(), max(data["x"].max(), latest[0] if latest else -np.inf), 50)
     ax.plot(xs, a + b * xs, color="0.15", linewidth=1.2)

@@ -13,6 +13,7 @@ and, for a bad row, the row (1 = the first data row) and what is wrong.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -98,7 +99,10 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
     if not body:
         raise ParameterError(f"{PARAMETER} has no rows; give at least one move ({', '.join(MOVES_COLUMNS)})")
     pos = [header.index(c) for c in MOVES_COLUMNS]
-    out, seen, repeats, day_of = [], {}, [], {}
+    out: list[dict[str, Any]] = []
+    seen: dict[tuple[str, pd.Timestamp, str, str], int] = {}
+    repeats: list[tuple[int, int]] = []
+    day_of: dict[tuple[str, pd.Timestamp], int] = {}
     for i, r in enumerate(body, start=1):
         if len(r) > len(header):
             raise ParameterError(f"{PARAMETER} row {i}: {len(r)} fields where the header has {len(header)}; {HINT}")
@@ -114,10 +118,11 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
         except (ValueError, TypeError):
             raise ParameterError(f"{PARAMETER} row {i}: date={date!r} is not a date; give YYYY-MM-DD") from None
         o, t = index_key(src), index_key(dst)
-        for name, val, key in (("from", src, o), ("to", dst, t)):
-            if key is None:
+        for name, val, known in (("from", src, o), ("to", dst, t)):
+            if known is None:
                 raise ParameterError(f"{PARAMETER} row {i}: {name}={val!r} is not a known index; "
                                      f"valid: {VALID_INDEX_NAMES}")
+        assert o is not None and t is not None  # refused just above
         if o == t:
             raise ParameterError(f"{PARAMETER} row {i}: from and to are both {INDEX_LABELS[o]}; "
                                  "a move needs two indices")
@@ -140,10 +145,10 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
     if repeats:
         # a repeated move would be counted twice (a 43-row list of 22 moves must not read as 43)
         i, first = repeats[0]
-        r = out[i - 1]
+        move = out[i - 1]
         rows_named = ", ".join(str(j) for j, _ in repeats[:10]) + (", ..." if len(repeats) > 10 else "")
-        raise ParameterError(f"{PARAMETER} row {i} repeats row {first} ({r['ticker']}, {r['date'].date()}, "
-                             f"{r['move']}); {len(repeats)} repeated row(s) in all (rows {rows_named}); "
+        raise ParameterError(f"{PARAMETER} row {i} repeats row {first} ({move['ticker']}, {move['date'].date()}, "
+                             f"{move['move']}); {len(repeats)} repeated row(s) in all (rows {rows_named}); "
                              "give each move once")
     frame = pd.DataFrame(out).sort_values(["date", "ticker"], kind="stable", ignore_index=True)
     return {MAIN_TABLE: frame}

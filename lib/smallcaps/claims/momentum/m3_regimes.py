@@ -531,11 +531,19 @@ class M3(Claim):
         p6, p4 = self.inputs.breadth("sp600", spec.breadth_window), self.inputs.breadth("sp400", spec.breadth_window)
         lowers = [n for n, t in c.items() if t.significant(-1)]
         lbs = {lb: ev.lookbacks.get(lb) for lb in LOOKBACKS}
-        lb_facts = {}
-        for lb, t in lbs.items():
-            ok = testable(t)
-            lb_facts[f"m3_lb{lb}_diff"] = pp_year(t.diff.value if ok else None, "monthly", 1, True)
-            lb_facts[f"m3_lb{lb}_t"] = num(t.diff.t if ok else None, 2)
+        def lb_diff(lb):
+            t = lbs.get(lb)
+            return pp_year(t.diff.value if testable(t) else None, "monthly", 1, True)
+
+        def lb_t(lb):
+            t = lbs.get(lb)
+            return num(t.diff.t if testable(t) else None, 2)
+
+        lb_facts = {  # literal keys (greppable): the market state over 12, 24 and 36 months
+            "m3_lb12_diff": lb_diff(12), "m3_lb12_t": lb_t(12),
+            "m3_lb24_diff": lb_diff(24), "m3_lb24_t": lb_t(24),
+            "m3_lb36_diff": lb_diff(36), "m3_lb36_t": lb_t(36),
+        }
         mk_t = c["market state"]
         alt_rates = next((t for name, label, t in ev.century_variants if name == "rates" and label == "alternative"),
                          None)

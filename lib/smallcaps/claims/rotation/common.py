@@ -3,17 +3,44 @@
 :class:`RotationClaim` lets a rule template use values derived from the specification (``IWM
 minus SPY`` from the choice ``pair="IWM-SPY"``), through :meth:`RotationClaim.template_values`;
 the base fills templates with the choices' own values only.
+
+Dated claims. A claim about the present when it was written is decided at its claim's date (the
+first of its ``claim_dates``: the first day its source could have been written) when its
+specification says ``decided_at="claim date"`` (:func:`decided_at_choice`); the reading as of the
+chapter's reading date is shown beside it (:meth:`RotationClaim.as_of_claim`). A claim that reads
+its verdict as of the reading date (``decided_at="reading date"``, or no such choice) is judged
+at its claim's date by the base's :meth:`~smallcaps.claims.base.Claim.when_said`. A forecast
+(``forecast = True``) cannot be judged on the day it was made: its reading when said is
+*untestable* by construction, and the reading date decides.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from ...display import Text
-from ..base import Claim, Spec
-from ..contract import Rule, Statistic
+from ..base import Choice, Claim, Spec
+from ..contract import UNTESTABLE, ClaimResult, Rule, Statistic
 from .inputs import MIN_BAND_DAYS
+
+#: When a dated claim is read: at its claim's date, or as of the chapter's reading date.
+DECIDED_AT = ("claim date", "reading date")
+
+
+def decided_at_choice(default: str = "claim date") -> Choice:
+    """The choice of the reading that decides a dated claim; the other value is its alternative
+    (for an amended claim, the registered rule's: ``reading date``)."""
+    other = next(v for v in DECIDED_AT if v != default)
+    label = "registered: as of the reading date" if other == "reading date" else "at the claim's date"
+    return Choice("decided_at", default, {label: other},
+                  "which reading decides: at the claim's date (the first day its source could have been written) "
+                  "or as of the reading date (as_of)",
+                  check=lambda v: None if v in DECIDED_AT else ", ".join(DECIDED_AT))
 
 
 class RotationClaim(Claim):
@@ -38,7 +65,87 @@ class RotationClaim(Claim):
 
         return Rule(claim_id=t.claim_id, claim=t.claim, hypothesis=fill(t.hypothesis), statistic=fill(t.statistic),
                     supported=fill(t.supported), partly=fill(t.partly), not_supported=fill(t.not_supported),
-                    untestable=fill(t.untestable))
+                    untestable=fill(t.untestable), inconclusive=fill(t.inconclusive), history=cls.amendments)
+
+    def all_flags(self) -> dict[str, bool]:
+        """The base's flags as plain booleans (numpy's are not JSON: the kit glues them as JSON)."""
+        return {k: bool(v) for k, v in super().all_flags().items()}
+
+    # -- dated claims ------------------------------------------------------------------------------
+
+    #: A forecast (a trade call): judged on what followed its claim's date, never on that day.
+    forecast: ClassVar[bool] = False
+
+    @property
+    def claim_date(self) -> pd.Timestamp | None:
+        """The claim's date (the first of ``claim_dates``), or None for an undated claim."""
+        dates = type(self).claim_dates
+        return pd.Timestamp(dates[0]) if dates else None
+
+    @property
+    def decided_at_claim_date(self) -> bool:
+        """Whether this specification decides at the claim's date (a ``decided_at`` choice)."""
+        return self.claim_date is not None and self.spec.get("decided_at") == "claim date"
+
+    @property
+    def decision_date(self) -> pd.Timestamp:
+        """The date the verdict is read: the claim's date for a claim decided there (the reading
+        date if that comes first), else the reading date (as_of)."""
+        as_of = self.window.as_of
+        return min(as_of, self.claim_date) if self.decided_at_claim_date else as_of
+
+    def _variant(self, spec: Mapping[str, Any]) -> Claim:
+        """This claim under another specification, on the same inputs and window (on the same
+        evidence for a claim built by :meth:`from_evidence`, as in tests of a rule's boundaries)."""
+        if self.inputs is None:
+            return type(self).from_evidence(self.evidence, spec=spec, window=self.window)
+        return type(self)(self.inputs, self.window, spec)
+
+    def registered(self) -> Claim | None:
+        """This claim under its registered rule (same inputs and window), or None."""
+        if not self.amended:
+            return None
+        return self._variant({**dict(self.spec), **type(self).amendments[0].registered_spec})
+
+    def as_of_claim(self) -> Claim:
+        """This claim read as of the reading date (itself unless it decides at its claim's date)."""
+        if not self.decided_at_claim_date:
+            return self
+        return self._variant({**dict(self.spec), "decided_at": "reading date"})
+
+    def when_said(self) -> Claim | None:
+        """The base's reading at the claim's date; for a claim decided there, itself when the
+        window reaches that date (the same reading). None for a claim built from evidence."""
+        if self.inputs is None:
+            return None
+        if self.decided_at_claim_date and self.window is not None and self.window.start <= self.claim_date \
+                and self.window.as_of >= self.claim_date:
+            return self
+        return super().when_said()
+
+    @cached_property
+    def result(self) -> ClaimResult:
+        """The base's result, with the dated readings of a claim decided at its claim's date (the
+        reading as of the reading date is :meth:`as_of_claim`'s) and of a forecast (untestable
+        when said)."""
+        r = self.bare_result
+        registered, dated = None, None
+        if self.amended:
+            old = self.registered()
+            registered = {"verdict": old.decision.verdict, "statistic": old._statistic(old.decision).to_dict()}
+        date = self.claim_date
+        if date is not None and self.inputs is not None and self.window.start <= date < self.window.as_of:
+            now = self.as_of_claim()
+            if self.forecast:
+                said = {"verdict": UNTESTABLE, "statistic": Statistic(r.statistic.name, None, r.statistic.unit).to_dict()}
+            else:
+                s = self.when_said()
+                said = {"verdict": s.decision.verdict, "statistic": s._statistic(s.decision).to_dict()}
+            dated = {"claim_date": date.date().isoformat(), "when_said": said,
+                     "as_of": {"date": self.window.as_of.date().isoformat(), "verdict": now.decision.verdict,
+                               "statistic": now._statistic(now.decision).to_dict()}}
+        amendments = tuple(a.to_dict(self.rule) for a in type(self).amendments)
+        return dataclasses.replace(r, amendments=amendments, registered=registered, dated=dated)
 
     def plot_context(self, draw: Callable[..., Any], data: Callable[[], dict[str, Any] | str]):
         """``draw(**data())`` for a figure of context that does not need the claim to be decidable
@@ -56,15 +163,16 @@ class RotationClaim(Claim):
         return cls.space.resolve(spec, owner=cls.id)
 
 
-def spread_statistic(name: str, value: float, band: tuple[float, float, str] | None) -> Statistic:
-    """A year-to-date spread (decimal) as a statistic in pp, with its band as the interval (no
-    interval when the window is too short for one)."""
+def spread_statistic(name: str, value: float, band: tuple[float, float, str] | None, **extra) -> Statistic:
+    """A realised spread (decimal) as a statistic in pp, with its *noise band* (how far the same
+    spread could move by the pair's day-to-day noise: not a confidence interval for a fact about
+    the past); no band when the window is too short for one. ``extra``: ``p_value``, ``mde``."""
     if band is None:
-        return Statistic(name=name, value=100 * value, unit="pp",
-                         method=f"no band: fewer than {MIN_BAND_DAYS} daily differences")
+        return Statistic(name=name, value=100 * value, unit="pp", band="noise band",
+                         method=f"no band: fewer than {MIN_BAND_DAYS} daily differences", **extra)
     lo, hi, method = band
     return Statistic(name=name, value=100 * value, unit="pp", ci_low=100 * lo, ci_high=100 * hi, ci_level=0.95,
-                     method=method)
+                     method=method, band="noise band", **extra)
 
 
 def band_phrase(band: tuple[float, float, str] | None) -> str | None:

@@ -32,6 +32,17 @@ MIN_WINDOW_DAYS = 2
 #: The fewest daily differences a band of HAC standard errors is computed from (else no band).
 MIN_BAND_DAYS = 3
 
+#: The days [A] could have been written: the 2026 days on which OUSM's year-to-date return
+#: (adjusted closes) closed within 0.05 pp of the 4.6% [A] quotes, or passed through 4.6% between two
+#: closes (R2's evidence on the reference snapshot, checked by the tests). [A] is dated only "early
+#: 2026"; the first of these days is when it could first have been written, and dates R2, R3 and R5.
+A_DATES = ("2026-01-15", "2026-01-16", "2026-01-21", "2026-01-23", "2026-02-02", "2026-02-03", "2026-02-04",
+           "2026-03-06", "2026-04-08", "2026-04-10", "2026-04-13", "2026-05-19")
+#: The first day [C] could have been written: the first close of 2026 at which IWM's
+#: year-to-date lead over SPY reached the 8.5 pp it quotes, to one decimal (R1's evidence on the
+#: reference snapshot, checked by the tests). It dates R1 and R7.
+C_DATE = "2026-01-22"
+
 #: The two commentaries this chapter tests, by their labels in ``shared/theses.md``.
 SOURCES = {
     "A": '"Industrials Drive Gains for OUSM Small-Cap ETF" (research-terminal note, early 2026)',
@@ -68,7 +79,7 @@ TICKERS = tuple(dict.fromkeys(SMALL + LARGE + tuple(QUALITY) + tuple(SMALL_SECTO
 HY = "BAMLH0A0HYM2"
 
 FRENCH_FILES = ("F-F_Research_Data_Factors", "F-F_Research_Data_5_Factors_2x3", "25_Portfolios_ME_OP_5x5",
-                "Portfolios_Formed_on_E-P", "Portfolios_Formed_on_D-P")
+                "Portfolios_Formed_on_E-P", "Portfolios_Formed_on_D-P", "Portfolios_Formed_on_ME")
 
 
 @dataclass
@@ -210,7 +221,8 @@ class RotationInputs(ChapterInputs):
     french
         Monthly tables in percent, keyed ``factors`` (Mkt-RF, SMB, HML, RF), ``ff5`` (+ RMW, CMA),
         ``op_vw``/``op_ew`` (25 size x OP portfolios), ``ep_vw``/``ep_ew``/``ep_firms``/``ep_size``,
-        ``dp_vw``/``dp_ew``/``dp_firms``/``dp_size``.
+        ``dp_vw``/``dp_ew``/``dp_firms``/``dp_size``, ``me_vw`` (size portfolios, value weighted:
+        ``Lo 20`` is the smallest NYSE quintile, R5's small-cap universe).
     smb_annual
         Calendar-year SMB (percent), indexed by annual period.
     hy
@@ -221,7 +233,13 @@ class RotationInputs(ChapterInputs):
         CBOE VIX close, daily, index points.
     vintages
         Short provenance strings by source key (``yahoo``, ``french_op``, ``french_ep``,
-        ``french_ff``, ``hy``, ``vix``), for the results contract.
+        ``french_ff``, ``french_me``, ``hy``, ``vix``, and ``holdings`` with a holdings file), for
+        the results contract.
+    holdings, holdings_close, holdings_provenance
+        With the user's OUSM holdings file (``ousm_holdings_csv``): its table
+        (:func:`smallcaps.sources.ousm_holdings.parse`), the adjusted closes of its names that
+        the snapshot's stock panel or ETF files have, and the file's provenance record (name and
+        sha256); None without one.
     """
 
     chapter: ClassVar[str] = "rotation"
@@ -235,6 +253,9 @@ class RotationInputs(ChapterInputs):
     baa_aaa: pd.Series
     vix: pd.Series
     vintages: dict[str, str]
+    holdings: pd.DataFrame | None = None
+    holdings_close: pd.DataFrame | None = None
+    holdings_provenance: dict | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def coverage(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -297,12 +318,24 @@ class RotationInputs(ChapterInputs):
 
 
 def load_inputs(data: DataSession, params: dict | None = None) -> RotationInputs:
-    """Load the chapter's data through the session, whole: the ETF prices, five French files,
-    FRED's high-yield and Moody's spreads, and the VIX.
+    """Load the chapter's data through the session, whole: the ETF prices, six French files,
+    FRED's high-yield and Moody's spreads, and the VIX; and, when ``params`` names one
+    (``ousm_holdings_csv``), the user's OUSM holdings file with the prices of its names.
 
-    ``params`` (the chapter's own parameters) is accepted for the common signature; the rotation
-    chapter's parameters are R6's specification and change nothing that is loaded.
+    ``params``: the chapter's own parameters (R6's specification changes nothing that is
+    loaded).
+
+    Raises
+    ------
+    ParameterError
+        A holdings file that is not a file or is malformed (one line naming the row and column).
     """
+    params = dict(params or {})
+    holdings = holdings_close = holdings_prov = None
+    if params.get("ousm_holdings_csv") not in (None, ""):
+        # checked before the heavy loading: a bad file fails in one line
+        loaded = data.user_file(params["ousm_holdings_csv"], kind="ousm_holdings")  # in the data appendix
+        holdings, holdings_prov = loaded.frame, loaded.provenance.to_dict()
     px = data.prices(list(TICKERS))
     f = {n: data.french(n) for n in FRENCH_FILES}
     french = {
@@ -313,6 +346,7 @@ def load_inputs(data: DataSession, params: dict | None = None) -> RotationInputs
         "ep_firms": f["Portfolios_Formed_on_E-P"]["firms"], "ep_size": f["Portfolios_Formed_on_E-P"]["avg_size"],
         "dp_vw": f["Portfolios_Formed_on_D-P"]["vw_monthly"], "dp_ew": f["Portfolios_Formed_on_D-P"]["ew_monthly"],
         "dp_firms": f["Portfolios_Formed_on_D-P"]["firms"], "dp_size": f["Portfolios_Formed_on_D-P"]["avg_size"],
+        "me_vw": f["Portfolios_Formed_on_ME"]["vw_monthly"],
     }
     hy = data.fred(HY).frame[HY].dropna()
     baa, aaa = data.fred("BAA").frame["BAA"], data.fred("AAA").frame["AAA"]
@@ -324,8 +358,16 @@ def load_inputs(data: DataSession, params: dict | None = None) -> RotationInputs
         "french_op": f"French 25 size x OP portfolios {f['25_Portfolios_ME_OP_5x5'].provenance.vintage}",
         "french_ep": f"French E/P and D/P portfolios {f['Portfolios_Formed_on_E-P'].provenance.vintage}",
         "french_ff": f"French factors {f['F-F_Research_Data_Factors'].provenance.vintage}",
+        "french_me": f"French size portfolios {f['Portfolios_Formed_on_ME'].provenance.vintage}",
         "hy": f"FRED {HY} to {hy.index.max().date()}",
         "vix": f"CBOE VIX to {vix.index.max().date()}",
     }
+    if holdings is not None:
+        names = sorted({t for t in holdings["ticker"] if t})
+        known = set(data.stock_tickers()) | set(data.etf_tickers())
+        priced = [t for t in names if t in known]
+        holdings_close = data.prices(priced).close if priced else pd.DataFrame()
+        vintages["holdings"] = f"OUSM holdings {holdings_prov['location']} (sha256 {holdings_prov['sha256'][:12]})"
     return RotationInputs(close=px.close, french=french, smb_annual=f["F-F_Research_Data_Factors"]["annual"]["SMB"],
-                          hy=hy, baa_aaa=credit, vix=vix, vintages=vintages)
+                          hy=hy, baa_aaa=credit, vix=vix, vintages=vintages, holdings=holdings,
+                          holdings_close=holdings_close, holdings_provenance=holdings_prov)

@@ -25,7 +25,7 @@ from ...stats import percentile_rank
 from ..base import Choice, Decision, Spec, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
 from .common import NO_ROWS, RotationClaim, band_phrase, spread_statistic
-from .inputs import CLAIM_YEAR, LARGE, PAIRS, ROUNDING_TOL_PP, SMALL, ytd_daily_diff
+from .inputs import C_DATE, CLAIM_YEAR, LARGE, PAIRS, ROUNDING_TOL_PP, SMALL, ytd_daily_diff
 from .inputs import band as spread_band
 
 CLAIMED_LEAD_PP = 8.5  # [C] small caps lead large caps by 8.5 percentage points year to date
@@ -112,6 +112,10 @@ class R1(RotationClaim):
     kind: ClassVar[str] = "fact"
     unit: ClassVar[str] = "pp"
     inputs_used: ClassVar[tuple[str, ...]] = ("yahoo", "french_ff")
+    #: [C]'s date: the first day the lead reached the 8.5 pp it quotes. The registered rule reads the
+    #: claim both ways already (the lead reached 8.5 pp on some day; it is positive on the reading
+    #: date), and the reading date decides; the reading on this date is shown beside it.
+    claim_dates: ClassVar[tuple[str, ...]] = (C_DATE,)
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("pair", "IWM-SPY", {"S&P 600 against S&P 500": "IJR-IVV", "Vanguard Russell 2000": "VTWO-SPY"},
                "the small-minus-large ETF pair that decides (the others are robustness checks)",
@@ -368,6 +372,9 @@ class R1(RotationClaim):
             "r1_peak_date": text(iso(p.idxmax())),
             "r1_band_lo": pp(lo, 1),
             "r1_band_hi": pp(hi, 1),
+            "r1_band_half": pp(None if lo is None else (hi - lo) / 2, 0),
+            "r1_said_date": text(C_DATE),
+            "r1_said_lead": pp(p.get(pd.Timestamp(C_DATE)), 2),
             "r1_band_phrase": text(band_phrase(ev.band)),
             "r1_pct_etf_ordinal": text(None if ev.percentile_etf is None else ordinal(ev.percentile_etf)),
             "r1_hist_first": raw(int(hist.index.min()) if len(hist) else None, "{:d}"),
@@ -383,10 +390,24 @@ class R1(RotationClaim):
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
         hist = ev.same_date.loc[ev.same_date.index < CLAIM_YEAR] if len(ev.same_date) else ev.same_date
-        return {"r1_prior": self._prior_row("IWM-SPY") is not None and self._prior_row("IJR-IVV") is not None,
+        claim = self.testable and pd.Timestamp(C_DATE) in ev.paths.index
+        return {"r1_claim": claim,
+                "r1_prior": self._prior_row("IWM-SPY") is not None and self._prior_row("IJR-IVV") is not None,
                 "r1_history": self.testable and len(hist) > 0 and len(ev.smb_annual) > 0,
                 "r1_reached": self.testable and self.first_reached is not None,
                 "r1_band": self.testable and ev.band is not None}
+
+    def sweep_table(self) -> pd.DataFrame:
+        """The verdict under each alternative of the specification space, one at a time (the rule's
+        boundary cases: "about six years" as 4, 5 or 6 of the six; the deciding pair)."""
+        rows = {}
+        for spec in type(self).space.variants():
+            c = self if spec.is_default else type(self)(self.inputs, self.window, spec)
+            d = c.decision
+            rows[spec.label] = {"verdict": d.verdict, "deciding number (pp)": d.statistic.value}
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "specification"
+        return out.round(2)
 
     def _prior_row(self, pair: str):
         """The prior-years row of a pair when all the claimed years are in the window, else None."""

@@ -4,10 +4,14 @@ Claim: the 2026 move is a rotation toward profitable, dividend-paying small caps
 unprofitable ones, after a 2025 led by unprofitable stocks.
 
 Evidence: five quality small-cap ETFs and their equal-weight basket against IWM (which holds
-the unprofitable firms) by calendar year and in the claim year to date, with a band from the
-pair's daily noise; and, as long-run context, French's quality-minus-junk portfolios (size x
-operating profitability, earnings yield, dividend yield). Units: returns and premia are
-decimals (premia a year).
+the unprofitable firms), raw and beta-adjusted (the basket minus its beta times IWM, the beta
+estimated on weeks before the claim year: the claim is about quality, not about beta), by
+calendar year, at each date [A] could have been written and on the reading date, with a noise
+band from the pair's daily noise; and, as long-run context, French's quality-minus-junk
+portfolios (size x operating profitability, earnings yield, dividend yield), raw and with CAPM
+and Fama-French three-factor alphas. The claim is decided at its date, the first day [A] could
+have been written; the reading on the reading date is shown beside it. Units: returns and premia
+are decimals (premia a year).
 """
 
 from __future__ import annotations
@@ -15,18 +19,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent, year_to_date
 from ...display import Fact, Text, count, iso, pct, pp, raw, text
 from ...errors import DataError
-from ...stats import mean_hac
+from ...stats import Estimate, mean_hac
 from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
-from .common import NO_ROWS, RotationClaim, _rounded, band_phrase, spread_statistic
-from .inputs import BASKET, BROAD, CLAIM_YEAR, QUALITY, ytd_daily_diff
+from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample
+from .common import NO_ROWS, RotationClaim, _rounded, band_phrase, decided_at_choice, spread_statistic
+from .inputs import A_DATES, BASKET, BROAD, CLAIM_YEAR, QUALITY, ytd_daily_diff
 from .inputs import band as spread_band
+from .registered import REGISTERED
+
+#: Weeks before the claim year needed to estimate a fund's beta to IWM (the beta-adjusted lens).
+BETA_MIN_WEEKS = 26
+MEASURES = ("beta-adjusted", "raw")
 
 #: The French long-run rows the prose cites, by their labels in the evidence.
 OP_VW = "small high minus low profitability (value weighted)"
@@ -34,6 +44,8 @@ OP_EW = "small high minus low profitability (equal weighted)"
 EP_VW = "positive minus negative earnings (value weighted)"
 DP_VW = "dividend payers minus non-payers (value weighted)"
 LONGRUN = {OP_VW: "small-cap profitability", EP_VW: "positive earnings", DP_VW: "paying a dividend"}
+#: The sorts of the alpha table (labels of ``analytics.rotation.FRENCH_LENS``).
+EP, DP = "positive minus negative earnings", "dividend payers minus non-payers"
 SHORT_NAMES = {"IJR": "IJR (S&P 600)", "OUSM": "OUSM (quality dividend)", "XSHQ": "XSHQ (S&P 600 quality)",
                "SMDV": "SMDV (dividend growers)", "DES": "DES (dividend weighted)", BASKET: "basket (equal weight)"}
 
@@ -84,6 +96,34 @@ class R3Evidence:
     french_cum: pd.DataFrame
     rmw_prior: tuple[float | None, int]
     first_day: pd.Timestamp | None = None
+    betas: dict[str, Estimate] | None = None
+    raw_paths: pd.DataFrame | None = None
+    adj_paths: pd.DataFrame | None = None
+    raw_daily: pd.Series | None = None
+    adj_daily: pd.Series | None = None
+    prior_adj: pd.Series | None = None
+    alphas: pd.DataFrame | None = None
+    beta_problem: str = ""
+
+    def reading(self, date, measure: str) -> dict:
+        """The claim read on ``date`` (the last trading day on or before it) with ``measure``:
+        ``date``, the basket's ``spread`` (decimal: year-to-date return minus IWM's for ``raw``; the
+        summed daily return minus beta times IWM's for ``beta-adjusted``), its noise ``band``,
+        ``n_days``, ``first_day``, ``agree`` (ETFs ahead of IWM on the same measure), ``prior``
+        (the basket's spread over the year before, same measure, or None) and ``leaders``."""
+        paths = self.raw_paths if measure == "raw" else self.adj_paths
+        daily = self.raw_daily if measure == "raw" else self.adj_daily
+        d = paths.loc[: pd.Timestamp(date)].index.max()
+        row = paths.loc[d]
+        dd = daily.loc[:d]
+        spread = float(row[BASKET])
+        band = spread_band(dd, spread)
+        prior = self.basket_prior if measure == "raw" else (
+            None if self.prior_adj is None or pd.isna(self.prior_adj.get(BASKET, np.nan))
+            else float(self.prior_adj[BASKET]))
+        funds = row.drop(BASKET).dropna()
+        return {"date": d, "spread": spread, "band": band, "n_days": len(dd), "first_day": dd.index[0],
+                "agree": int((funds > 0).sum()), "prior": prior, "leaders": [t for t in QUALITY if funds.get(t, 0) > 0]}
 
     @property
     def basket_year(self) -> float | None:
@@ -118,33 +158,65 @@ class R3(RotationClaim):
     id: ClassVar[str] = "R3"
     heading: ClassVar[str] = "A rotation toward quality?"
     kind: ClassVar[str] = "fact"
-    statistic_name: ClassVar[str] = f"{BASKET} minus {BROAD}, {CLAIM_YEAR} YTD"
     unit: ClassVar[str] = "pp"
-    inputs_used: ClassVar[tuple[str, ...]] = ("yahoo", "french_op", "french_ep")
+    inputs_used: ClassVar[tuple[str, ...]] = ("yahoo", "french_op", "french_ep", "french_ff")
+    claim_dates: ClassVar[tuple[str, ...]] = A_DATES
     space: ClassVar[SpecSpace] = SpecSpace(
         Choice("agree_min", 4, {"a majority (3 of 5)": 3, "all five": 5},
                "how many of the five quality ETFs must lead IWM in the claim year with the basket",
                check=lambda v: None if 1 <= v <= len(QUALITY) else f"1 to {len(QUALITY)}"),
+        decided_at_choice(),
+        Choice("measure", "beta-adjusted", {"registered: raw": "raw"},
+               "beta-adjusted: each fund's daily return minus its beta to IWM (weekly, before the claim year) times "
+               "IWM's, summed; raw: the difference of year-to-date returns",
+               check=lambda v: None if v in MEASURES else ", ".join(MEASURES)),
     )
     rule_template: ClassVar[Rule] = Rule(
         claim_id="R3",
         claim=f"The {CLAIM_YEAR} move is a rotation toward profitable, dividend-paying small caps and away from "
               f"unprofitable ones, after a {CLAIM_YEAR - 1} led by unprofitable stocks",
-        hypothesis=f"quality small-cap ETFs trailed the broad Russell 2000 (which holds the unprofitable firms) "
-                   f"in {CLAIM_YEAR - 1} and lead it in {CLAIM_YEAR}.",
-        statistic=f"year-to-date return of the equal-weight {BASKET} ({', '.join(QUALITY)}, rebalanced daily) "
-                  f"minus {BROAD} on the reading date, in pp, with a band of 1.96 HAC standard errors of the "
-                  f"summed daily difference; the same spread for calendar {CLAIM_YEAR - 1}; and how many of the "
-                  f"five ETFs lead {BROAD} in {CLAIM_YEAR}.",
-        supported=f"the basket trailed {BROAD} in {CLAIM_YEAR - 1}, leads it in {CLAIM_YEAR} year to date, and at "
-                  f"least {{agree_min}} of the five ETFs lead {BROAD} in {CLAIM_YEAR}",
+        hypothesis=f"quality small-cap ETFs, beta for beta, trailed the broad Russell 2000 (which holds the "
+                   f"unprofitable firms) in {CLAIM_YEAR - 1} and led it in {CLAIM_YEAR} when the claim was made.",
+        statistic=f"the equal-weight {BASKET} ({', '.join(QUALITY)}, rebalanced daily) against {BROAD}, "
+                  f"{{measure_words}}, from the first trading day of {CLAIM_YEAR} to {{decided_words}}, in pp, with "
+                  f"a noise band of 1.96 HAC standard errors of the summed daily difference (not a confidence "
+                  f"interval: the spread is a fact); the same for calendar {CLAIM_YEAR - 1}; and how many of the "
+                  f"five ETFs lead {BROAD} on the same measure. The other reading (claim date or reading date) and "
+                  f"the raw spread are shown beside it.",
+        supported=f"the basket trailed {BROAD} in {CLAIM_YEAR - 1}, leads it in {CLAIM_YEAR} on that date, and at "
+                  f"least {{agree_min}} of the five ETFs lead {BROAD}",
         partly=f"the basket leads in {CLAIM_YEAR} but fewer than {{agree_min}} ETFs agree, or {CLAIM_YEAR - 1} was "
                f"not a year in which the basket trailed",
-        not_supported=f"the basket does not lead {BROAD} in {CLAIM_YEAR} year to date",
-        untestable=f"the window lacks {CLAIM_YEAR} or the basket has no close at the end of {CLAIM_YEAR - 1}; "
+        not_supported=f"the basket does not lead {BROAD} in {CLAIM_YEAR} on that date",
+        untestable=f"the window lacks {CLAIM_YEAR}, the basket has no close at the end of {CLAIM_YEAR - 1}, or (beta "
+                   f"adjusted) fewer than {BETA_MIN_WEEKS} weeks of the basket and {BROAD} before {CLAIM_YEAR}; "
                    f"the French profitability, earnings and dividend portfolios (to 2024-12 and 2023-02) are "
                    f"long-run context and cannot see {CLAIM_YEAR - 1}-{CLAIM_YEAR}",
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        date="2026-11-26",
+        reason=f"Referee (rotation-momentum, D2, D4): R3 was read only on the reading date while [A] dates it to early "
+               f"{CLAIM_YEAR}, and it compared a basket with a beta of about 0.84 with IWM in a year IWM rose about "
+               f"20%. A claim about quality is now decided beta for beta (the basket minus its pre-{CLAIM_YEAR} beta "
+               f"times IWM, summed daily), at the claim's date: the first day [A] could have been written (the first "
+               f"day OUSM stood at or passed through the 4.6% it quotes); the reading date and the raw spread are "
+               f"shown beside it.",
+        old_rule=REGISTERED["R3"], registered_spec={"decided_at": "reading date", "measure": "raw"}),)
+
+    @classmethod
+    def template_values(cls, spec) -> dict[str, Any]:
+        measure = ("the summed daily return of the basket minus its weekly beta to IWM (estimated on the weeks "
+                   f"before {CLAIM_YEAR}) times IWM's" if spec["measure"] == "beta-adjusted"
+                   else "the year-to-date return minus IWM's")
+        decided = (f"the claim's date (the first day [A] could have been written, {A_DATES[0]}; the reading date if "
+                   f"earlier)" if spec["decided_at"] == "claim date"
+                   else "the reading date (the last day on or before as_of with all prices)")
+        return {**dict(spec), "measure_words": measure, "decided_words": decided}
+
+    @property
+    def statistic_name(self) -> str:  # type: ignore[override]
+        m = "beta-adjusted" if self.spec.measure == "beta-adjusted" else "raw"
+        return f"{BASKET} minus {BROAD}, {m}, {CLAIM_YEAR} to the {'claim' if self.decided_at_claim_date else 'reading'} date"
 
     # -- evidence ----------------------------------------------------------------------------------
 
@@ -171,6 +243,15 @@ class R3(RotationClaim):
         rmw = from_percent(cut.french["ff5"]["RMW"]).dropna()
         rmw_y = rmw[rmw.index.year == CLAIM_YEAR - 1]
         rmw_prior = (float((1 + rmw_y).prod() - 1) if len(rmw_y) else None, len(rmw_y))
+        factors = from_percent(cut.french["factors"][["Mkt-RF", "SMB", "HML"]])
+        alpha_rows = []
+        for col in fq_vw.columns:
+            x = fq_vw[col].dropna()
+            if len(x) >= 36:
+                t = rot.factor_alphas(x, factors).reset_index()
+                t.insert(0, "sort", col)
+                alpha_rows.append(t)
+        alphas = pd.concat(alpha_rows, ignore_index=True).set_index(["sort", "model"]) if alpha_rows else pd.DataFrame()
         # ETF lens
         try:
             basket = cut.quality_basket()
@@ -184,7 +265,7 @@ class R3(RotationClaim):
         problem = cut.year_problem(tickers, as_of)
         if problem:
             return R3Evidence(problem, None, rel, prior, pd.Series(dtype=float), None, (None, None), 0, french,
-                              french_sub, french_years, french_cum, rmw_prior)
+                              french_sub, french_years, french_cum, rmw_prior, alphas=alphas)
         reading = cut.reading_date(tickers, as_of)
         ytd = year_to_date(levels, reading).dropna(how="all")
         spread_path = ytd[[*QUALITY, BASKET]].sub(ytd[BROAD], axis=0)
@@ -193,17 +274,56 @@ class R3(RotationClaim):
         daily = ytd_daily_diff(basket, cut.close[BROAD], reading)
         band = spread_band(daily, spread_year[BASKET])
         peak = (float(spread_path[BASKET].max()), spread_path[BASKET].idxmax())
-        return R3Evidence("", reading, rel, prior, spread_year, band, peak, len(daily), french, french_sub,
-                          french_years, french_cum, rmw_prior, first_day=daily.index[0])
+        ev = R3Evidence("", reading, rel, prior, spread_year, band, peak, len(daily), french, french_sub,
+                        french_years, french_cum, rmw_prior, first_day=daily.index[0], raw_paths=spread_path,
+                        raw_daily=daily, alphas=alphas)
+        self._beta_adjusted(ev, levels, cut.close[BROAD], reading)
+        return ev
+
+    @staticmethod
+    def _beta_adjusted(ev: R3Evidence, levels: pd.DataFrame, iwm: pd.Series, reading: pd.Timestamp) -> None:
+        """Each fund's beta to IWM on the weeks before the claim year, and its summed daily return
+        minus beta times IWM's: in the claim year to date (a path) and over the year before."""
+        end_prior = pd.Timestamp(CLAIM_YEAR - 1, 12, 31)
+        betas, paths, prior = {}, {}, {}
+        first = pd.Timestamp(CLAIM_YEAR, 1, 1)
+        for t in [*QUALITY, BASKET]:
+            b = rot.weekly_beta(levels[t], iwm, end=end_prior, min_weeks=BETA_MIN_WEEKS)
+            if b is None:
+                continue
+            betas[t] = b
+            h = rot.hedged_daily(levels[t].loc[:reading], iwm.loc[:reading], b.value)
+            paths[t] = h.loc[first:reading].cumsum()
+            last = h.loc[pd.Timestamp(CLAIM_YEAR - 1, 1, 1): end_prior]
+            # a whole year before the claim year (its first close in the data's first week of that year)
+            whole = len(last) and levels[t].loc[:pd.Timestamp(CLAIM_YEAR - 2, 12, 31)].notna().any()
+            prior[t] = float(last.sum()) if whole else np.nan
+            if t == BASKET:
+                ev.adj_daily = h.loc[first:reading]
+        if BASKET not in betas:
+            ev.beta_problem = (f"the basket and {BROAD} share fewer than {BETA_MIN_WEEKS} weeks before {CLAIM_YEAR} in "
+                               f"the window, too few to estimate its beta")
+            return
+        ev.betas = betas
+        ev.adj_paths = pd.DataFrame(paths).reindex(columns=[*QUALITY, BASKET])
+        ev.prior_adj = pd.Series(prior)
 
     def untestable(self, ev: R3Evidence) -> str | None:
-        if not ev.reason:
-            return None
-        return (f"Untestable here because {ev.reason}; the French portfolios end before {CLAIM_YEAR - 1}, so a "
-                f"window with the {CLAIM_YEAR - 1}-{CLAIM_YEAR} ETF prices decides it.")
+        if ev.reason:
+            return (f"Untestable here because {ev.reason}; the French portfolios end before {CLAIM_YEAR - 1}, so a "
+                    f"window with the {CLAIM_YEAR - 1}-{CLAIM_YEAR} ETF prices decides it.")
+        if self.spec.measure == "beta-adjusted" and ev.beta_problem:
+            return (f"Untestable here because {ev.beta_problem}; a window starting at least half a year before "
+                    f"{CLAIM_YEAR} decides it.")
+        return None
+
+    def read(self, ev: R3Evidence) -> dict:
+        """The reading that decides (the decision date, this specification's measure)."""
+        return ev.reading(self.decision_date, self.spec.measure)
 
     def decide(self, ev: R3Evidence) -> Decision:
-        y, p, agree = ev.basket_year, ev.basket_prior, ev.agree
+        r = self.read(ev)
+        y, p, agree = r["spread"], r["prior"], r["agree"]
         prior_led_by_junk = p is not None and p < 0
         if y <= 0:
             verdict = NOT_SUPPORTED
@@ -213,11 +333,53 @@ class R3(RotationClaim):
             verdict = PARTLY
         after = (f"after {100 * p:.1f} pp in {CLAIM_YEAR - 1}" if p is not None
                  else f"(the window does not hold all of {CLAIM_YEAR - 1})")
-        note = (f"The basket {'led' if y > 0 else 'trailed'} {BROAD} by {abs(100 * y):.1f} pp in {CLAIM_YEAR} to "
-                f"{iso(ev.reading_date)} {after}; {agree} of {len(QUALITY)} quality ETFs lead {BROAD} in "
-                f"{CLAIM_YEAR}.")
-        return Decision(verdict, spread_statistic(self.statistic_name, y, ev.band),
-                        Sample(iso(ev.first_day), iso(ev.reading_date), ev.n_days, "daily"), note)
+        if self.spec.measure == "raw":
+            lead = f"The basket {'led' if y > 0 else 'trailed'} {BROAD} by {abs(100 * y):.1f} pp"
+        else:
+            beta = ev.betas[BASKET].value
+            lead = (f"Beta for beta (beta {beta:.2f}), the basket {'led' if y > 0 else 'trailed'} {BROAD} by "
+                    f"{abs(100 * y):.1f} pp")
+        note = (f"{lead} in {CLAIM_YEAR} to {iso(r['date'])} {after}; {agree} of {len(QUALITY)} quality ETFs lead "
+                f"{BROAD} in {CLAIM_YEAR}.")
+        return Decision(verdict, spread_statistic(self.statistic_name, y, r["band"]),
+                        Sample(iso(r["first_day"]), iso(r["date"]), r["n_days"], "daily"), note)
+
+    def readings_table(self) -> pd.DataFrame | Text:
+        """The basket against IWM, raw and beta-adjusted, on each date [A] could have been written
+        (up to the reading date) and on the reading date, with the verdict each reading gives (pp)."""
+        ev = self.evidence
+        if ev is None or ev.reason or ev.adj_paths is None:
+            return Text(NO_ROWS)
+        dates = [pd.Timestamp(d) for d in A_DATES if pd.Timestamp(d) <= ev.reading_date]
+        dates = [d for d in dates if d in ev.raw_paths.index] + [ev.reading_date]
+        rows = {}
+        for d in dict.fromkeys(dates):
+            raw, adj = ev.reading(d, "raw"), ev.reading(d, "beta-adjusted")
+            verdict = type(self).from_evidence(ev, spec={**dict(self.spec), "decided_at": "reading date"},
+                                               window=self._window_at(d), inputs=self.inputs).decision.verdict
+            label = iso(d) + (" (claim date)" if iso(d) == A_DATES[0] else "") + (
+                " (reading date)" if d == ev.reading_date else "")
+            rows[label] = {"raw (pp)": 100 * raw["spread"], "beta-adjusted (pp)": 100 * adj["spread"],
+                           "noise band low": None if adj["band"] is None else 100 * adj["band"][0],
+                           "noise band high": None if adj["band"] is None else 100 * adj["band"][1],
+                           "ETFs ahead (beta-adjusted)": adj["agree"], "verdict": verdict}
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "read on"
+        return out.round(2)
+
+    def _window_at(self, d):
+        from ...book.params import Window
+
+        return Window(self.window.start, self.window.end, pd.Timestamp(d))
+
+    def alpha_table(self) -> pd.DataFrame | Text:
+        """French's long-short sorts (value weighted): raw mean, CAPM and FF3 alphas (% a year)."""
+        a = self.evidence.alphas if self.evidence is not None else None
+        if a is None or a.empty:
+            return Text(NO_ROWS)
+        t = a.rename(columns={"alpha": "alpha (% a year)"}).copy()
+        t[["alpha (% a year)", "ci_low", "ci_high"]] = 100 * t[["alpha (% a year)", "ci_low", "ci_high"]]
+        return t.round(2)
 
     # -- what the chapter shows --------------------------------------------------------------------
 
@@ -274,21 +436,39 @@ class R3(RotationClaim):
 
     def french_figure(self) -> dict[str, Any] | str:
         """Keyword arguments for :func:`smallcaps.plots.rotation.french_premia`, or a note when the
-        window does not overlap the French files."""
+        window does not overlap the French files. The title states the raw profitability premium
+        and the sorts' Fama-French three-factor alphas (their raw spreads carry negative market
+        betas, so a raw spread near zero is not "no premium")."""
         ev = self.evidence
         cum = ev.french_cum.dropna(how="all")
         if cum.empty or ev.french.empty:
             return "the window does not overlap the French files"
         op = ev.french.iloc[0]
-        others = ev.french.iloc[1:3]
-        none = all(r["ci_low"] <= 0 <= r["ci_high"] for _, r in others.iterrows())
         m = op["mean a year"]
         title = (f"Small profitable firms {'beat' if m > 0 else 'trailed'} small unprofitable ones by "
-                 f"{abs(100 * m):.1f}% a year ({op['first'][:4]}-{op['last'][:4]})"
-                 + ("; earnings and dividend sorts show no premium" if none else ""))
+                 f"{abs(100 * m):.1f}% a year ({op['first'][:4]}-{op['last'][:4]})")
+        ff3 = self.phrase_ff3()
+        if ff3:
+            title += f"; three-factor alphas: {ff3}"
         return {"data": cum, "title": title,
-                "note": "Long quality, short junk, value weighted, rebalanced monthly. Source: Kenneth French data "
-                        "library."}
+                "note": "Long quality, short junk, value weighted, rebalanced monthly; raw cumulative returns. "
+                        "Source: Kenneth French data library."}
+
+    def _alpha(self, sort: str, model: str) -> pd.Series | None:
+        a = self.evidence.alphas if self.evidence is not None else None
+        if a is None or a.empty or (sort, model) not in a.index:
+            return None
+        return a.loc[(sort, model)]
+
+    def phrase_ff3(self) -> str | None:
+        """``earnings +2.9%, dividends +3.4% a year``: the E/P and D/P sorts' FF3 alphas (None
+        when the window has neither)."""
+        parts = []
+        for sort, word in ((EP, "earnings"), (DP, "dividends")):
+            r = self._alpha(sort, "FF3")
+            if r is not None:
+                parts.append(f"{word} {100 * r['alpha']:+.1f}%")
+        return (", ".join(parts) + " a year") if parts else None
 
     def _row(self, label: str) -> list:
         """Mean a year, its interval, first and last month of a French row (Nones without it)."""
@@ -299,6 +479,7 @@ class R3(RotationClaim):
     def facts(self) -> dict[str, Fact]:
         ev = self.evidence
         g: dict[str, Fact] = {"r3_n_etfs": count(len(QUALITY))}
+        g.update(self._alpha_facts())
         op, op_ew, ep, dp = self._row(OP_VW), self._row(OP_EW), self._row(EP_VW), self._row(DP_VW)
         g.update({
             "r3_op_verb": text(None if op[0] is None else "beat" if op[0] > 0 else "trailed"),
@@ -340,14 +521,70 @@ class R3(RotationClaim):
             "r3_peak_date": text(iso(ev.basket_peak[1])),
             "r3_leaders": text(self.phrase_leaders()),
         })
+        g.update(self._adjusted_facts())
         return g
+
+    def _adjusted_facts(self) -> dict[str, Fact]:
+        """The beta-adjusted readings: the basket's beta, at the claim's date and on the reading date."""
+        ev = self.evidence
+        ok = ev.adj_paths is not None
+        b = ev.betas[BASKET] if ok else None
+        claim = ev.reading(pd.Timestamp(A_DATES[0]), "beta-adjusted") if self._claim_in_window() else None
+        claim_raw = ev.reading(pd.Timestamp(A_DATES[0]), "raw") if claim is not None else None
+        now = ev.reading(ev.reading_date, "beta-adjusted") if ok else None
+        dates = [pd.Timestamp(d) for d in A_DATES if pd.Timestamp(d) <= ev.reading_date] if ok else []
+        adj = ev.adj_paths[BASKET].reindex(dates).dropna() if ok else pd.Series(dtype=float)
+        band = claim["band"] if claim is not None and claim["band"] is not None else (None, None, None)
+        return {
+            "r3_beta": raw(None if b is None else b.value, "{:.2f}"),
+            "r3_beta_lo": raw(None if b is None else b.ci_low, "{:.2f}"),
+            "r3_beta_hi": raw(None if b is None else b.ci_high, "{:.2f}"),
+            "r3_claim_date": text(A_DATES[0]),
+            "r3_adj_claim": pp(None if claim is None else claim["spread"], 2, signed=True),
+            "r3_adj_claim_lo": pp(band[0], 1), "r3_adj_claim_hi": pp(band[1], 1),
+            "r3_raw_claim": pp(None if claim_raw is None else claim_raw["spread"], 2, signed=True),
+            "r3_agree_claim": count(None if claim is None else claim["agree"]),
+            "r3_adj_now": pp(None if now is None else now["spread"], 2, signed=True),
+            "r3_adj_prior": pp(None if now is None else now["prior"], 1, signed=True),
+            "r3_n_dates": count(len(adj) if ok else None),
+            "r3_n_adj_pos": count(int((adj > 0).sum()) if ok else None),
+            "r3_adj_best": pp(adj.max() if len(adj) else None, 1, signed=True),
+            "r3_adj_best_date": text(iso(adj.idxmax()) if len(adj) else None),
+        }
+
+    def _claim_in_window(self) -> bool:
+        ev = self.evidence
+        return (ev is not None and not ev.reason and ev.adj_paths is not None
+                and pd.Timestamp(A_DATES[0]) in ev.adj_paths.index)
+
+    def _alpha_facts(self) -> dict[str, Fact]:
+        """The earnings and dividend sorts' CAPM and FF3 alphas (% a year) and market betas."""
+        ep_c, ep_f = self._alpha(EP, "CAPM"), self._alpha(EP, "FF3")
+        dp_c, dp_f = self._alpha(DP, "CAPM"), self._alpha(DP, "FF3")
+
+        def get(row, col):
+            return None if row is None else row[col]
+        return {
+            "r3_ep_capm": pct(get(ep_c, "alpha"), 2, signed=True), "r3_ep_mbeta": raw(get(ep_c, "market beta"), "{:.2f}"),
+            "r3_ep_ff3": pct(get(ep_f, "alpha"), 2, signed=True), "r3_ep_ff3_lo": pct(get(ep_f, "ci_low"), 2),
+            "r3_ep_ff3_hi": pct(get(ep_f, "ci_high"), 2),
+            "r3_dp_capm": pct(get(dp_c, "alpha"), 2, signed=True), "r3_dp_mbeta": raw(get(dp_c, "market beta"), "{:.2f}"),
+            "r3_dp_ff3": pct(get(dp_f, "alpha"), 2, signed=True), "r3_dp_ff3_lo": pct(get(dp_f, "ci_low"), 2),
+            "r3_dp_ff3_hi": pct(get(dp_f, "ci_high"), 2),
+        }
 
     def flags(self) -> dict[str, bool]:
         f = self.evidence.french if self.evidence is not None else pd.DataFrame()
         have = all(k in f.index for k in LONGRUN)
         paid = self._paid()
         ev = self.evidence
-        return {"r3_prior": ev.basket_prior is not None, "r3_rmw": ev.rmw_prior[0] is not None,
+        a = ev.alphas
+        alphas = a is not None and not a.empty and all((sort, m) in a.index for sort in (EP, DP) for m in ("CAPM", "FF3"))
+        claim = self.testable and self._claim_in_window()
+        adj_now = self.testable and ev.adj_paths is not None
+        return {"r3_alphas": bool(alphas), "r3_adj_claim": bool(claim),
+                "r3_adj_now": bool(adj_now and ev.prior_adj is not None and pd.notna(ev.prior_adj.get(BASKET))),
+                "r3_prior": ev.basket_prior is not None, "r3_rmw": ev.rmw_prior[0] is not None,
                 "r3_band": self.testable and ev.band is not None,
                 "r3_subperiods": len(ev.french_sub) > 0,
                 "r3_longrun": have, "r3_longrun_none": have and not paid,

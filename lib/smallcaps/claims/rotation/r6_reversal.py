@@ -3,17 +3,21 @@
 Claim: the rotation reverses within days to weeks on a rates rally or a volatility spike, and
 lasts 3-6 months if credit stays calm.
 
-Evidence: quality minus junk (IJR minus IWM, daily) over event windows that start with a sharp
-fall in the 10-year yield (``^TNX``) or a VIX spike, pooled and declustered, with a
-stationary-bootstrap interval across events; and the length of runs of positive monthly IJR
-minus IWM by the credit regime at their start. What counts as a rates rally, a VIX spike and the
-event window are this claim's specification (the chapter's parameters). Units: returns decimal,
-run lengths in months.
+Two assertions under the book's rule for claims with parts. (1) Reversal: quality minus junk (IJR
+minus IWM, daily) over event windows that start with a sharp fall in the 10-year yield (``^TNX``)
+or a VIX spike, pooled and declustered, with a stationary-bootstrap interval across events. (2)
+Persistence: a continuation regression, the next 3- and 6-month return of French's small-cap
+quality minus junk (high minus low operating profitability, value weighted) on whether it led over
+the past 3 months, interacted with the credit regime (Moody's Baa minus Aaa against the median of
+its earlier readings), with Hodrick (1992) errors; IJR minus IWM with the high-yield spread shown
+beside it. The length of runs of positive months is context, with the run an independent
+coin would give. What counts as a rates rally, a VIX spike and the event window are this claim's
+specification (the chapter's parameters). Units: returns decimal, run lengths in months.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
@@ -23,16 +27,21 @@ from ...analytics import rotation as rot
 from ...analytics.regimes import high_low
 from ...analytics.returns import period_returns
 from ...display import Fact, Text, count, iso, num, pct, pp, raw, text
-from ...stats import Estimate, bootstrap_ci, mean_hac
-from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
+from ...errors import DataError
+from ...stats import Estimate, bootstrap_ci, mde, mean_hac, one_sided_p
+from ..base import Choice, Decision, Part, SpecSpace, combine_parts
+from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
 from .common import NO_ROWS, RotationClaim
 from .inputs import BROAD, MARKET, TNX
+from .registered import REGISTERED
 
 CLAIMED_RUN_MONTHS = (3, 6)  # [A], [C] the rotation lasts 3-6 months if credit stays calm
 EVENT_LOOKBACK = 5  # a rates rally or VIX spike is a move over 5 trading days ...
 EVENT_GAP = 21  # ... and an event within 21 trading days (a month) of an earlier one is dropped
 KINDS = ("rates rally", "VIX spike", "pooled")
+PAST_MONTHS = 3  # a lead: quality minus junk positive over the past 3 months
+CONTINUATION_SERIES = {"french": "small high minus low profitability (French), Baa - Aaa credit",
+                       "etf": "IJR minus IWM, high-yield credit"}
 
 
 def _positive(v) -> str | None:
@@ -75,8 +84,15 @@ class R6Evidence:
     french_runs
         Run statistics for small high- minus low-profitability (French, monthly) with the
         Baa-Aaa spread as the credit regime.
-    calm_mean, tight_mean
-        Mean run length (months) starting in calm and in tight credit.
+    calm_mean, stressed_mean
+        Mean run length (months) starting in calm and in stressed credit.
+    continuation
+        ``{(series, months): analytics.rotation.continuation(...)}`` for ``series`` ``french``
+        and ``etf`` (:data:`CONTINUATION_SERIES`) and 3 and 6 months ahead (where the window
+        holds enough of them).
+    p_positive
+        Share of months in which IJR beat IWM: an independent coin with this chance gives runs of
+        ``1 / (1 - p)`` months on average, the null a run length must beat.
     """
 
     reason: str
@@ -93,7 +109,11 @@ class R6Evidence:
     ar1: Estimate | None
     french_runs: pd.DataFrame
     calm_mean: float | None
-    tight_mean: float | None
+    stressed_mean: float | None
+    continuation: dict = field(default_factory=dict)
+    p_positive: float | None = None
+    event_problem: str = ""
+    cont_problem: str = ""
 
 
 def _event_row(daily: pd.Series, events, length: int) -> dict:
@@ -124,33 +144,65 @@ class R6(RotationClaim):
                check=lambda v: None if 1 <= v <= 63 else "1 to 63"),
         Choice("min_events", 10, {}, "events of each kind needed in the window",
                check=lambda v: None if v >= 10 else "at least 10"),
-        Choice("min_runs", 5, {}, "completed runs needed in each credit regime",
+        Choice("min_runs", 5, {}, "registered rule: completed runs needed in each credit regime",
                check=lambda v: None if v >= 2 else "at least 2"),
+        Choice("continuation_months", 6, {"3 months": 3},
+               "the continuation horizon that decides persistence (months after a 3-month lead)",
+               check=lambda v: None if v in (3, 6) else "3, 6"),
+        Choice("verdict_rule", "amended", {"registered rule": "registered"},
+               "amended: persistence by a continuation regression with Hodrick errors; registered: by the mean "
+               "length of runs of positive months",
+               check=lambda v: None if v in ("amended", "registered") else "amended, registered"),
     )
     rule_template: ClassVar[Rule] = Rule(
         claim_id="R6",
         claim=f"The rotation reverses within days to weeks on a rates rally or a volatility spike, and lasts "
               f"{CLAIMED_RUN_MONTHS[0]}-{CLAIMED_RUN_MONTHS[1]} months if credit stays calm",
-        hypothesis="quality minus junk (IJR minus IWM: the S&P 600's profitability screen against the Russell "
-                   "2000) falls over the days after a sharp fall in the 10-year yield or a VIX spike, and its "
-                   f"runs of leadership last at least {CLAIMED_RUN_MONTHS[0]} months when credit is calm, longer "
-                   "than when it is not.",
-        statistic="mean compounded IJR minus IWM return over the event window (from the first day of the move "
+        hypothesis="two assertions: (1) quality minus junk (IJR minus IWM: the S&P 600's profitability screen "
+                   "against the Russell 2000) falls over the days after a sharp fall in the 10-year yield or a VIX "
+                   "spike; (2) a quality lead continues over the following months when credit is calm, at least as "
+                   "much as when credit is stressed.",
+        statistic="(1) mean compounded IJR minus IWM return over the event window (from the first day of the move "
                   "that triggered the event), pooled over rates-rally and VIX-spike events (declustered), in pp, "
-                  "with a stationary-bootstrap interval across events; and the mean length of runs of positive "
-                  "monthly IJR minus IWM returns that start in calm credit (HY spread below the median of its "
-                  "earlier readings), in months.",
-        supported=f"the pooled event mean's interval lies below zero, and calm-credit runs average at least "
-                  f"{CLAIMED_RUN_MONTHS[0]} months and are longer than runs starting in tight credit",
-        partly="only one of the two parts holds",
-        not_supported="neither part holds",
-        untestable="fewer than {min_events} events of either kind, or fewer than {min_runs} completed runs in "
-                   "either credit regime, fall in the window",
+                  "with a stationary-bootstrap interval across events; (2) the continuation: French's small-cap "
+                  "high minus low operating profitability (value weighted) over the {continuation_months} months "
+                  f"after a {PAST_MONTHS}-month lead minus after a {PAST_MONTHS}-month lag, in calm credit (Moody's "
+                  "Baa minus Aaa at or below the median of all its earlier readings, since 1919, at the end of the "
+                  "lead), from one "
+                  "regression with a stressed-credit interaction, in pp per {continuation_months} months with a "
+                  "Hodrick (1992) 1B interval: the deciding number, with its one-sided p-value and minimum "
+                  "detectable effect; the same in stressed credit beside it, and IJR minus IWM with the high-yield "
+                  "spread as a check. The mean length of runs of positive months is context (an independent coin "
+                  "with the same chance gives 1/(1-p) months). The assertions combine by the book's rule for claims "
+                  "with parts.",
+        supported="the pooled event mean's interval lies below zero, and the calm-credit continuation's interval "
+                  "lies above zero with the continuation at least as large as in stressed credit",
+        partly="one assertion holds and the other does not (or is inconclusive); the continuation counts as partly "
+               "holding when it is positive in calm credit but larger in stressed credit",
+        inconclusive="no assertion holds and at least one is inconclusive: the event mean is negative with an "
+                     "interval that includes zero, or the calm-credit continuation is positive with an interval "
+                     "that includes zero",
+        not_supported="neither holds: the event mean is zero or positive, and the calm-credit continuation is zero "
+                      "or negative",
+        untestable="fewer than {min_events} events of either kind fall in the window, and French's portfolios or "
+                   "Moody's yields do not cover enough of it for the continuation regression",
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        date="2026-11-26",
+        reason="Referee (rotation-momentum, D7): the persistence half compared the mean length of runs of positive "
+               "months with the claimed 3 months, but an independent coin that lands positive 53% of the time gives "
+               "runs of about 2.1 months, so the test could not support the claim even if it were true. Persistence "
+               "is now a continuation regression (the next 3 and 6 months after a 3-month lead, interacted with the "
+               "credit regime, Hodrick errors); the event half is unchanged; run lengths are context; the two "
+               "assertions combine by the book's rule for claims with parts.",
+        old_rule=REGISTERED["R6"], registered_spec={"verdict_rule": "registered"}),)
 
     @property
     def statistic_name(self) -> str:  # type: ignore[override]
-        return f"IJR minus IWM, {self.spec.event_days}-day event window"
+        if self.spec.verdict_rule == "registered":
+            return f"IJR minus IWM, {self.spec.event_days}-day event window"
+        return (f"quality minus junk (French small OP), {self.spec.continuation_months} months after a lead minus after "
+                f"a lag, calm credit")
 
     # -- evidence ----------------------------------------------------------------------------------
 
@@ -193,17 +245,17 @@ class R6(RotationClaim):
         baa = cut.baa_aaa
         french_runs = pd.DataFrame()
         if len(baa) > 36 and len(op) > 36:
-            lvl = high_low(baa, method="expanding_median", min_periods=24, labels=("tight", "calm")).shift(1)
+            lvl = high_low(baa, method="expanding_median", min_periods=24, labels=("stressed", "calm")).shift(1)
             french_runs = rot.run_statistics(rot.sign_runs(op, lvl.reindex(op.index)), CLAIMED_RUN_MONTHS[0])
         calm = run_stats["mean length"].get("calm", np.nan) if len(run_stats) else np.nan
-        tight = run_stats["mean length"].get("tight", np.nan) if len(run_stats) else np.nan
+        stressed = run_stats["mean length"].get("stressed", np.nan) if len(run_stats) else np.nan
         n_runs = run_stats["runs"] if len(run_stats) else pd.Series(dtype=float)
         problems = []
         if min(len(ev_rates), len(ev_vix)) < sp.min_events:
             problems.append(f"{len(ev_rates)} rates-rally and {len(ev_vix)} VIX-spike events (need {sp.min_events} "
                             f"of each)")
-        if n_runs.get("calm", 0) < sp.min_runs or n_runs.get("tight", 0) < sp.min_runs:
-            problems.append(f"{int(n_runs.get('calm', 0))} calm-credit and {int(n_runs.get('tight', 0))} tight-credit "
+        if n_runs.get("calm", 0) < sp.min_runs or n_runs.get("stressed", 0) < sp.min_runs:
+            problems.append(f"{int(n_runs.get('calm', 0))} calm-credit and {int(n_runs.get('stressed', 0))} stressed-credit "
                             f"completed runs (need {sp.min_runs} of each)")
         pooled_w = rot.event_window_returns(qmj, ev_pooled, 1 - EVENT_LOOKBACK, event_days)
         pooled = bootstrap_ci(pooled_w, block=1.0) if len(pooled_w) >= 10 else None
@@ -220,24 +272,122 @@ class R6(RotationClaim):
                 hrows[label] = {"events": len(w), "mean": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high}
             halves = pd.DataFrame.from_dict(hrows, orient="index")
             halves.index.name = "events dated"
+        event_problem = ""
+        if min(len(ev_rates), len(ev_vix)) < sp.min_events:
+            event_problem = problems[0]
+        elif pooled is None:
+            event_problem = f"{len(pooled_w)} pooled event windows inside the window (need 10)"
+        # persistence: the continuation regressions
+        continuation = {}
+        cont_problem = ""
+        baa_reg, hy_reg = self._credit_labels()
+        qmj_p = qmj_m.copy()
+        qmj_p.index = qmj_p.index.to_period("M")
+        for key, series, regime in (("french", op, baa_reg), ("etf", qmj_p, hy_reg)):
+            for m in (3, 6):
+                try:
+                    continuation[(key, m)] = rot.continuation(series, regime, past=PAST_MONTHS, horizon=m)
+                except DataError:
+                    continue
+        if ("french", sp.continuation_months) not in continuation:
+            cont_problem = (f"too few months of French's profitability portfolios and Moody's Baa - Aaa yield (both "
+                            f"regimes, leads and lags) for a {sp.continuation_months}-month continuation regression")
+        n_pos = int((qmj_m > 0).sum())
+        p_pos = n_pos / len(qmj_m) if len(qmj_m) else None
         return R6Evidence("; ".join(problems), qmj, events, windows, pooled, baseline, paths, small_large, halves,
                           runs, run_stats, ar1, french_runs, None if pd.isna(calm) else float(calm),
-                          None if pd.isna(tight) else float(tight))
+                          None if pd.isna(stressed) else float(stressed), continuation, p_pos, event_problem,
+                          cont_problem)
+
+    def _credit_labels(self) -> tuple[pd.Series, pd.Series]:
+        """Monthly credit regimes known at the end of each month (``stressed``: the spread above
+        the median of all its earlier readings, the whole history, not only the window's), for the
+        continuation regressions: Moody's Baa minus Aaa, and the high-yield spread (PeriodIndex)."""
+        def labels():
+            baa = high_low(self.inputs.baa_aaa, method="expanding_median", min_periods=24,
+                           labels=("stressed", "calm"))
+            hy_m = self.inputs.hy.resample("ME").last().dropna()
+            hy = high_low(hy_m, method="expanding_median", min_periods=24, labels=("stressed", "calm"))
+            hy.index = hy.index.to_period("M")
+            return baa, hy
+        return self.inputs.memo("r6 credit labels", labels)
 
     def untestable(self, ev: R6Evidence) -> str | None:
-        if not ev.reason:
-            return None
-        return f"Untestable here because the window has only {ev.reason}; a longer window decides it."
+        if self.spec.verdict_rule == "registered":
+            if not ev.reason:
+                return None
+            return f"Untestable here because the window has only {ev.reason}; a longer window decides it."
+        if ev.event_problem and ev.cont_problem:
+            return (f"Untestable here because the window has only {ev.event_problem}, and {ev.cont_problem}; a longer "
+                    f"window decides it.")
+        return None
+
+    def continuation_estimate(self, ev: R6Evidence, series: str = "french", months: int | None = None,
+                              which: str = "first") -> Estimate | None:
+        """A continuation slope (``first``: calm credit; ``second``: stressed; ``difference``), or None."""
+        c = ev.continuation.get((series, months or self.spec.continuation_months))
+        return None if c is None else c[which]
+
+    def parts(self, ev: R6Evidence) -> list[Part]:
+        """The reversal (events) and the persistence (continuation in calm credit)."""
+        rev = None
+        if not ev.event_problem:
+            p = ev.pooled
+            rev = SUPPORTED if p.ci_high < 0 else INCONCLUSIVE if p.value < 0 else NOT_SUPPORTED
+        lasts = None
+        calm, stressed = self.continuation_estimate(ev), self.continuation_estimate(ev, which="second")
+        if calm is not None:
+            if calm.value <= 0:
+                lasts = NOT_SUPPORTED
+            elif calm.ci_low > 0:
+                lasts = SUPPORTED if calm.value >= stressed.value else PARTLY
+            else:
+                lasts = INCONCLUSIVE
+        return [Part("reverses on a rates rally or a VIX spike", "assertion", rev),
+                Part("lasts if credit stays calm", "assertion", lasts)]
 
     def decide(self, ev: R6Evidence) -> Decision:
+        if self.spec.verdict_rule == "registered":
+            return self._decide_registered(ev)
+        parts = self.parts(ev)
+        verdict = combine_parts(parts)
+        m = self.spec.continuation_months
+        if ev.event_problem:
+            events = f"the event half is untestable here ({ev.event_problem})"
+        else:
+            p = ev.pooled.scaled(100)
+            events = (f"over {len(ev.events['pooled'])} events IJR minus IWM averaged {p.value:+.2f} pp (95% CI "
+                      f"{p.ci_low:.2f} to {p.ci_high:.2f}): {parts[0].verdict}")
+        calm = self.continuation_estimate(ev)
+        if calm is None:
+            e = ev.pooled
+            evs = ev.events["pooled"]
+            return Decision(verdict, Statistic.from_estimate(e, f"IJR minus IWM, {self.spec.event_days}-day event window",
+                                                             "pp", 100),
+                            Sample(iso(evs[0]), iso(evs[-1]), e.n, "events"),
+                            f"{events[0].upper()}{events[1:]}; the persistence half is untestable here: "
+                            f"{ev.cont_problem}.", p_value=one_sided_p(e, -1), mde=mde(100 * e.se, sides=2))
+        c = ev.continuation[("french", m)]
+        st = c["second"]
+        note = (f"{events[0].upper()}{events[1:]}. After a {PAST_MONTHS}-month quality lead in calm credit, French's "
+                f"small-cap profitability spread gained {100 * calm.value:+.2f} pp more over the next {m} months than "
+                f"after a lag (Hodrick 95% CI {100 * calm.ci_low:.2f} to {100 * calm.ci_high:.2f}), against "
+                f"{100 * st.value:+.2f} pp in stressed credit: {parts[1].verdict}.")
+        return Decision(verdict, Statistic.from_estimate(calm, self.statistic_name, "pp", 100),
+                        Sample(str(c["start"]), str(c["end"]), c["n"], "monthly"), note,
+                        p_value=one_sided_p(calm, +1), mde=mde(100 * calm.se, sides=2))
+
+    def _decide_registered(self, ev: R6Evidence) -> Decision:
+        """The registered rule, verbatim: the pooled event interval below zero, and calm-credit runs
+        averaging at least 3 months and longer than stressed-credit runs."""
         reverses = ev.pooled.ci_high < 0
-        lasts = ev.calm_mean >= CLAIMED_RUN_MONTHS[0] and ev.calm_mean > ev.tight_mean
+        lasts = ev.calm_mean >= CLAIMED_RUN_MONTHS[0] and ev.calm_mean > ev.stressed_mean
         verdict = SUPPORTED if reverses and lasts else PARTLY if (reverses or lasts) else NOT_SUPPORTED
         evs = ev.events["pooled"]
         p = ev.pooled.scaled(100)
         note = (f"Over {len(evs)} events IJR minus IWM averaged {p.value:.2f} pp (95% CI {p.ci_low:.2f} to "
                 f"{p.ci_high:.2f}); quality runs starting in calm credit lasted {ev.calm_mean:.1f} months on "
-                f"average, against {ev.tight_mean:.1f} in tight credit.")
+                f"average, against {ev.stressed_mean:.1f} in tight credit.")
         return Decision(verdict, Statistic.from_estimate(ev.pooled, self.statistic_name, "pp", 100),
                         Sample(iso(evs[0]), iso(evs[-1]), ev.pooled.n, "events"), note)
 
@@ -307,7 +457,8 @@ class R6(RotationClaim):
                 "note": "Means across events of compounded daily return differences. Sources: Yahoo Finance, CBOE."}
 
     def runs_figure(self) -> dict[str, Any] | str:
-        """Keyword arguments for :func:`smallcaps.plots.rotation.run_lengths`, or why there is none."""
+        """Keyword arguments for :func:`smallcaps.plots.rotation.run_lengths`, or why there is none:
+        run lengths are context, set against the run an independent coin with the same odds gives."""
         ev = self.evidence
         parts = []
         if len(ev.run_stats):
@@ -316,15 +467,66 @@ class R6(RotationClaim):
             parts.append(ev.french_runs.assign(series="small profitable − unprofitable (French)\ncredit: Baa − Aaa yield"))
         if not parts:
             return ev.reason or "no completed runs in the window"
-        lo, hi = CLAIMED_RUN_MONTHS
+        null = None if ev.p_positive is None or ev.p_positive >= 1 else rot.iid_run_null(ev.p_positive)
         calm = ev.calm_mean
-        where = "short of" if calm is not None and calm < lo else "beyond" if calm is not None and calm > hi else "within"
-        title = (f"Quality leads for {calm:.1f} months on average when credit is calm, {where} the claimed {lo}-{hi} "
-                 f"months" if calm is not None else "Quality-leadership runs by credit regime")
-        return {"data": pd.concat(parts).rename_axis("credit").reset_index(), "claimed": CLAIMED_RUN_MONTHS,
-                "title": title,
-                "note": "A run: consecutive months in which the quality series beat the junk series; "
-                        "95% bootstrap intervals across runs."}
+        if calm is not None and null is not None:
+            title = (f"Quality's runs of leadership last {calm:.1f} months in calm credit; a coin landing heads "
+                     f"{ev.p_positive:.0%} of the time gives {null:.1f}")
+        else:
+            title = "Quality-leadership runs by credit regime"
+        return {"data": pd.concat(parts).rename_axis("credit").reset_index(), "null": null, "title": title,
+                "note": "A run: consecutive months in which the quality series beat the junk series; 95% bootstrap "
+                        "intervals across runs. Context only: a run length is not a test of persistence."}
+
+    def continuation_table(self) -> pd.DataFrame | Text:
+        """The continuation regressions: the next 3 and 6 months after a 3-month lead and after a lag,
+        by credit regime (pp), and the continuation with its Hodrick, Newey-West and non-overlapping
+        intervals."""
+        ev = self.evidence
+        rows = {}
+        for (key, m), c in sorted(ev.continuation.items()):
+            means = c["means"]["mean"]
+            for regime, slope in (("calm", c["first"]), ("stressed", c["second"])):
+                rows[(CONTINUATION_SERIES[key], m, regime)] = {
+                    "after a lead (pp)": 100 * means.get((regime, True), np.nan),
+                    "after a lag (pp)": 100 * means.get((regime, False), np.nan),
+                    "continuation (pp)": 100 * slope.value, "Hodrick ci_low": 100 * slope.ci_low,
+                    "Hodrick ci_high": 100 * slope.ci_high,
+                    "Newey-West ci_low": 100 * c["first_hac"].ci_low if regime == "calm" else np.nan,
+                    "Newey-West ci_high": 100 * c["first_hac"].ci_high if regime == "calm" else np.nan,
+                    "non-overlapping": 100 * c["non_overlapping"].value if regime == "calm" else np.nan,
+                    "months": c["n"]}
+        if not rows:
+            return Text(NO_ROWS)
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index = pd.MultiIndex.from_tuples(out.index, names=["series", "months ahead", "credit"])
+        return out.round(2)
+
+    def continuation_figure(self) -> dict[str, Any] | str:
+        """Keyword arguments for :func:`smallcaps.plots.rotation.continuation_bars` at the deciding
+        horizon, or why there is none."""
+        ev = self.evidence
+        m = self.spec.continuation_months
+        rows = []
+        for key in ("french", "etf"):
+            c = ev.continuation.get((key, m))
+            if c is None:
+                continue
+            for regime, e in (("calm", c["first"]), ("stressed", c["second"])):
+                rows.append({"series": CONTINUATION_SERIES[key].replace(", ", "\ncredit: "), "credit": regime,
+                             "continuation (pp)": 100 * e.value, "ci_low": 100 * e.ci_low, "ci_high": 100 * e.ci_high})
+        if not rows:
+            return ev.cont_problem or "no continuation regression fits in the window"
+        calm = self.continuation_estimate(ev)
+        if calm is not None:
+            title = (f"After a {PAST_MONTHS}-month quality lead in calm credit, small-cap quality gained "
+                     f"{100 * calm.value:+.1f} pp more over {m} months than after a lag")
+        else:
+            title = f"Quality minus junk over {m} months after a lead minus after a lag"
+        return {"data": pd.DataFrame(rows), "title": title,
+                "ylabel": f"next {m} months, after a lead minus after a lag (pp)",
+                "note": "95% Hodrick (1992) intervals. French: small high minus low operating profitability, value "
+                        "weighted; ETFs: IJR minus IWM."}
 
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
@@ -333,12 +535,20 @@ class R6(RotationClaim):
             return row is not None and pd.notna(row["ci_low"]) and pd.notna(row["ci_high"])
 
         runs = ev.run_stats
-        run_ci = all(has_ci(self._runs(runs, lab)) for lab in ("calm", "tight"))
+        run_ci = all(has_ci(self._runs(runs, lab)) for lab in ("calm", "stressed"))
         kind_ci = all(has_ci(self._window_row(ev.windows, k)) for k in KINDS[:2])
-        return {"r6_etf": len(ev.qmj) > 0, "r6_halves": self.testable and len(ev.halves) == 2,
-                "r6_run_ci": self.testable and run_ci, "r6_kind_ci": self.testable and kind_ci,
-                "r6_sl_ci": self.testable and has_ci(self._window_row(ev.small_large, "pooled")),
-                "r6_french_runs": len(fr) > 0 and {"calm", "tight"} <= set(fr.index)}
+        events = not ev.event_problem
+        runs_both = len(runs) > 0 and {"calm", "stressed"} <= set(runs.index)
+        m = self.spec.continuation_months
+        return {"r6_etf": len(ev.qmj) > 0, "r6_halves": events and len(ev.halves) == 2,
+                "r6_events": events, "r6_runs": runs_both and ev.p_positive is not None,
+                "r6_run_ci": runs_both and run_ci and ev.p_positive is not None,
+                "r6_kind_ci": events and kind_ci,
+                "r6_sl_ci": events and has_ci(self._window_row(ev.small_large, "pooled")),
+                "r6_french_runs": len(fr) > 0 and {"calm", "stressed"} <= set(fr.index),
+                "r6_cont": ("french", m) in ev.continuation and ("french", 3) in ev.continuation
+                and ("french", 6) in ev.continuation,
+                "r6_cont_etf": ("etf", m) in ev.continuation}
 
     def _window_row(self, frame: pd.DataFrame, kind: str) -> pd.Series | None:
         w = frame[(frame["event"] == kind) & (frame["window (days)"] == self.spec.event_days)]
@@ -357,7 +567,7 @@ class R6(RotationClaim):
             return None if row is None else row[col]
 
         runs = {(tag, lab): self._runs(frame, lab) for tag, frame in (("etf", ev.run_stats), ("fr", ev.french_runs))
-                for lab in ("calm", "tight")}
+                for lab in ("calm", "stressed")}
         share = f"at least {CLAIMED_RUN_MONTHS[0]}"
 
         def run(tag, lab, col):
@@ -387,14 +597,14 @@ class R6(RotationClaim):
             "r6_etf_calm_hi": num(run("etf", "calm", "ci_high"), 1),
             "r6_etf_calm_runs": count(run("etf", "calm", "runs")),
             "r6_etf_calm_share": pct(run("etf", "calm", share), 0),
-            "r6_etf_tight": num(run("etf", "tight", "mean length"), 1),
-            "r6_etf_tight_lo": num(run("etf", "tight", "ci_low"), 1),
-            "r6_etf_tight_hi": num(run("etf", "tight", "ci_high"), 1),
-            "r6_etf_tight_runs": count(run("etf", "tight", "runs")),
+            "r6_etf_stressed": num(run("etf", "stressed", "mean length"), 1),
+            "r6_etf_stressed_lo": num(run("etf", "stressed", "ci_low"), 1),
+            "r6_etf_stressed_hi": num(run("etf", "stressed", "ci_high"), 1),
+            "r6_etf_stressed_runs": count(run("etf", "stressed", "runs")),
             "r6_fr_calm": num(run("fr", "calm", "mean length"), 1),
             "r6_fr_calm_runs": count(run("fr", "calm", "runs")),
-            "r6_fr_tight": num(run("fr", "tight", "mean length"), 1),
-            "r6_fr_tight_runs": count(run("fr", "tight", "runs")),
+            "r6_fr_stressed": num(run("fr", "stressed", "mean length"), 1),
+            "r6_fr_stressed_runs": count(run("fr", "stressed", "runs")),
             "r6_ar1": num(None if a is None else a.value, 2), "r6_ar1_lo": num(None if a is None else a.ci_low, 2),
             "r6_ar1_hi": num(None if a is None else a.ci_high, 2), "r6_ar1_n": count(None if a is None else a.n),
         }
@@ -403,4 +613,44 @@ class R6(RotationClaim):
         g.update({"r6_half1": text(h.index[0] if two else None), "r6_half2": text(h.index[1] if two else None),
                   "r6_half1_mean": pp(h.iloc[0]["mean"] if two else None, 2),
                   "r6_half2_mean": pp(h.iloc[1]["mean"] if two else None, 2)})
+        null = None if ev.p_positive is None or ev.p_positive >= 1 else rot.iid_run_null(ev.p_positive)
+        g.update({"r6_p_pos": pct(ev.p_positive, 0), "r6_null": num(null, 1), "r6_past": count(PAST_MONTHS)})
+        g.update(self._continuation_facts())
         return g
+
+    def _continuation_facts(self) -> dict[str, Fact]:
+        """The continuation regressions' numbers the prose cites (pp)."""
+        ev = self.evidence
+        m = self.spec.continuation_months
+        c, c3, ce = (ev.continuation.get(k) for k in (("french", m), ("french", 3), ("etf", m)))
+
+        def mean(cc, regime, lead):
+            return None if cc is None else cc["means"]["mean"].get((regime, lead))
+        first, second = (None if c is None else c["first"]), (None if c is None else c["second"])
+        return {
+            "r6_c_months": count(m),
+            "r6_c_start": text(None if c is None else str(c["start"])), "r6_c_end": text(None if c is None else str(c["end"])),
+            "r6_c_n": count(None if c is None else c["n"]),
+            "r6_c_lead_calm": pp(mean(c, "calm", True), 2, signed=True),
+            "r6_c_lag_calm": pp(mean(c, "calm", False), 2, signed=True),
+            "r6_c_lead_stressed": pp(mean(c, "stressed", True), 2, signed=True),
+            "r6_c_lag_stressed": pp(mean(c, "stressed", False), 2, signed=True),
+            "r6_c_calm": pp(None if first is None else first.value, 2, signed=True),
+            "r6_c_calm_lo": pp(None if first is None else first.ci_low, 2),
+            "r6_c_calm_hi": pp(None if first is None else first.ci_high, 2),
+            "r6_c_calm_hac_lo": pp(None if c is None else c["first_hac"].ci_low, 2),
+            "r6_c_calm_hac_hi": pp(None if c is None else c["first_hac"].ci_high, 2),
+            "r6_c_calm_non": pp(None if c is None else c["non_overlapping"].value, 2, signed=True),
+            "r6_c_calm_non_lo": pp(None if c is None else c["non_overlapping"].ci_low, 2),
+            "r6_c_calm_non_hi": pp(None if c is None else c["non_overlapping"].ci_high, 2),
+            "r6_c_stressed": pp(None if second is None else second.value, 2, signed=True),
+            "r6_c_p": raw(None if first is None else one_sided_p(first, +1), "{:.3f}"),
+            "r6_c_mde": pp(None if first is None else mde(first.se, sides=2), 1),
+            "r6_c3_calm": pp(None if c3 is None else c3["first"].value, 2, signed=True),
+            "r6_c3_lo": pp(None if c3 is None else c3["first"].ci_low, 2),
+            "r6_c3_hi": pp(None if c3 is None else c3["first"].ci_high, 2),
+            "r6_ce_calm": pp(None if ce is None else ce["first"].value, 2, signed=True),
+            "r6_ce_lo": pp(None if ce is None else ce["first"].ci_low, 2),
+            "r6_ce_hi": pp(None if ce is None else ce["first"].ci_high, 2),
+            "r6_ce_start": text(None if ce is None else str(ce["start"])),
+        }

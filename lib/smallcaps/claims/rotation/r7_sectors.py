@@ -2,11 +2,13 @@
 
 Claim: in 2026 the first-order winners are domestic cyclicals; mega-cap defensives lose.
 
-Evidence: year-to-date returns on the reading date of an equal-weight basket of small-cap
-cyclical sector ETFs (S&P SmallCap 600: industrials, consumer discretionary, financials,
-materials, energy) against one of mega-cap defensive Select Sector SPDRs (staples, utilities,
-health care), with a band from the pair's daily noise; cyclicals against IJR and defensives
-against SPY; by quarter and for the year before. Units: returns decimal.
+Evidence: year-to-date returns of an equal-weight basket of small-cap cyclical sector ETFs (S&P
+SmallCap 600: industrials, consumer discretionary, financials, materials, energy) against one of
+mega-cap defensive Select Sector SPDRs (staples, utilities, health care), with a noise band from
+the pair's daily noise; cyclicals against IJR and defensives against SPY; on the claim's date (the
+first day [C] could have been written, which decides) and on the reading date; by quarter and for
+the year before; and without energy, whose 2026 rally is debatable as "domestic". Units: returns
+decimal.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from ...analytics import rotation as rot
 from ...analytics.returns import year_to_date
 from ...display import Fact, Text, iso, pct, pp, raw, text
 from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
-from .common import NO_ROWS, RotationClaim, band_phrase, spread_statistic
-from .inputs import CLAIM_YEAR, LARGE_SECTORS, MARKET, SMALL_SECTORS, ytd_daily_diff
+from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample
+from .common import NO_ROWS, RotationClaim, band_phrase, decided_at_choice, spread_statistic
+from .inputs import C_DATE, CLAIM_YEAR, LARGE_SECTORS, MARKET, SMALL_SECTORS, ytd_daily_diff
 from .inputs import band as spread_band
+from .registered import REGISTERED
 
 CYCLICALS = "PSCI, PSCD, PSCF, PSCM, PSCE"  # small-cap domestic cyclicals
 DEFENSIVES = "XLP, XLU, XLV"  # mega-cap defensives
@@ -31,6 +34,8 @@ SMALL_DEFENSIVES = ("PSCU", "PSCH", "PSCC")
 SPREAD_COLUMNS = ("cyclicals minus defensives", "cyclicals minus IJR", f"defensives minus {MARKET}",
                   "small cyclicals minus small defensives")
 YEAR_ROW = f"{CLAIM_YEAR} to date"
+CLAIM_ROW = f"{CLAIM_YEAR} to {C_DATE} (claim date)"
+NO_ENERGY = "PSCI, PSCD, PSCF, PSCM"
 PRIOR_ROW = f"{CLAIM_YEAR - 1} (comparison)"
 GROUPS = ("small-cap cyclical", "small-cap other", "large-cap defensive", "large-cap other", "index")
 
@@ -71,7 +76,10 @@ class R7Evidence:
         The four spreads (:data:`SPREAD_COLUMNS`) for the claim year to date, its quarters, and
         the calendar year before (as a comparison).
     band
-        (low, high, method): the band of cyclicals minus defensives.
+        (low, high, method): the noise band of cyclicals minus defensives on the reading date.
+    claim_band, claim_days, claim_day
+        The same on the claim's date (the row :data:`CLAIM_ROW` of ``spreads``; the last trading
+        day on or before it), when the reading date reaches it.
     """
 
     reason: str
@@ -81,17 +89,19 @@ class R7Evidence:
     band: tuple[float, float, str] | None
     n_days: int
     first_day: pd.Timestamp | None = None
+    claim_band: tuple[float, float, str] | None = None
+    claim_days: int = 0
+    claim_day: pd.Timestamp | None = None
 
-    def value(self, column: str) -> float | None:
-        """A spread of the claim year to date (decimal), or None."""
-        return None if self.reason else float(self.spreads.loc[YEAR_ROW, column])
+    def value(self, column: str, row: str = YEAR_ROW) -> float | None:
+        """A spread (decimal) of the claim year to date (or of ``row``), or None."""
+        return None if self.reason or row not in self.spreads.index else float(self.spreads.loc[row, column])
 
 
 class R7(RotationClaim):
     id: ClassVar[str] = "R7"
     heading: ClassVar[str] = "Domestic cyclicals against mega-cap defensives"
     kind: ClassVar[str] = "fact"
-    statistic_name: ClassVar[str] = f"cyclicals minus defensives, {CLAIM_YEAR} YTD"
     unit: ClassVar[str] = "pp"
     inputs_used: ClassVar[tuple[str, ...]] = ("yahoo",)
     space: ClassVar[SpecSpace] = SpecSpace(
@@ -101,21 +111,39 @@ class R7(RotationClaim):
         Choice("defensives", DEFENSIVES, {"with real estate": "XLP, XLU, XLV, XLRE"},
                "the mega-cap defensive sector ETFs (Select Sector SPDRs), equal weight",
                check=_check(tuple(LARGE_SECTORS))),
+        decided_at_choice(),
     )
+    claim_dates: ClassVar[tuple[str, ...]] = (C_DATE,)
     rule_template: ClassVar[Rule] = Rule(
         claim_id="R7",
         claim=f"In {CLAIM_YEAR} the first-order winners are domestic cyclicals; mega-cap defensives lose",
-        hypothesis=f"in {CLAIM_YEAR} year to date small-cap cyclical sectors beat the small-cap index and "
-                   f"large-cap defensive sectors trail the S&P 500.",
+        hypothesis=f"in {CLAIM_YEAR} year to date, when the claim was made, small-cap cyclical sectors beat the "
+                   f"small-cap index and large-cap defensive sectors trail the S&P 500.",
         statistic="year-to-date return of an equal-weight basket of small-cap cyclicals ({cyclicals}) "
-                  "minus one of mega-cap defensives ({defensives}), in pp, on the reading date, with a "
-                  "band of 1.96 HAC standard errors of the summed daily difference; plus cyclicals minus IJR and "
-                  f"defensives minus {MARKET}.",
+                  "minus one of mega-cap defensives ({defensives}), in pp, on {decided_words}, with a noise band of "
+                  "1.96 HAC standard errors of the summed daily difference (not a confidence interval: the spread is "
+                  f"a fact); plus cyclicals minus IJR and defensives minus {MARKET}. The other reading (claim date or "
+                  "reading date) and the cyclicals without energy are shown beside it.",
         supported=f"cyclicals beat defensives, cyclicals beat IJR and defensives trail {MARKET}",
         partly="cyclicals beat defensives but only one of the other two holds",
         not_supported="cyclicals do not beat defensives, or neither of the other two holds",
         untestable=f"the window lacks {CLAIM_YEAR} or the sector ETFs have no close at the end of {CLAIM_YEAR - 1}",
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        date="2026-11-26",
+        reason=f"Referee (rotation-momentum, D2): R7 was judged only on the reading date, although the claim "
+               f"describes {CLAIM_YEAR} when [C] was written, and its verdict depends on the date (supported on "
+               f"2026-04-20 and 2026-05-05, partly on 2026-07-13). Like every dated claim it is now decided on its "
+               f"date, the first day [C] could have been written (the first close at which IWM's lead over SPY "
+               f"reached the 8.5 pp [C] quotes, {C_DATE}), with the reading date shown beside it; the cyclicals "
+               f"without energy are shown as robustness.",
+        old_rule=REGISTERED["R7"], registered_spec={"decided_at": "reading date"}),)
+
+    @classmethod
+    def template_values(cls, spec) -> dict[str, Any]:
+        decided = (f"the claim's date (the first day [C] could have been written, {C_DATE}; the reading date if "
+                   f"earlier)" if spec["decided_at"] == "claim date" else "the reading date")
+        return {**dict(spec), "decided_words": decided}
 
     @property
     def cyclicals(self) -> list[str]:
@@ -174,20 +202,35 @@ class R7(RotationClaim):
             rows[f"Q{q}" + (" to date" if qe < q_end else "")] = _spreads(lv, qs, qe)
         if lv.index[0] <= pd.Timestamp(CLAIM_YEAR - 2, 12, 31):
             rows[PRIOR_ROW] = _spreads(lv, pd.Timestamp(CLAIM_YEAR - 1, 1, 1), pd.Timestamp(CLAIM_YEAR - 1, 12, 31))
+        claim = pd.Timestamp(C_DATE)
+        claim_band, claim_days, claim_day = None, 0, None
+        if pd.Timestamp(CLAIM_YEAR, 1, 1) <= claim <= reading:
+            rows[CLAIM_ROW] = _spreads(lv, pd.Timestamp(CLAIM_YEAR, 1, 1), claim)
+            cdaily = ytd_daily_diff(lv["cyclicals"], lv["defensives"], claim)
+            claim_band = spread_band(cdaily, rows[CLAIM_ROW][SPREAD_COLUMNS[0]])
+            claim_days, claim_day = len(cdaily), cdaily.index[-1]
         spreads = pd.DataFrame(rows).T
         spreads.index.name = "period"
         daily = ytd_daily_diff(lv["cyclicals"], lv["defensives"], reading)
         band = spread_band(daily, spreads.loc[YEAR_ROW, SPREAD_COLUMNS[0]])
-        return R7Evidence("", reading, ytd, spreads, band, len(daily), first_day=daily.index[0])
+        return R7Evidence("", reading, ytd, spreads, band, len(daily), first_day=daily.index[0],
+                          claim_band=claim_band, claim_days=claim_days, claim_day=claim_day)
 
     def untestable(self, ev: R7Evidence) -> str | None:
         if not ev.reason:
             return None
         return f"Untestable here because {ev.reason}; a window that includes {CLAIM_YEAR} decides it."
 
+    def _row(self, ev: R7Evidence) -> tuple[str, pd.Timestamp, tuple | None, int]:
+        """The reading that decides: its row, date, noise band and days."""
+        if self.decided_at_claim_date and CLAIM_ROW in ev.spreads.index:
+            return CLAIM_ROW, ev.claim_day, ev.claim_band, ev.claim_days
+        return YEAR_ROW, ev.reading_date, ev.band, ev.n_days
+
     def decide(self, ev: R7Evidence) -> Decision:
-        spread = ev.value(SPREAD_COLUMNS[0])
-        cyc_ijr, def_spy = ev.value(SPREAD_COLUMNS[1]), ev.value(SPREAD_COLUMNS[2])
+        row, day, band, n_days = self._row(ev)
+        spread = ev.value(SPREAD_COLUMNS[0], row)
+        cyc_ijr, def_spy = ev.value(SPREAD_COLUMNS[1], row), ev.value(SPREAD_COLUMNS[2], row)
         cyc_win, def_lose = cyc_ijr > 0, def_spy < 0
         if spread <= 0 or not (cyc_win or def_lose):
             verdict = NOT_SUPPORTED
@@ -196,9 +239,35 @@ class R7(RotationClaim):
         else:
             verdict = PARTLY
         note = (f"Cyclicals minus defensives {100 * spread:.1f} pp; cyclicals minus IJR {100 * cyc_ijr:.1f} pp; "
-                f"defensives minus {MARKET} {100 * def_spy:.1f} pp, to {iso(ev.reading_date)}.")
-        return Decision(verdict, spread_statistic(self.statistic_name, spread, ev.band),
-                        Sample(iso(ev.first_day), iso(ev.reading_date), ev.n_days, "daily"), note)
+                f"defensives minus {MARKET} {100 * def_spy:.1f} pp, to {iso(day)}.")
+        return Decision(verdict, spread_statistic(self.statistic_name, spread, band),
+                        Sample(iso(ev.first_day), iso(day), n_days, "daily"), note)
+
+    @property
+    def statistic_name(self) -> str:  # type: ignore[override]
+        when = f"to {C_DATE}" if self.decided_at_claim_date else "YTD"
+        return f"cyclicals minus defensives, {CLAIM_YEAR} {when}"
+
+    def robustness_table(self) -> pd.DataFrame | Text:
+        """The verdict and the three spreads (pp) with every cyclical basket of the specification
+        space (energy included, without energy, industrials only), on the claim's date and on the
+        reading date."""
+        ev = self.evidence
+        if ev is None or ev.reason:
+            return Text(NO_ROWS)
+        rows = {}
+        for label, cyc in (("with energy", CYCLICALS), ("without energy", NO_ENERGY), ("industrials only", "PSCI")):
+            for at in ("claim date", "reading date"):
+                c = type(self)(self.inputs, self.window, {**dict(self.spec), "cyclicals": cyc, "decided_at": at})
+                if at == "claim date" and CLAIM_ROW not in c.evidence.spreads.index:
+                    continue
+                d = c.decision
+                rowname = CLAIM_ROW if at == "claim date" else YEAR_ROW
+                rows[(label, iso(c.evidence.claim_day if at == "claim date" else c.evidence.reading_date))] = {
+                    **{f"{k} (pp)": 100 * c.evidence.value(k, rowname) for k in SPREAD_COLUMNS[:3]}, "verdict": d.verdict}
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index = pd.MultiIndex.from_tuples(out.index, names=["cyclicals", "read on"])
+        return out.round(1)
 
     # -- what the chapter shows --------------------------------------------------------------------
 
@@ -246,12 +315,33 @@ class R7(RotationClaim):
             "r7_q_text": text(self.phrase_quarters()),
             "r7_worst_def": text(defs.index[0]), "r7_worst_def_ytd": pct(defs.iloc[0], 1),
         })
+        claim = CLAIM_ROW in ev.spreads.index
+        clo, chi, _ = ev.claim_band or (None, None, None)
+        g.update({
+            "r7_claim_date": text(C_DATE),
+            "r7_claim_spread": pp(ev.value(SPREAD_COLUMNS[0], CLAIM_ROW) if claim else None, 1, signed=True),
+            "r7_claim_lo": pp(clo, 1), "r7_claim_hi": pp(chi, 1),
+            "r7_claim_cyc_ijr": pp(ev.value(SPREAD_COLUMNS[1], CLAIM_ROW) if claim else None, 1, signed=True),
+            "r7_claim_def_spy": pp(ev.value(SPREAD_COLUMNS[2], CLAIM_ROW) if claim else None, 1, signed=True),
+        })
+        noe = self._without_energy() if self.spec.cyclicals == CYCLICALS else None
+        g.update({"r7_noe_cyc_ijr": pp(None if noe is None else noe.evidence.value(SPREAD_COLUMNS[1]), 1,
+                                       signed=True),
+                  "r7_noe_verdict": text(None if noe is None else noe.decision.verdict)})
         return g
+
+    def _without_energy(self):
+        """This claim with the cyclicals without energy (PSCE), or None when the window cannot decide it."""
+        c = type(self)(self.inputs, self.window, {**dict(self.spec), "cyclicals": NO_ENERGY})
+        return c if c.testable else None
 
     def flags(self) -> dict[str, bool]:
         ev = self.evidence
+        claim = self.testable and CLAIM_ROW in ev.spreads.index and ev.claim_band is not None
         return {"r7_prev": self.testable and PRIOR_ROW in ev.spreads.index,
-                "r7_band": self.testable and ev.band is not None}
+                "r7_band": self.testable and ev.band is not None,
+                "r7_claim": claim,
+                "r7_energy": self.testable and self.spec.cyclicals == CYCLICALS and self._without_energy() is not None}
 
     def phrase_quarters(self) -> str:
         """``Q1: +8.4 pp; Q2: +5.9 pp; Q3 to date: -3.0 pp``: cyclicals minus defensives by quarter."""
