@@ -106,7 +106,8 @@ def test_g1_on_the_snapshot(inputs):
     assert st.p_value < 0.001 and st.mde == pytest.approx(7.4, abs=0.1)
     ev = g1.evidence
     # the survivorship lower bound (referee: 73.5, CI 65.0-81.9 on events; 65.7-80.6 on quarters) gives partly
-    assert ev.bound_low.value == pytest.approx(73.49, abs=0.01) and g1.verdict_for(ev.bound_low, ev.tail_stays) == PARTLY
+    assert ev.bound_low.value == pytest.approx(73.49, abs=0.01)
+    assert g1.verdict_for(ev.bound_low, ev.tail_stays) == PARTLY
     assert "the mean rank is 73.5 (66 to 81), below the 75 bar: the verdict would be partly supported" in r.note
     # the tail against its base rate: 81.6% of the bottom quintile stays, 93-96% of the others (mean 94.4%)
     assert ev.tail_stays.value == pytest.approx(0.8162, abs=1e-4) and ev.base_rate == pytest.approx(0.944, abs=1e-3)
@@ -188,7 +189,8 @@ def test_cohort_gaps_freeze_june_rosters_and_bound_the_unpriced():
                           "D": idx < pd.Timestamp("2020-09-30")}, index=idx)
     etf = pd.Series(50.0, index=idx, name="IJR")
     c = ga.cohort_gaps(prices, panel, etf, years=1, month=6)
-    assert len(c) == 1 and c.at[0, "start"] == pd.Timestamp("2020-06-30") and c.at[0, "end"] == pd.Timestamp("2021-06-30")
+    assert len(c) == 1 and c.at[0, "start"] == pd.Timestamp("2020-06-30")
+    assert c.at[0, "end"] == pd.Timestamp("2021-06-30")
     assert (c.at[0, "roster"], c.at[0, "priced"]) == (3, 2)  # D is a member without prices
     frozen = 1.015 ** 12 - 1  # A and B all year (rebalanced)
     index = 1.015 ** 5 * 1.005 ** 7 - 1  # A and B to November, A and C from December (B dropped at November's end)
@@ -297,7 +299,8 @@ def test_g2_on_the_snapshot(g2):
     assert ev.late["before_max"].value == pytest.approx(0.1333, abs=1e-4) and ev.late["before_max"].ci_high < 0.5
     # (b) BHAR 8.81 pp; the referee's quarter-clustered interval is (-11.2, 35.6), here (-11.9, 34.4): other draws
     st = r.statistic
-    assert st.value == pytest.approx(8.81028, abs=1e-4) and st.method == "bootstrap over 15 calendar quarters, 2000 draws"
+    assert st.value == pytest.approx(8.81028, abs=1e-4)
+    assert st.method == "bootstrap over 15 calendar quarters, 2000 draws"
     assert st.ci_low == pytest.approx(-11.2, abs=1.0) and st.ci_high == pytest.approx(35.6, abs=1.5)
     assert st.p_value == pytest.approx(0.234, abs=0.002) and st.mde == pytest.approx(30.2, abs=0.1)
     # calendar time: the referee has +0.71 pp a month (t 1.19, 61 months); here +0.70 over all 102 months holding a
@@ -392,7 +395,8 @@ def test_g4_bands_on_a_members_file(tmp_path, n_loss, n_profit, verdict):
     assert r.verdict == verdict and r.statistic.value == pytest.approx(100 * n_loss / 10)
     assert (r.sample.n, r.sample.frequency, r.sample.start) == (10, "cross-section", "2025-12-31")
     assert r.registered["verdict"] == UNTESTABLE  # the registered rule had no way to use the file
-    assert f"{n_loss} of the 10 companies in the supplied members file" in r.note and "S&P 600 cannot stand in" in r.note
+    assert f"{n_loss} of the 10 companies in the supplied members file" in r.note
+    assert "S&P 600 cannot stand in" in r.note
     assert g4.all_flags() == {"g4": True, "g4_proxy": True, "g4_members": True, "g4_decided": True}
     assert g4.members_table().iloc[0]["with a loss"] == n_loss
     assert r.data_vintage.startswith("French E/P firm counts (test counts") and "members' earnings members.csv, " \

@@ -229,10 +229,10 @@ def cohort_gaps(data: pd.DataFrame, *, means: dict[str, tuple[float, float, floa
         sub = data.loc[data["index"] == k]
         jitter = np.linspace(-0.12, 0.12, len(sub)) if len(sub) > 1 else np.zeros(len(sub))
         ax.scatter(sub["gap"], i + jitter, color=colours[i % len(colours)], s=22, alpha=0.7,
-                   label="one June cohort" if i == 0 else None)
+                   label="one June cohort" if i == 0 else "_")
         if k in means:
             m, lo, hi = means[k]
-            ax.hlines(i + 0.3, lo, hi, color="0.15", linewidth=2.2, label="mean with 95% interval" if i == 0 else None)
+            ax.hlines(i + 0.3, lo, hi, color="0.15", linewidth=2.2, label="mean with 95% interval" if i == 0 else "_")
             ax.scatter([m], [i + 0.3], color="0.15", s=40, zorder=3)
     ax.axvline(0, color="0.35", linestyle="--", linewidth=0.9)
     ax.set_yticks(range(len(order)))

@@ -94,19 +94,22 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
         msg = str(exc).split(": ", 1)[-1]
         raise ParameterError(f"{PARAMETER} is not a readable CSV ({msg}); {HINT}") from None
     header = [_name(c) for c in rows[0]]
-    pos, missing = {}, []
+    pos: dict[str, int] = {}
+    missing: list[str] = []
     for col, names in COLUMNS.items():
         found = next((header.index(n) for n in names if n in header), None)
         if found is None:
             missing.append(col)
-        pos[col] = found
+        else:
+            pos[col] = found
     if missing:
         raise ParameterError(f"{PARAMETER} lacks column(s) {', '.join(missing)}; required: {', '.join(COLUMNS)}")
     body = rows[1:]
     if not body:
         raise ParameterError(f"{PARAMETER} has no rows; give one row per company and fiscal period "
                              f"({', '.join(COLUMNS)})")
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[tuple, int] = {}
     for i, r in enumerate(body, start=1):
         if len(r) > len(header):
             raise ParameterError(f"{PARAMETER} row {i}: {len(r)} fields where the header has {len(header)}; {HINT}")

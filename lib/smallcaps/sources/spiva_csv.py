@@ -121,7 +121,8 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
         if len(cats) > 1:
             raise ParameterError(f"{PARAMETER} holds {len(cats)} fund categories ({', '.join(cats[:4])}); give the "
                                  "rows of one category (e.g. Small-Cap Funds)")
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[int, int] = {}
     for i, r in enumerate(body, start=1):
         if len(r) > len(header):
             raise ParameterError(f"{PARAMETER} row {i}: {len(r)} fields where the header has {len(header)}; {HINT}")
