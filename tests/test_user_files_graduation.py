@@ -133,8 +133,8 @@ def test_user_file_records_provenance_by_name_and_sha256(tmp_path, kind, raw, na
 
 def test_unknown_kind_lists_the_valid_ones(tmp_path):
     p = write(tmp_path, SPIVA, "s.csv")
-    with pytest.raises(ParameterError, match=r"^kind='spivа' is not a user file kind; valid: moves, members_earnings, "
-                                             r"spiva$"):
+    with pytest.raises(ParameterError, match=r"^kind='spivа' is not a user file kind; valid: moves, ousm_holdings, "
+                                             r"members_earnings, spiva$"):
         DataSession(mode="offline", snapshot="none", store=tmp_path / "store").user_file(p, kind="spivа")
 
 
@@ -173,3 +173,16 @@ def test_a_bad_user_file_is_refused_before_any_market_data(tmp_path):
     bad = write(tmp_path, b"ticker,end,val\nAAON,2025-12-31,x\n", "earn.csv")
     with pytest.raises(ParameterError, match=r"^members_earnings_csv row 1: net_income='x' is not a number"):
         grad.load_inputs(ds, {"members_earnings_csv": str(bad), "spiva_csv": None})
+
+
+def test_a_bad_user_file_is_refused_by_the_parameter_check(tmp_path):
+    """`smallcaps run` checks the parameters before any kernel starts: G4's and G5's files must parse."""
+    bad = write(tmp_path, b"horizon,share_underperformed\n3,180\n", "spiva.csv")
+    with pytest.raises(ParameterError, match=r"^spiva_csv row 1: share_underperformed=180 is out of range"):
+        check_chapter("graduation", {"spiva_csv": str(bad)})
+    bad = write(tmp_path, b"ticker,end,val\nAAON,2025-12-31,x\n", "earn.csv")
+    with pytest.raises(ParameterError, match=r"^members_earnings_csv row 1: net_income='x' is not a number"):
+        check_chapter("graduation", {"members_earnings_csv": str(bad)})
+    empty = write(tmp_path, b"  \n", "empty.csv")
+    with pytest.raises(ParameterError, match=r"^members_earnings_csv has no rows; give a CSV with columns ticker"):
+        check_chapter("graduation", {"members_earnings_csv": str(empty)})

@@ -398,7 +398,9 @@ MOVES_COLUMNS = ("ticker", "date", "from", "to")
 
 def check_file(name: str, value) -> Path:
     """An existing, readable file; a CSV of moves (``moves_csv``) also needs its header and rows,
-    and an OUSM holdings file (``ousm_holdings_csv``) must parse (one line naming row and column).
+    and an OUSM holdings file (``ousm_holdings_csv``), a members' earnings file
+    (``members_earnings_csv``) and a SPIVA-style table (``spiva_csv``) must parse (one line naming
+    row and column).
 
     The message names the file by its name only, so no machine path reaches a notebook.
     """
@@ -426,6 +428,13 @@ def check_file(name: str, value) -> Path:
         if not p.read_bytes().strip():
             raise ParameterError(f"ousm_holdings_csv has no rows; {HINT}")
         parse(p.read_bytes())
+    if name in ("members_earnings_csv", "spiva_csv"):  # the graduation chapter's G4 and G5 files, likewise
+        from ..sources import members_earnings_csv, spiva_csv
+
+        src = members_earnings_csv if name == "members_earnings_csv" else spiva_csv
+        if not p.read_bytes().strip():
+            raise ParameterError(f"{name} has no rows; {src.HINT}")
+        src.parse(p.read_bytes())
     return p
 
 
