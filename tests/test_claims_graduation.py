@@ -467,7 +467,8 @@ class TestMovesCsv:
     def test_missing_file_and_unknown_kind(self, tmp_path, offline):
         with pytest.raises(ParameterError, match="moves_csv='nope.csv' is not a file; give a CSV with columns"):
             DataSession().user_file(tmp_path / "nope.csv")
-        with pytest.raises(ParameterError, match="kind='prices' is not a user file kind; valid: moves, forward_pe"):
+        with pytest.raises(ParameterError, match="kind='prices' is not a user file kind; valid: moves, ousm_holdings, forward_pe, "
+                                                 "members_earnings, spiva$"):
             DataSession().user_file(tmp_path / "nope.csv", kind="prices")
 
 
@@ -507,7 +508,7 @@ def test_chapter_parameters_record_the_file_name_only(tmp_path):
     f = write(tmp_path, "ticker,date,from,to\n", "russell_moves.csv")
     p = grad.chapter_parameters(7, 36, 24, "origin", str(f))
     assert p == {"match_window_days": 7, "pre_months": 36, "post_months": 24, "benchmark": "origin",
-                 "moves_csv": "russell_moves.csv"}
+                 "moves_csv": "russell_moves.csv", "members_earnings_csv": None, "spiva_csv": None}
     assert grad.chapter_parameters(7, 36, 24, "origin", None)["moves_csv"] is None
     # a missing file is refused at once, before any data is loaded
     with pytest.raises(ParameterError, match="moves_csv='gone.csv' is not a file"):
@@ -541,17 +542,20 @@ def g1_evidence(rank, tail):
     return G1Evidence(ranks, ranks, pd.DataFrame(), pd.DataFrame(), rank, tail, ranks)
 
 
-@pytest.mark.parametrize("rank, tail, verdict", [
-    (est(86, 80, 91), est(0.8, 0.75, 0.85), "supported"),
-    (est(86, 80, 91), est(0.6, 0.55, 0.65), "partly supported"),
-    (est(86, 80, 91), None, "partly supported"),
-    (est(70, 60, 80), est(0.8, 0.75, 0.85), "partly supported"),
-    (est(55, 45, 65), est(0.8, 0.75, 0.85), "not supported"),
-    (None, None, "untestable with available data"),
+@pytest.mark.parametrize("rank, tail, verdict, registered", [
+    (est(86, 80, 91), est(0.8, 0.75, 0.85), "supported", "supported"),
+    (est(86, 80, 91), est(0.6, 0.55, 0.65), "partly supported", "partly supported"),
+    (est(86, 80, 91), None, "partly supported", "partly supported"),
+    (est(70, 60, 80), est(0.8, 0.75, 0.85), "partly supported", "partly supported"),
+    (est(55, 45, 65), est(0.8, 0.75, 0.85), "inconclusive", "not supported"),  # amended: the mean above 50
+    (est(50, 40, 60), est(0.8, 0.75, 0.85), "not supported", "not supported"),
+    (None, None, "untestable with available data", "untestable with available data"),
 ])
-def test_g1_rule(rank, tail, verdict):
+def test_g1_rule(rank, tail, verdict, registered):
     r = G1.from_evidence(g1_evidence(rank, tail), window=WINDOW).result
     assert r.verdict == verdict
+    assert G1.from_evidence(g1_evidence(rank, tail), window=WINDOW,
+                            spec={"verdict_rule": "registered", "resampling": "events"}).result.verdict == registered
     if rank is not None:
         assert r.statistic.value == rank.value and r.statistic.ci_low == rank.ci_low
         assert r.sample.n == 40 and r.sample.start == "2023-01-02"
@@ -566,15 +570,19 @@ def g2_evidence(post, dominates):
                       post, ev)
 
 
-@pytest.mark.parametrize("post, dominates, verdict", [
-    (est(0.10, 0.02, 0.2), True, "supported"),
-    (est(0.10, -0.02, 0.2), True, "partly supported"),
-    (est(0.10, 0.02, 0.2), False, "partly supported"),
-    (est(-0.05, -0.2, 0.1), False, "not supported"),
-    (None, True, "untestable with available data"),
+@pytest.mark.parametrize("post, dominates, verdict, amended", [
+    (est(0.10, 0.02, 0.2), True, "supported", "inconclusive"),  # amended: no calendar-time portfolio to confirm it
+    (est(0.10, -0.02, 0.2), True, "partly supported", "inconclusive"),
+    (est(0.10, 0.02, 0.2), False, "partly supported", "inconclusive"),
+    (est(-0.05, -0.2, 0.1), False, "not supported", "not supported"),
+    (None, True, "untestable with available data", "untestable with available data"),
 ])
-def test_g2_rule(post, dominates, verdict):
-    r = G2.from_evidence(g2_evidence(post, dominates), window=WINDOW).result
+def test_g2_rule(post, dominates, verdict, amended):
+    """The registered rule (the BHAR and the dominance share) at its boundaries; the amended rule on
+    the same evidence has only its part (b), the dominance share no longer deciding."""
+    assert G2.from_evidence(g2_evidence(post, dominates), window=WINDOW).result.verdict == amended
+    r = G2.from_evidence(g2_evidence(post, dominates), window=WINDOW,
+                         spec={"verdict_rule": "registered", "resampling": "events"}).result
     assert r.verdict == verdict
     if post is not None:
         assert r.statistic.value == pytest.approx(100 * post.value) and r.statistic.unit == "pp"
@@ -594,7 +602,12 @@ def g5_evidence(gap):
     (est(-0.05, -0.08, -0.01, 64), "not supported"),
 ])
 def test_g5_rule_never_supports_without_fund_returns(gap, verdict):
-    r = G5.from_evidence(g5_evidence(gap), window=WINDOW).result
+    """The registered rule at its boundaries; the amended rule on the same evidence (no SPIVA table)
+    is untestable whatever the premise, with no deciding number."""
+    amended = G5.from_evidence(g5_evidence(gap), window=WINDOW).result
+    assert amended.verdict == "untestable with available data" and amended.statistic.value is None
+    assert amended.registered["verdict"] == verdict
+    r = G5.from_evidence(g5_evidence(gap), window=WINDOW, spec={"verdict_rule": "registered"}).result
     assert r.verdict == verdict and r.sample.n == 64 and r.statistic.value == pytest.approx(100 * gap.value)
     assert r.sample.frequency == "monthly" and r.sample.start == "2021-03-31"
     if verdict != "not supported":
@@ -741,7 +754,7 @@ def test_claims_constants_and_rules_cite_source_e():
 def test_every_rule_quotes_the_thresholds_its_decision_reads():
     assert "above 75 (graduates come from the top quartile) and at least two thirds" in G1.rule_for().supported
     assert "fewer than 10 S&P 600 graduates" in G1.rule_for().untestable
-    assert "to 24 months after" in G2.rule_for().statistic and "at least 2 times" in G2.rule_for().supported
+    assert "to 24 months after" in G2.rule_for().statistic and "at least 2 times" in G2.registered_rule().supported
     assert "within 10% of 43" in G3.rule_for().partly and "35% to 45%" in G4.rule_for().supported
     assert "interquartile range of members' trailing 12-month returns" in G5.rule_for().statistic
     # change a threshold: the rule's text and the decision change together
@@ -753,15 +766,17 @@ def test_every_rule_quotes_the_thresholds_its_decision_reads():
     res = G1.from_evidence(ev, spec={"tail_share": 0.5}).result
     assert res.verdict == "supported" and "at least half" in res.rule
     assert G1.from_evidence(ev, spec={"tail_share": 0.5, "top_rank": 80.0}).result.verdict == "partly supported"
-    assert "at least 3 times" in G2.rule_for({"dominance_multiple": 3.0}).supported
+    assert "within 24 months" in G2.rule_for({"future_months": 24}).statistic
     assert "to 12 months after" in G2.rule_for({"post_months": 12}).statistic
     assert "within 20% of 43" in G3.rule_for({"partly_tolerance": 0.2}).partly
     assert "38% to 42%" in G4.rule_for({"supported_band": (0.38, 0.42)}).supported
     assert "standard deviation of members' trailing 24-month log returns" in G5.rule_for(
         {"measure": "std_log", "dispersion_months": 24}).statistic
     g5 = G5.from_evidence(G5Evidence({}, est(0.12, 0.08, 0.16, 64), est(-0.05, -0.08, -0.01, 64), (0, 0), None,
-                                     pd.DataFrame(), month_ends("2021-03-31", 64)), spec={"measure": "std_log"})
+                                     pd.DataFrame(), month_ends("2021-03-31", 64)),
+                            spec={"measure": "std_log", "verdict_rule": "registered"})
     assert g5.result.verdict == "not supported" and g5.result.statistic.name.startswith("s.d. gap")
+    assert g5.premise_name.startswith("s.d. gap")  # amended: the measure names the reason, which never decides
 
 
 def test_g3_tolerance_choice_moves_the_boundary(tmp_path):
@@ -774,7 +789,8 @@ def test_g3_tolerance_choice_moves_the_boundary(tmp_path):
 def test_spec_choices_are_checked_with_one_line_errors():
     cases = [
         (G1, {"rank_monthz": 6}, r"G1 has no spec choice 'rank_monthz'; valid: match_window_days, rank_months, "
-                                 r"top_rank, median_rank, tail_share, min_events"),
+                                 r"top_rank, median_rank, tail_share, min_events, resampling, verdict_rule"),
+        (G1, {"resampling": "months"}, r"G1 spec resampling='months' is out of range; valid: quarters, events"),
         (G1, {"top_rank": 40.0}, r"G1 spec top_rank=40.0 is out of range; valid: above 50 and below 100"),
         (G1, {"tail_share": 1.5}, r"G1 spec tail_share=1.5 is out of range; valid: between 0 and 1"),
         (G2, {"post_months": 0}, r"G2 spec post_months=0 is out of range; valid: 1\.\.60"),
@@ -792,7 +808,7 @@ def test_spec_choices_are_checked_with_one_line_errors():
         assert "\n" not in str(err.value)
     with pytest.raises(ParameterError, match=r"Ladder spec pre_months=6 is out of range; valid: 12\.\.60"):
         Ladder(None, WINDOW, spec={"pre_months": 6})
-    assert G2.space.size() == 1 + 2 + 2 + 2 + 1 + 2 + 2 + 1
+    assert G2.space.size() == 1 + 2 + 2 + 2 + 1 + 2 + 2 + 1 + 1 + 1 + 1 + 1
     labels = [s.label for s in G3.space.variants()]
     assert labels == ["default", "pre_months=24 months", "pre_months=60 months", "post_months=12 months",
                       "post_months=36 months", "partly_tolerance=5%", "partly_tolerance=20%"]
@@ -862,9 +878,11 @@ def test_the_notebook_cites_exactly_the_facts_and_shows_the_published_text(snaps
     flags = {k: v for s in sources for k, v in s.all_flags().items()}
     conditional = [conditions(c) for c in md if conditions(c)]
     shown = [c for c in conditional if all(bool(flags.get(n, False)) == want for n, want in c)]
-    assert len(shown) == 13 and len(conditional) == 44
-    # the published window's flags: everything measurable except a moves list
-    assert {k for k, v in flags.items() if not v} == {"g3_moves", "g3_priced", "g3_outside"}
+    assert len(shown) == 27 and len(conditional) == 61
+    # the published window's flags: everything measurable except the user files (moves, members' earnings,
+    # SPIVA table), which decide G3, G4 and G5
+    assert {k for k, v in flags.items() if not v} == {"g3_moves", "g3_priced", "g3_outside", "g4_members",
+                                                      "g4_decided", "g5_spiva"}
 
 
 # -- the must-show: the chapter on a user-supplied list of real S&P moves -------------------------------------
@@ -923,9 +941,12 @@ def test_chapter_runs_the_event_study_on_a_user_moves_csv(tmp_path, snapshot_dir
     for ticker in ("CROX", "SAIA", "CELH", "FIX", "ELF", "CCMP"):
         assert ticker in text
     assert "BHAR 0..+24" in text
-    # the event-study figure of the supplied moves was drawn
+    # the event-study figure of the supplied moves was drawn: glued as SVG and shown as a numbered figure
     g3_cells = [c for c in nb.cells if c.cell_type == "code" and "g3.plot(gplots.event_paths)" in c.source]
-    assert any("image/png" in o.get("data", {}) for o in g3_cells[0].outputs)
+    assert any("{glue:figure} fig-g3" in o.get("data", {}).get("text/markdown", "") for o in g3_cells[0].outputs)
+    assert any(o.get("metadata", {}).get("scrapbook", {}).get("name") == "fig-g3"
+               and any(k.endswith("image/svg+xml") for k in o.get("data", {}))
+               for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
 # -- user files: review cases G07/G08 on the moves parser (reliability report) -------------------------

@@ -220,7 +220,7 @@ def test_run_parameters_go_only_to_the_chapters_that_declare_them(tmp_path):
     # B12: a misspelt name lists the chosen chapters' parameters
     (["graduation", "scorecard", "data"], {}, {"moves_cvs": "m.csv"},
      "-p moves_cvs is not a parameter of the chosen chapters (graduation, scorecard, data); valid: start, end, as_of, "
-     "match_window_days, pre_months, post_months, benchmark, moves_csv"),
+     "match_window_days, pre_months, post_months, benchmark, moves_csv, members_earnings_csv, spiva_csv"),
     (["valuation", "data"], {}, {"event_days": 3},
      "-p event_days is not a parameter of the chosen chapters (valuation, data); valid: start, end, as_of, "
      "forward_pe_csv"),

@@ -497,7 +497,10 @@ class DataSession:
         kind
             ``moves``: a list of index moves (:mod:`smallcaps.sources.moves_csv`); ``ousm_holdings``:
             OUSM's holdings (:mod:`smallcaps.sources.ousm_holdings`); ``forward_pe``: a small- against
-            large-cap forward P/E history (:mod:`smallcaps.sources.forward_pe_csv`).
+            large-cap forward P/E history (:mod:`smallcaps.sources.forward_pe_csv`); ``members_earnings``:
+            index members with their net income (:mod:`smallcaps.sources.members_earnings_csv`);
+            ``spiva``: the share of active funds that underperformed their benchmark, by horizon
+            (:mod:`smallcaps.sources.spiva_csv`).
 
         Raises
         ------
@@ -505,9 +508,10 @@ class DataSession:
             An unknown kind, a path that is not a file, or a malformed file (one line naming
             the parameter and, for a bad row, the row).
         """
-        from .sources import forward_pe_csv, moves_csv, ousm_holdings
+        from .sources import forward_pe_csv, members_earnings_csv, moves_csv, ousm_holdings, spiva_csv
 
-        kinds = {"moves": moves_csv, "ousm_holdings": ousm_holdings, "forward_pe": forward_pe_csv}
+        kinds = {"moves": moves_csv, "ousm_holdings": ousm_holdings, "forward_pe": forward_pe_csv,
+                 "members_earnings": members_earnings_csv, "spiva": spiva_csv}
         if kind not in kinds:
             raise ParameterError(f"kind={kind!r} is not a user file kind; valid: {', '.join(kinds)}")
         src = kinds[kind]

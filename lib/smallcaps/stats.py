@@ -275,6 +275,69 @@ def bootstrap_diff_in_means(x, flag, *, reps: int = DEFAULT_REPS, block: float |
                     _bootstrap_p(draws, value), len(df), f"stationary bootstrap, mean block {b:.1f}, {reps} draws")
 
 
+def cluster_bootstrap(data, clusters, stat=None, *, reps: int = DEFAULT_REPS, level: float = DEFAULT_LEVEL,
+                      seed: int = DEFAULT_SEED, what: str = "clusters", min_clusters: int = 3) -> Estimate:
+    """Percentile interval for ``stat(data)`` from a bootstrap that resamples whole clusters.
+
+    Observations that share a cluster (events in the same calendar quarter, which share its
+    market moves) are drawn together, so the interval allows for any dependence within a
+    cluster; clusters are drawn with replacement (``arch``'s ``IIDBootstrap`` over the cluster
+    labels, fixed seed).
+
+    Parameters
+    ----------
+    data
+        A Series or DataFrame, one row per observation (NaN rows of a Series dropped).
+    clusters
+        The cluster label of each row (same length as ``data``).
+    stat
+        Function of the resampled rows returning a float: for a DataFrame, a 2-D numpy array of
+        the rows (columns in the frame's order, so that 2,000 draws stay fast); for a Series,
+        default the mean.
+    what
+        What the clusters are, for the method text (``calendar quarters``).
+    min_clusters
+        Fewest clusters that give an interval.
+
+    Returns
+    -------
+    Estimate
+        The statistic on the data, the standard deviation of the draws as ``se``, the percentile
+        interval, the two-sided bootstrap p-value against zero and ``n`` observations.
+
+    Raises
+    ------
+    DataError
+        Fewer than ``min_clusters`` clusters.
+    """
+    from arch.bootstrap import IIDBootstrap
+
+    if isinstance(data, pd.Series):
+        keep = data.notna().to_numpy()
+        data = data.loc[keep]
+        clusters = np.asarray(clusters)[keep]
+        if stat is None:
+            stat = np.mean
+    elif stat is None:
+        raise DataError("cluster_bootstrap: give stat for a DataFrame")
+    labels = pd.Index(pd.unique(np.asarray(clusters)))
+    k = len(labels)
+    _need(k, min_clusters, f"cluster_bootstrap ({what})")
+    codes = labels.get_indexer(np.asarray(clusters))
+    members = [np.flatnonzero(codes == j) for j in range(k)]
+    values = data.to_numpy(dtype="float64")
+
+    def apply(rows: np.ndarray) -> float:
+        return float(stat(values[rows]))
+
+    bs = IIDBootstrap(np.arange(k), seed=seed)
+    draws = np.array([apply(np.concatenate([members[j] for j in d[0][0]])) for d in bs.bootstrap(reps)], dtype=float)
+    lo, hi = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)])
+    value = apply(np.arange(len(data)))
+    return Estimate(value, float(np.nanstd(draws, ddof=1)), float(lo), float(hi), level, None,
+                    _bootstrap_p(draws, value), len(data), f"bootstrap over {k} {what}, {reps} draws")
+
+
 def lag1_autocorrelation(x) -> float:
     """The AR(1) coefficient of a series as the correlation of ``x_t`` with ``x_{t-1}`` (NaNs
     dropped first), at most 1; NaN for a constant series."""

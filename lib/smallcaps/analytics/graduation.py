@@ -437,6 +437,46 @@ def bhar_path(study: EventStudy) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["segment", "month", "mean", "ci_low", "ci_high", "median", "q25", "q75", "n"])
 
 
+STATUSES = ("in the origin index", "not yet in it", "unknown (before coverage)")
+
+
+def runup_by_event(study: EventStudy, panels: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Each mover's pre-move run-up split by where it happened: the summed log relative return
+    over months ``-pre+1..0`` while the mover was in its origin index at the start of the month,
+    before it joined, or before the origin's record (see :func:`runup_by_membership`).
+
+    Returns
+    -------
+    DataFrame indexed like ``study.stock`` (events with prices): one column per status of
+    :data:`STATUSES` (summed log relative return) and ``total``.
+    """
+    lr = study.log_relative()
+    pre_cols = [k for k in lr.columns if k <= 0]
+    ex = lr[pre_cols]
+    ev = study.events.loc[ex.index]
+    status = np.full(ex.shape, STATUSES[2], dtype=object)
+    t0 = pd.DatetimeIndex(ev["t0"])
+    for j, k in enumerate(pre_cols):
+        start_of_month = t0 + pd.offsets.MonthEnd(k - 1) if k != 1 else t0
+        for origin, panel in panels.items():
+            sel = (ev["origin"] == origin).to_numpy()
+            if not sel.any() or panel.empty:
+                continue
+            dates = start_of_month[sel]
+            covered = np.asarray(dates >= panel.index[0])
+            pos = panel.index.searchsorted(dates, side="right") - 1
+            col = panel.columns.get_indexer(ev["ticker"][sel])
+            member = np.zeros(int(sel.sum()), dtype=bool)
+            ok = covered & (pos >= 0) & (col >= 0)
+            member[ok] = panel.to_numpy()[pos[ok], col[ok]]
+            status[np.where(sel)[0], j] = np.where(covered, np.where(member, STATUSES[0], STATUSES[1]), STATUSES[2])
+    vals = ex.to_numpy()
+    out = pd.DataFrame({s: np.nansum(np.where(status == s, vals, 0.0), axis=1) for s in STATUSES}, index=ex.index)
+    out["total"] = np.nansum(vals, axis=1)
+    out.attrs["months"] = {s: int((status == s).sum()) for s in STATUSES}
+    return out
+
+
 def runup_by_membership(study: EventStudy, panels: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Where the pre-move run-up happened: the pooled log relative return over months
     ``-pre+1..0`` split by whether the mover was in its origin index at the start of each month.
@@ -456,36 +496,56 @@ def runup_by_membership(study: EventStudy, panels: Mapping[str, pd.DataFrame]) -
     coverage)``): ``months`` (event-months), ``log_relative`` (summed), ``share`` (of the
     total, decimal).
     """
-    lr = study.log_relative()
-    pre_cols = [k for k in lr.columns if k <= 0]
-    ex = lr[pre_cols]
-    ev = study.events.loc[ex.index]
-    status = np.full(ex.shape, "unknown (before coverage)", dtype=object)
-    t0 = pd.DatetimeIndex(ev["t0"])
-    for j, k in enumerate(pre_cols):
-        start_of_month = t0 + pd.offsets.MonthEnd(k - 1) if k != 1 else t0
-        for origin, panel in panels.items():
-            sel = (ev["origin"] == origin).to_numpy()
-            if not sel.any() or panel.empty:
-                continue
-            dates = start_of_month[sel]
-            covered = np.asarray(dates >= panel.index[0])
-            pos = panel.index.searchsorted(dates, side="right") - 1
-            col = panel.columns.get_indexer(ev["ticker"][sel])
-            member = np.zeros(int(sel.sum()), dtype=bool)
-            ok = covered & (pos >= 0) & (col >= 0)
-            member[ok] = panel.to_numpy()[pos[ok], col[ok]]
-            status[np.where(sel)[0], j] = np.where(covered, np.where(member, "in the origin index", "not yet in it"),
-                                                   "unknown (before coverage)")
-    out = []
-    vals = ex.to_numpy()
-    total = float(np.nansum(vals))
-    for s in ("in the origin index", "not yet in it", "unknown (before coverage)"):
-        mask = status == s
-        val = float(np.nansum(np.where(mask, vals, 0.0)))
-        out.append({"status": s, "months": int(mask.sum()), "log_relative": val,
-                    "share": val / total if total else np.nan})
+    per = runup_by_event(study, panels)
+    total = float(per["total"].sum())
+    out = [{"status": s, "months": per.attrs["months"][s], "log_relative": float(per[s].sum()),
+            "share": float(per[s].sum()) / total if total else np.nan} for s in STATUSES]
     return pd.DataFrame(out).set_index("status")
+
+
+def calendar_time(study: EventStudy, months: pd.DatetimeIndex, horizon: int) -> pd.DataFrame:
+    """A calendar-time portfolio of the movers in their first ``horizon`` months after the move.
+
+    Each calendar month holds, equally weighted, every mover in months ``1..horizon`` after its
+    ``t0`` with a return that month (a mover whose prices stop leaves the portfolio), so
+    concurrent events are one observation per month and the portfolio's time series has the
+    usual standard errors (Fama 1998; Mitchell and Stafford 2000).
+
+    Parameters
+    ----------
+    study
+        The event study (its post-move stock and benchmark returns).
+    months
+        The month-end index the study was built on (``t0`` is one of its dates).
+    horizon
+        Months held after the move (at most ``study.post``).
+
+    Returns
+    -------
+    DataFrame indexed by calendar month end: ``portfolio`` (equal-weight return of the movers
+    held), ``benchmark`` (equal-weight return of their benchmarks), ``excess`` (mean of each
+    mover's return minus its benchmark's), ``n`` (movers held); decimals. Months holding no
+    mover are absent.
+    """
+    if horizon < 1 or horizon > study.post:
+        raise DataError(f"calendar_time: horizon must be 1..{study.post}; got {horizon}")
+    ev = study.events.loc[study.stock.index]
+    pos = months.get_indexer(pd.DatetimeIndex(ev["t0"]))
+    rows = []
+    for k in range(1, horizon + 1):
+        where = pos + k
+        ok = (pos >= 0) & (where < len(months))
+        r = study.stock[k].to_numpy()
+        b = study.bench[k].to_numpy()
+        keep = ok & np.isfinite(r) & np.isfinite(b)
+        rows.append(pd.DataFrame({"month": months[where[keep]], "r": r[keep], "b": b[keep]}))
+    long = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["month", "r", "b"])
+    if long.empty:
+        return pd.DataFrame(columns=["portfolio", "benchmark", "excess", "n"], index=pd.DatetimeIndex([], name="month"))
+    g = long.assign(x=long["r"] - long["b"]).groupby("month")
+    out = pd.DataFrame({"portfolio": g["r"].mean(), "benchmark": g["b"].mean(), "excess": g["x"].mean(),
+                        "n": g.size()})
+    return out.sort_index()
 
 
 # -- ranks of movers among their index's members ----------------------------------------------------
@@ -573,6 +633,56 @@ def future_move_flags(members: pd.DataFrame, moves: pd.DataFrame, months: int) -
         sel = (starts < d) & (starts >= d - pd.DateOffset(months=months))
         flags[sel, c] = True
     return pd.DataFrame(flags & members.to_numpy(), index=members.index, columns=members.columns)
+
+
+def winner_flags(returns: pd.DataFrame, members: pd.DataFrame, prices: pd.DataFrame, share: float,
+                 months: int) -> pd.DataFrame:
+    """The ex-post winners' benchmark: True for the top ``share`` of each month's priced members
+    by their return over the ``months`` months from the start of that month (the previous month
+    end), chosen with hindsight.
+
+    Any group picked for its later gains supplies a large part of an index's return; the share
+    of the return from members about to graduate (also picked with hindsight) is read against
+    this benchmark at the same weight.
+
+    Parameters
+    ----------
+    returns
+        Monthly returns (decimal).
+    members
+        Boolean membership held in each month (:func:`start_of_month_membership`).
+    prices
+        Month-end prices (for the forward returns).
+    share
+        The fraction of each month's priced members flagged (``round(share * priced)`` names;
+        members without a forward return cannot be chosen).
+    months
+        The forward window.
+
+    Returns
+    -------
+    DataFrame shaped like ``members``; months without forward returns have no flag.
+    """
+    fwd = prices.shift(-months) / prices - 1.0
+    r = returns.reindex(index=members.index, columns=members.columns).to_numpy()
+    held = members.to_numpy()
+    flags = np.zeros(held.shape, dtype=bool)
+    starts = members.index - pd.offsets.MonthEnd(1)
+    fpos = fwd.index.get_indexer(starts)
+    fcols = fwd.columns.get_indexer(members.columns)
+    fv = fwd.to_numpy()
+    for i in range(len(members)):
+        if fpos[i] < 0:
+            continue
+        priced = held[i] & np.isfinite(r[i])
+        k = int(round(share * int(priced.sum())))
+        f = np.where(fcols >= 0, fv[fpos[i], np.clip(fcols, 0, None)], np.nan)
+        ok = priced & np.isfinite(f)
+        if k == 0 or not ok.any():
+            continue
+        order = np.argsort(-np.where(ok, f, -np.inf), kind="stable")[: min(k, int(ok.sum()))]
+        flags[i, order] = True
+    return pd.DataFrame(flags, index=members.index, columns=members.columns)
 
 
 def ew_contributions(returns: pd.DataFrame, members: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
@@ -751,6 +861,79 @@ def frozen_roster(prices: pd.DataFrame, benchmark: pd.Series, panel: pd.DataFram
     out[etf] = (bench / bench.iloc[0]).reindex(panel.index).values
     out.attrs.update(n_roster=b.attrs["n_roster"], n_priced=b.attrs["n_priced"], etf=etf, start=start, year=y)
     return out
+
+
+def cohort_gaps(prices: pd.DataFrame, panel: pd.DataFrame, benchmark: pd.Series, years: int = 1,
+                month: int = 6) -> pd.DataFrame:
+    """Frozen rosters against the reconstituted index in annual cohorts (Cai and Houge's design on
+    a point-in-time index).
+
+    Each year, at the end of ``month`` (June: the Russell's reconstitution month), the index's
+    members are frozen; over the next ``years`` years the frozen roster, equal-weighted and
+    rebalanced monthly, is compared with the equal-weight point-in-time index (which adds and
+    drops names as the index does). Both hold priced names only. The gap isolates what
+    reconstitution did to the index's return over the cohort's years.
+
+    Survivorship: the snapshot prices only companies still listed, so roster names that were
+    later acquired or delisted are missing from both portfolios. Two bounds put them back in the
+    frozen roster: earning the index ETF (``gap_etf``), or lost entirely in the first month
+    (``gap_low``: a floor, the worst case for the frozen roster).
+
+    Parameters
+    ----------
+    prices
+        Month-end stock prices.
+    panel
+        The index's month-end membership panel.
+    benchmark
+        Month-end prices of the index's ETF (for the bound).
+    years
+        The cohort's horizon.
+    month
+        The calendar month in which each cohort is frozen.
+
+    Returns
+    -------
+    DataFrame, one row per cohort with a whole horizon inside the panel: ``start``, ``end``
+    (month ends), ``roster``, ``priced`` (roster names with a price at the start), ``frozen``,
+    ``index`` (compounded returns, decimal), ``gap`` (frozen minus index), ``gap_etf``,
+    ``gap_low`` (the bounds).
+    """
+    idx = panel.index
+    rets = (prices / prices.shift(1) - 1.0).reindex(index=idx, columns=panel.columns).to_numpy()
+    px = prices.reindex(index=idx, columns=panel.columns).to_numpy()
+    etf = (benchmark / benchmark.shift(1) - 1.0).reindex(idx).fillna(0.0).to_numpy()
+    mem = panel.to_numpy()
+    ok_ret = np.isfinite(rets)
+    rv = np.nan_to_num(rets)
+
+    def ew(rows: np.ndarray, held: np.ndarray) -> np.ndarray:
+        """Equal-weight return of the priced names ``held`` (one row per month), 0 without any."""
+        h = held & ok_ret[rows]
+        n = h.sum(axis=1)
+        return np.divide((rv[rows] * h).sum(axis=1), n, out=np.zeros(len(rows)), where=n > 0)
+
+    rows = []
+    for i0, s in enumerate(idx):
+        if s.month != month:
+            continue
+        e = (s + pd.DateOffset(months=12 * years)) + pd.offsets.MonthEnd(0)
+        i1 = i0 + 12 * years
+        if i1 >= len(idx) or idx[i1] != e:
+            continue  # the horizon runs past the panel (or the panel has a gap)
+        months = np.arange(i0 + 1, i1 + 1)
+        roster = mem[i0]
+        fr = ew(months, np.broadcast_to(roster, (len(months), len(roster))))
+        pit = ew(months, mem[months - 1])  # held in a month: members at the previous month end
+        n, k = int(roster.sum()), int((roster & np.isfinite(px[i0])).sum())
+        miss = (n - k) / n if n else 0.0
+        f_ret, i_ret = float(np.prod(1 + fr) - 1), float(np.prod(1 + pit) - 1)
+        mid = float(np.prod(1 + (1 - miss) * fr + miss * etf[months]) - 1)
+        low = float((1 - miss) * (1 + f_ret) - 1)
+        rows.append({"start": s, "end": e, "roster": n, "priced": k, "frozen": f_ret, "index": i_ret,
+                     "gap": f_ret - i_ret, "gap_etf": mid - i_ret, "gap_low": low - i_ret})
+    cols = ["start", "end", "roster", "priced", "frozen", "index", "gap", "gap_etf", "gap_low"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 # -- following members by return quintile ---------------------------------------------------------

@@ -351,6 +351,10 @@ SPECS: dict[str, tuple[ParameterSpec, ...]] = {
                       "or join (destination)", choices=("origin", "destination")),
         ParameterSpec("moves_csv", "file", None, "optional CSV of moves with columns ticker,date,from,to",
                       none_ok=True),
+        ParameterSpec("members_earnings_csv", "file", None, "optional CSV of index members' earnings with columns "
+                      "ticker,fiscal_period_end,net_income (decides G4)", none_ok=True),
+        ParameterSpec("spiva_csv", "file", None, "optional SPIVA-style CSV with columns horizon,share_underperformed "
+                      "(percent of small-cap funds beaten by their benchmark; decides G5)", none_ok=True),
     ),
     "scorecard": _dates("1926-07-01", "2026-07-14", "first date (the scorecard reads results, not data)",
                         "last date") + (
@@ -403,7 +407,8 @@ CSV_FILES = {"moves_csv": (MOVES_COLUMNS, "at least one move"),
 def check_file(name: str, value) -> Path:
     """An existing, readable file; a CSV the book knows (:data:`CSV_FILES`: ``moves_csv``,
     ``forward_pe_csv``) also needs its header and a row, and an OUSM holdings file
-    (``ousm_holdings_csv``) must parse (one line naming row and column).
+    (``ousm_holdings_csv``), a members' earnings file (``members_earnings_csv``) and a SPIVA-style
+    table (``spiva_csv``) must parse (one line naming row and column).
 
     The message names the file by its name only, so no machine path reaches a notebook.
     """
@@ -432,6 +437,13 @@ def check_file(name: str, value) -> Path:
         if not p.read_bytes().strip():
             raise ParameterError(f"ousm_holdings_csv has no rows; {HINT}")
         parse(p.read_bytes())
+    if name in ("members_earnings_csv", "spiva_csv"):  # the graduation chapter's G4 and G5 files, likewise
+        from ..sources import members_earnings_csv, spiva_csv
+
+        src = members_earnings_csv if name == "members_earnings_csv" else spiva_csv
+        if not p.read_bytes().strip():
+            raise ParameterError(f"{name} has no rows; {src.HINT}")
+        src.parse(p.read_bytes())
     return p
 
 

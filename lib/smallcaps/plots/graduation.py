@@ -213,3 +213,36 @@ def proxy_share(data: pd.DataFrame, *, claim: float, claim_label: str, series_la
     ax.legend(loc="lower right", fontsize=8)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     return _finish(fig, ax, title, "month", "firms with earnings <= 0 (% of all firms)", note)
+
+
+def cohort_gaps(data: pd.DataFrame, *, means: dict[str, tuple[float, float, float]], title: str,
+                note: str | None = None):
+    """Frozen roster minus reconstituted index, one dot per June cohort (pp over the next year),
+    one row per index, with each index's mean gap and its 95% interval; a line at zero.
+
+    ``data``: columns ``index``, ``year``, ``gap`` (pp); ``means``: ``{index: (mean, low, high)}``.
+    """
+    order = [k for k in ("S&P 600", "S&P 400", "S&P 500") if k in set(data["index"])]
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.8 * len(order) + 1.8))
+    colours = sns.color_palette(PALETTE)
+    for i, k in enumerate(order):
+        sub = data.loc[data["index"] == k]
+        jitter = np.linspace(-0.12, 0.12, len(sub)) if len(sub) > 1 else np.zeros(len(sub))
+        ax.scatter(sub["gap"], i + jitter, color=colours[i % len(colours)], s=22, alpha=0.7,
+                   label="one June cohort" if i == 0 else "_")
+        if k in means:
+            m, lo, hi = means[k]
+            ax.hlines(i + 0.3, lo, hi, color="0.15", linewidth=2.2, label="mean with 95% interval" if i == 0 else "_")
+            ax.scatter([m], [i + 0.3], color="0.15", s=40, zorder=3)
+    ax.axvline(0, color="0.35", linestyle="--", linewidth=0.9)
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels(order)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.legend(fontsize=8, loc="lower right", frameon=True, framealpha=0.9, edgecolor="white")
+    ax.set_xlabel("frozen roster minus the reconstituted index over the next year (pp)")
+    _suptitle(fig, title)
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=8, color="0.35", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04 if note else 0, 1, 1))
+    return fig

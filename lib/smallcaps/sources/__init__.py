@@ -17,7 +17,9 @@ The contract every parser follows:
 Modules: :mod:`.french` (Kenneth French data library), :mod:`.fred` (FRED CSV),
 :mod:`.cboe` (VIX history), :mod:`.shiller` (ie_data.xls), :mod:`.yahoo` (adjusted closes via
 yfinance), :mod:`.membership` (point-in-time index membership from pitindex), and
-:mod:`.moves_csv` (a user's list of index moves: its parser raises
-:class:`~smallcaps.errors.ParameterError`, since the file is a parameter the user gave, and it is
-read through :meth:`smallcaps.data.DataSession.user_file`).
+:mod:`.moves_csv` (a user's list of index moves), :mod:`.members_earnings_csv` (index members
+with their net income) and :mod:`.spiva_csv` (the share of active funds beaten by their
+benchmark): user files, whose parsers raise :class:`~smallcaps.errors.ParameterError`, since the
+file is a parameter the user gave, and which are read through
+:meth:`smallcaps.data.DataSession.user_file`.
 """

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...analytics import graduation as ga
 from ...display import Fact, count, finite, iso, pct, plural, text
-from ...stats import bootstrap_ci
+from ...stats import bootstrap_ci, cluster_bootstrap
 from ..base import SpecSpace
 from .inputs import (
     ALT_MATCH_WINDOW_DAYS,
@@ -56,6 +56,38 @@ def _bootstrap(values: bytes):
     the same order give the same interval: windows and claims that share them compute it once)."""
     with np.errstate(divide="ignore", invalid="ignore"):  # block-length search on runs of tied ranks
         return bootstrap_ci(pd.Series(np.frombuffer(values, dtype="float64")))
+
+
+def quarters(dates) -> np.ndarray:
+    """The calendar quarter of each date (``2024Q2``): the clusters of concurrent moves, which
+    share their quarter's market moves and S&P's quarterly rebalancing."""
+    return pd.DatetimeIndex(dates).to_period("Q").astype(str).to_numpy()
+
+
+def qboot(x: pd.Series, dates, min_events: int = MIN_EVENTS):
+    """Bootstrap interval of the mean over events that resamples calendar quarters of the events'
+    dates (clusters of concurrent moves), or None with fewer than ``min_events`` events, fewer
+    than 3 quarters or no variation."""
+    x = pd.Series(np.asarray(x, dtype="float64"))
+    q = quarters(dates)
+    keep = x.notna().to_numpy()
+    x, q = x[keep], q[keep]
+    if len(x) < min_events or float(x.std()) == 0.0 or len(set(q)) < 3:
+        return None
+    return _qboot(x.to_numpy().tobytes(), tuple(q))
+
+
+@functools.lru_cache(maxsize=1024)
+def _qboot(values: bytes, clusters: tuple):
+    return cluster_bootstrap(pd.Series(np.frombuffer(values, dtype="float64")), np.asarray(clusters),
+                             what="calendar quarters")
+
+
+def p_text(p) -> str | None:
+    """A p-value for prose: ``0.012``, or ``below 0.001`` (None without one)."""
+    if p is None or not finite(p):
+        return None
+    return "below 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def shift_dates(ev: pd.DataFrame) -> pd.DataFrame:

@@ -4,9 +4,19 @@ Claim: the best small caps graduate to a larger-cap index, while the lower-quali
 behind.
 
 Evidence: where S&P 600 graduates ranked, by their return over the months before the move,
-among all S&P 600 members at the last month end before it (with a stationary-bootstrap
-interval over events in date order and survivorship bounds), the same for every other kind of
-move on the ladder, and what happens to members a year on by quintile of their past return.
+among all S&P 600 members at the last month end before it (with a bootstrap interval that
+resamples calendar quarters of moves, and survivorship bounds with the verdict under the lower
+one), the same for every other kind of move on the ladder, and what happens to members a year on
+by quintile of their past return, the tail's persistence read against the other quintiles' (its
+base rate). The result is mechanical: moves follow market capitalisation, which follows price,
+so graduates rank high by construction.
+
+Amended on 2026-11-26 (referee report on valuation and graduation, G1): the interval resamples
+calendar quarters instead of single events in date order (concurrent moves share their
+quarter's market), the verdict may be inconclusive, and the supported verdict is labelled
+mechanical. Under the registered rule (``verdict_rule="registered"``, ``resampling="events"``)
+the code reproduces the registered test exactly.
+
 Units: ranks are percentiles (0-100); shares and returns are decimals.
 """
 
@@ -20,16 +30,32 @@ import pandas as pd
 
 from ...analytics import graduation as ga
 from ...display import Fact, count, iso, num, plural, pp, text
-from ...stats import mean_hac
+from ...stats import Estimate, mde, mean_hac, one_sided_p
 from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
-from .events import DOWN_ORDER, MIN_EVENTS, NEXT_RUNG, UP_ORDER, boot, ci_column, up_from_600
+from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
+from . import registered
+from .events import (
+    DOWN_ORDER,
+    MIN_EVENTS,
+    NEXT_RUNG,
+    UP_ORDER,
+    boot,
+    ci_column,
+    p_text,
+    qboot,
+    quarters,
+    up_from_600,
+)
 from .inputs import ALT_MATCH_WINDOW_DAYS, MATCH_WINDOW, RANK_MONTHS, GraduationClaim
 
 #: The alternative return window of the robustness rows (months).
 ALT_RANK_MONTHS = 36
 _TOP_WORDS = {75.0: "top quartile", 80.0: "top fifth", 66.7: "top third"}
 _SHARE_WORDS = {2.0 / 3.0: "two thirds", 0.5: "half", 0.8: "four fifths"}
+#: How the mean rank's interval resamples: calendar quarters of moves (amended) or single events
+#: in date order (registered; a stationary bootstrap whose block length came out as 1).
+RESAMPLING = {"calendar quarters": "quarters", "events in date order (registered)": "events"}
+MECHANICAL = "mechanical: graduates are ranked by past return"
 
 
 @dataclass
@@ -48,12 +74,22 @@ class G1Evidence:
         For S&P 600 and S&P 400 members: share moving up, staying, leaving within the return
         window and the next period's excess return, by quintile of the past return (decimals).
     rank_600
-        The deciding estimate (mean rank of S&P 600 graduates), or None.
+        The deciding estimate (mean rank of S&P 600 graduates, interval by the specification's
+        resampling), or None.
     tail_stays
         Mean share of bottom-quintile S&P 600 members still members a period later (HAC
         estimate, decimal), or None.
     ranks_alt_window
         Ranks of the moves matched with the alternative matching window.
+    bound_low
+        The mean rank with every unpriced member ranked above the graduate (the survivorship
+        lower bound), with the same interval, or None.
+    base_rate
+        The average share of the other four quintiles' S&P 600 members still members a period
+        later (decimal), or None.
+    tail_gap
+        The bottom quintile's share minus the base rate, cohort by cohort (HAC estimate,
+        decimal), or None.
     """
 
     ranks: pd.DataFrame
@@ -63,14 +99,18 @@ class G1Evidence:
     rank_600: Any
     tail_stays: Any
     ranks_alt_window: pd.DataFrame
+    bound_low: Any = None
+    base_rate: float | None = None
+    tail_gap: Any = None
 
 
 class G1(GraduationClaim):
     id: ClassVar[str] = "G1"
-    heading: ClassVar[str] = "The best small caps graduate; the tail stays behind"
+    heading: ClassVar[str] = "Do the best small caps graduate?"
     kind: ClassVar[str] = "fact"
     statistic_name: ClassVar[str] = "graduates' mean pre-move rank"  # short: the verdict table shows 80 characters
     unit: ClassVar[str] = "percentile"
+    inputs_used: ClassVar[tuple[str, ...]] = ("prices", "membership")  # French's counts are G4's, not G1's
     space: ClassVar[SpecSpace] = SpecSpace(
         MATCH_WINDOW,
         Choice("rank_months", RANK_MONTHS, {"6 months": 6, "36 months": 36},
@@ -87,6 +127,14 @@ class G1(GraduationClaim):
         Choice("min_events", MIN_EVENTS, {"20 graduates": 20},
                "fewest S&P 600 graduates with prices that can decide the claim",
                check=lambda v: None if v >= 3 else "at least 3"),
+        Choice("resampling", "quarters", {"events in date order (registered)": "events"},
+               "what the mean rank's bootstrap resamples: calendar quarters of moves (concurrent moves share their "
+               "quarter's market) or single events in date order (the registered rule)",
+               check=lambda v: None if v in RESAMPLING.values() else ", ".join(RESAMPLING.values())),
+        Choice("verdict_rule", "amended", {"registered rule": "registered"},
+               "the decision logic: amended (an inconclusive verdict when the mean is above the median rank but its "
+               "interval is not) or as registered",
+               check=lambda v: None if v in ("amended", "registered") else "amended, registered"),
     )
     rule_template: ClassVar[Rule] = Rule(
         claim_id="G1",
@@ -94,16 +142,33 @@ class G1(GraduationClaim):
         hypothesis=("S&P 600 members that move up the ladder come from the top of the index's return "
                     "distribution before the move, and the index's worst performers mostly stay in it."),
         statistic=("mean percentile rank (0-100) of S&P 600 graduates' {rank_months}-month return before the move "
-                   "among all S&P 600 members at the last month end before the move, with a 95% stationary-bootstrap "
-                   "interval over events in date order; and the average share of bottom-quintile members (by "
-                   "{rank_months}-month return) still in the index {rank_months} months later."),
+                   "among all S&P 600 members at the last month end before the move, with a 95% bootstrap interval "
+                   "that resamples calendar quarters of moves (concurrent moves share their quarter's market); and the "
+                   "average share of bottom-quintile members (by {rank_months}-month return) still in the index "
+                   "{rank_months} months later, shown beside the same share for the other quintiles (its base rate). "
+                   "Moves follow market capitalisation, which follows price, so graduates rank high by construction; "
+                   "the rank with every unpriced member placed above the graduate (the survivorship lower bound) is "
+                   "shown with the verdict it would give."),
         supported=("the interval's lower end is above {top_rank:.0f} (graduates come from the {top_words}) "
-                   "and at least {tail_words} of bottom-quintile members are still members {rank_months} months later"),
+                   "and at least {tail_words} of bottom-quintile members are still members {rank_months} months later "
+                   f"({MECHANICAL})"),
         partly="the interval's lower end is above {median_rank:.0f} but not both conditions hold",
-        not_supported="the interval's lower end is {median_rank:.0f} or below",
+        inconclusive="the mean rank is above {median_rank:.0f} but the interval's lower end is not",
+        not_supported="the mean rank is {median_rank:.0f} or below",
         untestable=("fewer than {min_events} S&P 600 graduates with prices fall in the window (pitindex's S&P 600 "
                     "membership starts on 2021-03-31)"),
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        date=registered.AMENDED,
+        reason=("Referee report on valuation and graduation, G1: the bootstrap over single events in date order "
+                "cannot see that moves in the same quarter share its market, so the interval now resamples calendar "
+                "quarters; the verdict vocabulary gains inconclusive (the mean above the median rank, its interval "
+                "not); a supported verdict is labelled mechanical (graduates are ranked by past return), the tail's "
+                "persistence is read against the other quintiles' and the survivorship lower bound is shown with "
+                "the verdict it would give. The thresholds are unchanged."),
+        old_rule=registered.G1,
+        registered_spec={"resampling": "events", "verdict_rule": "registered"},
+    ),)
 
     @classmethod
     def rule_words(cls, values) -> dict[str, str]:
@@ -148,20 +213,35 @@ class G1(GraduationClaim):
             agg.insert(0, "index", ga.INDEX_LABELS[k])
             qrows.append(agg.reset_index())
         quint = pd.concat(qrows, ignore_index=True) if qrows else pd.DataFrame()
-        rank_600 = boot(up_from_600(ranks)["rank"], sp.min_events)
-        tail = None
+        r6 = up_from_600(ranks)
+        rank_600 = self._interval(r6, "rank")
+        bound_low = self._interval(r6, "rank_low") if rank_600 is not None else None
+        tail = tail_gap = base = None
         if "sp600" in raw:
-            b = raw["sp600"].loc[raw["sp600"]["quintile"] == 1].set_index("month")["stayed"]
+            q6 = raw["sp600"].pivot_table(index="month", columns="quintile", values="stayed")
+            b = q6[1].dropna() if 1 in q6 else pd.Series(dtype=float)
             if len(b) >= 3:
                 tail = mean_hac(b, overlap=months)
+                others = q6[[c for c in q6.columns if c != 1]].mean(axis=1).reindex(b.index)
+                base = float(others.mean())
+                gap = (b - others).dropna()
+                tail_gap = mean_hac(gap, overlap=months) if len(gap) >= 3 and gap.std() > 0 else None
         ranks_alt_window = inp.ranks(w, ALT_MATCH_WINDOW_DAYS, months)
-        return G1Evidence(ranks, ranks_alt, summary, quint, rank_600, tail, ranks_alt_window)
+        return G1Evidence(ranks, ranks_alt, summary, quint, rank_600, tail, ranks_alt_window, bound_low, base,
+                          tail_gap)
+
+    def _interval(self, r6: pd.DataFrame, column: str):
+        """The mean of ``column`` over S&P 600 graduates with the specification's interval (calendar
+        quarters, or events in date order as registered), or None."""
+        if self.spec.resampling == "events":
+            return boot(r6[column], self.spec.min_events)
+        return qboot(r6[column], r6["date"], self.spec.min_events)
 
     def _rank_summary(self, ranks: pd.DataFrame, label: str) -> pd.DataFrame:
         rows = []
         for move, g in ranks.groupby("move", sort=False):
             g = g.sort_values("date")
-            est = boot(g["rank"], self.spec.min_events)
+            est = self._interval(g, "rank")
             rows.append({"move": move, "window": label, "movers ranked": len(g),
                          "mean rank": g["rank"].mean(), "ci_low": est.ci_low if est else np.nan,
                          "ci_high": est.ci_high if est else np.nan,
@@ -182,24 +262,59 @@ class G1(GraduationClaim):
                     f"(at least {self.spec.min_events} needed); {need}")
         return f"The {n} S&P 600 graduates' ranks do not vary, so no interval can be estimated; {need}"
 
+    def verdict_for(self, e, tail_stays) -> str:
+        """The rule applied to a mean-rank estimate and the tail's share (the specification's
+        decision logic): also the verdict the survivorship lower bound would give."""
+        sp = self.spec
+        tail_ok = tail_stays is not None and tail_stays.value >= sp.tail_share
+        if e.ci_low > sp.top_rank and tail_ok:
+            return SUPPORTED
+        if e.ci_low > sp.median_rank:
+            return PARTLY
+        if sp.verdict_rule == "amended" and e.value > sp.median_rank:
+            return INCONCLUSIVE
+        return NOT_SUPPORTED
+
     def decide(self, ev: G1Evidence) -> Decision:
         e, sp = ev.rank_600, self.spec
-        tail_ok = ev.tail_stays is not None and ev.tail_stays.value >= sp.tail_share
-        if e.ci_low > sp.top_rank and tail_ok:
-            verdict = SUPPORTED
-        elif e.ci_low > sp.median_rank:
-            verdict = PARTLY
-        else:
-            verdict = NOT_SUPPORTED
+        verdict = self.verdict_for(e, ev.tail_stays)
         later = "a year later" if sp.rank_months == 12 else f"{sp.rank_months} months later"
-        tail = (f"{100 * ev.tail_stays.value:.0f}% of bottom-quintile members were still in the index {later}"
-                if ev.tail_stays is not None else "the tail's retention could not be measured")
-        note = (f"Graduates ranked {e.value:.0f} on average ({e.ci_low:.0f} to {e.ci_high:.0f}) and {tail}; "
-                "measured on the S&P 600 → 400/500 ladder, the observable analogue of Russell 2000 → 1000.")
         r6 = up_from_600(ev.ranks)
-        return Decision(verdict,
-                        Statistic(self.statistic_name, e.value, "percentile", e.ci_low, e.ci_high, e.level, e.method),
-                        Sample(iso(r6["date"].min()), iso(r6["date"].max()), int(e.n), "events"), note)
+        sample = Sample(iso(r6["date"].min()), iso(r6["date"].max()), int(e.n), "events")
+        statistic = Statistic(self.statistic_name, e.value, "percentile", e.ci_low, e.ci_high, e.level, e.method)
+        if sp.verdict_rule == "registered":  # the registered test, reproduced exactly (no p-value or MDE then)
+            tail = (f"{100 * ev.tail_stays.value:.0f}% of bottom-quintile members were still in the index {later}"
+                    if ev.tail_stays is not None else "the tail's retention could not be measured")
+            note = (f"Graduates ranked {e.value:.0f} on average ({e.ci_low:.0f} to {e.ci_high:.0f}) and {tail}; "
+                    "measured on the S&P 600 → 400/500 ladder, the observable analogue of Russell 2000 → 1000.")
+            return Decision(verdict, statistic, sample, note)
+        how = "calendar quarters resampled" if sp.resampling == "quarters" else "events resampled"
+        parts = [f"Graduates ranked {e.value:.0f} on average ({e.ci_low:.0f} to {e.ci_high:.0f}, {how})"]
+        if verdict == SUPPORTED:
+            parts[0] = ("Mechanical: moves follow market capitalisation, which follows price, and graduates are "
+                        "ranked by past return. " + parts[0])
+        if ev.tail_stays is not None:
+            base = (f", against {100 * ev.base_rate:.0f}% of the other quintiles (the tail is the "
+                    f"{'least' if ev.tail_stays.value < ev.base_rate else 'most'} persistent fifth)"
+                    if ev.base_rate is not None else "")
+            parts.append(f"{100 * ev.tail_stays.value:.0f}% of bottom-quintile members were still in the index "
+                         f"{later}{base}")
+        else:
+            parts.append("the tail's retention could not be measured")
+        note = "; ".join(parts) + "."
+        b = ev.bound_low
+        if b is not None:
+            under = self.verdict_for(b, ev.tail_stays)
+            side = "below" if b.value < sp.top_rank else "above"
+            note += (f" With every unpriced member ranked above the graduate (the survivorship lower bound) the mean "
+                     f"rank is {b.value:.1f} ({b.ci_low:.0f} to {b.ci_high:.0f}), {side} the {sp.top_rank:.0f} bar: the "
+                     f"verdict would be {under}.")
+        note += (" Measured on the S&P 600 → 400/500 ladder, the observable analogue of Russell 2000 → 1000; the "
+                 "S&P 600's positive-earnings entry screen keeps much of the unprofitable tail out of the index.")
+        # the deciding test: is the mean rank above the top bar? (one-sided, bootstrap standard error)
+        over = Estimate(e.value - sp.top_rank, e.se, e.ci_low - sp.top_rank, e.ci_high - sp.top_rank, e.level,
+                        None, None, e.n, e.method)
+        return Decision(verdict, statistic, sample, note, p_value=one_sided_p(over, +1), mde=mde(e.se))
 
     # -- what the chapter shows --------------------------------------------------------------------
 
@@ -245,26 +360,31 @@ class G1(GraduationClaim):
         ev, sp = self.evidence, self.spec
         rows = []
 
-        def add(label, x):
-            x = pd.Series(x).dropna()
-            if x.empty:
+        def add(label, frame, column="rank"):
+            frame = frame.loc[frame[column].notna()]
+            if frame.empty:
                 return  # a variant this window has no mover for
-            e = boot(x, sp.min_events)
-            rows.append({"variant": label, "movers": len(x), "mean rank": x.mean() if len(x) else np.nan,
+            e = self._interval(frame, column)
+            rows.append({"variant": label, "movers": len(frame), "mean rank": frame[column].mean(),
                          "ci_low": e.ci_low if e else np.nan, "ci_high": e.ci_high if e else np.nan})
 
         base = up_from_600(ev.ranks)
-        add(f"default: {sp.rank_months}-month return, {sp.match_window_days}-day matching window", base["rank"])
-        add(f"{self.alt_rank_months}-month return", up_from_600(ev.ranks_alt)["rank"])
-        add(f"{ALT_MATCH_WINDOW_DAYS}-day matching window", up_from_600(ev.ranks_alt_window)["rank"])
+        add(f"default: {sp.rank_months}-month return, {sp.match_window_days}-day matching window", base)
+        add(f"{self.alt_rank_months}-month return", up_from_600(ev.ranks_alt))
+        add(f"{ALT_MATCH_WINDOW_DAYS}-day matching window", up_from_600(ev.ranks_alt_window))
         if len(base):
             mid = base["date"].iloc[len(base) // 2]
-            add(f"moves before {mid.date()}", base.loc[base["date"] < mid, "rank"])
-            add(f"moves from {mid.date()}", base.loc[base["date"] >= mid, "rank"])
-            add("bound: unpriced members all ranked above", base["rank_low"])
-            add("bound: unpriced members all ranked below", base["rank_high"])
+            add(f"moves before {mid.date()}", base.loc[base["date"] < mid])
+            add(f"moves from {mid.date()}", base.loc[base["date"] >= mid])
+            add("bound: unpriced members all ranked above", base, "rank_low")
+            add("bound: unpriced members all ranked below", base, "rank_high")
+            if sp.resampling == "quarters":  # the registered interval, for comparison
+                e = boot(base["rank"], sp.min_events)
+                if e is not None:
+                    rows.append({"variant": "registered interval: single events in date order", "movers": len(base),
+                                 "mean rank": base["rank"].mean(), "ci_low": e.ci_low, "ci_high": e.ci_high})
         r4 = ev.ranks.loc[ev.ranks["move"] == NEXT_RUNG].sort_values("date")
-        add(f"next rung: {NEXT_RUNG}", r4["rank"])
+        add(f"next rung: {NEXT_RUNG}", r4)
         if not rows:
             return pd.DataFrame({"note": ["no S&P 600 graduate or S&P 400 -> 500 mover could be ranked in this "
                                           "window"]}, index=["G1"])
@@ -330,18 +450,51 @@ class G1(GraduationClaim):
             "g1_persist_text": text(self.phrase_persist()),
             "g1_tail_verb": text(None if t is None else self.phrase_tail()),
             "g1_laggards": text(self.phrase_laggards()),
+            "g1_base_rate": pp(ev.base_rate, 1),
+            "g1_tail_gap": pp(None if ev.tail_gap is None else ev.tail_gap.value, 1),
+            "g1_tail_gap_lo": pp(None if ev.tail_gap is None else ev.tail_gap.ci_low, 1),
+            "g1_tail_gap_hi": pp(None if ev.tail_gap is None else ev.tail_gap.ci_high, 1),
+            "g1_tail_vs_base": text(self.phrase_tail_vs_base()),
+            "g1_bound_lo_ci": num(None if ev.bound_low is None else ev.bound_low.ci_low, 1),
+            "g1_bound_hi_ci": num(None if ev.bound_low is None else ev.bound_low.ci_high, 1),
+            "g1_bound_side": text(self.phrase_bound_side()),
+            "g1_bound_verdict": text(None if ev.bound_low is None else self.verdict_for(ev.bound_low, t)),
+            "g1_top_rank": num(self.spec.top_rank, 0),
+            "g1_p": text(p_text(self.p_value) if e is not None else None),
+            "g1_mde": num(self.decision.mde if e is not None else None, 1),
+            "g1_quarters": text(plural(len(set(quarters(r6["date"]))), "calendar quarter")),
         })
         return g
 
+    def phrase_tail_vs_base(self) -> str | None:
+        """The bottom quintile's persistence against the others': ``the least persistent fifth``
+        or ``as persistent as the rest`` (None without both)."""
+        ev = self.evidence
+        if ev.tail_stays is None or ev.base_rate is None:
+            return None
+        return ("the least persistent fifth of the index" if ev.tail_stays.value < ev.base_rate
+                else "at least as persistent as the other fifths")
+
+    def phrase_bound_side(self) -> str | None:
+        """Where the survivorship lower bound sits against the top bar: ``below`` or ``above``."""
+        b = self.evidence.bound_low
+        if b is None:
+            return None
+        return "below" if b.value < self.spec.top_rank else "above"
+
     def flags(self) -> dict[str, bool]:
         """``g1_next_rung`` (both S&P 400 rungs ranked), ``g1_quintiles`` (members can be followed
-        a period on), ``g1_tail`` (the S&P 600's bottom quintile was followed: shares and interval)."""
+        a period on), ``g1_tail`` (the S&P 600's bottom quintile was followed: shares and interval),
+        ``g1_tail_base`` (its persistence against the other quintiles'), ``g1_bound`` (the
+        survivorship lower bound has an interval)."""
         ev = self.evidence
         return {"g1_next_rung": self._mean_rank(NEXT_RUNG) is not None
                 and self._mean_rank("S&P 400 → S&P 600") is not None,
                 "g1_quintiles": not ev.quintiles.empty,
                 "g1_tail": ev.tail_stays is not None and self._quintile(1, "next_excess") is not None
-                and self._quintile(5, "next_excess") is not None}
+                and self._quintile(5, "next_excess") is not None,
+                "g1_tail_base": ev.tail_gap is not None and ev.base_rate is not None,
+                "g1_bound": ev.rank_600 is not None and ev.bound_low is not None}
 
     def phrase_tail(self) -> str:
         """What the S&P 600's bottom quintile did: ``mostly stays`` or ``mostly leaves``."""

@@ -2,11 +2,21 @@
 
 Claim: active selection beats passive exposure in small caps because dispersion is wide.
 
-Evidence: the premise can be measured: the cross-sectional spread (interquartile range) of
-members' trailing 12-month returns in the S&P 600 against the S&P 500, month by month, with a
-HAC interval for the mean gap. The conclusion cannot: it needs active small-cap managers' net
-returns, which the free data do not hold. So the claim is "not supported" if the premise fails,
-and otherwise untestable with available data. Units: dispersions and gaps are decimals.
+Under the book's one rule for claims with parts (:func:`smallcaps.claims.base.combine_parts`) the
+claim has an assertion, "active beats passive in small caps", which decides, and a reason,
+"because dispersion is wide", which is tested and shown but never decides.
+
+Evidence: the assertion needs active funds' results: the share of active small-cap funds that
+underperformed their benchmark, by horizon, as S&P's SPIVA scorecards publish it, supplied as
+``spiva_csv`` (:mod:`smallcaps.sources.spiva_csv`). Without it the claim is untestable. The
+reason is measured on the snapshot: the cross-sectional spread (interquartile range) of members'
+trailing 12-month returns in the S&P 600 against the S&P 500, month by month, with a HAC
+interval for the mean gap.
+
+Amended on 2026-11-26 (referee report on valuation and graduation, G5): the registered rule
+could only return "not supported" (the premise failing) or "untestable", and showed the premise's
+gap as its deciding number; under the registered rule (``verdict_rule="registered"``) the code
+reproduces it exactly. Units: dispersions, gaps and shares are decimals.
 """
 
 from __future__ import annotations
@@ -18,10 +28,22 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, num, pp
+from ...display import Fact, count, num, pct, pp, text
 from ...stats import mean_hac, ols_hac
-from ..base import Choice, Decision, SpecSpace
-from ..contract import NOT_SUPPORTED, UNTESTABLE, Rule, Sample, Statistic
+from ..base import Choice, Decision, Part, SpecSpace, combine_parts
+from ..contract import (
+    INCONCLUSIVE,
+    NO_SAMPLE,
+    NOT_SUPPORTED,
+    PARTLY,
+    SUPPORTED,
+    UNTESTABLE,
+    Amendment,
+    Rule,
+    Sample,
+    Statistic,
+)
+from . import registered
 from .inputs import MATCH_WINDOW, GraduationClaim
 
 #: Dispersion is measured on trailing returns over this many months (default).
@@ -31,6 +53,11 @@ LINK_MONTHS = 12
 #: Fewest months with both indices' dispersion that give a mean gap.
 MIN_MONTHS = 24
 MEASURES = {"iqr": "interquartile range", "std_log": "standard deviation of log returns"}
+#: "Most funds": more than this share underperformed (decimal).
+MAJORITY = 0.5
+#: Where active funds' results are published free, named wherever the claim is untestable.
+SPIVA = ("S&P Dow Jones Indices' SPIVA U.S. Scorecard (report 1: the share of small-cap funds that underperformed the "
+         "S&P SmallCap 600, by horizon), supplied as spiva_csv (horizon, share_underperformed)")
 
 
 @dataclass
@@ -52,6 +79,8 @@ class G5Evidence:
         Dispersion against the number of graduates in the following months, by index.
     gap_months
         The months with both the S&P 600's and the S&P 500's dispersion.
+    spiva
+        The user's SPIVA-style table (``horizon``, ``share`` underperformed, decimal), or None.
     """
 
     dispersion: dict
@@ -61,38 +90,57 @@ class G5Evidence:
     gap_400: Any
     link: pd.DataFrame
     gap_months: pd.DatetimeIndex
+    spiva: pd.DataFrame | None = None
 
 
 class G5(GraduationClaim):
     id: ClassVar[str] = "G5"
-    heading: ClassVar[str] = "Active selection pays in small caps because dispersion is wide"
+    heading: ClassVar[str] = "Does active beat passive in small caps?"
     kind: ClassVar[str] = "effect"
-    unit: ClassVar[str] = "pp"
+    unit: ClassVar[str] = "%"
+    inputs_used: ClassVar[tuple[str, ...]] = ("prices", "membership", "spiva")
     space: ClassVar[SpecSpace] = SpecSpace(
         MATCH_WINDOW,
         Choice("dispersion_months", DISPERSION_MONTHS, {"6 months": 6, "24 months": 24},
                "months of the trailing returns whose cross-sectional spread is the dispersion (also the HAC "
                "interval's overlap)", check=lambda v: None if 1 <= v <= 60 else "1..60"),
         Choice("measure", "iqr", {"standard deviation of log returns": "std_log"},
-               "the spread that decides: the interquartile range or the standard deviation of log returns",
+               "the spread the reason is measured by: the interquartile range or the standard deviation of log returns",
                check=lambda v: None if v in MEASURES else ", ".join(MEASURES)),
+        Choice("verdict_rule", "amended", {"registered rule": "registered"},
+               "the decision logic: amended (the assertion decides, from a SPIVA-style table; the reason is shown) or "
+               "as registered (not supported if the premise fails, else untestable)",
+               check=lambda v: None if v in ("amended", "registered") else "amended, registered"),
     )
     rule_template: ClassVar[Rule] = Rule(
         claim_id="G5",
         claim="Active selection beats passive exposure in small caps because dispersion is wide [E].",
-        hypothesis=("The spread of 12-month returns is wider among small caps than among large caps (the premise), "
-                    "and active small-cap managers turn it into returns above the index (the conclusion)."),
-        statistic=("mean difference in the {measure_words}, S&P 600 minus S&P 500, month by month, in pp, with a 95% "
-                   "HAC interval ({dispersion_months} overlapping months)."),
-        supported=("the premise holds (interval above zero) and active small-cap funds beat their index net of fees; "
-                   "the second part needs fund returns that the free data lack, so this verdict cannot be reached "
-                   "here"),
-        partly="never assigned: the premise alone does not show that selection pays",
-        not_supported="the premise fails: the interval lies entirely at or below zero",
-        untestable=("the premise holds or is undecided (the interval is above zero or includes it): whether active "
-                    "selection beats passive needs active managers' net returns, e.g. S&P's SPIVA scorecards or "
-                    "fund-level mutual-fund returns"),
+        hypothesis=("Active small-cap funds beat their benchmark (the assertion, which decides) because the spread of "
+                    "small caps' returns is wide, wider than among large caps (the reason given, tested and shown but "
+                    "never deciding)."),
+        statistic=("the assertion: the share of active small-cap funds that underperformed their benchmark at each "
+                   "horizon reported, from a SPIVA-style table supplied as `spiva_csv` (S&P's SPIVA U.S. Scorecard: "
+                   "small-cap funds against the S&P SmallCap 600); the deciding number is the lowest share over the "
+                   "horizons. The reason: the mean difference in the {measure_words}, S&P 600 minus S&P 500, month by "
+                   "month, in pp, with a 95% HAC interval ({dispersion_months} overlapping months)."),
+        supported="fewer than half of the funds underperformed at every horizon",
+        partly="fewer than half underperformed at some horizons and at least half at others",
+        not_supported="more than half of the funds underperformed at every horizon",
+        untestable=("no `spiva_csv` is given: whether active selection beats passive needs active funds' results, "
+                    "which the snapshot does not hold (S&P publishes them free in its SPIVA scorecards); the reason is "
+                    "still tested and shown"),
     )
+    amendments: ClassVar[tuple[Amendment, ...]] = (Amendment(
+        date=registered.AMENDED,
+        reason=("Referee report on valuation and graduation, G5 (major): the registered rule could never return "
+                "supported, ignored the public SPIVA scorecards that decide the conclusion, and showed the premise's "
+                "significant interval as the deciding number of an untestable claim. Under the book's rule for claims "
+                "with parts, the assertion (active beats passive) decides, from a SPIVA-style table when supplied; "
+                "the reason (dispersion is wide) is tested and shown but does not decide, and leaves the deciding "
+                "number."),
+        old_rule=registered.G5,
+        registered_spec={"verdict_rule": "registered"},
+    ),)
 
     @classmethod
     def rule_words(cls, values) -> dict[str, str]:
@@ -102,11 +150,18 @@ class G5(GraduationClaim):
         return {"measure_words": words}
 
     @property
-    def statistic_name(self) -> str:  # type: ignore[override]
+    def premise_name(self) -> str:
+        """The name of the reason's statistic (the dispersion gap)."""
         n = self.spec.dispersion_months
         if self.spec.measure == "iqr":
             return f"IQR gap of {n}-month returns, S&P 600 - S&P 500"
         return f"s.d. gap of {n}-month log returns, S&P 600 - S&P 500"
+
+    @property
+    def statistic_name(self) -> str:  # type: ignore[override]
+        if self.spec.verdict_rule == "registered":
+            return self.premise_name
+        return "small-cap funds that underperformed (SPIVA), lowest share"
 
     # -- evidence ----------------------------------------------------------------------------------
 
@@ -159,23 +214,89 @@ class G5(GraduationClaim):
                          "correlation": float(np.corrcoef(counts, d.loc[ok, "iqr"])[0, 1]),
                          "slope per 10 pp of IQR": 10 * res.params["iqr"], "ci_low": 10 * ci[0], "ci_high": 10 * ci[1]})
         link_df = pd.DataFrame(link).set_index("index").round(2) if link else pd.DataFrame()
-        return G5Evidence(disp, gap, gap_alt, bounds, gap_400, link_df, months)
+        user = inp.user_spiva
+        spiva = None if user is None else user.frame
+        return G5Evidence(disp, gap, gap_alt, bounds, gap_400, link_df, months, spiva)
 
     @property
-    def deciding(self):
-        """The deciding estimate: the gap in the specification's measure (decimal), or None."""
-        ev = self.evidence
+    def premise(self):
+        """The reason's estimate: the dispersion gap in the specification's measure (decimal), or
+        None (the registered rule's deciding number)."""
+        return self._gap(self.evidence)
+
+    def _gap(self, ev: G5Evidence):
         return ev.gap if self.spec.measure == "iqr" else ev.gap_alt
 
     def untestable(self, ev: G5Evidence) -> str | None:
-        if (ev.gap if self.spec.measure == "iqr" else ev.gap_alt) is not None:
+        if self._gap(ev) is not None or (self.spec.verdict_rule == "amended" and ev.spiva is not None):
             return None
         return (f"The window holds fewer than {MIN_MONTHS} months with both S&P 600 and S&P 500 members priced "
                 "(pitindex's S&P 600 membership starts on 2021-03-31); active small-cap managers' net returns "
                 "(e.g. SPIVA scorecards) would decide whether selection pays.")
 
+    def part_assertion(self, ev: G5Evidence) -> str | None:
+        """"Active beats passive": supported when fewer than half of the funds underperformed at
+        every horizon, not supported when more than half did at every horizon, partly otherwise;
+        None without a SPIVA-style table."""
+        t = ev.spiva
+        if t is None or t.empty:
+            return None
+        if (t["share"] < MAJORITY).all():
+            return SUPPORTED
+        if (t["share"] > MAJORITY).all():
+            return NOT_SUPPORTED
+        return PARTLY
+
+    def part_reason(self, ev: G5Evidence) -> str | None:
+        """"Because dispersion is wide": the gap's interval above zero (holds), at or below zero
+        (fails), or including zero (inconclusive); None when it cannot be measured."""
+        e = self._gap(ev)
+        if e is None:
+            return None
+        if e.ci_low > 0:
+            return SUPPORTED
+        return NOT_SUPPORTED if e.value <= 0 else INCONCLUSIVE
+
+    def parts(self, ev: G5Evidence | None = None) -> list[Part]:
+        ev = ev if ev is not None else self.evidence
+        return [Part("active beats passive", "assertion", self.part_assertion(ev)),
+                Part("dispersion is wide", "reason", self.part_reason(ev))]
+
     def decide(self, ev: G5Evidence) -> Decision:
-        e = self.deciding
+        if self.spec.verdict_rule == "registered":
+            return self._decide_registered(ev)
+        verdict = combine_parts(self.parts(ev))
+        e = self._gap(ev)
+        words = {SUPPORTED: "holds", NOT_SUPPORTED: "fails", INCONCLUSIVE: "is undecided"}
+        reason = ("" if e is None else
+                  f" The reason given is tested and shown, not deciding: it {words[self.part_reason(ev)]} (the spread of "
+                  f"{self.spec.dispersion_months}-month returns was wider in the S&P 600 than in the S&P 500 by "
+                  f"{100 * e.value:.1f} pp, {100 * e.ci_low:.1f} to {100 * e.ci_high:.1f}).")
+        t = ev.spiva
+        if t is None:
+            note = (f"Whether active selection beats passive needs active funds' results, which the snapshot does not "
+                    f"hold; {SPIVA} would decide it.{reason} Against the S&P 600, active funds face a harder benchmark "
+                    "than the Russell 2000: its positive-earnings entry screen already keeps out loss-makers a "
+                    "manager could avoid.")
+            return Decision(UNTESTABLE, Statistic(self.statistic_name, None, self.unit), NO_SAMPLE, note)
+        lo, hi = float(t["share"].min()), float(t["share"].max())
+        h = t["horizon"]
+        span = f"{h.min()} to {h.max()} years" if h.nunique() > 1 else f"{h.iloc[0]} years"
+        most = {NOT_SUPPORTED: "more than half underperformed at every horizon",
+                SUPPORTED: "fewer than half underperformed at every horizon",
+                PARTLY: "the majority changes with the horizon"}[verdict]
+        note = (f"In the supplied SPIVA-style table, {100 * lo:.1f}% to {100 * hi:.1f}% of small-cap funds "
+                f"underperformed their benchmark over {span}: {most}.{reason}")
+        dates = t["date"].dropna() if "date" in t else pd.Series(dtype="datetime64[ns]")
+        first = dates.min().date().isoformat() if len(dates) else None
+        last = dates.max().date().isoformat() if len(dates) else None
+        return Decision(verdict, Statistic(self.statistic_name, 100 * lo, self.unit), Sample(first, last, len(t), "none"),
+                        note)
+
+    def _decide_registered(self, ev: G5Evidence) -> Decision:
+        """The registered rule, reproduced exactly: not supported if the premise fails, else
+        untestable (with the premise's gap as the statistic)."""
+        e = self._gap(ev)
         smp = Sample(ev.gap_months.min().date().isoformat(), ev.gap_months.max().date().isoformat(), e.n, "monthly")
         st = Statistic.from_estimate(e, self.statistic_name, "pp", 100)
         if e.ci_high <= 0:
@@ -262,15 +383,37 @@ class G5(GraduationClaim):
             "g5_gap400_hi": pp(None if e4 is None else e4.ci_high, 1),
             "g5_corr600": num(corr("S&P 600"), 2),
             "g5_corr400": num(corr("S&P 400"), 2),
+            "g5_reason": text({SUPPORTED: "holds", NOT_SUPPORTED: "fails", INCONCLUSIVE: "is undecided",
+                               None: None}[self.part_reason(ev)]),
+            "g5_spiva_lo": pct(None if ev.spiva is None else float(ev.spiva["share"].min()), 1),
+            "g5_spiva_hi": pct(None if ev.spiva is None else float(ev.spiva["share"].max()), 1),
+            "g5_spiva_span": text(None if ev.spiva is None else
+                                  f"{ev.spiva['horizon'].min()} to {ev.spiva['horizon'].max()} years"),
         })
         return g
 
+    def spiva_table(self) -> pd.DataFrame:
+        """The supplied SPIVA-style table: the share of small-cap funds that underperformed, by
+        horizon (percent)."""
+        t = None if self.evidence is None else self.evidence.spiva
+        if t is None:
+            return pd.DataFrame({"note": ["no spiva_csv was supplied"]}, index=["G5"])
+        out = pd.DataFrame({"horizon (years)": t["horizon"], "funds that underperformed (%)": 100 * t["share"],
+                            "most funds underperformed": t["share"] > MAJORITY})
+        return out.set_index("horizon (years)").round(1)
+
     def flags(self) -> dict[str, bool]:
-        """``g5_gap400`` (the S&P 400's gap to the S&P 500 is measured) and ``g5_gap400_wider`` (it
-        is positive), ``g5_corr600``/``g5_corr400`` (dispersion related to graduations)."""
+        """``g5_premise`` (the reason, the dispersion gap, is measured), ``g5_spiva`` (a SPIVA-style
+        table decides the assertion), ``g5_gap400`` (the S&P 400's gap to the S&P 500 is measured)
+        and ``g5_gap400_wider`` (it is positive), ``g5_corr600``/``g5_corr400`` (dispersion related
+        to graduations)."""
         ev = self.evidence
+        if ev is None:
+            return {"g5_premise": False, "g5_spiva": False, "g5_gap400": False, "g5_gap400_wider": False,
+                    "g5_corr600": False, "g5_corr400": False}
         link = ev.link
-        return {"g5_gap400": ev.gap_400 is not None,
+        return {"g5_premise": ev.gap is not None, "g5_spiva": ev.spiva is not None,
+                "g5_gap400": ev.gap_400 is not None,
                 "g5_gap400_wider": ev.gap_400 is not None and ev.gap_400.value > 0,
                 "g5_corr600": not link.empty and "S&P 600" in link.index,
                 "g5_corr400": not link.empty and "S&P 400" in link.index}

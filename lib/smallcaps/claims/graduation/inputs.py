@@ -28,7 +28,7 @@ from ...analytics import graduation as ga
 from ...book.params import spec as _param
 from ...data import DataSession, Loaded, Prices
 from ...errors import ParameterError
-from ...sources import moves_csv
+from ...sources import members_earnings_csv, moves_csv, spiva_csv
 from ..base import ChapterInputs, Choice, Claim, Rule
 
 INDICES = ("sp600", "sp400", "sp500")
@@ -97,23 +97,32 @@ def check_parameters(match_window_days, pre_months, post_months, benchmark) -> d
     return out
 
 
-def chapter_parameters(match_window_days, pre_months, post_months, benchmark, moves_csv_path) -> dict[str, Any]:
-    """The chapter's own parameters as recorded in its results: checked, with ``moves_csv`` by
-    file name only (no machine path enters the results).
+#: The chapter's user files: parameter -> (kind for ``DataSession.user_file``, parser module).
+USER_FILES = {"moves_csv": ("moves", moves_csv), "members_earnings_csv": ("members_earnings", members_earnings_csv),
+              "spiva_csv": ("spiva", spiva_csv)}
+
+
+def chapter_parameters(match_window_days, pre_months, post_months, benchmark, moves_csv_path=None, *,
+                       members_earnings_csv_path=None, spiva_csv_path=None) -> dict[str, Any]:
+    """The chapter's own parameters as recorded in its results: checked, with each user file
+    (``moves_csv``, ``members_earnings_csv``, ``spiva_csv``) by file name only (no machine path
+    enters the results).
 
     Raises
     ------
     ParameterError
-        A bad event-definition parameter, or a ``moves_csv`` that is not a file.
+        A bad event-definition parameter, or a user file that is not a file.
     """
     out = check_parameters(match_window_days, pre_months, post_months, benchmark)
-    if moves_csv_path in (None, ""):
-        out["moves_csv"] = None
-        return out
-    p = Path(str(moves_csv_path))
-    if not p.is_file():  # before any data is loaded
-        raise ParameterError(f"moves_csv={p.name!r} is not a file; {moves_csv.HINT}")
-    out["moves_csv"] = p.name
+    for name, path in (("moves_csv", moves_csv_path), ("members_earnings_csv", members_earnings_csv_path),
+                       ("spiva_csv", spiva_csv_path)):
+        if path in (None, ""):
+            out[name] = None
+            continue
+        p = Path(str(path))
+        if not p.is_file():  # before any data is loaded
+            raise ParameterError(f"{name}={p.name!r} is not a file; {USER_FILES[name][1].HINT}")
+        out[name] = p.name
     return out
 
 
@@ -152,6 +161,12 @@ class GraduationInputs(ChapterInputs):
     user_moves
         The user's ``moves_csv`` (:mod:`smallcaps.sources.moves_csv`), checked against the price
         data's dates, or None.
+    user_earnings
+        The user's ``members_earnings_csv`` (:mod:`smallcaps.sources.members_earnings_csv`:
+        members' net income by fiscal period), or None.
+    user_spiva
+        The user's ``spiva_csv`` (:mod:`smallcaps.sources.spiva_csv`: the share of active
+        small-cap funds that underperformed their benchmark, by horizon), or None.
     """
 
     chapter: ClassVar[str] = "graduation"
@@ -163,6 +178,8 @@ class GraduationInputs(ChapterInputs):
     etfs: Prices
     french: Loaded | None
     user_moves: Loaded | None = None
+    user_earnings: Loaded | None = None
+    user_spiva: Loaded | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def coverage(self) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -177,7 +194,7 @@ class GraduationInputs(ChapterInputs):
 
     def vintage(self, *names: str) -> str:
         """The data vintage line of the named inputs (``prices``, ``membership``, ``french``,
-        ``moves``), in that order."""
+        ``moves``, ``earnings``, ``spiva``), in that order."""
         parts = []
         if "prices" in names and len(self.stocks.close):
             parts.append(f"Yahoo adjusted closes to {self.last_quote.date().isoformat()}")
@@ -188,6 +205,10 @@ class GraduationInputs(ChapterInputs):
             parts.append(f"French E/P firm counts ({self.french.provenance.vintage}, to {firms.index.max()})")
         if "moves" in names and self.user_moves is not None:
             parts.append(f"moves list {self.user_moves.provenance.vintage}")
+        if "earnings" in names and self.user_earnings is not None:
+            parts.append(f"members' earnings {self.user_earnings.provenance.vintage}")
+        if "spiva" in names and self.user_spiva is not None:
+            parts.append(f"SPIVA-style table {self.user_spiva.provenance.vintage}")
         return "; ".join(parts)
 
     # -- derived series, shared by the claims and computed once --------------------------------------
@@ -300,7 +321,16 @@ class GraduationClaim(Claim):
 
         return Rule(claim_id=t.claim_id, claim=t.claim, hypothesis=fill(t.hypothesis), statistic=fill(t.statistic),
                     supported=fill(t.supported), partly=fill(t.partly), not_supported=fill(t.not_supported),
-                    untestable=fill(t.untestable))
+                    untestable=fill(t.untestable), inconclusive=fill(t.inconclusive), history=cls.amendments)
+
+    def registered(self):
+        """This claim under its registered rule; a claim built from given evidence
+        (:meth:`Claim.from_evidence`, no inputs to recompute from) applies the registered decision
+        to the same evidence."""
+        if not self.amended or self.inputs is not None:
+            return super().registered()
+        spec = {**dict(self.spec), **type(self).amendments[0].registered_spec}
+        return type(self).from_evidence(self.evidence, spec=spec, window=self.window)
 
     def plot(self, draw: Callable[..., Any], data: Callable[[], Any] | None = None):
         """``draw(**data())`` whenever the window has the evidence the figure shows, even if the rule
@@ -315,24 +345,28 @@ class GraduationClaim(Claim):
 
 def load_inputs(data: DataSession, params: dict | None = None) -> GraduationInputs:
     """Load the chapter's data: S&P 600/400/500 membership, the stock panel, the benchmark ETFs,
-    French's E/P firm counts, and the user's ``moves_csv`` if ``params`` names one.
+    French's E/P firm counts, and the user's files if ``params`` names them (``moves_csv``,
+    ``members_earnings_csv``, ``spiva_csv``).
 
     Parameters
     ----------
     data
         The chapter's data session.
     params
-        Chapter parameters; only ``moves_csv`` (a path) changes what is loaded, other keys are
+        Chapter parameters; only the user files (paths) change what is loaded, other keys are
         ignored (``smallcaps.claims.evaluate_many`` passes one dict to every chapter).
 
     Raises
     ------
     ParameterError
-        A ``moves_csv`` that is not a file or is malformed (one line naming the row), or a
-        move dated outside the price data.
+        A user file that is not a file or is malformed (one line naming the parameter and the
+        row), or a move dated outside the price data.
     """
-    path = (params or {}).get("moves_csv")
-    user = data.user_file(path, kind="moves") if path not in (None, "") else None  # cheap: checked first
+    files = {}
+    for name, (kind, _) in USER_FILES.items():  # cheap: read and checked before any market data
+        path = (params or {}).get(name)
+        files[name] = data.user_file(path, kind=kind) if path not in (None, "") else None
+    user = files["moves_csv"]
     mem = {k: data.membership(k) for k in INDICES}
     stocks = data.prices(data.stock_tickers())
     etfs = data.prices(sorted(set(ga.INDEX_ETFS.values())))
@@ -340,4 +374,5 @@ def load_inputs(data: DataSession, params: dict | None = None) -> GraduationInpu
     if user is not None:
         close = stocks.close
         moves_csv.check_dates(user.frame, close.index.min(), close.index.max())
-    return GraduationInputs(memberships=mem, stocks=stocks, etfs=etfs, french=french, user_moves=user)
+    return GraduationInputs(memberships=mem, stocks=stocks, etfs=etfs, french=french, user_moves=user,
+                            user_earnings=files["members_earnings_csv"], user_spiva=files["spiva_csv"])
