@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .config import Settings
+from .datasets import DatasetSpec  # the sources build it (below both); still importable from here
 from .errors import DataError, IntegrityError, NotAvailableOffline, ParameterError
 from .net import ensure_online
 from .provenance import Provenance, sha256_bytes, sha256_file
@@ -32,54 +33,6 @@ from .store import Store, StoredEntry, damaged_message, entry_key, fetch_hint
 
 # ---------------------------------------------------------------------------------------------
 # catalogue
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """How to get, parse and describe one dataset.
-
-    Attributes
-    ----------
-    dataset
-        Catalogue id (``<source>/<name>``), also the dataset's folder in the store.
-    source
-        Publisher key.
-    snapshot_path
-        Path of the file inside a snapshot, or None if snapshots never hold it.
-    parse
-        ``raw bytes -> {table name: DataFrame}``.
-    parser_version
-        Bumped when ``parse`` output changes.
-    main_table
-        Table whose index gives ``rows``, ``first`` and ``last`` (None: the first table).
-    fetch
-        ``deadline -> (raw bytes, extra provenance)`` for live downloads, or None.
-    location
-        URL (or package) the live data comes from.
-    raw_name
-        File name under which live raw bytes are kept in the store.
-    vintage
-        ``(raw, tables, note) -> str``: the publisher's vintage, ``note`` being the snapshot
-        manifest's note for the file (empty for live data).
-    package
-        For data bundled in an installed package (pitindex): ``() -> (raw bytes, extra)``.
-        Always local, so available in every mode; ``location`` names the package and version.
-    bounds
-        ``tables -> (first, last)`` when the coverage is not the main table's index range.
-    """
-
-    dataset: str
-    source: str
-    snapshot_path: str | None
-    parse: Callable[[bytes], dict[str, pd.DataFrame]]
-    parser_version: int
-    main_table: str | None = None
-    fetch: Callable[[float], tuple[bytes, dict]] | None = None
-    location: str = ""
-    raw_name: str = "raw"
-    vintage: Callable[[bytes, dict[str, pd.DataFrame], str], str] | None = None
-    package: Callable[[], tuple[bytes, dict]] | None = None
-    bounds: Callable[[dict[str, pd.DataFrame]], tuple[str | None, str | None]] | None = None
 
 
 def _index_bounds(frame: pd.DataFrame) -> tuple[str | None, str | None]:

@@ -105,7 +105,7 @@ def outline_titles(pdf: Path) -> list[str]:
 
 def build_pdf(stage: Path, site: Path, *, strict: bool = True) -> Path:
     """Build the single-page HTML of the staged book and print it to ``site/PDF_NAME``."""
-    from .runner import BuildError, _warnings_of, jupyter_book
+    from .jb import BuildError, _warnings_of, jupyter_book
 
     proc = jupyter_book(stage, strict=strict, builder="singlehtml", log=stage / "build-singlehtml.log")
     folder = stage / "_build" / "singlehtml"

@@ -36,8 +36,6 @@ import concurrent.futures as cf
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -51,6 +49,7 @@ import nbformat
 from ..config import UNVERIFIED_ENV, Settings, project_root
 from ..errors import ParameterError, SmallcapsError
 from . import CHAPTERS, NOT_RERUN, RESULT_READERS, THESIS_CLAIMS, interrupts, outdir
+from .jb import BuildError, _warnings_of, jupyter_book  # noqa: F401 (BuildError: part of this module's API)
 from .outdir import OutputError
 from .params import check_run
 from .results import results_filename
@@ -58,10 +57,6 @@ from .results import results_filename
 #: Files copied from the checkout to build a book (besides the notebooks).
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 REMOVE_TAG = "remove-cell"
-
-
-class BuildError(SmallcapsError):
-    """The HTML build failed (a Sphinx warning in strict mode, or an error)."""
 
 
 class ChapterFailed(SmallcapsError):
@@ -450,35 +445,6 @@ def _stage(src_root: Path, stage: Path, notebooks_from: Path, chapters: list[str
             shutil.copy2(res, stage / "book" / res.name)
     if toc:
         write_toc(stage / "_toc.yml", chapters)
-
-
-def jupyter_book(src: Path, *, strict: bool, log: Path | None = None,
-                 builder: str = "html") -> subprocess.CompletedProcess:
-    """Run ``jupyter-book build`` on ``src`` (HTML into ``src/_build/<builder>``)."""
-    # jupyter_book has no __main__; call its click entry point in a fresh interpreter so Sphinx
-    # state never leaks between builds
-    cmd = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
-           "build", str(src), "--builder", builder]
-    if strict:
-        cmd += ["-W", "-n", "--keep-going"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if log is not None:
-        log.write_text(proc.stdout + "\n" + proc.stderr)
-    return proc
-
-
-def _warnings_of(proc: subprocess.CompletedProcess) -> list[str]:
-    import re
-
-    text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + "\n" + proc.stderr)
-    out = []
-    for ln in text.splitlines():
-        if "WARNING" in ln or "ERROR" in ln or "Traceback" in ln:
-            ln = ln.strip()
-            if ln not in out:
-                out.append(ln)
-    return out
 
 
 def build_site(stage: Path, site: Path, *, strict: bool = True, pdf: bool = True) -> Path:

@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..data import DatasetSpec
+from ..datasets import DatasetSpec
 from ..errors import FetchError, ParseError
 from ..net import download
 from ._csv import csv_rows

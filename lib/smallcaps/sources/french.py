@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data import DatasetSpec
+from ..datasets import DatasetSpec
 from ..errors import ParseError
 from ..net import download
 from ..provenance import sha256_bytes

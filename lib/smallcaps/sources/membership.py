@@ -29,7 +29,7 @@ from importlib import metadata, resources
 import numpy as np
 import pandas as pd
 
-from ..data import DatasetSpec
+from ..datasets import DatasetSpec
 from ..errors import ParameterError, ParseError
 from ..provenance import Provenance
 

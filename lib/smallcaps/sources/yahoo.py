@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..data import DatasetSpec
+from ..datasets import DatasetSpec
 from ..errors import FetchError, ParameterError, ParseError
 from ..net import call_with_deadline, describe_error
 from ._csv import csv_rows

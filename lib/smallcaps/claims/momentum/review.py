@@ -1,6 +1,6 @@
 """The momentum chapter's answers to the referee (report on rotation and momentum, issue 13).
 
-One :class:`~smallcaps.book.review.ReviewPoint` per referee point that concerns claims M1-M5: the
+One :class:`~smallcaps.claims.points.ReviewPoint` per referee point that concerns claims M1-M5: the
 claim rows of the report's table, the defects D1, D6, D9, D10, D11, D12a, D12e and the momentum
 part of D13, and the momentum items of its sections 1, 4, 5 and 6. The verdicts before and after
 are not typed here: the review page computes them from ``momentum.results.json`` (the verdict
@@ -9,7 +9,7 @@ under the registered rule and the verdict now).
 
 from __future__ import annotations
 
-from ...book.review import ReviewPoint
+from ..points import ReviewPoint
 
 R = "rotation-momentum"
 

@@ -1,6 +1,6 @@
 """The rotation chapter's answers to the referee (``shared/review/referee-rotation-momentum.md``).
 
-One :class:`~smallcaps.book.review.ReviewPoint` per claim row of the referee's table for thesis 1
+One :class:`~smallcaps.claims.points.ReviewPoint` per claim row of the referee's table for thesis 1
 (R1-R7), per numbered defect that concerns the chapter (D2, D3, D4, D5, D7, D8, D12b, D12c, D12d,
 D12f, D13) and per rotation item of the report's sections 1 and 4-6. The verdicts before and after
 are not typed here: the review page reads them from ``rotation.results.json`` (the verdict under
@@ -9,7 +9,7 @@ the registered rule against the verdict now).
 
 from __future__ import annotations
 
-from ...book.review import ReviewPoint
+from ..points import ReviewPoint
 
 REPORT = "rotation-momentum"
 
