@@ -1,6 +1,6 @@
 """The graduation chapter's answers to the referee (report on valuation and graduation, issue 13).
 
-One :class:`~smallcaps.book.review.ReviewPoint` per referee point that concerns claims G1-G5: the
+One :class:`~smallcaps.claims.points.ReviewPoint` per referee point that concerns claims G1-G5: the
 claim rows of the report's table (section 1), the chapter's defects (section 3: the S&P ladder as
 a stand-in, G1 to G5, the inference questions), the anchors it asks for (section 4) and the
 graduation items of the portfolio manager's reading (section 5). The verdicts before and after are
@@ -10,7 +10,7 @@ the registered rule and the verdict now).
 
 from __future__ import annotations
 
-from ...book.review import ReviewPoint
+from ..points import ReviewPoint
 
 R = "valuation-graduation"
 

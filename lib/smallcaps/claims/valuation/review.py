@@ -1,6 +1,6 @@
 """The valuation chapter's answers to the referee (``shared/review/referee-valuation-graduation.md``).
 
-One :class:`~smallcaps.book.review.ReviewPoint` per point of the report that concerns V1-V5:
+One :class:`~smallcaps.claims.points.ReviewPoint` per point of the report that concerns V1-V5:
 the claim rows of its scorecard (section 1), each numbered point of section 2 on V1, V3 and V5,
 the inference question on overlapping horizons, section 4's items 1-4 as they concern this
 chapter, section 5's points on how V1, V3 and V5 read on the page, and the cross-cutting point on
@@ -11,7 +11,7 @@ now). Numbers quoted in ``point`` are the referee's.
 
 from __future__ import annotations
 
-from ...book.review import ReviewPoint
+from ..points import ReviewPoint
 
 _R = "valuation-graduation"
 
