@@ -58,7 +58,7 @@ def per_spec_cost(chapter: str, data: dict, repeat: int) -> dict:
 
     inputs = chapter_inputs(chapter, data)
     w = inputs_class(chapter)
-    from smallcaps.book.params import window
+    from smallcaps.params import window
 
     win = window(w.default_start, w.default_end)
     specs = [(cls, spec) for cls in claims_of(chapter) for spec in cls.space.variants(DESIGN)]

@@ -12,7 +12,6 @@ from typing import ClassVar
 import pandas as pd
 import pytest
 
-from smallcaps.book.params import window
 from smallcaps.claims.base import (
     ChapterInputs,
     Choice,
@@ -36,6 +35,7 @@ from smallcaps.claims.contract import (
     Statistic,
 )
 from smallcaps.errors import ParameterError
+from smallcaps.params import window
 
 
 @dataclass

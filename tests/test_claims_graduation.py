@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from smallcaps.analytics import graduation as ga
-from smallcaps.book.params import window
 from smallcaps.claims import graduation as grad
 from smallcaps.claims.graduation import G1, G2, G3, G4, G5, Ladder
 from smallcaps.claims.graduation.g1_leave import G1Evidence
@@ -27,6 +26,7 @@ from smallcaps.claims.graduation.g5_active import G5Evidence
 from smallcaps.claims.graduation.inputs import GraduationInputs
 from smallcaps.data import DataSession, Prices
 from smallcaps.errors import DataError, ParameterError
+from smallcaps.params import window
 from smallcaps.sources import moves_csv
 from smallcaps.stats import Estimate
 
@@ -488,8 +488,8 @@ def test_parameter_errors(kwargs, message):
 
 
 def test_parameter_ranges_are_the_declared_ones():
-    from smallcaps.book.params import spec
     from smallcaps.claims.graduation import inputs as gi
+    from smallcaps.params import spec
 
     assert spec("graduation", "pre_months").low == gi.RANK_MONTHS  # ranking needs that many months before
     assert spec("graduation", "benchmark").choices == gi.BENCHMARKS
@@ -518,7 +518,7 @@ def test_chapter_parameters_record_the_file_name_only(tmp_path):
 def test_window_shorter_than_the_minimum_is_refused():
     assert grad.MIN_WINDOW_DAYS == 1
     grad.check_window(window("2020-03-16", "2020-03-16"))  # one day: a chapter that says what it cannot show
-    from smallcaps.book.params import Window
+    from smallcaps.params import Window
 
     bad = Window(pd.Timestamp("2020-03-16"), pd.Timestamp("2020-03-15"), pd.Timestamp("2020-03-15"))
     with pytest.raises(ParameterError, match=r"start=2020-03-16, end=2020-03-15: the window has 0 day\(s\); "

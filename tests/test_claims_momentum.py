@@ -22,7 +22,6 @@ from smallcaps.analytics import breadth as br
 from smallcaps.analytics import momentum as am
 from smallcaps.book import verdicts
 from smallcaps.book.chapter import VERDICT_BOX
-from smallcaps.book.params import window
 from smallcaps.claims import momentum as mom
 from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE
 from smallcaps.claims.momentum import M1, M2, M3, M4, M5, regimes
@@ -40,6 +39,7 @@ from smallcaps.claims.momentum.m3_regimes import M3Evidence
 from smallcaps.claims.momentum.m4_standalone import M4Evidence, RiskAppetite
 from smallcaps.claims.momentum.m5_flows import Leadership, M5Evidence
 from smallcaps.errors import DataError, ParameterError
+from smallcaps.params import window
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTHS = pd.period_range("2000-01", periods=6, freq="M")

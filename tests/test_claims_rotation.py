@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 
 from smallcaps.analytics import rotation as rot
-from smallcaps.book.params import window
 from smallcaps.claims import rotation as R
 from smallcaps.claims.contract import UNTESTABLE
 from smallcaps.claims.rotation import (
@@ -35,6 +34,7 @@ from smallcaps.claims.rotation import (
 from smallcaps.claims.rotation.inputs import BASKET, QUALITY
 from smallcaps.display import Text
 from smallcaps.errors import DataError, ParameterError
+from smallcaps.params import window
 from smallcaps.stats import Estimate, mean_hac
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ import pytest
 from smallcaps import stats
 from smallcaps.analytics import predictive as pr
 from smallcaps.analytics import valuation as va
-from smallcaps.book.params import window
 from smallcaps.claims import valuation as cv
 from smallcaps.claims.valuation import V1, V2, V3, V4, V5, v1_discount, v2_stretched
 from smallcaps.claims.valuation.inputs import CLAIM_D_DATE, evaluation_date
 from smallcaps.display import num, ordinal
 from smallcaps.errors import DataError, ParameterError
+from smallcaps.params import window
 
 MONTHS = pd.period_range("2023-01", periods=3, freq="M")
 

@@ -13,8 +13,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from smallcaps.book.params import check_chapter
 from smallcaps.errors import ParameterError
+from smallcaps.params import check_chapter
 from smallcaps.sources import forward_pe_csv
 
 #: Small-cap forward P/E by month (the large-cap one is 20.0 throughout): relatives +5%, +8%, ...,

@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 
 from smallcaps.analytics import graduation as ga
-from smallcaps.book.params import window
 from smallcaps.claims import graduation as grad
 from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE
 from smallcaps.claims.graduation import G1
 from smallcaps.claims.graduation import registered as reg
 from smallcaps.data import DataSession
 from smallcaps.errors import DataError
+from smallcaps.params import window
 from smallcaps.stats import cluster_bootstrap
 
 #: The committed results before the amendments (7cacd59): verdict, value, interval, method.

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from smallcaps import stats
-from smallcaps.book.params import window
 from smallcaps.claims import momentum as mom
 from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED
 from smallcaps.claims.momentum import M3, anchors, registered
 from smallcaps.claims.momentum.inputs import CONTEXT_PEERS, SMALL_CAP_PEERS
+from smallcaps.params import window
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The last commit whose results file holds the verdicts under the registered rules.

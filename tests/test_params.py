@@ -23,8 +23,8 @@ import pytest
 
 from smallcaps import cli
 from smallcaps.book import CHAPTERS, params, runner
-from smallcaps.book.params import SPECS, ParameterSpec, as_date, check_chapter, check_run, parse_date
 from smallcaps.errors import ParameterError
+from smallcaps.params import SPECS, ParameterSpec, as_date, check_chapter, check_run, parse_date
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

@@ -260,10 +260,10 @@ def test_open_checks_parameters_before_anything(offline, display_options, tmp_pa
     with pytest.raises(ParameterError) as info:
         open_chapter(tmp_path, lookback=12)
     assert str(info.value) == ("lookback is not a parameter of the rotation chapter; valid: start, end, as_of, "
-                               "data_mode, snapshot, rates_rally_bp, vix_spike_pct, event_days")
+                               "data_mode, snapshot, rates_rally_bp, vix_spike_pct, event_days, ousm_holdings_csv")
     ch = open_chapter(tmp_path, event_days=12)  # the others take their declared defaults
     assert ch.parameters == {"start": "2010-01-01", "end": "2019-12-31", "as_of": "2019-12-31", "data_mode": "offline",
-                             "rates_rally_bp": 25, "vix_spike_pct": 40, "event_days": 12}
+                             "rates_rally_bp": 25, "vix_spike_pct": 40, "event_days": 12, "ousm_holdings_csv": None}
     assert ch.data.used() == []  # nothing loaded yet
 
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from smallcaps.analytics import rotation as rot
-from smallcaps.book.params import window
 from smallcaps.claims import rotation as R
 from smallcaps.claims.contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE
+from smallcaps.params import window
 from smallcaps.stats import Estimate, hodrick_1b, hodrick_1b_ols
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -773,8 +773,8 @@ def test_flags_are_plain_booleans(inputs):
 
 
 def test_a_malformed_holdings_file_is_refused_before_any_kernel_starts(tmp_path):
-    from smallcaps.book.params import check_chapter
     from smallcaps.errors import ParameterError
+    from smallcaps.params import check_chapter
 
     bad = tmp_path / "h.csv"
     bad.write_text("ticker,sector,weight,date\nMLI,Industrials,abc,2026-01-15\n")

@@ -99,16 +99,16 @@ def test_plan_counts_rows_and_skips_done_ones():
     grid = WindowGrid()
     batches, skipped = plan(classes, grid)
     sizes = {c.id: c.space.size() for c in classes}
-    assert sizes == {"V1": 5, "V2": 4, "V3": 4, "V4": 3, "V5": 5}
+    assert sizes == {"V1": 11, "V2": 4, "V3": 8, "V4": 3, "V5": 8}  # after the referee revision
     expected = sum(sizes[c.id] * len(grid.windows("1871-01-01", "2026-07-14", c.claim_dates)) for c in classes)
-    assert sum(len(b.items) for b in batches) == expected == 2441 and skipped == 0
+    assert sum(len(b.items) for b in batches) == expected == 3952 and skipped == 0
     assert len({(b.chapter, b.window) for b in batches}) == len(batches) == 117  # one task per (chapter, window)
     assert sum(b.published for b in batches) == 1
     done = set(batches[0].keys()[:3])
     again, skipped = plan(classes, grid, done=done)
     assert skipped == 3 and sum(len(b.items) for b in again) == expected - 3
     grid_rows = sum(len(b.items) for b in plan(classes, WindowGrid.parse(["published"]), "grid")[0])
-    assert grid_rows == 9 + 6 + 6 + 3 + 9
+    assert grid_rows == 576 + 6 + 72 + 3 + 72
 
 
 # -- running inline: resume, failures, refusals ---------------------------------------------------
@@ -219,7 +219,7 @@ def test_evidence_reuse_changes_no_row(offline_module, tmp_path):
     grid = WindowGrid.parse(["published", "1950-01-01..2019-12-31@2000-06-30"])
     a = run(["V1", "V2", "V5"], grid=grid, out=tmp_path / "a", executor="inline", reuse_evidence=True)
     b = run(["V1", "V2", "V5"], grid=grid, out=tmp_path / "b", executor="inline", reuse_evidence=False)
-    assert a.computed == b.computed == 2 * (5 + 4 + 5)
+    assert a.computed == b.computed == 2 * (11 + 4 + 8)
     ta, tb = (read_table(x).drop(columns="seconds") for x in (tmp_path / "a", tmp_path / "b"))
     pd.testing.assert_frame_equal(ta, tb)
 
@@ -320,7 +320,7 @@ def _toy_claims():
 
 @pytest.mark.parametrize("mode, computations", [("read a", 2), ("iterate", 4), ("attribute", 4)])
 def test_evidence_is_reused_only_when_safe(mode, computations):
-    from smallcaps.book.params import window
+    from smallcaps.params import window
     from smallcaps.sweep.tasks import _evaluate_one
 
     Toy, calls = _toy_claims()

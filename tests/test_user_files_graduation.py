@@ -12,10 +12,10 @@ import hashlib
 import pandas as pd
 import pytest
 
-from smallcaps.book.params import check_chapter, own_parameters, spec
 from smallcaps.claims import graduation as grad
 from smallcaps.data import DataSession
 from smallcaps.errors import ParameterError
+from smallcaps.params import check_chapter, own_parameters, spec
 from smallcaps.sources import members_earnings_csv, spiva_csv
 
 # SPIVA U.S. Mid-Year 2017, report 1, "Small-Cap Funds" against the S&P SmallCap 600 (the shares the

@@ -22,12 +22,12 @@ import pandas as pd
 import pytest
 
 from smallcaps import plots
-from smallcaps.book.params import window
 from smallcaps.book.prose import conditions
 from smallcaps.claims import graduation as grad
 from smallcaps.claims.contract import UNTESTABLE, VERDICTS
 from smallcaps.data import DataSession
 from smallcaps.display import MISSING
+from smallcaps.params import window
 from smallcaps.plots import graduation as gplots
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,12 +28,12 @@ import pandas as pd
 import pytest
 
 from smallcaps import stats
-from smallcaps.book.params import window
 from smallcaps.book.prose import conditions
 from smallcaps.claims import momentum as mom
 from smallcaps.claims.contract import UNTESTABLE
 from smallcaps.display import Text
 from smallcaps.errors import ParameterError
+from smallcaps.params import window
 from smallcaps.plots import momentum as mplots
 
 ROOT = Path(__file__).resolve().parents[1]

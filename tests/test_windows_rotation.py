@@ -27,11 +27,11 @@ import pandas as pd
 import pytest
 
 from smallcaps.book.chapter import Chapter
-from smallcaps.book.params import window
 from smallcaps.book.prose import conditions
 from smallcaps.claims import rotation as R
 from smallcaps.claims.contract import UNTESTABLE, VERDICTS
 from smallcaps.errors import ParameterError
+from smallcaps.params import window
 from smallcaps.plots import rotation as real_rplots
 
 matplotlib.use("Agg")

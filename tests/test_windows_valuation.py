@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smallcaps.book.params import window
 from smallcaps.book.prose import shown_prose
 from smallcaps.claims import valuation
 from smallcaps.claims.contract import UNTESTABLE, VERDICTS
 from smallcaps.display import MISSING
+from smallcaps.params import window
 
 # whole-snapshot checks belong to the slow tier (`make test` runs both tiers)
 pytestmark = pytest.mark.book

@@ -317,7 +317,7 @@ def cmd_build(args) -> int:
 def _params(items: list[str]) -> dict:
     """``NAME=VALUE`` pairs to typed values, read as papermill reads ``-p NAME VALUE``
     (``True``, ``False``, ``None``, int, float, else text)."""
-    from .book.params import parse_assignments
+    from .params import parse_assignments
 
     return parse_assignments(items)
 

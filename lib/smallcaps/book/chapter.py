@@ -32,9 +32,9 @@ from ..claims.base import Claim
 from ..data import DataSession
 from ..display import Fact, Table, Text, configure_display, format_value, plural  # noqa: F401  (re-exported for notebooks)
 from ..errors import DataError, ParameterError
+from ..params import Window, check_chapter, check_coverage, own_parameters, specs, window
 from ..provenance import Provenance
 from . import CHAPTERS, THESIS_CLAIMS, verdicts
-from .params import Window, check_chapter, check_coverage, own_parameters, specs, window
 from .prose import FLAG_PREFIX
 from .results import ChapterResults, ClaimResult
 
@@ -152,7 +152,7 @@ class Chapter:
         """Validate every parameter and open the chapter's data session (no data is loaded yet).
 
         Pass all the chapter's parameters: each is checked against the chapter's declaration in
-        :data:`smallcaps.book.params.SPECS` (type, range or choices; dates as YYYY-MM-DD), so a
+        :data:`smallcaps.params.SPECS` (type, range or choices; dates as YYYY-MM-DD), so a
         plain ``papermill`` run fails here, in the set-up cell, with the same one-line error as
         ``smallcaps run`` gives before it starts. A parameter left out takes its declared default.
 
@@ -490,7 +490,7 @@ class Chapter:
 
 def chapter_parameters(chapter_id: str) -> list[dict[str, str]]:
     """A chapter's own parameters (besides the common dates and data settings): name, default and
-    what it is, from the book's parameter declarations (``smallcaps.book.params.SPECS``)."""
+    what it is, from the book's parameter declarations (``smallcaps.params.SPECS``)."""
     table = specs(chapter_id)
 
     def shown(v):

@@ -48,10 +48,10 @@ import nbformat
 
 from ..config import UNVERIFIED_ENV, Settings, project_root
 from ..errors import ParameterError, SmallcapsError
+from ..params import check_run
 from . import CHAPTERS, NOT_RERUN, RESULT_READERS, THESIS_CLAIMS, interrupts, outdir
 from .jb import BuildError, _warnings_of, jupyter_book  # noqa: F401 (BuildError: part of this module's API)
 from .outdir import OutputError
-from .params import check_run
 from .results import results_filename
 
 #: Files copied from the checkout to build a book (besides the notebooks).
@@ -161,7 +161,7 @@ def rerun_ids(spec: str | Iterable[str] | None) -> list[str]:
 
 def pd_date(value) -> str:
     """ISO form of a date parameter (already validated)."""
-    from .params import parse_date
+    from ..params import parse_date
 
     ts = parse_date(value, "date")
     if ts is None:  # not reached: parse_date raises on a missing date unless allow_none

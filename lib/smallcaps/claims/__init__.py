@@ -79,7 +79,7 @@ def load_inputs(chapter: str, data=None, params: Mapping[str, Any] | None = None
 
 
 def _window(inputs: ChapterInputs, start, end, as_of):
-    from ..book.params import window
+    from ..params import window
 
     return window(start or inputs.default_start, end or inputs.default_end, as_of)
 

@@ -251,7 +251,7 @@ class ChapterInputs:
     @property
     def window(self):
         """The chapter's published window (as of its end)."""
-        from ..book.params import window  # dates are validated in one place
+        from ..params import window  # dates are validated in one place
 
         return window(self.default_start, self.default_end)
 
@@ -391,7 +391,7 @@ class Claim(abc.ABC):
     inputs
         The chapter's inputs (``claims.<chapter>.load_inputs``), loaded once and shared.
     window
-        The window analysed (``smallcaps.book.params.Window``); default: the inputs' own.
+        The window analysed (``smallcaps.params.Window``); default: the inputs' own.
     spec
         Overrides of the specification's defaults, by choice name.
     """
@@ -497,7 +497,7 @@ class Claim(abc.ABC):
         reach that date."""
         if not type(self).claim_dates or self.window is None:
             return None
-        from ..book.params import Window  # dates are validated in one place
+        from ..params import Window  # dates are validated in one place
 
         date = pd.Timestamp(type(self).claim_dates[0])
         if not (self.window.start <= date):

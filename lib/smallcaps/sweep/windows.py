@@ -66,8 +66,8 @@ class SweepWindow:
         return f"{kind} {span}"
 
     def to_params(self):
-        """The validated :class:`~smallcaps.book.params.Window`."""
-        from ..book.params import window
+        """The validated :class:`~smallcaps.params.Window`."""
+        from ..params import window
 
         return window(self.start, self.end, self.as_of)
 
@@ -120,7 +120,7 @@ class WindowGrid:
         ParameterError
             An unknown kind, an unparseable window or one whose dates are out of order.
         """
-        from ..book.params import window
+        from ..params import window
 
         kinds: list[str] = []
         given: list[tuple[str, str, str]] = []

@@ -25,9 +25,9 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...book.params import spec as _param
 from ...data import DataSession, Loaded, Prices
 from ...errors import ParameterError
+from ...params import spec as _param
 from ...sources import members_earnings_csv, moves_csv, spiva_csv
 from ..base import ChapterInputs, Choice, Claim, Rule
 
@@ -50,7 +50,7 @@ ALT_MATCH_WINDOW_DAYS = 31
 #: Compare movers with the ETF of the index they leave, or of the index they join.
 BENCHMARKS = ("origin", "destination")
 #: Valid ranges of the notebook's whole-number parameters: the chapter's parameter declarations
-#: (``smallcaps.book.params.SPECS``), so the notebook, ``smallcaps run`` and the claims' choices agree.
+#: (``smallcaps.params.SPECS``), so the notebook, ``smallcaps run`` and the claims' choices agree.
 RANGES = {n: (int(_param("graduation", n).low), int(_param("graduation", n).high))
           for n in ("match_window_days", "pre_months", "post_months")}
 

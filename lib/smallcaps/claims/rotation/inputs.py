@@ -91,7 +91,7 @@ class RotationWindow:
     Attributes
     ----------
     window
-        The window (``smallcaps.book.params.Window``).
+        The window (``smallcaps.params.Window``).
     close
         Adjusted closes, the window's days (start..end).
     french

@@ -368,7 +368,7 @@ class R3(RotationClaim):
         return out.round(2)
 
     def _window_at(self, d):
-        from ...book.params import Window
+        from ...params import Window
 
         return Window(self.window.start, self.window.end, pd.Timestamp(d))
 

@@ -42,7 +42,7 @@ class DecidedWhenSaid:
         decision reads nothing after it), so nothing is computed twice; otherwise the base's."""
         if self.spec.read_at != "claim date" or self.window is None:
             return Claim.when_said(self)
-        from ...book.params import Window
+        from ...params import Window
 
         date = pd.Timestamp(type(self).claim_dates[0])
         if not self.window.start <= date:
