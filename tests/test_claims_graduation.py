@@ -467,7 +467,7 @@ class TestMovesCsv:
     def test_missing_file_and_unknown_kind(self, tmp_path, offline):
         with pytest.raises(ParameterError, match="moves_csv='nope.csv' is not a file; give a CSV with columns"):
             DataSession().user_file(tmp_path / "nope.csv")
-        with pytest.raises(ParameterError, match="kind='prices' is not a user file kind; valid: moves, forward_pe"):
+        with pytest.raises(ParameterError, match="kind='prices' is not a user file kind; valid: moves, ousm_holdings, forward_pe"):
             DataSession().user_file(tmp_path / "nope.csv", kind="prices")
 
 
