@@ -80,7 +80,8 @@ def test_user_file_records_provenance_by_file_name(tmp_path, offline):
     assert prov.sha256 == hashlib.sha256(p.read_bytes()).hexdigest() and str(tmp_path) not in prov.to_json()
     with pytest.raises(ParameterError, match="forward_pe_csv='nope.csv' is not a file; give a CSV with columns"):
         ds.user_file(tmp_path / "nope.csv", kind="forward_pe")
-    with pytest.raises(ParameterError, match="kind='prices' is not a user file kind; valid: moves, ousm_holdings, forward_pe"):
+    with pytest.raises(ParameterError,
+                       match="kind='prices' is not a user file kind; valid: moves, ousm_holdings, forward_pe"):
         ds.user_file(p, kind="prices")
 
 
