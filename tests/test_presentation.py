@@ -20,7 +20,7 @@ from smallcaps.book.chapter import Chapter, chapter_parameters  # noqa: E402
 from smallcaps.book.results import ChapterResults, ClaimResult, Rule, Sample, Statistic  # noqa: E402
 from smallcaps.book.scorecard import MISSING, Scorecard  # noqa: E402
 from smallcaps.claims.base import Claim, Decision  # noqa: E402
-from smallcaps.display import NBSP, Table, badge, span, stat_digits, tick  # noqa: E402
+from smallcaps.display import NBSP, Table, Text, badge, span, stat_digits, tick  # noqa: E402
 from smallcaps.errors import DataError  # noqa: E402
 
 RULE = Rule("V9", "a claim", "it holds", "the gap, in pp", supported="the gap's 95% interval lies below zero",
@@ -208,6 +208,16 @@ def test_table_numbering_keeps_a_claims_own_decimals(chapter):
     t = chapter.table(Table(pd.DataFrame({"IWM (%)": [7.7449]}), digits={"IWM (%)": 2}), caption="Returns")
     assert t.name == "valuation-table-1" and "| 7.74 |" in t.markdown()
     assert chapter.table(pd.DataFrame({"x": [1.0]})).caption is None  # no caption: not numbered
+
+
+def test_table_digits_for_every_column_and_a_note_stands_in(chapter):
+    t = chapter.table(pd.DataFrame({"IWM-SPY": [4.6, -10.25]}, index=pd.Index(["Q1", "Q2"], name="quarter")),
+                      digits=1, caption="By quarter (pp)")
+    assert "| Q1 | 4.6 |" in t.markdown() and "| Q2 | -10.2 |" in t.markdown()
+    assert chapter.table(pd.DataFrame({"IWM-SPY": [4.6]})).markdown().endswith("| 4.60 |")  # the default: 2
+    note = chapter.table(Text("*No rows in this run's window.*"), caption="c", name="tbl-none")
+    assert isinstance(note, Text) and note.markdown == "*No rows in this run's window.*"
+    assert "tbl-none" not in chapter.labels  # a note takes no table number
 
 
 def test_rerun_box_is_generated_from_the_parameters(chapter):

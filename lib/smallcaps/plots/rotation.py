@@ -251,7 +251,7 @@ def pair_distribution(data: pd.DataFrame, *, claimed: dict[str, float], title: s
     ax.axvline(0, color="0.3", lw=0.8)
     leg = ax.get_legend()
     if leg is not None:
-        leg.set_title(None)
+        leg.set_title("")
     return _finish(fig, ax, title, "return of the quality basket minus IWM over the window (%)",
                    "share of windows (%)", note)
 
