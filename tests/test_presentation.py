@@ -227,7 +227,8 @@ def test_rerun_box_is_generated_from_the_parameters(chapter):
     assert box.startswith("::::{dropdown} Re-run this chapter") and chapter.rerun_command() in box
     assert "no parameters of its own" in box and "SMALLCAPS_SNAPSHOT" in box
     own = {p["name"]: p for p in chapter_parameters("rotation")}
-    assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days"}
+    assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days", "ousm_holdings_csv"}
+    assert own["ousm_holdings_csv"]["default"] == "None" and "holdings" in own["ousm_holdings_csv"]["help"]
     assert own["rates_rally_bp"]["default"] == "25" and "basis points" in own["rates_rally_bp"]["help"]
     assert chapter_parameters("valuation") == []
 
