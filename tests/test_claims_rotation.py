@@ -698,3 +698,20 @@ def test_rerun_on_2010_2019_says_untestable_for_2026_claims(tmp_path, snapshot_d
     assert claims["R5"]["verdict"] in ("partly supported", "inconclusive", "not supported")
     assert claims["R5"]["sample"]["end"] == "2019-12"
     assert all(c["note"] for c in claims.values())
+
+
+def test_book_frame_merges_intervals_names_columns_and_keeps_values():
+    t = pd.DataFrame({"mean (pp)": [1.234, -0.5], "ci_low": [0.06, -1.04], "ci_high": [2.0, 0.2],
+                      "beta": [0.9, 1.0], "beta ci_low": [0.854, 0.9], "beta ci_high": [0.95, 1.1],
+                      "max_drawdown": [-37.87, -40.0], "n": [483, 483]}, index=pd.Index([2017, 2018], name="year"))
+    shown = R.book_frame(t)
+    assert list(shown.columns) == ["mean (pp)", "95% CI", "beta", "beta 95% CI", "max drawdown (%)", "weeks"]
+    assert shown["95% CI"].tolist() == ["0.1 to 2.0", "-1.0 to 0.2"]  # pp: one decimal, as the mean
+    assert shown["beta 95% CI"].tolist() == ["0.85 to 0.95", "0.90 to 1.10"]  # a ratio: two
+    assert shown.index.tolist() == ["2017", "2018"] and shown["mean (pp)"].tolist() == [1.234, -0.5]
+    halves = pd.DataFrame({"x": [1.0]}, index=pd.MultiIndex.from_tuples([("2017-04-21..2021-12-03", 5)]))
+    assert R.book_frame(halves).index.tolist() == [("2017-04-21 to 2021-12-03", "5")]
+    stress = R.book_frame(pd.DataFrame({"pp a year": [-14.43], "ci_low": [-27.9], "ci_high": [-0.96], "weeks": [61.0]}))
+    assert stress["95% CI"].tolist() == ["-27.9 to -1.0"] and stress["weeks"].tolist() == [61]
+    note = Text("*No rows in this run's window.*")
+    assert R.book_frame(note) is note

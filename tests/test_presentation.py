@@ -21,7 +21,7 @@ from smallcaps.book.chapter import Chapter, chapter_parameters  # noqa: E402
 from smallcaps.book.results import ChapterResults, ClaimResult, Rule, Sample, Statistic  # noqa: E402
 from smallcaps.book.scorecard import MISSING, Scorecard  # noqa: E402
 from smallcaps.claims.base import Claim, Decision  # noqa: E402
-from smallcaps.display import NBSP, Table, badge, span, stat_digits, tick  # noqa: E402
+from smallcaps.display import NBSP, Table, Text, badge, span, stat_digits, tick  # noqa: E402
 from smallcaps.errors import DataError  # noqa: E402
 
 RULE = Rule("V9", "a claim", "it holds", "the gap, in pp", supported="the gap's 95% interval lies below zero",
@@ -227,7 +227,7 @@ def test_a_claims_note_stands_in_for_its_table_and_two_header_levels_read_as_one
     from smallcaps.display import Text
 
     note = Text("*Too few months in this window.*")
-    assert chapter.table(note, caption="c", name="tbl-none") is note  # no table: the note, and no number taken
+    assert chapter.table(note, caption="c", name="tbl-none").markdown == note.markdown  # the note, no number taken
     assert "tbl-none" not in chapter.labels
     cols = pd.MultiIndex.from_product([["since 2017", "since the switch"], ["gap (pp a year)", "95% band"]])
     df = pd.DataFrame([[4.31, "-1.0 to 9.5", 2.54, "-3.9 to 9.0"]], columns=cols, index=pd.Index(["IJR"], name="peer"))
@@ -235,6 +235,16 @@ def test_a_claims_note_stands_in_for_its_table_and_two_header_levels_read_as_one
     assert md[3] == ("| peer | since 2017, gap (pp a year) | since 2017, 95% band | since the switch, gap (pp a year) "
                      "| since the switch, 95% band |")
     assert md[5] == f"| IJR | 4.3 | -1.0{NBSP}to{NBSP}9.5 | 2.5 | -3.9{NBSP}to{NBSP}9.0 |"
+
+
+def test_table_digits_for_every_column_and_a_note_stands_in(chapter):
+    t = chapter.table(pd.DataFrame({"IWM-SPY": [4.6, -10.25]}, index=pd.Index(["Q1", "Q2"], name="quarter")),
+                      digits=1, caption="By quarter (pp)")
+    assert "| Q1 | 4.6 |" in t.markdown() and "| Q2 | -10.2 |" in t.markdown()
+    assert chapter.table(pd.DataFrame({"IWM-SPY": [4.6]})).markdown().endswith("| 4.60 |")  # the default: 2
+    note = chapter.table(Text("*No rows in this run's window.*"), caption="c", name="tbl-none")
+    assert isinstance(note, Text) and note.markdown == "*No rows in this run's window.*"
+    assert "tbl-none" not in chapter.labels  # a note takes no table number
 
 
 def test_rerun_box_is_generated_from_the_parameters(chapter):
@@ -247,6 +257,7 @@ def test_rerun_box_is_generated_from_the_parameters(chapter):
     assert "no parameters of its own" not in box and "SMALLCAPS_SNAPSHOT" in box
     own = {p["name"]: p for p in chapter_parameters("rotation")}
     assert set(own) == {"rates_rally_bp", "vix_spike_pct", "event_days", "ousm_holdings_csv"}
+    assert own["ousm_holdings_csv"]["default"] == "None" and "holdings" in own["ousm_holdings_csv"]["help"]
     assert own["rates_rally_bp"]["default"] == "25" and "basis points" in own["rates_rally_bp"]["help"]
     assert [p["name"] for p in chapter_parameters("valuation")] == ["forward_pe_csv"]
 

@@ -305,7 +305,7 @@ def test_chapter_opens_with_its_verdicts(chapter, site, served, browser):
         assert callout.count() == 1, f"{cid}: {callout.count()} verdict callouts"
         assert callout.locator(".admonition-title").inner_text() == f"Verdict on {cid}: {r.verdict}"
         colour = "verdict-" + {"supported": "supported", "partly supported": "partly", "not supported": "not",
-                                 "inconclusive": "inconclusive"}.get(r.verdict, "untestable")
+                               "inconclusive": "inconclusive"}.get(r.verdict, "untestable")
         assert colour in (callout.get_attribute("class") or "")
     rerun = tab.locator("article details.rerun-box, article .rerun-box")
     assert rerun.count() >= 1 and f"--chapters {chapter}" in rerun.first.text_content()

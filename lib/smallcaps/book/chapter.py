@@ -350,22 +350,26 @@ class Chapter:
         self.labels.append(name)
         return name
 
-    def table(self, frame, *, caption: str | None = None, name: str | None = None, digits: dict | None = None,
+    def table(self, frame, *, caption: str | None = None, name: str | None = None, digits: dict | int | None = None,
               collapsed: str | None = None, index: bool | None = None) -> Table | Text:
         """A book table (:class:`smallcaps.display.Table`): readable headers, 1 decimal for percent
         and pp and 2 for ratios, ticks for booleans, no index-name row; with a ``caption`` it is
         numbered ("Table 3.2") and ``name`` is its label for ``{numref}`` (default
         ``<chapter>-table-<n>``). ``collapsed``: a dropdown title, for long robustness tables.
+        ``digits``: decimals by column header, or one number for every float column (a table of
+        pp whose headers name no unit).
 
-        ``frame`` may instead be a note saying why there is no table (a claim's table returns one
-        when the window cannot give it, as its plot does): the note is shown in its place."""
-        if isinstance(frame, Text):
-            return frame
+        ``frame`` may instead be a note saying why there is no table (a claim's table method
+        returns one when the window has no rows to show): the note is shown in its place."""
+        if isinstance(frame, (str, Text)):
+            return Text(frame.markdown if isinstance(frame, Text) else frame)
         if isinstance(frame, Table):  # a claim's own table: keep its decimals and layout unless given here
             digits = digits if digits is not None else frame.digits
             collapsed = collapsed if collapsed is not None else frame.collapsed
             index = index if index is not None else frame.index
             frame = frame.frame
+        if isinstance(digits, int):
+            digits = {str(c): digits for c in [*frame.columns, *frame.index.names] if c is not None}
         label = self._label(name, "table") if caption else None
         return Table(frame, caption=caption, name=label, digits=digits, collapsed=collapsed, index=index)
 

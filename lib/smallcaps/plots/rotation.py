@@ -235,13 +235,18 @@ def pair_distribution(data: pd.DataFrame, *, claimed: dict[str, float], title: s
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
     sns.histplot(data=data, x="pair return (%)", hue="window", ax=ax, stat="percent", common_norm=False, bins=60,
                  element="step", fill=True, alpha=0.3, palette=[COLOURS["a"], COLOURS["b"]])
-    for label, lvl in claimed.items():
+    # labels of nearby levels never overprint: the lowest level's label sits left of its line, the
+    # others right of theirs, each a line lower than the one before; the marks' labels go below them
+    levels = sorted(claimed.items(), key=lambda kv: kv[1])
+    for i, (label, lvl) in enumerate(levels):
+        left = i == 0 and len(levels) > 1
         ax.axvline(lvl, color="0.2", ls="--", lw=0.9)
-        ax.annotate(label, xy=(lvl, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
-                    textcoords="offset points", fontsize=8)
-    for label, lvl in (marks or {}).items():
+        ax.annotate(label, xy=(lvl, 1.0), xycoords=("data", "axes fraction"), xytext=(-3 if left else 3, -12 - 11 * i),
+                    textcoords="offset points", fontsize=8, ha="right" if left else "left")
+    below = -12 - 11 * len(levels)
+    for j, (label, lvl) in enumerate((marks or {}).items()):
         ax.axvline(lvl, color=COLOURS["d"], ls=":", lw=1.4)
-        ax.annotate(label, xy=(lvl, 0.9), xycoords=("data", "axes fraction"), xytext=(3, -12),
+        ax.annotate(label, xy=(lvl, 1.0), xycoords=("data", "axes fraction"), xytext=(3, below - 11 * j),
                     textcoords="offset points", fontsize=8, color=COLOURS["d"])
     ax.axvline(0, color="0.3", lw=0.8)
     leg = ax.get_legend()

@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
-from ...display import Text
+from ...display import Text, column_digits, with_ci
 from ..base import Choice, Claim, Spec
 from ..contract import UNTESTABLE, ClaimResult, Rule, Statistic
 from .inputs import MIN_BAND_DAYS
@@ -190,3 +191,54 @@ NO_ROWS = "*No rows in this run's window.*"
 def _rounded(table, digits: int):
     """A table rounded for display; a note (:data:`NO_ROWS`) passes through."""
     return table if isinstance(table, Text) else table.round(digits)
+
+
+#: Headers of the claims' tables as the book shows them (the frames keep their own names).
+BOOK_HEADERS = {"downside_capture": "downside capture", "upside_capture": "upside capture",
+                "max_drawdown": "max drawdown (%)", "n": "weeks", "pp a year": "value (pp a year)"}
+#: Count columns: shown as whole numbers even where the frame holds them as floats.
+COUNT_HEADERS = ("weeks", "months", "events", "windows", "runs", "stressed weeks", "weeks IWM fell")
+#: Pairs of interval columns, by prefix ("" for the plain ``ci_low``/``ci_high``), and the header of the
+#: one column that replaces each pair.
+CI_PREFIXES = {"": "95% CI", "Hodrick ": "Hodrick 95% CI", "Newey-West ": "Newey-West 95% CI",
+               "beta ": "beta 95% CI", "short minus long ": "short minus long 95% CI"}
+
+
+def book_frame(table):
+    """A claim's table as the book shows it (presentation only; the values are unchanged):
+
+    * each ``ci_low``/``ci_high`` pair becomes one "95% CI" column reading ``low to high``, with
+      the decimals of the column before it (1 for percent and pp, else 2);
+    * snake_case headers read as words (:data:`BOOK_HEADERS`), and counts as whole numbers;
+    * a year index reads ``2017``, not ``2,017``; ranges ``2017-04-21..2021-12-03`` read
+      ``2017-04-21 to 2021-12-03``.
+
+    A note (a claim's :class:`Text` for an empty table) passes through.
+    """
+    if isinstance(table, Text):
+        return table
+    t = table.copy().rename(columns=BOOK_HEADERS)
+    for col in COUNT_HEADERS:
+        if col in t.columns and pd.api.types.is_float_dtype(t[col]):
+            whole = t[col].dropna()
+            if (whole == whole.round()).all():
+                t[col] = t[col].astype("Int64")
+    for prefix, header in CI_PREFIXES.items():
+        low, high = f"{prefix}ci_low", f"{prefix}ci_high"
+        if low in t.columns and high in t.columns:
+            before = [str(c) for c in t.columns[:list(t.columns).index(low)] if "CI" not in str(c) and "ci_" not in str(c)]
+            digits = column_digits(before[-1]) if before else 2  # the decimals of the value it brackets
+            t = with_ci(t, digits=digits, name=header, low=low, high=high)
+
+    def label(x):
+        if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+            return str(x)
+        if isinstance(x, str) and ".." in x:
+            return x.replace("..", " to ")
+        return x
+
+    if isinstance(t.index, pd.MultiIndex):
+        t.index = pd.MultiIndex.from_tuples([tuple(label(v) for v in row) for row in t.index], names=t.index.names)
+    elif not isinstance(t.index, pd.RangeIndex):
+        t.index = pd.Index([label(v) for v in t.index], name=t.index.name)
+    return t

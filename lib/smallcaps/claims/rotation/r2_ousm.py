@@ -283,7 +283,7 @@ class R2(RotationClaim):
                     f"sector weights through {CLAIM_YEAR} (the fund's published holdings files), which no free dataset "
                     f"here has")
         return Decision(UNTESTABLE, stat, sample,
-                        f"OUSM did stand at {CLAIMED_OUSM_YTD_PCT}% year to date on {len(ev.matches)} day(s) "
+                        f"OUSM did stand at {CLAIMED_OUSM_YTD_PCT}% year to date on {plural(len(ev.matches), 'day')} "
                         f"({days}), but {holdings}.")
 
     # -- what the chapter shows --------------------------------------------------------------------

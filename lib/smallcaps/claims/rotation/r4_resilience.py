@@ -324,7 +324,7 @@ class R4(RotationClaim):
         low_beta = ev.beta.ci_high < 1
         holds_up = ev.stressed.ci_low > 0
         verdict = SUPPORTED if low_beta and holds_up else PARTLY if (low_beta or holds_up) else NOT_SUPPORTED
-        note = (f"Beta to {BROAD} {ev.beta.value:.2f} (95% CI {ev.beta.ci_low:.2f} to {ev.beta.ci_high:.2f}); in tight "
+        note = (f"Beta to {BROAD} {ev.beta.value:.2f} (95% CI {ev.beta.ci_low:.2f} to {ev.beta.ci_high:.2f}); in stressed "
                 f"credit the basket's excess over {BROAD} averaged {100 * ev.stressed.value:.1f} pp a year.")
         s0, s1, _ = ev.sample
         return Decision(verdict, Statistic.from_estimate(ev.stressed, self.statistic_name, self.unit, 100),

@@ -387,7 +387,7 @@ class R6(RotationClaim):
         p = ev.pooled.scaled(100)
         note = (f"Over {len(evs)} events IJR minus IWM averaged {p.value:.2f} pp (95% CI {p.ci_low:.2f} to "
                 f"{p.ci_high:.2f}); quality runs starting in calm credit lasted {ev.calm_mean:.1f} months on "
-                f"average, against {ev.stressed_mean:.1f} in tight credit.")
+                f"average, against {ev.stressed_mean:.1f} in stressed credit.")
         return Decision(verdict, Statistic.from_estimate(ev.pooled, self.statistic_name, "pp", 100),
                         Sample(iso(evs[0]), iso(evs[-1]), ev.pooled.n, "events"), note)
 
