@@ -40,6 +40,15 @@ def pytest_configure(config):
         )
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the reference snapshot (through the ``snapshot_dir`` fixture, directly
+    or through ``offline`` and the chapters' input fixtures) belongs to the slow tier: the fast
+    tier (``pytest -m "not book"``) is the unit tests on hand-made data."""
+    for item in items:
+        if "snapshot_dir" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("book"):
+            item.add_marker(pytest.mark.book)
+
+
 # -- network guard ----------------------------------------------------------------------------
 
 
