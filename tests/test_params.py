@@ -176,6 +176,21 @@ def test_moves_csv_is_checked_for_columns_and_rows(tmp_path):
     assert check_chapter("graduation", {"moves_csv": str(bad)})["moves_csv"] == str(bad)
 
 
+@pytest.mark.parametrize("rows, message", [  # review cases G05/G06 (repeats), G08 (markup), L3 (a bad date)
+    ("A,2024-01-02,S&P 600,S&P 400\nA,2024-01-02,S&P 600,S&P 400\n",
+     r"^moves_csv row 2 repeats row 1 \(A, 2024-01-02, "),
+    ("<img src=x onerror=alert(1)>,2024-01-02,S&P 600,S&P 400\n", r"^moves_csv row 1: ticker='<img src=x onerror=a' "
+                                                                  r"is not a ticker"),
+    ("A,26/06/2026,S&P 600,S&P 400\n", r"^moves_csv row 1: date='26/06/2026' is not a date; give YYYY-MM-DD$"),
+])
+def test_a_moves_list_is_parsed_whole_before_any_kernel_starts(tmp_path, rows, message):
+    bad = tmp_path / "m.csv"
+    bad.write_text("ticker,date,from,to\n" + rows)
+    with pytest.raises(ParameterError, match=message) as err:
+        check_chapter("graduation", {"moves_csv": str(bad)})
+    assert "\n" not in str(err.value)
+
+
 def test_spec_kinds_are_known():
     with pytest.raises(ValueError):
         ParameterSpec("x", "colour", None, "")

@@ -431,6 +431,10 @@ def check_file(name: str, value) -> Path:
             raise ParameterError(f"{name} lacks column(s) {', '.join(missing)}; required: {', '.join(columns)}")
         if len(rows) < 2 or not any(c.strip() for c in rows[1]):
             raise ParameterError(f"{name} has no rows; give {what} ({', '.join(columns)})")
+    if name == "moves_csv":  # parsed whole too: repeated rows, non-tickers and bad dates fail here, not in a kernel
+        from .sources import moves_csv
+
+        moves_csv.parse(p.read_bytes())
     if name == "ousm_holdings_csv":  # small files: parsed whole, with the chapter's own one-line errors
         from .sources.ousm_holdings import HINT, parse
 
