@@ -73,9 +73,8 @@ def book_grid():
     Stability (the rule above) is decided on the published window alone; the claim-date
     windows say what the data said when each claim was made. The expanding and rolling windows
     of :class:`~smallcaps.sweep.WindowGrid`'s defaults (``smallcaps sweep`` runs them) multiply
-    the work about twentyfold over the 22 claims (in November 2026, 7,349 evaluations against 326
-    on the reference snapshot), too much for a 2-core build: run them on a Dask cluster
-    (``--scheduler``). The page states both counts (``rb_rows``, ``rb_full_rows``).
+    the work more than twentyfold over the 22 claims (the page states both counts, ``rb_rows`` and
+    ``rb_full_rows``), too much for a 2-core build: run them on a Dask cluster (``--scheduler``).
     """
     from ..sweep import WindowGrid
 
