@@ -212,7 +212,7 @@ def proxy_share(data: pd.DataFrame, *, claim: float, claim_label: str, series_la
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower right", fontsize=8)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    return _finish(fig, ax, title, "month", "firms with earnings <= 0 (% of all firms)", note)
+    return _finish(fig, ax, title, "month", "firms with earnings ≤ 0 (% of all firms)", note)
 
 
 def cohort_gaps(data: pd.DataFrame, *, means: dict[str, tuple[float, float, float]], title: str,
