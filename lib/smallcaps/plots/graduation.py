@@ -28,10 +28,15 @@ def _suptitle(fig, title: str, width: int = 80) -> None:
     fig.suptitle(textwrap.fill(title, width), x=0.01, ha="left", fontsize=12, fontweight="bold")
 
 
-def moves_by_year(data: pd.DataFrame, *, title: str, note: str | None = None):
+def moves_by_year(data: pd.DataFrame, *, title: str, note: str | None = None,
+                  record_starts: dict[str, object] | None = None):
     """Diverging stacked bars: moves up the ladder above zero, moves down below, per year.
 
     ``data``: columns ``year``, ``move``, ``direction``, ``moves`` (see ``events_long``).
+    ``record_starts``: index label -> first date of its membership record. A record that starts
+    after the first year shown is marked by a dotted line at that date, labelled, because the bars
+    jump there when moves into and out of that index start to be seen (a coverage artefact, not
+    more moves).
     """
     fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT + 0.4))
     years = sorted(data["year"].unique())
@@ -48,8 +53,32 @@ def moves_by_year(data: pd.DataFrame, *, title: str, note: str | None = None):
     ax.set_xticks(x)
     ax.set_xticklabels([str(y) for y in years], rotation=45)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
-    ax.legend(ncols=2, fontsize=8, loc="lower left")
+    # an opaque legend: a record-start line may run behind it
+    ax.legend(ncols=2, fontsize=8, loc="lower left", frameon=True, framealpha=1.0, edgecolor="white")
+    _mark_record_starts(ax, years, record_starts or {})
     return _finish(fig, ax, title, "year of the move", "moves (up above zero, down below)", note)
+
+
+def _mark_record_starts(ax, years: list, starts: dict[str, object]) -> None:
+    """A dotted line at each membership record's first date inside the years shown (bar ``i`` is
+    year ``years[i]``, centred on ``i``), labelled at the top of the axes."""
+    shown = {label: pd.Timestamp(d) for label, d in starts.items()
+             if d is not None and years and int(years[0]) < pd.Timestamp(d).year <= int(years[-1])}
+    if not shown:
+        return
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.18 * (hi - lo))  # headroom for the labels above the bars
+    for label, d in shown.items():
+        i = list(map(int, years)).index(d.year) if d.year in set(map(int, years)) else None
+        if i is None:
+            continue
+        x = i - 0.5 + (d.day_of_year - 1) / (366 if d.is_leap_year else 365)
+        ax.axvline(x, color="0.25", linestyle=":", linewidth=1.2)
+        text = (f"{label} membership record starts {d:%d %b %Y}:\n"
+                "the jump from here is that record starting, not more moves")
+        ax.annotate(text,
+                    xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(-4, -3), textcoords="offset points",
+                    ha="right", va="top", fontsize=8, color="0.25")
 
 
 def rank_intervals(data: pd.DataFrame, *, title: str, note: str | None = None):
@@ -212,7 +241,7 @@ def proxy_share(data: pd.DataFrame, *, claim: float, claim_label: str, series_la
     ax.set_ylim(bottom=0)
     ax.legend(loc="lower right", fontsize=8)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-    return _finish(fig, ax, title, "month", "firms with earnings <= 0 (% of all firms)", note)
+    return _finish(fig, ax, title, "month", "firms with earnings ≤ 0 (% of all firms)", note)
 
 
 def cohort_gaps(data: pd.DataFrame, *, means: dict[str, tuple[float, float, float]], title: str,

@@ -23,6 +23,14 @@ def _date_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
+def _threshold_label(ax, level: float, text: str = "90th\npercentile") -> None:
+    """Name a dashed threshold line in the right margin, outside the axes, so that no series
+    can run through its label (inside the panel a long series crosses any fixed spot)."""
+    ax.annotate(text, xy=(1.0, level), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                textcoords="offset points", ha="left", va="center", fontsize=9, color=CLAIM_COLOUR,
+                annotation_clip=False)
+
+
 def discount_history(data: pd.DataFrame, *, claimed: dict[str, float], own_average: float | None, since,
                      claim_date, title: str, note: str | None = None,
                      ylabel: str = "small vs large P/B (%, below 0 = discount)"):
@@ -73,15 +81,13 @@ def stretch_panels(*, cape: pd.Series, share: pd.Series, rsp_spy: pd.Series, cap
     ax = axes[0]
     ax.plot(cape.index, cape.values, color=colours[0], linewidth=1.1)
     ax.axhline(cape_threshold, color=CLAIM_COLOUR, linestyle="--", linewidth=0.9)
-    ax.annotate("90th percentile", xy=(0.01, cape_threshold), xycoords=("axes fraction", "data"), xytext=(0, 3),
-                textcoords="offset points", fontsize=9, color=CLAIM_COLOUR, bbox=LABEL_BOX, zorder=5)
+    _threshold_label(ax, cape_threshold)
     ax.set_ylabel("CAPE (ratio)")
     ax.set_title("S&P composite cyclically adjusted P/E (Shiller)", fontsize=10, fontweight="normal")
     ax = axes[1]
     ax.plot(share.index, share.values, color=colours[1], linewidth=1.1)
     ax.axhline(share_threshold, color=CLAIM_COLOUR, linestyle="--", linewidth=0.9)
-    ax.annotate("90th percentile", xy=(0.01, share_threshold), xycoords=("axes fraction", "data"), xytext=(0, 3),
-                textcoords="offset points", fontsize=9, color=CLAIM_COLOUR, bbox=LABEL_BOX, zorder=5)
+    _threshold_label(ax, share_threshold)
     ax.set_ylabel("share of market cap (%)")
     ax.set_title("Largest size decile's share of US market cap (French size deciles)", fontsize=10, fontweight="normal")
     if panels == 3:
