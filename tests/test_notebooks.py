@@ -50,6 +50,9 @@ def executed(request, tmp_path_factory, snapshot_dir) -> tuple[Path, dict[str, r
     fresh.mkdir()
     for res in BOOK.glob("*.results.json"):  # a chapter not selected still feeds the scorecard
         shutil.copy2(res, fresh / res.name)
+    # the Robustness page reads the committed sweep beside it, as in `smallcaps refresh` (whose
+    # folder holds the sweep it just made)
+    shutil.copytree(BOOK / "robustness", fresh / "robustness")
     env = runner.kernel_env("offline", snapshot_dir, tmp_path_factory.mktemp("store"))
     runtime = tmp_path_factory.mktemp("runtime")
     chapters = _selected_chapters(request.session)
