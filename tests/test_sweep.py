@@ -286,8 +286,12 @@ def test_a_fixed_subset_of_the_committed_sweep_reproduces_exactly(offline_module
 def test_row_json_fields_are_the_specification():
     table = read_table(BOOK_SWEEP)
     row = table[(table["claim"] == "V1") & (table["spec"] == "measure=June prices")].iloc[0]
-    assert json.loads(row["spec_choices"]) == {"measure": "June prices", "rare_percentile": "default"}
-    assert json.loads(row["spec_values"]) == {"measure": "discount_june", "rare_percentile": 10.0}
+    assert json.loads(row["spec_choices"]) == {"forward_pe": "default", "interval": "default", "measure": "June prices",
+                                               "percentile_frame": "default", "rare_percentile": "default",
+                                               "read_at": "default", "size_group": "default", "verdict_rule": "default"}
+    assert json.loads(row["spec_values"]) == {"forward_pe": "use", "interval": "AR(1)", "measure": "discount_june",
+                                              "percentile_frame": "since 1995", "rare_percentile": 10.0,
+                                              "read_at": "claim date", "size_group": "2-3", "verdict_rule": "amended"}
     assert not row["is_default_spec"]
 
 

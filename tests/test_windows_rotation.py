@@ -380,13 +380,14 @@ def test_rerun_builds_a_page_without_n_a_in_its_prose(tmp_path, snapshot_dir, st
 
     from smallcaps.book.runner import run
 
-    report = run(start=start, end=end, chapters="rotation", out=tmp_path, mode="offline", snapshot=snapshot_dir,
+    out = tmp_path / "out"  # the store beside the run's folder, not inside it (a run refuses a folder that changed)
+    report = run(start=start, end=end, chapters="rotation", out=out, mode="offline", snapshot=snapshot_dir,
                  store=tmp_path / "store")
-    page = tmp_path / "html" / "book" / "rotation.html"
+    page = out / "html" / "book" / "rotation.html"
     assert report.ok and page.is_file()
     paragraphs = _prose_paragraphs(page)
     assert len(paragraphs) > 20
     assert not [p for p in paragraphs if "n/a" in p]
-    res = json.loads((tmp_path / "rotation.results.json").read_text())
+    res = json.loads((out / "rotation.results.json").read_text())
     assert [c["id"] for c in res["claims"]] == [c.id for c in R.CLAIMS]
     assert res["parameters"]["as_of"] == end  # as_of defaults to the window's end
