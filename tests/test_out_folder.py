@@ -460,6 +460,47 @@ def _wait_for_kernels(proc: subprocess.Popen, timeout: float = 90) -> list[psuti
     raise AssertionError("no kernel started")
 
 
+def _sleep_forever() -> None:
+    time.sleep(600)
+
+
+@pytest.mark.timeout(60)
+def test_killing_the_workers_leaves_their_exit_status_to_multiprocessing():
+    """F02 in CI (stop 18): the tracker reaped the pool's workers (psutil.wait_procs), so
+    multiprocessing saw them alive forever and the exit hook joining the pool's manager thread
+    never returned: `smallcaps run` hung after `smallcaps: interrupted (SIGTERM)`."""
+    import multiprocessing as mp
+
+    worker = mp.get_context("fork").Process(target=_sleep_forever)
+    worker.start()
+    tracker = interrupts.ProcessTracker()
+    tracker.update([worker.pid])
+    assert tracker.kill_all(timeout=5) == [worker.pid]
+    worker.join(timeout=5)
+    assert worker.exitcode == -signal.SIGKILL  # None when the exit status was taken behind its back
+
+
+@pytest.mark.timeout(60)
+def test_a_killed_pool_lets_the_interpreter_exit():
+    """The same, end to end: a pool whose workers the tracker killed shuts down and its manager
+    thread (joined by the interpreter at exit) ends."""
+    import concurrent.futures as cf
+
+    pool = cf.ProcessPoolExecutor(max_workers=2, initializer=interrupts.worker_init)
+    futures = [pool.submit(_sleep_forever) for _ in range(2)]
+    t_end = time.monotonic() + 30
+    while len(pool._processes or {}) < 2 and time.monotonic() < t_end:
+        time.sleep(0.05)
+    tracker = interrupts.ProcessTracker()
+    tracker.update(list(pool._processes))
+    assert len(tracker.kill_all(timeout=5)) == 2
+    manager = pool._executor_manager_thread
+    pool.shutdown(wait=False, cancel_futures=True)
+    manager.join(timeout=20)
+    assert not manager.is_alive()
+    assert all(isinstance(f.exception(timeout=5), cf.process.BrokenProcessPool) for f in futures)
+
+
 @pytest.mark.book
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("case, sig, group, code", [

@@ -19,6 +19,7 @@ import ctypes
 import ctypes.util
 import signal
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -124,7 +125,13 @@ class ProcessTracker:
     def kill_all(self, timeout: float = 5.0) -> list[int]:
         """Kill every remembered process still running (the same process, not a reused PID);
         return the PIDs killed (SIGKILL: a kernel's connection file lives in the run's temporary
-        runtime folder, which the run removes)."""
+        runtime folder, which the run removes).
+
+        The wait never reaps a process: the pool's workers are this process's children, and
+        their exit status belongs to ``multiprocessing``. Reaped behind its back (as
+        ``psutil.wait_procs`` does), a worker looks alive to the pool forever and the
+        interpreter's exit hook, which joins the pool's manager thread, never returns.
+        """
         ps = self._psutil
         alive: list[psutil.Process] = []
         for p in self.known.values():
@@ -138,5 +145,21 @@ class ProcessTracker:
                 p.kill()
             except ps.Error:
                 pass
-        _, still = ps.wait_procs(alive, timeout=timeout)
+        deadline = time.monotonic() + timeout
+        still = [p for p in alive if not _ended(p)]
+        while still and time.monotonic() < deadline:
+            time.sleep(0.05)
+            still = [p for p in still if not _ended(p)]
         return [p.pid for p in alive if p not in still]
+
+
+def _ended(p: psutil.Process) -> bool:
+    """``p`` has exited (a zombie waiting for its parent counts), without reaping it."""
+    import psutil
+
+    try:
+        return p.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:
+        return False
