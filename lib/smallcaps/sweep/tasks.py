@@ -259,7 +259,10 @@ def evaluate_batch(batch: Batch, data: Mapping[str, Any] | None = None, params: 
             cls = claims.get(item.claim)
             claim = cls(inputs, win, dict(item.values))
             _evaluate_one(claim, cache)
-            res = claim.result
+            # the claim's own verdict (bare_result): a row records nothing of the registered-rule or
+            # claim-date readings that `result` adds, and those are rows of their own (the
+            # claim-date windows); computing them here made every row pay for them again
+            res = claim.bare_result
             st, smp = res.statistic.to_dict(), res.sample
             row.update(verdict=res.verdict, statistic=st["name"], value=st["value"], unit=st["unit"],
                        ci_low=st["ci_low"], ci_high=st["ci_high"], ci_level=st["ci_level"], method=st["method"],
