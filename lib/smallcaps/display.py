@@ -4,8 +4,9 @@ Everything the library computes stays in its own units (returns, shares and spre
 **decimals**, yields in percent, counts as integers). This module turns them into what a reader
 sees, with one policy for each of these:
 
-* **Units.** :func:`pp` and :func:`pct` multiply a decimal by 100 (this is the only place that
-  does so for display); :func:`num` shows a number as it is. Prose writes the unit word itself
+* **Units.** :func:`percent` turns a decimal into percent or pp, the only place the library
+  multiplies by 100 (tables, figures and phrases in the claims call it); the glued values of
+  :func:`pp` and :func:`pct` go through it; :func:`num` shows a number as it is. Prose writes the unit word itself
   ("9.3 pp"), so glued values carry no unit.
 * **Missing values** read :data:`MISSING` ("n/a") in tables; prose never splices it into a
   sentence: a chapter hides a paragraph whose numbers are missing instead (see
@@ -126,7 +127,7 @@ class Fact:
         """The value in display units (decimals times 100 for ``pp`` and ``%``)."""
         if is_missing(self.value) or self.unit not in ("pp", "%"):
             return self.value
-        return 100 * self.value
+        return percent(self.value)
 
     def text(self) -> str:
         if self.fmt is not None:
@@ -137,6 +138,19 @@ class Fact:
             return format_value(self.value, "{:,}" if not is_missing(self.value) else None)
         spec = "{:" + ("+" if self.signed else "") + f".{self.digits}f" + "}"
         return format_value(self.scaled(), spec)
+
+
+#: Decimals to percent, or to percentage points for a difference: the library's one unit factor.
+PERCENT = 100
+
+
+def percent(value):
+    """A decimal (a return, a share, a difference of returns) in percent, or in percentage points
+    for a difference (``0.0927`` -> ``9.27``): number, array, Series or DataFrame alike.
+
+    Every conversion of a decimal to percent or pp for a table, a figure, a phrase or a
+    threshold's text goes through here (the library keeps decimals everywhere else)."""
+    return value * PERCENT
 
 
 def pp(value, digits: int = 1, signed: bool = False) -> Fact:
@@ -259,7 +273,7 @@ def scale(frame: pd.DataFrame, columns, factor: float = 100.0) -> pd.DataFrame:
     """Multiply ``columns`` by ``factor`` (decimals to percent or pp for a table)."""
     out = frame.copy()
     cols = list(columns)
-    out[cols] = factor * out[cols]
+    out[cols] = factor * out[cols]  # (default: percent)
     return out
 
 

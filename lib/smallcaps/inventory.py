@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import catalog
 from .data import DataSession
+from .display import percent
 from .errors import DataError
 from .provenance import Provenance
 
@@ -145,7 +146,7 @@ def member_price_coverage(ds: DataSession) -> pd.DataFrame:
         ever = set(m.spells()["ticker"])
         current = m.roster_at(m.end)
         years = (m.end - m.start).days / 365.25
-        share = 100.0 * len(ever & have) / len(ever)
+        share = percent(len(ever & have)) / len(ever)
         rows[m.name] = {
             "members_ever": len(ever), "with_prices": len(ever & have), "share": share,
             "years": years, "missing_per_year": (100.0 - share) / years,

@@ -23,6 +23,7 @@ import statsmodels.api as sm
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 from scipy import stats as sps
 
+from .display import percent
 from .errors import DataError
 
 DEFAULT_LEVEL = 0.95
@@ -75,7 +76,7 @@ class Estimate:
         e = self.scaled(scale)
         t = f", t = {e.t:.2f}" if e.t is not None else ""
         return (f"{e.value:.{digits}f} [{e.ci_low:.{digits}f}, {e.ci_high:.{digits}f}] "
-                f"({int(e.level * 100)}% CI, {e.method}{t}, n = {e.n})")
+                f"({int(percent(e.level))}% CI, {e.method}{t}, n = {e.n})")
 
     def as_row(self, scale: float = 1.0) -> dict:
         e = self.scaled(scale)
@@ -388,7 +389,7 @@ def percentile_rank(value: float, history) -> float:
     h = _clean(history).values
     if len(h) == 0:
         raise DataError("percentile_rank: empty history")
-    return float(100.0 * np.mean(h <= value))
+    return float(percent(np.mean(h <= value)))
 
 
 def proportion_ci(successes: int, n: int, level: float = DEFAULT_LEVEL) -> tuple[float, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..display import percent
 from ..errors import DataError
 from . import regimes
 
@@ -87,5 +88,5 @@ def coverage_by_year(breadth: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["members", "priced", "coverage"])
     picks = [b.index[0]] + list(b.groupby(b.index.year).tail(1).index)
     sel = b.loc[sorted(set(picks)), ["members", "priced"]].copy()
-    sel["coverage"] = 100.0 * sel["priced"] / sel["members"]
+    sel["coverage"] = percent(sel["priced"]) / sel["members"]
     return sel

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..display import percent
 from ..errors import DataError
 from ..sources.moves_csv import INDEX_LABELS, LADDER, direction, move_label  # noqa: F401  (the index vocabulary, re-exported)
 from ..stats import mean_hac
@@ -599,9 +600,9 @@ def pre_move_ranks(events: pd.DataFrame, prices: pd.DataFrame, panels: Mapping[s
         n, miss = len(v), int(mask.sum()) - len(v)
         at_or_below = int((v <= mine).sum())
         rows.append({"ticker": r.ticker, "date": pd.Timestamp(r.date), "origin": r.origin, "destination": r.destination,
-                     "move": r.move, "rank": 100.0 * at_or_below / n,
-                     "rank_low": 100.0 * at_or_below / (n + miss),
-                     "rank_high": 100.0 * (at_or_below + miss) / (n + miss),
+                     "move": r.move, "rank": percent(at_or_below) / n,
+                     "rank_low": percent(at_or_below) / (n + miss),
+                     "rank_high": percent(at_or_below + miss) / (n + miss),
                      "members": int(mask.sum()), "priced": n})
     cols = ["ticker", "date", "origin", "destination", "move", "rank", "rank_low", "rank_high", "members", "priced"]
     return pd.DataFrame(rows, columns=cols).sort_values(["date", "ticker"], ignore_index=True)

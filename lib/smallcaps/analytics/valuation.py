@@ -24,6 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..display import percent
 from ..errors import DataError
 
 _CELL = re.compile(r"^(?:ME(?P<me>[1-5])|(?P<small>SMALL)|(?P<big>BIG))\s*"
@@ -204,7 +205,7 @@ def history_percentile(series: pd.Series, at) -> tuple[float, pd.Period | pd.Tim
     if s.empty:
         raise DataError(f"{series.name or 'series'} has no value on or before {at}")
     value = s.iloc[-1]
-    return float(100.0 * (s <= value).mean()), s.index[-1]
+    return float(percent((s <= value).mean())), s.index[-1]
 
 
 def _label(index, at):

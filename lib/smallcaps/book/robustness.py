@@ -49,7 +49,7 @@ from typing import Any
 import pandas as pd
 
 from ..claims.contract import UNTESTABLE, VERDICTS, round_sig
-from ..display import Text
+from ..display import Text, percent
 from ..errors import DataError
 
 RESULTS = "robustness.results.json"
@@ -135,9 +135,9 @@ class Stability:
         """``5/5 specs (100%); 78% of 460 across windows`` (plus ``fragile``), for tables."""
         p, a = self.published_window, self.all_windows
         text = (f"{p['agree']}/{p['n'] - p['errors']} specs"
-                + (f" ({100 * p['share']:.0f}%)" if p["share"] is not None else ""))
+                + (f" ({percent(p['share']):.0f}%)" if p["share"] is not None else ""))
         if a["share"] is not None:
-            text += f"; {100 * a['share']:.0f}% of {a['n'] - a['errors']:,} across {a['windows']} windows"
+            text += f"; {percent(a['share']):.0f}% of {a['n'] - a['errors']:,} across {a['windows']} windows"
         return text + ("; fragile" if self.fragile else "")
 
 
@@ -237,9 +237,9 @@ class Robustness:
             out.append({"claim": s.id, "headline verdict": s.headline, "specifications": s.specifications,
                         "windows": s.windows,
                         "agree, published window": f"{p['agree']} of {p['n'] - p['errors']}",
-                        "share (%)": None if p["share"] is None else round(100 * p["share"], 1),
+                        "share (%)": None if p["share"] is None else round(percent(p["share"]), 1),
                         "agree, all windows": f"{a['agree']:,} of {a['n'] - a['errors']:,} in {a['windows']} windows",
-                        "share, all windows (%)": None if a["share"] is None else round(100 * a["share"], 1),
+                        "share, all windows (%)": None if a["share"] is None else round(percent(a["share"]), 1),
                         "fragile": "yes" if s.fragile else "no"})
         return pd.DataFrame(out).set_index("claim")
 
@@ -274,7 +274,7 @@ class Robustness:
                         "count": g.drop_duplicates(["window_start", "window_end", "window_as_of"]).shape[0],
                         "rows": len(g), "decided": len(dec),
                         "agree with headline (%)": (None if not len(dec) else
-                                                    round(100 * float((dec["verdict"] == s.headline).mean()), 1)),
+                                                    round(percent(float((dec["verdict"] == s.headline).mean())), 1)),
                         **{v: int((g["verdict"] == v).sum()) for v in VERDICTS}})
         return pd.DataFrame(out).set_index("windows")
 
@@ -321,7 +321,7 @@ class Robustness:
         p, a = s.published_window, s.all_windows
         n = p["n"] - p["errors"]
         text = (f"**{s.id}** is *{s.headline}* as published. On the published window {p['agree']} of {n} "
-                f"specifications agree ({100 * p['share']:.0f}%): ")
+                f"specifications agree ({percent(p['share']):.0f}%): ")
         text += "**fragile** by the rule above." if s.fragile else "not fragile by the rule above."
         if s.disagree:
             text += " Disagreeing: " + "; ".join(f"{d.split(' -> ')[0]} gives *{d.split(' -> ')[1]}*"
@@ -329,7 +329,7 @@ class Robustness:
         if a["share"] is not None:
             text += (f" Across the {a['windows']} windows in which the published specification can decide "
                      f"{s.id}, {a['agree']:,} of {a['n'] - a['errors']:,} specification-window pairs agree "
-                     f"({100 * a['share']:.0f}%).")
+                     f"({percent(a['share']):.0f}%).")
         if a["windows"] < s.windows:
             text += f" In the other {s.windows - a['windows']} windows the data cannot decide it."
         return Text(text)
@@ -368,7 +368,7 @@ class Robustness:
         p, a = s.published_window, s.all_windows
         title = (f"{claim_id} is {s.headline} under {p['agree']} of {p['n'] - p['errors']} specifications on the "
                  f"published window" + ("" if a["share"] is None else
-                                        f", {100 * a['share']:.0f}% of specification-windows"))
+                                        f", {percent(a['share']):.0f}% of specification-windows"))
         return plots.specification_curve(
             r, x="rank", y="value", low="ci_low", high="ci_high", verdict="verdict", panel=uses,
             highlight=None if head.empty else (int(head["rank"].iloc[0]), float(head["value"].iloc[0])),
@@ -482,11 +482,11 @@ def stability_text(claim_id: str, result, folder: str | Path = ".") -> Text:
                     f"`smallcaps refresh --chapters robustness`.*")
     p, a = s.published_window, s.all_windows
     text = (f"**How robust is this verdict?** {p['agree']} of {p['n'] - p['errors']} specifications on this window "
-            f"give the same verdict ({100 * p['share']:.0f}%): "
+            f"give the same verdict ({percent(p['share']):.0f}%): "
             + ("**fragile** (fewer than two thirds agree)." if s.fragile
                else "not fragile (two thirds or more agree)."))
     if a["share"] is not None:
         text += (f" Over the {a['windows']} windows of the sweep in which the data can decide {claim_id}, "
-                 f"{100 * a['share']:.0f}% of specification-window pairs agree (the windows overlap, so these are "
+                 f"{percent(a['share']):.0f}% of specification-window pairs agree (the windows overlap, so these are "
                  f"not independent).")
     return Text(text + f" Every specification and window: {{ref}}`the Robustness page <robustness-{s.chapter}>`.")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..claims.contract import UNTESTABLE, VERDICTS, ClaimResult
-from ..display import MISSING, VERDICT_CLASS, badge, format_value, stat_digits
+from ..display import MISSING, VERDICT_CLASS, badge, format_value, percent, stat_digits
 
 #: Plain words for a claim's kind (``Claim.kind``).
 KIND_WORDS = {"fact": "fact about the past", "effect": "effect", "forecast": "forecast"}
@@ -156,7 +156,7 @@ def deciding_text(result: ClaimResult, info: ClaimInfo | None = None) -> str:
     fmt = "{:." + str(d) + "f}"
     out = format_value(s.value + 0.0, fmt) + (f" {s.unit}" if s.unit else "")
     if s.ci_low is not None and s.ci_high is not None and interval_decides(result, info):
-        lvl = f"{int(round(100 * s.ci_level))}% CI " if s.ci_level else ""
+        lvl = f"{int(round(percent(s.ci_level)))}% CI " if s.ci_level else ""
         out += f" ({lvl}{format_value(s.ci_low + 0.0, fmt)} to {format_value(s.ci_high + 0.0, fmt)})"
     return f"{s.name}: {out}"
 

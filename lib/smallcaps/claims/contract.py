@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..display import format_value
+from ..display import format_value, percent
 from ..errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -169,9 +169,9 @@ class Statistic:
             out += f" {self.unit}"
         if self.ci_low is not None and self.ci_high is not None:
             if self.band == "noise band":
-                lvl = f"{int(round(100 * self.ci_level))}% noise band " if self.ci_level else "noise band "
+                lvl = f"{int(round(percent(self.ci_level)))}% noise band " if self.ci_level else "noise band "
             else:
-                lvl = f"{int(round(100 * self.ci_level))}% CI " if self.ci_level else ""
+                lvl = f"{int(round(percent(self.ci_level)))}% CI " if self.ci_level else ""
             out += f" ({lvl}{format_value(self.ci_low, f)} to {format_value(self.ci_high, f)})"
         return f"{self.name}: {out}"
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from ..display import percent
 from . import HEIGHT, PALETTE, WIDTH, _finish
 
 UP_COLOURS = ("#0072B2", "#56B4E9", "#009E73")
@@ -211,11 +212,11 @@ def growth_paths(panels: dict[str, pd.DataFrame], titles: dict[str, str], *, tit
         lines = [c for c in frame.columns if not c.startswith("bound")]
         pal = sns.color_palette(PALETTE, len(lines))
         if len(bounds) == 2:
-            lo, hi = (100 * (frame[b] - 1) for b in bounds)
+            lo, hi = (percent(frame[b] - 1) for b in bounds)
             ax.fill_between(frame.index, np.minimum(lo, hi), np.maximum(lo, hi), color=pal[2], alpha=0.15, linewidth=0,
                             label="bought and held: unpriced names at -100% / at the ETF")
         for c, colour in zip(lines, pal, strict=True):
-            ax.plot(frame.index, 100 * (frame[c] - 1), color=colour, linewidth=1.5, label=c)
+            ax.plot(frame.index, percent(frame[c] - 1), color=colour, linewidth=1.5, label=c)
         ax.axhline(0, color="0.3", linewidth=0.8)
         ax.set_ylabel("cumulative return (%)")
         ax.set_title(textwrap.fill(titles.get(label, label), 95), fontsize=9.5, loc="left", fontweight="normal")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from ..display import percent
 from . import HEIGHT, LABEL_BOX, PALETTE, WIDTH, _finish
 
 CLAIM_COLOUR = "#d95f02"
@@ -92,7 +93,7 @@ def stretch_panels(*, cape: pd.Series, share: pd.Series, rsp_spy: pd.Series, cap
     ax.set_title("Largest size decile's share of US market cap (French size deciles)", fontsize=10, fontweight="normal")
     if panels == 3:
         ax = axes[2]
-        ax.plot(rsp_spy.index, 100 * rsp_spy.values, color=colours[2], linewidth=1.1)
+        ax.plot(rsp_spy.index, percent(rsp_spy.values), color=colours[2], linewidth=1.1)
         ax.axhline(0, color="0.3", linewidth=0.8)
         ax.set_ylabel("RSP relative to SPY (%)")
         ax.set_title("Proxy only: equal-weight (RSP) relative to cap-weight (SPY) S&P 500, cumulative",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..display import percent
 from ..errors import ParameterError, ParseError
 from ._csv import csv_rows
 
@@ -144,7 +145,7 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
     over = totals[totals > MAX_TOTAL]
     if len(over):
         d, t = over.index[0], over.iloc[0]
-        raise ParameterError(f"{PARAMETER}: the weights dated {d.date()} add up to {100 * t:.1f}% of the fund; give "
+        raise ParameterError(f"{PARAMETER}: the weights dated {d.date()} add up to {percent(t):.1f}% of the fund; give "
                              "each date's holdings once, all in percent or all as fractions")
     frame = frame.sort_values(["date", "weight"], ascending=[True, False], kind="stable", ignore_index=True)
     return {MAIN_TABLE: frame}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, finite, iso, pct, plural, text
+from ...display import Fact, count, finite, iso, pct, percent, plural, text
 from ...stats import bootstrap_ci, cluster_bootstrap
 from ..base import SpecSpace
 from .inputs import (
@@ -240,7 +240,7 @@ class Ladder:
         g = ev.groupby([ev["date"].dt.year.rename("year"), "move", "direction"]).size().rename("moves").reset_index()
         up, down = int(ev["direction"].eq("up").sum()), int(ev["direction"].eq("down").sum())
         title = (f"{plural(up, 'move')} up and {down} down the S&P ladder since {ev['date'].min().year}; "
-                 f"{100 * ev['has_prices'].mean():.0f}% of the movers have prices")
+                 f"{percent(ev['has_prices'].mean()):.0f}% of the movers have prices")
         return {"data": g, "title": title, "note": "Source: pitindex events; moves matched within the window above."}
 
     # -- survivorship --------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ class Ladder:
             for d in dict.fromkeys(picks):
                 rows.append({"index": name, "month end": d.date(), "members": int(g.at[d, "members"]),
                              "with prices": int(g.at[d, "priced"]),
-                             "share (%)": round(float(100 * g.at[d, "share"]), 1)})
+                             "share (%)": round(float(percent(g.at[d, "share"])), 1)})
         return pd.DataFrame(rows).set_index(["index", "month end"])
 
     def coverage_figure(self) -> dict[str, Any] | str:
@@ -285,12 +285,12 @@ class Ladder:
             return "no index has a month end with members in the window."
         parts, records = [], []
         for name, g in cov.groupby("index", sort=False):
-            parts.append(f"{name} {100 * g['share'].iloc[0]:.0f}% in {g['month'].iloc[0].year}")
+            parts.append(f"{name} {percent(g['share'].iloc[0]):.0f}% in {g['month'].iloc[0].year}")
             records.append(self._from_record_start(next(k for k, v in ga.INDEX_LABELS.items() if v == name)))
-        last = 100 * cov.groupby("index")["share"].last()
+        last = percent(cov.groupby("index")["share"].last())
         lo, hi = f"{last.min():.0f}", f"{last.max():.0f}"
         end = f"{lo}% for each index" if lo == hi else f"{lo}-{hi}%"
-        data = cov.assign(share=100 * cov["share"])
+        data = cov.assign(share=percent(cov["share"]))
         start = "at the start of coverage" if all(records) else "at the window's first month end"
         return {"data": data, "x": "month", "y": "share", "hue": "index",
                 "title": f"Members with prices {start}: {', '.join(parts)}; at the end {end}",

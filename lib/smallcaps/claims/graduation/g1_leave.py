@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, iso, num, plural, pp, text
+from ...display import Fact, count, iso, num, percent, plural, pp, text
 from ...stats import Estimate, mde, mean_hac, one_sided_p
 from ..base import Choice, Decision, SpecSpace
 from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
@@ -246,7 +246,7 @@ class G1(GraduationClaim):
                          "mean rank": g["rank"].mean(), "ci_low": est.ci_low if est else np.nan,
                          "ci_high": est.ci_high if est else np.nan,
                          "bound: missing above": g["rank_low"].mean(), "bound: missing below": g["rank_high"].mean(),
-                         "members priced (%)": 100 * (g["priced"] / g["members"]).mean()})
+                         "members priced (%)": percent((g["priced"] / g["members"]).mean())})
         return pd.DataFrame(rows)
 
     def untestable(self, ev: G1Evidence) -> str | None:
@@ -283,7 +283,7 @@ class G1(GraduationClaim):
         sample = Sample(iso(r6["date"].min()), iso(r6["date"].max()), int(e.n), "events")
         statistic = Statistic(self.statistic_name, e.value, "percentile", e.ci_low, e.ci_high, e.level, e.method)
         if sp.verdict_rule == "registered":  # the registered test, reproduced exactly (no p-value or MDE then)
-            tail = (f"{100 * ev.tail_stays.value:.0f}% of bottom-quintile members were still in the index {later}"
+            tail = (f"{percent(ev.tail_stays.value):.0f}% of bottom-quintile members were still in the index {later}"
                     if ev.tail_stays is not None else "the tail's retention could not be measured")
             note = (f"Graduates ranked {e.value:.0f} on average ({e.ci_low:.0f} to {e.ci_high:.0f}) and {tail}; "
                     "measured on the S&P 600 → 400/500 ladder, the observable analogue of Russell 2000 → 1000.")
@@ -294,10 +294,10 @@ class G1(GraduationClaim):
             parts[0] = ("Mechanical: moves follow market capitalisation, which follows price, and graduates are "
                         "ranked by past return. " + parts[0])
         if ev.tail_stays is not None:
-            base = (f", against {100 * ev.base_rate:.0f}% of the other quintiles (the tail is the "
+            base = (f", against {percent(ev.base_rate):.0f}% of the other quintiles (the tail is the "
                     f"{'least' if ev.tail_stays.value < ev.base_rate else 'most'} persistent fifth)"
                     if ev.base_rate is not None else "")
-            parts.append(f"{100 * ev.tail_stays.value:.0f}% of bottom-quintile members were still in the index "
+            parts.append(f"{percent(ev.tail_stays.value):.0f}% of bottom-quintile members were still in the index "
                          f"{later}{base}")
         else:
             parts.append("the tail's retention could not be measured")
@@ -348,7 +348,7 @@ class G1(GraduationClaim):
             return pd.DataFrame({"note": ["no index has a long enough record in this window to follow its members"]},
                                 index=["G1"])
         for c in ("moved_up", "stayed", "left", "next_excess"):
-            q[c] = 100 * q[c]
+            q[c] = percent(q[c])
         q = q.rename(columns={"moved_up": "moved up (%)", "stayed": "still a member (%)", "left": "left (%)",
                               "next_excess": f"next {self.spec.rank_months}m excess (pp)",
                               "members": "members per cohort"})

@@ -16,7 +16,7 @@ from scipy import stats as sps
 from statsmodels.stats.power import TTestPower
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, finite, iso, num, pct, plural, pp, text
+from ...display import Fact, count, finite, iso, num, pct, percent, plural, pp, text
 from ...stats import Estimate, cluster_bootstrap, mean_hac
 from .events import (
     GRADUATES,
@@ -157,9 +157,9 @@ class G2Shows:
         for (step, bench), r in s.iterrows():
             for c in base:
                 rows.append({"step": step, "benchmark": bench, "window (months)": c.replace("BHAR ", ""),
-                             "mean (pp)": round(100 * r[c], 1),
-                             "95% CI": ci_column([100 * r[f"{c} low"]], [100 * r[f"{c} high"]])[0],
-                             "median (pp)": round(100 * r[f"{c} median"], 1),
+                             "mean (pp)": round(percent(r[c]), 1),
+                             "95% CI": ci_column([percent(r[f"{c} low"])], [percent(r[f"{c} high"])])[0],
+                             "median (pp)": round(percent(r[f"{c} median"]), 1),
                              "movers": int(r[post_n]) if c.startswith("BHAR 0..") else int(r["with prices"])})
         return pd.DataFrame(rows).set_index(["step", "benchmark", "window (months)"])
 
@@ -168,7 +168,7 @@ class G2Shows:
         r = self.evidence.runup
         if r.empty:
             return pd.DataFrame({"note": ["too few movers with prices in this window"]}, index=["G2"])
-        r = r.assign(share=100 * r["share"])
+        r = r.assign(share=percent(r["share"]))
         return r.rename(columns={"log_relative": "summed log relative return", "share": "share of run-up (%)",
                                  "months": "event-months"}).set_index(["step", "status"]).round(1)
 
@@ -177,9 +177,9 @@ class G2Shows:
         y = self.evidence.yearly
         if y.empty:
             return pd.DataFrame({"note": ["no S&P 600 or S&P 400 membership in this window"]}, index=["G2"])
-        out = y.assign(index_return=100 * y["index_return"], group_contribution=100 * y["group_contribution"],
-                       group_share=100 * y["group_share"], group_weight=100 * y["group_weight"],
-                       priced_share=100 * y["priced_share"])
+        out = y.assign(index_return=percent(y["index_return"]), group_contribution=percent(y["group_contribution"]),
+                       group_share=percent(y["group_share"]), group_weight=percent(y["group_weight"]),
+                       priced_share=percent(y["priced_share"]))
         out = out.rename(columns={"index_return": "EW index return (%)",
                                   "group_contribution": "from future graduates (pp)",
                                   "group_share": "share of return (%)", "group_weight": "their weight (%)",
@@ -194,12 +194,12 @@ class G2Shows:
                 continue  # no month whose look-ahead is complete
             wn = self.evidence.winners.get(k)
             rows.append({"index": ga.INDEX_LABELS[k], "months": d["months"],
-                         "index return, summed (pp)": 100 * d["index_sum"],
-                         "from future graduates (pp)": 100 * d["group_sum"], "share of return (%)": 100 * d["share"],
-                         "their weight (%)": 100 * d["weight"], "share / weight": d["ratio"],
-                         f"ex-post top {100 * WINNERS_SHARE:.0f}%: share of return (%)":
-                             100 * wn["share"] if wn else np.nan,
-                         f"ex-post top {100 * WINNERS_SHARE:.0f}%: share / weight": wn["ratio"] if wn else np.nan})
+                         "index return, summed (pp)": percent(d["index_sum"]),
+                         "from future graduates (pp)": percent(d["group_sum"]), "share of return (%)": percent(d["share"]),
+                         "their weight (%)": percent(d["weight"]), "share / weight": d["ratio"],
+                         f"ex-post top {percent(WINNERS_SHARE):.0f}%: share of return (%)":
+                             percent(wn["share"]) if wn else np.nan,
+                         f"ex-post top {percent(WINNERS_SHARE):.0f}%: share / weight": wn["ratio"] if wn else np.nan})
         if not rows:
             return pd.DataFrame({"note": ["no month of S&P 600 or S&P 400 membership in this window has its "
                                           f"next {self.spec.future_months} months fully observed"]}, index=["G2"])
@@ -213,8 +213,8 @@ class G2Shows:
             yrs = (b.index[-1] - b.index[0]).days / 365.25
             for c in b.columns:
                 rows.append({"index": f"{ga.INDEX_LABELS[k]}, {b.index[0]:%b %Y} to {b.index[-1]:%b %Y}",
-                             "portfolio": c, "cumulative (%)": 100 * (last[c] - 1),
-                             "per year (%)": 100 * (last[c] ** (1 / yrs) - 1)})
+                             "portfolio": c, "cumulative (%)": percent(last[c] - 1),
+                             "per year (%)": percent(last[c] ** (1 / yrs) - 1)})
         if not rows:
             return pd.DataFrame({"note": ["no index has 13 month ends of membership in this window"]}, index=["G2"])
         return pd.DataFrame(rows).set_index(["index", "portfolio"]).round(1)
@@ -225,9 +225,9 @@ class G2Shows:
         if r.empty:
             return pd.DataFrame({"note": ["too few S&P 600 graduates with prices in this window"]}, index=["G2"])
         col = [c for c in r.columns if c.startswith("BHAR")][0]
-        return pd.DataFrame({"events": r["events"], "mean (pp)": (100 * r[col]).round(1),
-                             "95% CI": ci_column(100 * r["ci_low"], 100 * r["ci_high"]),
-                             "median (pp)": [f"{100 * v:.1f}" if finite(v) else "" for v in r["median"]]},
+        return pd.DataFrame({"events": r["events"], "mean (pp)": (percent(r[col])).round(1),
+                             "95% CI": ci_column(percent(r["ci_low"]), percent(r["ci_high"])),
+                             "median (pp)": [f"{percent(v):.1f}" if finite(v) else "" for v in r["median"]]},
                             index=r.index)
 
     def paths_figure(self) -> dict[str, Any] | str:
@@ -240,7 +240,7 @@ class G2Shows:
             return "too few S&P 600 graduates with prices in this window for an event study."
         p = p.copy()
         for c in ("mean", "ci_low", "ci_high", "median", "q25", "q75"):
-            p[c] = 100 * p[c]
+            p[c] = percent(p[c])
         q = p.loc[p["step"] == GRADUATES]
         pre = q.loc[(q["segment"] == "before") & (q["month"] == 0), "median"].iloc[0]
         aft = q.loc[q["segment"] == "after"]
@@ -262,22 +262,22 @@ class G2Shows:
         for r in ev.yearly.itertuples(index=False):
             tag = "" if r.complete else " (look-ahead incomplete)"
             rows.append({"index": r.index, "year": str(r.year), "series": "equal-weight index return" + tag,
-                         "pp": 100 * r.index_return, "complete": r.complete})
+                         "pp": percent(r.index_return), "complete": r.complete})
             rows.append({"index": r.index, "year": str(r.year), "series": f"from members graduating {within}" + tag,
-                         "pp": 100 * r.group_contribution, "complete": r.complete})
+                         "pp": percent(r.group_contribution), "complete": r.complete})
         parts = []
         for k, d in ev.dominance.items():
             if d["months"] == 0:
                 continue  # no month whose look-ahead is complete
             wn = ev.winners.get(k)
-            best = (f" (any ex-post top {100 * WINNERS_SHARE:.0f}%: {100 * wn['share']:.0f}%)"
+            best = (f" (any ex-post top {percent(WINNERS_SHARE):.0f}%: {percent(wn['share']):.0f}%)"
                     if wn and math.isfinite(wn["share"]) else "")
             if math.isfinite(d["share"]):
-                parts.append(f"{ga.INDEX_LABELS[k]}: {100 * d['share']:.0f}% of the return from "
-                             f"{100 * d['weight']:.0f}% of the weight{best}")
+                parts.append(f"{ga.INDEX_LABELS[k]}: {percent(d['share']):.0f}% of the return from "
+                             f"{percent(d['weight']):.0f}% of the weight{best}")
             else:
-                parts.append(f"{ga.INDEX_LABELS[k]}: future graduates gained {100 * d['group_sum']:.0f} pp while the "
-                             f"index summed {100 * d['index_sum']:.0f} pp")
+                parts.append(f"{ga.INDEX_LABELS[k]}: future graduates gained {percent(d['group_sum']):.0f} pp while the "
+                             f"index summed {percent(d['index_sum']):.0f} pp")
         year = "a year" if self.spec.future_months == 12 else f"{self.spec.future_months} months"
         if not parts:
             parts = [f"no month in the window has its next {plural(self.spec.future_months, 'month')} observed"]
@@ -294,7 +294,7 @@ class G2Shows:
         gaps = {}
         for k, b in bh.items():
             last = b.iloc[-1]
-            gaps[k] = (100 * (last[f"{b.attrs['year']} roster, equal weight rebalanced"]
+            gaps[k] = (percent(last[f"{b.attrs['year']} roster, equal weight rebalanced"]
                               - last["point-in-time index, equal weight"]), b.attrs["year"])
         verbs = {_beat(g) for g, _ in gaps.values()}
         head = "One path each, no interval: held unchanged and rebalanced monthly, each index's first roster "
@@ -326,23 +326,23 @@ class G2Shows:
             for label, e in (("(a) late: share of the run-up before joining (%)", late["before"]),
                              ("(a) late: the same, run-up before the record counted as before (%)",
                               late["before_max"])):
-                rows.append({"part": label, "estimate": 100 * e.value, "95% CI": ci_column([100 * e.ci_low],
-                                                                                         [100 * e.ci_high])[0],
+                rows.append({"part": label, "estimate": percent(e.value), "95% CI": ci_column([percent(e.ci_low)],
+                                                                                         [percent(e.ci_high)])[0],
                              "n": f"{e.n} graduates", "verdict": self.part_late(ev)})
         e = ev.post
         if e is not None:
-            rows.append({"part": f"(b) after the move: {sp.post_months}-month BHAR (pp)", "estimate": 100 * e.value,
-                         "95% CI": ci_column([100 * e.ci_low], [100 * e.ci_high])[0], "n": f"{e.n} graduates",
+            rows.append({"part": f"(b) after the move: {sp.post_months}-month BHAR (pp)", "estimate": percent(e.value),
+                         "95% CI": ci_column([percent(e.ci_low)], [percent(e.ci_high)])[0], "n": f"{e.n} graduates",
                          "verdict": self.part_cost(ev)})
         c = ev.calendar_est
         if c is not None:
-            rows.append({"part": "(b) calendar-time portfolio: excess return (pp a month)", "estimate": 100 * c.value,
-                         "95% CI": ci_column([100 * c.ci_low], [100 * c.ci_high], 2)[0], "n": f"{c.n} months",
+            rows.append({"part": "(b) calendar-time portfolio: excess return (pp a month)", "estimate": percent(c.value),
+                         "95% CI": ci_column([percent(c.ci_low)], [percent(c.ci_high)], 2)[0], "n": f"{c.n} months",
                          "verdict": self.part_cost(ev) if e is not None else ""})
         k = ev.cohort_est
         if k is not None:
-            rows.append({"part": "(c) frozen roster: one-year cohorts, S&P 600 (pp a year)", "estimate": 100 * k.value,
-                         "95% CI": ci_column([100 * k.ci_low], [100 * k.ci_high], 2)[0], "n": f"{k.n} cohorts",
+            rows.append({"part": "(c) frozen roster: one-year cohorts, S&P 600 (pp a year)", "estimate": percent(k.value),
+                         "95% CI": ci_column([percent(k.ci_low)], [percent(k.ci_high)], 2)[0], "n": f"{k.n} cohorts",
                          "verdict": self.part_frozen(ev)})
         if not rows:
             return pd.DataFrame({"note": ["no part of the claim can be measured in this window"]}, index=["G2"])
@@ -362,8 +362,8 @@ class G2Shows:
                          ("alpha on IJR and IJH returns", ev.calendar_alpha)):
             if e is None:
                 continue
-            rows.append({"measure": label, "pp a month": 100 * e.value,
-                         "95% CI": ci_column([100 * e.ci_low], [100 * e.ci_high], 2)[0], "t": e.t, "months": e.n})
+            rows.append({"measure": label, "pp a month": percent(e.value),
+                         "95% CI": ci_column([percent(e.ci_low)], [percent(e.ci_high)], 2)[0], "t": e.t, "months": e.n})
         return pd.DataFrame(rows).set_index("measure").round(2)
 
     def cohort_estimate(self, k: str, years: int):
@@ -388,11 +388,11 @@ class G2Shows:
             e = self.cohort_estimate(k, years)
             rows.append({"index": ga.INDEX_LABELS[k], "horizon (years)": years, "cohorts": len(c),
                          "first": str(c["start"].min().year), "last": str(c["start"].max().year),
-                         "mean gap (pp)": 100 * c["gap"].mean(),
-                         "95% CI": "" if e is None else ci_column([100 * e.ci_low], [100 * e.ci_high], 2)[0],
-                         "median (pp)": 100 * c["gap"].median(),
-                         "unpriced earn the ETF (pp)": 100 * c["gap_etf"].mean(),
-                         "floor: unpriced at -100% (pp)": 100 * c["gap_low"].mean()})
+                         "mean gap (pp)": percent(c["gap"].mean()),
+                         "95% CI": "" if e is None else ci_column([percent(e.ci_low)], [percent(e.ci_high)], 2)[0],
+                         "median (pp)": percent(c["gap"].median()),
+                         "unpriced earn the ETF (pp)": percent(c["gap_etf"].mean()),
+                         "floor: unpriced at -100% (pp)": percent(c["gap_low"].mean())})
         if not rows:
             return pd.DataFrame({"note": ["no June cohort of membership has a whole year inside this window"]},
                                 index=["G2"])
@@ -411,7 +411,7 @@ class G2Shows:
             c = ev.cohorts.get((k, 1))
             if c is not None:
                 frames.append(pd.DataFrame({"index": ga.INDEX_LABELS[k], "year": c["start"].dt.year,
-                                            "gap": 100 * c["gap"]}))
+                                            "gap": percent(c["gap"])}))
         if not frames:
             return "no June cohort of membership has a whole year inside this window."
         data = pd.concat(frames, ignore_index=True)
@@ -419,12 +419,12 @@ class G2Shows:
         for k in ("sp600", "sp400", "sp500"):
             e = self.cohort_estimate(k, 1)
             if e is not None:
-                means[ga.INDEX_LABELS[k]] = (100 * e.value, 100 * e.ci_low, 100 * e.ci_high)
+                means[ga.INDEX_LABELS[k]] = (percent(e.value), percent(e.ci_low), percent(e.ci_high))
         k = ev.cohort_est
         if k is not None:
             title = (f"Frozen each June, the S&P 600's roster {_beat(k.value)} the reconstituted index by "
-                     f"{abs(100 * k.value):.1f} pp a year on average over {plural(k.n, 'cohort')} ({100 * k.ci_low:.1f} "
-                     f"to {100 * k.ci_high:.1f}); Cai and Houge found {CAI_HOUGE[1]:.1f} pp for the Russell 2000")
+                     f"{abs(percent(k.value)):.1f} pp a year on average over {plural(k.n, 'cohort')} ({percent(k.ci_low):.1f} "
+                     f"to {percent(k.ci_high):.1f}); Cai and Houge found {CAI_HOUGE[1]:.1f} pp for the Russell 2000")
         else:
             title = "Each index's roster frozen each June against the reconstituted index over the next year"
         return {"data": data, "means": means, "title": title,
@@ -445,7 +445,7 @@ class G2Shows:
             return Anchor("Fama and French (2007): small-to-big migrators' excess return in the migration year",
                           "fama2007", published, None, "pp", sample + " (too few in this window)", 0.0)
         dates = st.events.loc[x.index, "date"]
-        e = cluster_bootstrap(100 * x, quarters(dates), stat=np.median, what="calendar quarters")
+        e = cluster_bootstrap(percent(x), quarters(dates), stat=np.median, what="calendar quarters")
         # plain floats: numpy scalars would not serialise in the results file
         tol = float((e.value - e.ci_low) if published < e.value else (e.ci_high - e.value))
         return Anchor(
@@ -456,7 +456,7 @@ class G2Shows:
             note=(f"The book's number is the median 12-month buy-and-hold excess return over IJR before the move "
                   f"(95% interval {e.ci_low:.1f} to {e.ci_high:.1f}, {e.method}); FF report more than 60% for small "
                   "stocks that migrate to big, value-weighted over the migration year against the market. The mean "
-                  f"({100 * x.mean():.0f} pp) is pulled up by a few extreme run-ups, so the median is the comparable "
+                  f"({percent(x.mean()):.0f} pp) is pulled up by a few extreme run-ups, so the median is the comparable "
                   "centre. The tolerance is the interval's half-width: the published number must lie inside it."))
 
     def anchor_cai_houge(self, years: int):
@@ -475,11 +475,11 @@ class G2Shows:
         if c is None or e is None:
             return Anchor(name, "cai2008", published, None, "pp", f"{ga.INDEX_LABELS[k]} June cohorts (too few in "
                           "this window)", 0.0)
-        v, lo, hi = float(100 * e.value), float(100 * e.ci_low), float(100 * e.ci_high)
+        v, lo, hi = float(percent(e.value)), float(percent(e.ci_low)), float(percent(e.ci_high))
         tol = (v - lo) if published < v else (hi - v)
         one = self.evidence.cohorts.get(("sp600", 5))
         extra = (f" The S&P 600's single five-year cohort (from {one['start'].iloc[0].year}) gained "
-                 f"{100 * one['gap'].iloc[0]:.1f} pp." if years == 5 and one is not None and len(one) else "")
+                 f"{percent(one['gap'].iloc[0]):.1f} pp." if years == 5 and one is not None and len(one) else "")
         return Anchor(
             name, "cai2008", published, v, "pp",
             f"{ga.INDEX_LABELS[k]}, {plural(len(c), 'June cohort')} {c['start'].min().year}-{c['start'].max().year}; "
@@ -642,30 +642,30 @@ class G2Shows:
             "g2_post_quarters": text(None if e is None else e.method.split(",")[0].replace("bootstrap over ", "")),
             "g2_post_p": text(p_text(self.p_value) if e is not None else None),
             "g2_post_mde": num(self.decision.mde if e is not None else None, 1),
-            "g2_cal": num(None if c is None else 100 * c.value, 2),
-            "g2_cal_lo": num(None if c is None else 100 * c.ci_low, 2),
-            "g2_cal_hi": num(None if c is None else 100 * c.ci_high, 2),
+            "g2_cal": num(None if c is None else percent(c.value), 2),
+            "g2_cal_lo": num(None if c is None else percent(c.ci_low), 2),
+            "g2_cal_hi": num(None if c is None else percent(c.ci_high), 2),
             "g2_cal_t": num(v(c, "t"), 2),
             "g2_cal_months": text(None if c is None else plural(c.n, "month")),
-            "g2_cal_alpha": num(None if a is None else 100 * a.value, 2),
-            "g2_cal_alpha_lo": num(None if a is None else 100 * a.ci_low, 2),
-            "g2_cal_alpha_hi": num(None if a is None else 100 * a.ci_high, 2),
-            "g2_cohort_600": num(None if k is None else 100 * k.value, 2),
-            "g2_cohort_600_lo": num(None if k is None else 100 * k.ci_low, 2),
-            "g2_cohort_600_hi": num(None if k is None else 100 * k.ci_high, 2),
+            "g2_cal_alpha": num(None if a is None else percent(a.value), 2),
+            "g2_cal_alpha_lo": num(None if a is None else percent(a.ci_low), 2),
+            "g2_cal_alpha_hi": num(None if a is None else percent(a.ci_high), 2),
+            "g2_cohort_600": num(None if k is None else percent(k.value), 2),
+            "g2_cohort_600_lo": num(None if k is None else percent(k.ci_low), 2),
+            "g2_cohort_600_hi": num(None if k is None else percent(k.ci_high), 2),
             "g2_cohort_600_n": text(None if k is None else plural(k.n, "cohort")),
-            "g2_cohort_600_etf": num(None if k is None else 100 * c6["gap_etf"].mean(), 2),
-            "g2_cohort_600_floor": num(None if k is None else 100 * c6["gap_low"].mean(), 1),
+            "g2_cohort_600_etf": num(None if k is None else percent(c6["gap_etf"].mean()), 2),
+            "g2_cohort_600_floor": num(None if k is None else percent(c6["gap_low"].mean()), 1),
             "g2_cohort_p": text(None if k is None else p_text(_p_t(k))),
-            "g2_cohort_mde": num(None if k is None or t_mde(k) is None else 100 * t_mde(k), 2),
-            "g2_cohort_400": num(None if e4 is None else 100 * e4.value, 2),
-            "g2_cohort_400_lo": num(None if e4 is None else 100 * e4.ci_low, 2),
-            "g2_cohort_400_hi": num(None if e4 is None else 100 * e4.ci_high, 2),
+            "g2_cohort_mde": num(None if k is None or t_mde(k) is None else percent(t_mde(k)), 2),
+            "g2_cohort_400": num(None if e4 is None else percent(e4.value), 2),
+            "g2_cohort_400_lo": num(None if e4 is None else percent(e4.ci_low), 2),
+            "g2_cohort_400_hi": num(None if e4 is None else percent(e4.ci_high), 2),
             "g2_cohort_400_n": text(None if e4 is None else plural(e4.n, "cohort")),
-            "g2_cohort_400_med": num(None if e4 is None else 100 * c4["gap"].median(), 2),
-            "g2_cohort_500": num(None if e5 is None else 100 * e5.value, 2),
+            "g2_cohort_400_med": num(None if e4 is None else percent(c4["gap"].median()), 2),
+            "g2_cohort_500": num(None if e5 is None else percent(e5.value), 2),
             "g2_cohort_500_n": text(None if e5 is None else plural(e5.n, "cohort")),
-            "g2_win_pct": num(100 * WINNERS_SHARE, 0),
+            "g2_win_pct": num(percent(WINNERS_SHARE), 0),
             "g2_win_share_600": pp(share(w6), 1),
             "g2_win_share_400": pp(share(w4), 1),
         }

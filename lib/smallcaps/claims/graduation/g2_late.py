@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import iso, plural
+from ...display import iso, percent, plural
 from ...errors import DataError
 from ...stats import cluster_bootstrap, coef_estimate, mde, mean_hac, ols_hac, one_sided_p
 from ..base import Choice, Decision, Part, SpecSpace, combine_parts
@@ -436,33 +436,33 @@ class G2(G2Shows, GraduationClaim):
         lines = []
         late = ev.late
         if late is not None:
-            lines.append(f"(a) Late: {100 * late['before'].value:.0f}% of graduates' run-up came before they joined "
-                         f"the S&P 600 (at most {100 * late['before_max'].value:.0f}% counting the run-up before the "
-                         f"record; {100 * late['inside']:.0f}% inside): {parts[0].verdict}")
+            lines.append(f"(a) Late: {percent(late['before'].value):.0f}% of graduates' run-up came before they joined "
+                         f"the S&P 600 (at most {percent(late['before_max'].value):.0f}% counting the run-up before the "
+                         f"record; {percent(late['inside']):.0f}% inside): {parts[0].verdict}")
         else:
             lines.append(f"(a) Late: {words[None]}")
         e, c = ev.post, ev.calendar_est
         if e is not None:
-            cal = (f"; a calendar-time portfolio of graduates earned {100 * c.value:+.2f} pp a month over the benchmark "
-                   f"({100 * c.ci_low:.2f} to {100 * c.ci_high:.2f})" if c is not None else "")
-            med = f", median {100 * ev.post_median:.1f} pp" if ev.post_median is not None else ""
-            lines.append(f"(b) After the move: {sp.post_months}-month BHAR {100 * e.value:.1f} pp ({100 * e.ci_low:.1f}"
-                         f" to {100 * e.ci_high:.1f}){med}{cal}: {parts[1].verdict}")
+            cal = (f"; a calendar-time portfolio of graduates earned {percent(c.value):+.2f} pp a month over the benchmark "
+                   f"({percent(c.ci_low):.2f} to {percent(c.ci_high):.2f})" if c is not None else "")
+            med = f", median {percent(ev.post_median):.1f} pp" if ev.post_median is not None else ""
+            lines.append(f"(b) After the move: {sp.post_months}-month BHAR {percent(e.value):.1f} pp ({percent(e.ci_low):.1f}"
+                         f" to {percent(e.ci_high):.1f}){med}{cal}: {parts[1].verdict}")
         else:
             lines.append(f"(b) After the move: {words[None]}")
         k = ev.cohort_est
         if k is not None:
-            lines.append(f"(c) Frozen roster: one-year cohorts {100 * k.value:+.2f} pp a year ({100 * k.ci_low:.2f} to "
-                         f"{100 * k.ci_high:.2f}, {k.n} cohorts): {parts[2].verdict}")
+            lines.append(f"(c) Frozen roster: one-year cohorts {percent(k.value):+.2f} pp a year ({percent(k.ci_low):.2f} to "
+                         f"{percent(k.ci_high):.2f}, {k.n} cohorts): {parts[2].verdict}")
         else:
             lines.append(f"(c) Frozen roster: {words[None]}")
         note = ". ".join(lines) + "."
         d, wn = ev.dominance.get("sp600"), ev.winners.get("sp600")
         if d and wn and d["months"] > 0 and math.isfinite(d["share"]) and math.isfinite(wn["share"]):
             note += (f" Shown, not deciding: members graduating within {plural(sp.future_months, 'month')} supplied "
-                     f"{100 * d['share']:.0f}% of the equal-weight S&P 600's summed return from "
-                     f"{100 * d['weight']:.0f}% of its weight; the ex-post top {100 * WINNERS_SHARE:.0f}% of members "
-                     f"supplied {100 * wn['share']:.0f}%.")
+                     f"{percent(d['share']):.0f}% of the equal-weight S&P 600's summed return from "
+                     f"{percent(d['weight']):.0f}% of its weight; the ex-post top {percent(WINNERS_SHARE):.0f}% of members "
+                     f"supplied {percent(wn['share']):.0f}%.")
         st, smp, extra = self._deciding(ev)
         return Decision(verdict, st, smp, note, **extra)
 
@@ -475,7 +475,7 @@ class G2(G2Shows, GraduationClaim):
             pe = ev.post_events
             st = Statistic.from_estimate(e, self.statistic_name, "pp", 100)
             return (st, Sample(iso(pe["date"].min()), iso(pe["date"].max()), int(e.n), "events"),
-                    {"p_value": one_sided_p(e, +1), "mde": mde(None if e.se is None else 100 * e.se)})
+                    {"p_value": one_sided_p(e, +1), "mde": mde(None if e.se is None else percent(e.se))})
         if ev.late is not None:
             b = ev.late["before_max"]
             st = Statistic.from_estimate(b, "graduates' run-up before joining, at most", "%", 100)
@@ -484,19 +484,19 @@ class G2(G2Shows, GraduationClaim):
         c = ev.cohorts[("sp600", 1)]
         st = Statistic.from_estimate(k, "S&P 600 frozen roster minus the index, one-year cohorts", "pp", 100)
         return (st, Sample(iso(c["start"].min()), iso(c["end"].max()), int(k.n), "annual"),
-                {"p_value": _p_t(k), "mde": None if t_mde(k) is None else 100 * t_mde(k)})
+                {"p_value": _p_t(k), "mde": None if t_mde(k) is None else percent(t_mde(k))})
 
     def _decide_registered(self, ev: G2Evidence) -> Decision:
         """The registered rule, reproduced exactly: the BHAR after the move and the dominance share."""
         e, d, sp = ev.post, ev.dominance["sp600"], self.spec
         beat, dom = e.ci_low > 0, d["dominates"]
         verdict = SUPPORTED if (beat and dom) else (PARTLY if (beat or dom) else NOT_SUPPORTED)
-        share = (f"{100 * d['share']:.0f}% of the equal-weight S&P 600's summed return from {100 * d['weight']:.0f}% "
+        share = (f"{percent(d['share']):.0f}% of the equal-weight S&P 600's summed return from {percent(d['weight']):.0f}% "
                  "of its weight" if math.isfinite(d["share"]) else
-                 f"{100 * d['group_sum']:.0f} pp while the index summed {100 * d['index_sum']:.0f} pp")
+                 f"{percent(d['group_sum']):.0f} pp while the index summed {percent(d['index_sum']):.0f} pp")
         within = "a year" if sp.future_months == 12 else f"{sp.future_months} months"
-        note = (f"After leaving, graduates' {sp.post_months}-month BHAR was {100 * e.value:.1f} pp "
-                f"({100 * e.ci_low:.1f} to {100 * e.ci_high:.1f}); members graduating within {within} supplied {share}"
+        note = (f"After leaving, graduates' {sp.post_months}-month BHAR was {percent(e.value):.1f} pp "
+                f"({percent(e.ci_low):.1f} to {percent(e.ci_high):.1f}); members graduating within {within} supplied {share}"
                 f" ({'dominant' if dom else 'not dominant'} by the rule).")
         pe = ev.post_events
         return Decision(verdict, Statistic.from_estimate(e, self.statistic_name, "pp", 100),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, Text, count, iso, plural, text
+from ...display import Fact, Text, count, iso, percent, plural, text
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Rule, Sample, Statistic
 from .events import benchmark_of, bhar_windows, boot, event_study
@@ -179,7 +179,7 @@ class G3(GraduationClaim):
         tab[post_name] = np.nan
         st = ev.study
         if st is not None:
-            c_pre, c_post = 100 * st.bhar(-RANK_MONTHS, 0), 100 * st.bhar(0, post)
+            c_pre, c_post = percent(st.bhar(-RANK_MONTHS, 0)), percent(st.bhar(0, post))
             key = st.events.loc[c_pre.index, ["ticker", "date"]]
             m = key.assign(pre=c_pre.values, post=c_post.values)
             tab = tab.drop(columns=[pre_name, post_name]).merge(m, on=["ticker", "date"], how="left").rename(
@@ -198,8 +198,8 @@ class G3(GraduationClaim):
         for name, a, b in bhar_windows(self.spec.pre_months, self.spec.post_months):
             x = ev.study.bhar(a, b).dropna()
             e = boot(x)
-            rows.append({"window": name, "moves": len(x), "mean (pp)": 100 * x.mean() if len(x) else np.nan,
-                         "ci_low": 100 * e.ci_low if e else np.nan, "ci_high": 100 * e.ci_high if e else np.nan})
+            rows.append({"window": name, "moves": len(x), "mean (pp)": percent(x.mean()) if len(x) else np.nan,
+                         "ci_low": percent(e.ci_low) if e else np.nan, "ci_high": percent(e.ci_high) if e else np.nan})
         return pd.DataFrame(rows).set_index("window").round(1)
 
     def figure(self) -> dict[str, Any] | str:
@@ -211,7 +211,7 @@ class G3(GraduationClaim):
             return "none of the supplied moves dated in the window has prices."
         p = ga.bhar_path(ev.study)
         for c in ("mean", "ci_low", "ci_high", "median", "q25", "q75"):
-            p[c] = 100 * p[c]
+            p[c] = percent(p[c])
         p["step"] = "supplied moves"
         p["benchmark"] = "the origin's ETF"
         before = p.loc[(p["segment"] == "before") & (p["month"] == 0), "median"].iloc[0]

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, iso, pct, plural, text
+from ...display import Fact, count, iso, pct, percent, plural, text
 from ..base import Choice, Decision, SpecSpace, Untestable
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Amendment, Rule, Sample, Statistic
 from . import registered
@@ -178,10 +178,10 @@ class G4(GraduationClaim):
         stale = (f"; {plural(ev.stale, 'company', 'companies')} without a fiscal year in the {sp.max_age_months} months "
                  "before the reading date left out" if ev.stale else "")
         note = (f"{int(m['loss'].sum()):,} of the {len(m):,} companies in the supplied members file "
-                f"({100 * share:.1f}%) reported a loss in their latest fiscal year{stale}; the claim says almost "
-                f"{100 * CLAIMED_SHARE:.0f}%. The file is the reader's: the book checks its format, not that it is the "
+                f"({percent(share):.1f}%) reported a loss in their latest fiscal year{stale}; the claim says almost "
+                f"{percent(CLAIMED_SHARE):.0f}%. The file is the reader's: the book checks its format, not that it is the "
                 f"Russell 2000; {SP_SCREEN}.")
-        return Decision(verdict, Statistic(self.statistic_name, 100 * share, self.unit),
+        return Decision(verdict, Statistic(self.statistic_name, percent(share), self.unit),
                         Sample(iso(m["date"].min()), iso(m["date"].max()), len(m), "cross-section"), note)
 
     # -- what the chapter shows --------------------------------------------------------------------
@@ -192,10 +192,10 @@ class G4(GraduationClaim):
         if p.empty:
             return "the window ends before French's E/P firm counts start."
         last = p.iloc[-1]
-        return {"data": p.assign(share=100 * p["share"]), "claim": 100 * CLAIMED_SHARE,
+        return {"data": p.assign(share=percent(p["share"])), "claim": percent(CLAIMED_SHARE),
                 "claim_label": "the claim's share, said of the Russell 2000",
                 "series_label": "all US listed firms in French's E/P sorts",
-                "title": (f"Market-wide proxy: {100 * last['share']:.0f}% of US listed firms had earnings at or below "
+                "title": (f"Market-wide proxy: {percent(last['share']):.0f}% of US listed firms had earnings at or below "
                           f"zero in {last['month']:%B %Y} (not the Russell 2000's share)"),
                 "note": "Source: French, Portfolios_Formed_on_E-P, firm counts (the ≤ 0 group over all groups)."}
 
@@ -208,7 +208,7 @@ class G4(GraduationClaim):
         m = ev.members
         return pd.DataFrame([{"companies in the file": ev.listed, "with a current fiscal year": len(m),
                               "with a loss": int(m["loss"].sum()),
-                              "unprofitable (%)": round(100 * float(m["loss"].mean()), 1) if len(m) else None,
+                              "unprofitable (%)": round(percent(float(m["loss"].mean())), 1) if len(m) else None,
                               "fiscal years ending": f"{m['date'].min():%Y-%m-%d} to {m['date'].max():%Y-%m-%d}"
                               if len(m) else ""}], index=["members file"])
 

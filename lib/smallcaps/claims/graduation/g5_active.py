@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import graduation as ga
-from ...display import Fact, count, num, pct, pp, text
+from ...display import Fact, count, num, pct, percent, pp, text
 from ...stats import mean_hac, ols_hac
 from ..base import Choice, Decision, Part, SpecSpace, combine_parts
 from ..contract import (
@@ -208,7 +208,7 @@ class G5(GraduationClaim):
                                index=ok)
             if len(ok) < MIN_MONTHS or counts.nunique() < 2:
                 continue  # a regression on a constant count has no slope to estimate
-            res = ols_hac(counts, d.loc[ok, ["iqr"]] * 100, overlap=max(months_n, LINK_MONTHS))
+            res = ols_hac(counts, percent(d.loc[ok, ["iqr"]]), overlap=max(months_n, LINK_MONTHS))
             ci = res.conf_int().loc["iqr"]
             link.append({"index": ga.INDEX_LABELS[k], "months": len(ok), "graduates next 12m (mean)": counts.mean(),
                          "correlation": float(np.corrcoef(counts, d.loc[ok, "iqr"])[0, 1]),
@@ -271,7 +271,7 @@ class G5(GraduationClaim):
         reason = ("" if e is None else
                   f" The reason given is tested and shown, not deciding: it {words[self.part_reason(ev)]} (the spread of "
                   f"{self.spec.dispersion_months}-month returns was wider in the S&P 600 than in the S&P 500 by "
-                  f"{100 * e.value:.1f} pp, {100 * e.ci_low:.1f} to {100 * e.ci_high:.1f}).")
+                  f"{percent(e.value):.1f} pp, {percent(e.ci_low):.1f} to {percent(e.ci_high):.1f}).")
         t = ev.spiva
         if t is None:
             note = (f"Whether active selection beats passive needs active funds' results, which the snapshot does not "
@@ -285,12 +285,12 @@ class G5(GraduationClaim):
         most = {NOT_SUPPORTED: "more than half underperformed at every horizon",
                 SUPPORTED: "fewer than half underperformed at every horizon",
                 PARTLY: "the majority changes with the horizon"}[verdict]
-        note = (f"In the supplied SPIVA-style table, {100 * lo:.1f}% to {100 * hi:.1f}% of small-cap funds "
+        note = (f"In the supplied SPIVA-style table, {percent(lo):.1f}% to {percent(hi):.1f}% of small-cap funds "
                 f"underperformed their benchmark over {span}: {most}.{reason}")
         dates = t["date"].dropna() if "date" in t else pd.Series(dtype="datetime64[ns]")
         first = dates.min().date().isoformat() if len(dates) else None
         last = dates.max().date().isoformat() if len(dates) else None
-        return Decision(verdict, Statistic(self.statistic_name, 100 * lo, self.unit), Sample(first, last, len(t), "none"),
+        return Decision(verdict, Statistic(self.statistic_name, percent(lo), self.unit), Sample(first, last, len(t), "none"),
                         note)
 
     def _decide_registered(self, ev: G5Evidence) -> Decision:
@@ -305,7 +305,7 @@ class G5(GraduationClaim):
         premise = "holds" if e.ci_low > 0 else "is undecided"
         # the rule's untestable case: the conclusion needs fund returns the free data lack
         return Decision(UNTESTABLE, st, smp,
-                        f"The premise {premise} (gap {100 * e.value:.1f} pp), but whether active selection beats "
+                        f"The premise {premise} (gap {percent(e.value):.1f} pp), but whether active selection beats "
                         "passive needs active small-cap managers' net returns (e.g. SPIVA scorecards or fund-level "
                         "returns).")
 
@@ -320,7 +320,7 @@ class G5(GraduationClaim):
                          ("IQR, S&P 400 minus S&P 500 (pp)", ev.gap_400)):
             if e is None:
                 continue
-            rows.append({"measure": label, "mean": 100 * e.value, "ci_low": 100 * e.ci_low, "ci_high": 100 * e.ci_high,
+            rows.append({"measure": label, "mean": percent(e.value), "ci_low": percent(e.ci_low), "ci_high": percent(e.ci_high),
                          "months": e.n})
         if not rows:
             return pd.DataFrame({"note": ["too few months with two indices' members priced in this window"]},
@@ -341,7 +341,7 @@ class G5(GraduationClaim):
         n = self.spec.dispersion_months
         if not ev.dispersion:
             return "no index has members with a trailing return in this window."
-        long = pd.concat([pd.DataFrame({"month": d.index, "index": ga.INDEX_LABELS[k], "iqr": 100 * d["iqr"].values})
+        long = pd.concat([pd.DataFrame({"month": d.index, "index": ga.INDEX_LABELS[k], "iqr": percent(d["iqr"].values)})
                           for k, d in ev.dispersion.items()], ignore_index=True)
         if ev.gap is None:
             title = f"Dispersion of members' {n}-month returns by index"
@@ -350,7 +350,7 @@ class G5(GraduationClaim):
             b = ev.dispersion["sp500"].loc[ev.gap_months, "iqr"].mean()
             m = ev.gap_months
             title = (f"{m.min().year}-{m.max().year}: the middle half of S&P 600 members' {n}-month returns "
-                     f"spanned {100 * a:.0f} pp on average, against {100 * b:.0f} pp in the S&P 500")
+                     f"spanned {percent(a):.0f} pp on average, against {percent(b):.0f} pp in the S&P 500")
         return {"data": long, "x": "month", "y": "iqr", "hue": "index", "title": title, "xlabel": "month end",
                 "ylabel": f"IQR of {n}-month returns (pp)", "zero_line": False}
 
@@ -398,7 +398,7 @@ class G5(GraduationClaim):
         t = None if self.evidence is None else self.evidence.spiva
         if t is None:
             return pd.DataFrame({"note": ["no spiva_csv was supplied"]}, index=["G5"])
-        out = pd.DataFrame({"horizon (years)": t["horizon"], "funds that underperformed (%)": 100 * t["share"],
+        out = pd.DataFrame({"horizon (years)": t["horizon"], "funds that underperformed (%)": percent(t["share"]),
                             "most funds underperformed": t["share"] > MAJORITY})
         return out.set_index("horizon (years)").round(1)
 

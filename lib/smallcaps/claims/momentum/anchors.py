@@ -17,7 +17,7 @@ import pandas as pd
 from ... import stats
 from ...analytics import momentum as am
 from ...analytics import regimes as ar
-from ...display import Fact, count, num, text
+from ...display import Fact, count, num, percent, text
 from ..contract import Anchor
 from .inputs import MomentumInputs
 
@@ -68,7 +68,7 @@ class ChapterAnchors:
         for name, x in series.items():
             x = x.loc[CGH_SAMPLE[0]: CGH_SAMPLE[1]].dropna()
             lab = state.reindex(x.index)
-            out[name] = {s: 100 * float(x[lab == s].mean()) for s in ("up", "down")}
+            out[name] = {s: percent(float(x[lab == s].mean())) for s in ("up", "down")}
             out[name].update({f"n_{s}": int((lab == s).sum()) for s in ("up", "down")})
         return out
 

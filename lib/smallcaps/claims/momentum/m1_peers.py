@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ... import stats
-from ...display import Fact, count, iso, num, pct, pp, scale, text, tidy
+from ...display import Fact, count, iso, num, pct, percent, pp, scale, text, tidy
 from ..base import Choice, Claim, Decision, SpecSpace, Untestable
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
 from . import registered
@@ -210,13 +210,13 @@ class M1(Claim):
                  f"{len(sig)}{' (' + ', '.join(sig) + ')' if sig else ''}. Strongest peer counted: {strongest}."
                  f"{post_txt}{ctx} XSMO's record before {XSMO_INDEX_SWITCH.date()} is that of a growth index.")
         label = "strongest small-cap peer" if self.spec.peer_set == "small-cap" else "strongest peer"
-        stat = Statistic(name=f"XSMO minus {strongest} ({label}) since 2017", value=100 * float(row["gap"]),
-                         unit=self.unit, ci_low=100 * float(row["ci_low"]), ci_high=100 * float(row["ci_high"]),
+        stat = Statistic(name=f"XSMO minus {strongest} ({label}) since 2017", value=percent(float(row["gap"])),
+                         unit=self.unit, ci_low=percent(float(row["ci_low"])), ci_high=percent(float(row["ci_high"])),
                          ci_level=0.95, method=hac_days(int(row["days"])), band="noise band")
         # a fact decided on point estimates: no p-value; the MDE says how large a gap in expected
         # returns this record could tell from zero (two-sided, as the noise band)
         return Decision(verdict, stat, Sample(iso(row["from"]), iso(row["to"]), int(row["days"]), "daily"), note_,
-                        mde=stats.mde(100 * gap_se(row), sides=2))
+                        mde=stats.mde(percent(gap_se(row)), sides=2))
 
     # -- what the chapter shows --------------------------------------------------------------------
 
@@ -277,7 +277,7 @@ class M1(Claim):
         x = rec.loc[FUND]
         gaps = self.counted_gaps()
         strongest = gaps["gap"].idxmin()
-        mdes = [stats.mde(100 * gap_se(r), sides=2) for _, r in gaps.iterrows()]
+        mdes = [stats.mde(percent(gap_se(r)), sides=2) for _, r in gaps.iterrows()]
         span = (x["last"] - x["base"]).days
         g.update({
             "m1_from": text(iso(x["base"])), "m1_to": text(iso(x["last"])),

@@ -21,7 +21,7 @@ from scipy import stats as sps
 
 from ... import stats
 from ...analytics import momentum as am
-from ...display import Fact, iso, num, pct, pp, text
+from ...display import Fact, iso, num, pct, percent, pp, text
 from ..base import Choice, Claim, Decision, SpecSpace, Untestable
 from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
 from . import registered
@@ -61,7 +61,7 @@ class LifeEvidence:
 
 def equivalence(row, margin_pp: float) -> stats.Equivalence:
     """TOST of a gap row (decimal a year) against ``margin_pp`` (pp a year), in pp a year."""
-    return stats.tost(100 * float(row["gap"]), 100 * gap_se(row), margin_pp, alpha=ALPHA)
+    return stats.tost(percent(float(row["gap"])), percent(gap_se(row)), margin_pp, alpha=ALPHA)
 
 
 def below_zero_p(eq: stats.Equivalence) -> float:
@@ -168,8 +168,8 @@ class M2(Claim):
             split = (f" Before the {XSMO_INDEX_SWITCH.date()} switch (a growth index) the IJT gap was "
                      f"{pp(pre.loc[GROWTH, 'gap']).text()} pp a year; since (momentum) "
                      f"{pp(post.loc[GROWTH, 'gap']).text()}.")
-        stat = Statistic(name=self.statistic_name, value=100 * float(ijt["gap"]), unit=self.unit,
-                         ci_low=100 * float(ijt["ci_low"]), ci_high=100 * float(ijt["ci_high"]), ci_level=0.95,
+        stat = Statistic(name=self.statistic_name, value=percent(float(ijt["gap"])), unit=self.unit,
+                         ci_low=percent(float(ijt["ci_low"])), ci_high=percent(float(ijt["ci_high"])), ci_level=0.95,
                          method=hac_days(int(ijt["days"])))
         sample = Sample(iso(ijt["from"]), iso(ijt["to"]), int(ijt["days"]), "daily")
         if self.spec.verdict_rule == "registered":

@@ -26,7 +26,7 @@ import pandas as pd
 from ... import stats
 from ...analytics import momentum as am
 from ...analytics import regimes as ar
-from ...display import MISSING, Fact, ci_text, count, num, scale, text
+from ...display import MISSING, Fact, ci_text, count, num, percent, scale, text
 from ...errors import DataError
 from ..base import Claim, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
@@ -448,8 +448,8 @@ class M4(Claim):
         if b is None:
             return note("The window holds fewer than 24 months of XSMO as a momentum fund with French's factors.")
         raw = b["raw"]
-        rows = [("XSMO minus IJR, annualised log-return gap (daily)", 100 * raw["gap"],
-                 ci_text(100 * raw["ci_low"], 100 * raw["ci_high"], 1), int(raw["days"]), "days"),
+        rows = [("XSMO minus IJR, annualised log-return gap (daily)", percent(raw["gap"]),
+                 ci_text(percent(raw["ci_low"]), percent(raw["ci_high"]), 1), int(raw["days"]), "days"),
                 ("XSMO minus IJR, Carhart alpha (monthly)", b["alpha"].value,
                  ci_text(b["alpha"].ci_low, b["alpha"].ci_high, 1), b["months"], "months"),
                 ("XSMO minus IJR, loading on UMD (per unit)", b["umd"].value,
@@ -522,8 +522,8 @@ class M4(Claim):
             "m4_small_all": num(v(s_all), 1), "m4_big_all": num(v(b_all), 1),
             "m4_small_2000": num(v(s_00), 1), "m4_small_2000_t": num(t(s_00), 1),
             "m4_big_2000": num(v(b_00), 1), "m4_big_2000_t": num(t(b_00), 1),
-            "m4_bridge_raw": num(100 * b["raw"]["gap"] if b else None, 1, True),
-            "m4_bridge_raw_band": text(ci_text(100 * b["raw"]["ci_low"], 100 * b["raw"]["ci_high"], 1) if b else None),
+            "m4_bridge_raw": num(percent(b["raw"]["gap"]) if b else None, 1, True),
+            "m4_bridge_raw_band": text(ci_text(percent(b["raw"]["ci_low"]), percent(b["raw"]["ci_high"]), 1) if b else None),
             "m4_bridge_alpha": num(b["alpha"].value if b else None, 1, True),
             "m4_bridge_alpha_ci": text(ci(b["alpha"], 1.0, 1) if b else None),
             "m4_bridge_umd": num(b["umd"].value if b else None, 2),

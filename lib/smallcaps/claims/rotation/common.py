@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...display import Text, column_digits, with_ci
+from ...display import Text, column_digits, percent, with_ci
 from ..base import Choice, Claim, Spec
 from ..contract import UNTESTABLE, ClaimResult, Rule, Statistic
 from .inputs import MIN_BAND_DAYS
@@ -169,10 +169,10 @@ def spread_statistic(name: str, value: float, band: tuple[float, float, str] | N
     spread could move by the pair's day-to-day noise: not a confidence interval for a fact about
     the past); no band when the window is too short for one. ``extra``: ``p_value``, ``mde``."""
     if band is None:
-        return Statistic(name=name, value=100 * value, unit="pp", band="noise band",
+        return Statistic(name=name, value=percent(value), unit="pp", band="noise band",
                          method=f"no band: fewer than {MIN_BAND_DAYS} daily differences", **extra)
     lo, hi, method = band
-    return Statistic(name=name, value=100 * value, unit="pp", ci_low=100 * lo, ci_high=100 * hi, ci_level=0.95,
+    return Statistic(name=name, value=percent(value), unit="pp", ci_low=percent(lo), ci_high=percent(hi), ci_level=0.95,
                      method=method, band="noise band", **extra)
 
 

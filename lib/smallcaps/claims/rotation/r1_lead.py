@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent
-from ...display import Fact, Text, count, iso, ordinal, plural, pp, raw, text
+from ...display import Fact, Text, count, iso, ordinal, percent, plural, pp, raw, text
 from ...stats import percentile_rank
 from ..base import Choice, Decision, Spec, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample
@@ -231,7 +231,7 @@ class R1(RotationClaim):
             verdict = SUPPORTED
         else:
             verdict = PARTLY
-        note = (f"{small} {'led' if lead > 0 else 'trailed'} {large} by {abs(100 * lead):.1f} pp on "
+        note = (f"{small} {'led' if lead > 0 else 'trailed'} {large} by {abs(percent(lead)):.1f} pp on "
                 f"{iso(ev.reading_date)}; the lead "
                 + (f"first reached {CLAIMED_LEAD_PP} pp on {iso(first)}" if reached
                    else f"never reached {CLAIMED_LEAD_PP} pp")
@@ -270,36 +270,36 @@ class R1(RotationClaim):
         """Per pair: the years before the claim year with data, how many small trailed, the run to
         last year and the relative wealth over them (percent)."""
         t = self.evidence.prior.rename(columns={"relative wealth": "relative wealth (%)"})
-        t["relative wealth (%)"] = 100 * t["relative wealth (%)"]
+        t["relative wealth (%)"] = percent(t["relative wealth (%)"])
         return t.round(1)
 
     def same_date_table(self, years: int = 10) -> pd.DataFrame | Text:
         """Year-to-date spreads read on the reading date's calendar day, the last ``years`` years (pp)."""
         if self.evidence.same_date.empty:
             return Text(NO_ROWS)
-        return (100 * self.evidence.same_date.tail(years)).round(1)
+        return (percent(self.evidence.same_date.tail(years))).round(1)
 
     def quarter_table(self) -> pd.DataFrame | Text:
         """The spreads within each quarter of the claim year (pp)."""
         if self.evidence.by_quarter.empty:
             return Text(NO_ROWS)
-        return (100 * self.evidence.by_quarter).round(1)
+        return (percent(self.evidence.by_quarter)).round(1)
 
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.rotation.lead_path`."""
         ev = self.evidence
-        paths = 100 * ev.paths[list(PLOTTED)]
+        paths = percent(ev.paths[list(PLOTTED)])
         paths = paths.rename(columns=PLOTTED)
         first = self.first_reached
         lead = self.lead
         peak_day = ev.paths["IWM-SPY"].idxmax()
-        peak = 100 * ev.paths["IWM-SPY"].max()
-        title = (f"Small caps {'led' if lead > 0 else 'trailed'} large caps by {abs(100 * lead):.1f} pp on "
+        peak = percent(ev.paths["IWM-SPY"].max())
+        title = (f"Small caps {'led' if lead > 0 else 'trailed'} large caps by {abs(percent(lead)):.1f} pp on "
                  f"{ev.reading_date:%-d %b %Y}; the lead peaked at {peak:.1f} pp on {peak_day:%-d %b %Y}")
         return {"data": paths, "claimed": CLAIMED_LEAD_PP, "claimed_label": f"claimed lead: {CLAIMED_LEAD_PP} pp",
-                "first": None if first is None else (first, 100 * ev.paths.loc[first, "IWM-SPY"],
+                "first": None if first is None else (first, percent(ev.paths.loc[first, "IWM-SPY"]),
                                                      f"first at {CLAIMED_LEAD_PP} pp:\n{first:%-d %b %Y}"),
-                "last": (ev.reading_date, 100 * lead, f"{100 * lead:.1f} pp"),
+                "last": (ev.reading_date, percent(lead), f"{percent(lead):.1f} pp"),
                 "title": title, "xlabel": f"{CLAIM_YEAR} (trading days)",
                 "note": "Spread = difference of year-to-date total returns (adjusted closes). Source: Yahoo Finance."}
 
@@ -311,11 +311,11 @@ class R1(RotationClaim):
         cal = cal[cal.index < CLAIM_YEAR]
         if cal.empty:
             return "no complete calendar year of both ETF pairs in the window"
-        data = (100 * cal).rename_axis("year").reset_index().melt(id_vars="year", var_name="pair", value_name="pp")
+        data = (percent(cal)).rename_axis("year").reset_index().melt(id_vars="year", var_name="pair", value_name="pp")
         data["year"] = data["year"].astype(str)
         if not ev.reason:
             extra = pd.DataFrame({"year": f"{CLAIM_YEAR}\nto date", "pair": list(CALENDAR_PAIRS),
-                                  "pp": [100 * ev.at_reading[p] for p in CALENDAR_PAIRS]})
+                                  "pp": [percent(ev.at_reading[p]) for p in CALENDAR_PAIRS]})
             data = pd.concat([data, extra], ignore_index=True)
         p = ev.prior.loc["IWM-SPY"]
         if p["years with data"] == CLAIMED_PRIOR_YEARS:
@@ -421,8 +421,8 @@ class R1(RotationClaim):
     @staticmethod
     def phrase_wealth(rel: float) -> str:
         """``31% below`` / ``4% above``: where a dollar in small caps ended against one in large."""
-        return f"{abs(100 * rel):.0f}% {'below' if rel < 0 else 'above'}"
+        return f"{abs(percent(rel)):.0f}% {'below' if rel < 0 else 'above'}"
 
     def phrase_quarters(self) -> str:
         """``Q1: +5.3 pp; Q2: +6.3 pp; Q3 to date: -2.6 pp``: IWM minus SPY within each quarter."""
-        return "; ".join(f"{q}: {100 * v:+.1f} pp" for q, v in self.evidence.by_quarter["IWM-SPY"].items())
+        return "; ".join(f"{q}: {percent(v):+.1f} pp" for q, v in self.evidence.by_quarter["IWM-SPY"].items())

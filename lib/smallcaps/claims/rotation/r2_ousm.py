@@ -23,7 +23,7 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import year_to_date
-from ...display import Fact, Text, count, iso, pct, plural, pp, raw, text
+from ...display import Fact, Text, count, iso, pct, percent, plural, pp, raw, text
 from ..base import Choice, Decision, Part, SpecSpace, combine_parts
 from ..contract import NOT_SUPPORTED, SUPPORTED, UNTESTABLE, Amendment, Rule, Sample, Statistic
 from .common import NO_ROWS, RotationClaim
@@ -231,7 +231,7 @@ class R2(RotationClaim):
         second = None
         if first == SUPPORTED and ev.holdings is not None and not ev.holdings_note:
             # "over 3.3 points" is strict; rounded so that 0.033 is not read as above 3.3 by float noise
-            second = SUPPORTED if round(100 * ev.holdings["contribution"], 9) > CLAIMED_INDUSTRIALS_PP else NOT_SUPPORTED
+            second = SUPPORTED if round(percent(ev.holdings["contribution"]), 9) > CLAIMED_INDUSTRIALS_PP else NOT_SUPPORTED
         return [Part(f"OUSM up {CLAIMED_OUSM_YTD_PCT}% year to date", "assertion", first),
                 Part(f"industrials contributed over {CLAIMED_INDUSTRIALS_PP} points", "assertion", second)]
 
@@ -243,7 +243,7 @@ class R2(RotationClaim):
         day = ev.claim_day
         n = len(ev.days)
         if day is None:
-            stat = Statistic(name=f"OUSM {CLAIM_YEAR} year to date on {iso(ev.reading_date)}", value=100 * ev.ousm,
+            stat = Statistic(name=f"OUSM {CLAIM_YEAR} year to date on {iso(ev.reading_date)}", value=percent(ev.ousm),
                              unit="%", method="realised return (adjusted closes)")
             sample = Sample(iso(ev.path.index[0]), iso(ev.reading_date), len(ev.path), "daily")
             return Decision(verdict, stat, sample,
@@ -251,18 +251,18 @@ class R2(RotationClaim):
                             f"{CLAIMED_OUSM_YTD_PCT}% nor passed through it in {CLAIM_YEAR} up to "
                             f"{iso(ev.reading_date)}.")
         first = (f"OUSM stood at or passed through {CLAIMED_OUSM_YTD_PCT}% year to date on {plural(n, 'day')}, the "
-                 f"first {iso(day)} ({100 * ev.days['value'].iloc[0]:.2f}%)")
+                 f"first {iso(day)} ({percent(ev.days['value'].iloc[0]):.2f}%)")
         sample = Sample(iso(ev.path.index[0]), iso(day), int(ev.path.index.get_loc(day)) + 1, "daily")
         if parts[1].verdict is not None:
             c = ev.holdings["contribution"]
-            stat = Statistic(name=f"industrials' contribution to OUSM's year to date on {iso(day)}", value=100 * c,
+            stat = Statistic(name=f"industrials' contribution to OUSM's year to date on {iso(day)}", value=percent(c),
                              unit="pp", method=f"holdings dated {iso(ev.holdings['date'])} (weight x year-to-date "
                                                f"return, stock panel)")
-            note = (f"{first}; its industrial holdings contributed {100 * c:.2f} pp that day "
+            note = (f"{first}; its industrial holdings contributed {percent(c):.2f} pp that day "
                     f"({'above' if parts[1].verdict == SUPPORTED else 'not above'} the claimed "
                     f"{CLAIMED_INDUSTRIALS_PP}).")
             return Decision(verdict, stat, sample, note)
-        stat = Statistic(name=f"OUSM {CLAIM_YEAR} year to date on {iso(day)}", value=100 * ev.days["value"].iloc[0],
+        stat = Statistic(name=f"OUSM {CLAIM_YEAR} year to date on {iso(day)}", value=percent(ev.days["value"].iloc[0]),
                          unit="%", method="realised return (adjusted closes)")
         why = ev.holdings_note or HOLDINGS
         return Decision(verdict, stat, sample, f"{first}; the industrials' share is untestable here: {why}.")
@@ -273,7 +273,7 @@ class R2(RotationClaim):
         statistic), since only OUSM's holdings could show the industrials' share."""
         name = f"OUSM {CLAIM_YEAR} year to date on {iso(ev.reading_date)}"
         sample = Sample(iso(ev.path.index[0]), iso(ev.reading_date), len(ev.path), "daily")
-        stat = Statistic(name=name, value=100 * ev.ousm, unit="%", method="realised return (adjusted closes)")
+        stat = Statistic(name=name, value=percent(ev.ousm), unit="%", method="realised return (adjusted closes)")
         if len(ev.matches) == 0:
             return Decision(NOT_SUPPORTED, stat, sample,
                             f"OUSM's year-to-date return was never within {self.spec.tolerance_pp} pp of "
@@ -297,7 +297,7 @@ class R2(RotationClaim):
         t = d.rename(columns={"value": "OUSM year to date (%)", "PSCI": "PSCI year to date (%)",
                               "weight needed": "bound: industrials' weight needed (%)"})
         cols = ["OUSM year to date (%)", "PSCI year to date (%)", "bound: industrials' weight needed (%)"]
-        t[cols] = 100 * t[cols]
+        t[cols] = percent(t[cols])
         return t.round(2)
 
     def basis_table(self) -> pd.DataFrame | Text:
@@ -310,14 +310,14 @@ class R2(RotationClaim):
         if self.evidence.sectors.empty:
             return Text(NO_ROWS)
         t = self.evidence.sectors.rename(columns={"year to date": "year to date (%)"})
-        t["year to date (%)"] = 100 * t["year to date (%)"]
+        t["year to date (%)"] = percent(t["year to date (%)"])
         return t.round(1)
 
     def quarter_table(self) -> pd.DataFrame | Text:
         """Returns within each quarter of the claim year (%)."""
         if self.evidence.by_quarter.empty:
             return Text(NO_ROWS)
-        return (100 * self.evidence.by_quarter).round(1)
+        return (percent(self.evidence.by_quarter)).round(1)
 
     def holdings_table(self) -> pd.DataFrame | Text:
         """With a holdings file: the industrials' weight, priced weight and contribution (pp), and
@@ -326,9 +326,9 @@ class R2(RotationClaim):
         if h is None:
             return Text("*No holdings file was given (parameter `ousm_holdings_csv`).*")
         rows = {"holdings dated": iso(h["date"]), "industrial names": h["names"],
-                "industrials' weight (%)": round(100 * h["weight"], 2),
-                "priced weight (%)": round(100 * h["priced_weight"], 2),
-                "contribution (pp)": round(100 * h["contribution"], 2),
+                "industrials' weight (%)": round(percent(h["weight"]), 2),
+                "priced weight (%)": round(percent(h["priced_weight"]), 2),
+                "contribution (pp)": round(percent(h["contribution"]), 2),
                 "unpriced names": ", ".join(h["unpriced"]["ticker"]) or "none"}
         return pd.DataFrame({"value": rows})
 
@@ -339,10 +339,10 @@ class R2(RotationClaim):
         days = ("never stood at or passed through" if n == 0 else
                 f"stood at or passed through the claimed {CLAIMED_OUSM_YTD_PCT}% on {n} day{'s' if n > 1 else ''}")
         title = (f"OUSM {days} (dots); by {ev.reading_date:%-d %b %Y} it was "
-                 f"{'up' if ev.ousm >= 0 else 'down'} {abs(100 * ev.ousm):.1f}%")
-        return {"data": 100 * ev.path, "claimed": CLAIMED_OUSM_YTD_PCT,
+                 f"{'up' if ev.ousm >= 0 else 'down'} {abs(percent(ev.ousm)):.1f}%")
+        return {"data": percent(ev.path), "claimed": CLAIMED_OUSM_YTD_PCT,
                 "claimed_label": f"claimed: {CLAIMED_OUSM_YTD_PCT}%",
-                "marks": [(d, 100 * ev.path.loc[d, "OUSM"]) for d in ev.days.index], "title": title,
+                "marks": [(d, percent(ev.path.loc[d, "OUSM"])) for d in ev.days.index], "title": title,
                 "xlabel": f"{CLAIM_YEAR} (trading days)",
                 "note": "PSCI shows small-cap industrials' own return, not their contribution to OUSM. "
                         "Source: Yahoo Finance."}
@@ -416,12 +416,12 @@ class R2(RotationClaim):
     def float32_error_pp() -> float:
         """The largest error a float32 close can put in a year-to-date return near 5% (pp): two
         closes each within half a unit in the last place (2^-24 relative)."""
-        return float(100 * 1.046 * 2 * np.finfo(np.float32).eps / 2)
+        return float(percent(1.046) * 2 * np.finfo(np.float32).eps / 2)
 
     @staticmethod
     def phrase_move(r: float) -> str:
         """``up 9.6%`` or ``down 3.0%``: a year-to-date return (decimal) in words."""
-        return f"{'up' if r >= 0 else 'down'} {abs(100 * r):.1f}%"
+        return f"{'up' if r >= 0 else 'down'} {abs(percent(r)):.1f}%"
 
     def phrase_basis(self) -> str:
         """``0.1 pp: 8 days, from 2026-01-15; ...``: days at or through 4.6% plus each offset."""

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import calendar_year_returns, from_percent, year_to_date
-from ...display import Fact, Text, count, iso, pct, pp, raw, text
+from ...display import Fact, Text, count, iso, pct, percent, pp, raw, text
 from ...errors import DataError
 from ...stats import Estimate, mean_hac
 from ..base import Choice, Decision, SpecSpace
@@ -331,14 +331,14 @@ class R3(RotationClaim):
             verdict = SUPPORTED
         else:
             verdict = PARTLY
-        after = (f"after {100 * p:.1f} pp in {CLAIM_YEAR - 1}" if p is not None
+        after = (f"after {percent(p):.1f} pp in {CLAIM_YEAR - 1}" if p is not None
                  else f"(the window does not hold all of {CLAIM_YEAR - 1})")
         if self.spec.measure == "raw":
-            lead = f"The basket {'led' if y > 0 else 'trailed'} {BROAD} by {abs(100 * y):.1f} pp"
+            lead = f"The basket {'led' if y > 0 else 'trailed'} {BROAD} by {abs(percent(y)):.1f} pp"
         else:
             beta = ev.betas[BASKET].value
             lead = (f"Beta for beta (beta {beta:.2f}), the basket {'led' if y > 0 else 'trailed'} {BROAD} by "
-                    f"{abs(100 * y):.1f} pp")
+                    f"{abs(percent(y)):.1f} pp")
         note = (f"{lead} in {CLAIM_YEAR} to {iso(r['date'])} {after}; {agree} of {len(QUALITY)} quality ETFs lead "
                 f"{BROAD} in {CLAIM_YEAR}.")
         return Decision(verdict, spread_statistic(self.statistic_name, y, r["band"]),
@@ -359,9 +359,9 @@ class R3(RotationClaim):
                                                window=self._window_at(d), inputs=self.inputs).decision.verdict
             label = iso(d) + (" (claim date)" if iso(d) == A_DATES[0] else "") + (
                 " (reading date)" if d == ev.reading_date else "")
-            rows[label] = {"raw (pp)": 100 * raw["spread"], "beta-adjusted (pp)": 100 * adj["spread"],
-                           "noise band low": None if adj["band"] is None else 100 * adj["band"][0],
-                           "noise band high": None if adj["band"] is None else 100 * adj["band"][1],
+            rows[label] = {"raw (pp)": percent(raw["spread"]), "beta-adjusted (pp)": percent(adj["spread"]),
+                           "noise band low": None if adj["band"] is None else percent(adj["band"][0]),
+                           "noise band high": None if adj["band"] is None else percent(adj["band"][1]),
                            "ETFs ahead (beta-adjusted)": adj["agree"], "verdict": verdict}
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "read on"
@@ -378,7 +378,7 @@ class R3(RotationClaim):
         if a is None or a.empty:
             return Text(NO_ROWS)
         t = a.rename(columns={"alpha": "alpha (% a year)"}).copy()
-        t[["alpha (% a year)", "ci_low", "ci_high"]] = 100 * t[["alpha (% a year)", "ci_low", "ci_high"]]
+        t[["alpha (% a year)", "ci_low", "ci_high"]] = percent(t[["alpha (% a year)", "ci_low", "ci_high"]])
         return t.round(2)
 
     # -- what the chapter shows --------------------------------------------------------------------
@@ -388,7 +388,7 @@ class R3(RotationClaim):
         has no complete year."""
         if self.evidence.calendar.empty:
             return Text(NO_ROWS)
-        frame = 100 * self.evidence.calendar.T
+        frame = percent(self.evidence.calendar.T)
         out = frame.round(1).astype(object)
         return out.where(frame.notna(), "")
 
@@ -406,14 +406,14 @@ class R3(RotationClaim):
             return Text(NO_ROWS)
         out = frame.rename(columns={"mean a year": "mean (% a year)"})
         cols = ["mean (% a year)" if c == "mean a year" else c for c in columns]
-        out[cols] = 100 * out[cols]
+        out[cols] = percent(out[cols])
         return out
 
     def heatmap_figure(self, first_year: int = 2015) -> dict[str, Any] | str:
         """Keyword arguments for :func:`smallcaps.plots.rotation.quality_heatmap`, or a note when the
         window holds fewer than two calendar years of the quality ETFs."""
         ev = self.evidence
-        tab = 100 * ev.calendar
+        tab = percent(ev.calendar)
         cols = [c for c in tab.columns if (c[:4].isdigit() and int(c[:4]) >= first_year)]
         tab = tab[cols].dropna(how="all", axis=1)
         if tab.empty or tab.shape[1] < 2:
@@ -422,11 +422,11 @@ class R3(RotationClaim):
         tab.index = [SHORT_NAMES.get(t, t) for t in tab.index]
         if not ev.reason:
             p, y = ev.basket_prior, ev.basket_year
-            prior = (f" {'led' if p > 0 else 'trailed'} IWM by {abs(100 * p):.1f} pp in {CLAIM_YEAR - 1} and"
+            prior = (f" {'led' if p > 0 else 'trailed'} IWM by {abs(percent(p)):.1f} pp in {CLAIM_YEAR - 1} and"
                      if p is not None else "")
             still = "still " if (p or 0) < 0 and y < 0 else ""
             title = (f"The quality basket{prior} {still}{'led' if y > 0 else 'trailed'} "
-                     f"{'it' if p is not None else 'IWM'} by {abs(100 * y):.1f} pp in {CLAIM_YEAR} to "
+                     f"{'it' if p is not None else 'IWM'} by {abs(percent(y)):.1f} pp in {CLAIM_YEAR} to "
                      f"{ev.reading_date:%-d %b %Y}")
         else:
             title = "Quality small-cap ETFs minus IWM, by calendar year"
@@ -446,7 +446,7 @@ class R3(RotationClaim):
         op = ev.french.iloc[0]
         m = op["mean a year"]
         title = (f"Small profitable firms {'beat' if m > 0 else 'trailed'} small unprofitable ones by "
-                 f"{abs(100 * m):.1f}% a year ({op['first'][:4]}-{op['last'][:4]})")
+                 f"{abs(percent(m)):.1f}% a year ({op['first'][:4]}-{op['last'][:4]})")
         ff3 = self.phrase_ff3()
         if ff3:
             title += f"; three-factor alphas: {ff3}"
@@ -467,7 +467,7 @@ class R3(RotationClaim):
         for sort, word in ((EP, "earnings"), (DP, "dividends")):
             r = self._alpha(sort, "FF3")
             if r is not None:
-                parts.append(f"{word} {100 * r['alpha']:+.1f}%")
+                parts.append(f"{word} {percent(r['alpha']):+.1f}%")
         return (", ".join(parts) + " a year") if parts else None
 
     def _row(self, label: str) -> list:
@@ -624,7 +624,7 @@ class R3(RotationClaim):
     def phrase_peak(self) -> str:
         """``a lead of 3.9 pp`` or ``a shortfall of 1.2 pp``: the basket's best year-to-date point."""
         peak = self.evidence.basket_peak[0]
-        return f"{'a lead' if peak > 0 else 'a shortfall'} of {abs(100 * peak):.1f} pp"
+        return f"{'a lead' if peak > 0 else 'a shortfall'} of {abs(percent(peak)):.1f} pp"
 
     def phrase_leaders(self) -> str:
         """``IJR and DES``: the quality ETFs ahead of IWM in the claim year (``none of them``)."""

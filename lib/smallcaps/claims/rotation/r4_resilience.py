@@ -24,7 +24,7 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import capture_ratio
-from ...display import Fact, Text, count, iso, num, pct, plural, pp, raw, text
+from ...display import Fact, Text, count, iso, num, pct, percent, plural, pp, raw, text
 from ...errors import DataError
 from ...stats import Estimate, coef_estimate, diff_in_means_hac, mde, mean_hac, ols_hac, one_sided_p
 from ..base import Choice, Decision, Part, Spec, SpecSpace, combine_parts
@@ -310,13 +310,13 @@ class R4(RotationClaim):
         a, cap = ev.alpha["stressed"], ev.capture
         note = (f"Beta to {BROAD} {ev.beta.value:.2f} (95% CI {ev.beta.ci_low:.2f} to {ev.beta.ci_high:.2f}): "
                 f"{parts[0].verdict}. Under credit stress, beta for beta, the basket's alpha over {BROAD} was "
-                f"{100 * a.value:.1f} pp a year (95% CI {100 * a.ci_low:.1f} to {100 * a.ci_high:.1f}) and it captured "
+                f"{percent(a.value):.1f} pp a year (95% CI {percent(a.ci_low):.1f} to {percent(a.ci_high):.1f}) and it captured "
                 f"{cap['stressed']:.2f} of {BROAD}'s stressed falls against {cap['calm']:.2f} of its calm ones: "
-                f"{parts[1].verdict}. The raw excess in stressed weeks was {100 * ev.stressed.value:.1f} pp a year "
+                f"{parts[1].verdict}. The raw excess in stressed weeks was {percent(ev.stressed.value):.1f} pp a year "
                 f"(shown, not deciding).")
         stat = Statistic.from_estimate(a, self.statistic_name, self.unit, 100)
         return Decision(verdict, stat, Sample(iso(s0), iso(s1), a.n, "weekly"), note,
-                        p_value=one_sided_p(a, +1), mde=mde(100 * a.se, sides=2))
+                        p_value=one_sided_p(a, +1), mde=mde(percent(a.se), sides=2))
 
     def _decide_registered(self, ev: R4Evidence) -> Decision:
         """The registered rule, verbatim: beta's interval below one, and the raw mean excess over
@@ -325,7 +325,7 @@ class R4(RotationClaim):
         holds_up = ev.stressed.ci_low > 0
         verdict = SUPPORTED if low_beta and holds_up else PARTLY if (low_beta or holds_up) else NOT_SUPPORTED
         note = (f"Beta to {BROAD} {ev.beta.value:.2f} (95% CI {ev.beta.ci_low:.2f} to {ev.beta.ci_high:.2f}); in stressed "
-                f"credit the basket's excess over {BROAD} averaged {100 * ev.stressed.value:.1f} pp a year.")
+                f"credit the basket's excess over {BROAD} averaged {percent(ev.stressed.value):.1f} pp a year.")
         s0, s1, _ = ev.sample
         return Decision(verdict, Statistic.from_estimate(ev.stressed, self.statistic_name, self.unit, 100),
                         Sample(iso(s0), iso(s1), ev.stressed.n, "weekly"), note)
@@ -343,7 +343,7 @@ class R4(RotationClaim):
                 "alpha, one beta, whole series (deciding)": ev.alpha["stressed"],
                 "alpha, regime betas, whole series": i["stressed"],
                 "alpha difference, stressed minus calm (one beta)": ev.alpha["difference"]}
-        out = pd.DataFrame({k: {"pp a year": 100 * e.value, "ci_low": 100 * e.ci_low, "ci_high": 100 * e.ci_high,
+        out = pd.DataFrame({k: {"pp a year": percent(e.value), "ci_low": percent(e.ci_low), "ci_high": percent(e.ci_high),
                                 "weeks": e.n} for k, e in rows.items()}).T
         out.index.name = "stressed-credit weeks"
         return out.round(2)
@@ -383,7 +383,7 @@ class R4(RotationClaim):
             return Text(NO_ROWS)
         t = frame.rename(columns={"mean excess": "mean excess (pp a year)"})
         cols = ["mean excess (pp a year)", "ci_low", "ci_high"]
-        t[cols] = 100 * t[cols]
+        t[cols] = percent(t[cols])
         return t.set_index(["definition", "regime"]).round(2)
 
     def regime_table(self):
@@ -399,7 +399,7 @@ class R4(RotationClaim):
         if self.evidence.drawdown.empty:
             return Text(NO_ROWS)
         t = self.evidence.drawdown.rename(columns={"return": "return (%)"})
-        return (100 * t).round(1)
+        return (percent(t)).round(1)
 
     def halves_table(self) -> pd.DataFrame | Text:
         """Beta and stressed-credit excess (pp a year) in each half of the sample."""
@@ -407,7 +407,7 @@ class R4(RotationClaim):
         if t.empty:
             return Text(NO_ROWS)
         cols = ["stressed-credit excess (pp a year)", "ci_low", "ci_high"]
-        t[cols] = 100 * t[cols]
+        t[cols] = percent(t[cols])
         return t.round(2)
 
     def beta_figure(self) -> dict[str, Any] | str:
@@ -444,10 +444,10 @@ class R4(RotationClaim):
                                        "mean excess": e.value, "ci_low": e.ci_low, "ci_high": e.ci_high}
                                       for lab, e in ((c_lab, ev.alpha["calm"]), (s_lab, ev.alpha["stressed"]))]))
         t = pd.concat(rows, ignore_index=True)
-        t[["mean excess", "ci_low", "ci_high"]] = 100 * t[["mean excess", "ci_low", "ci_high"]]
+        t[["mean excess", "ci_low", "ci_high"]] = percent(t[["mean excess", "ci_low", "ci_high"]])
         t = t.rename(columns={"mean excess": "mean excess (pp a year)"})
         if ev.alpha is not None:
-            a, r = 100 * ev.alpha["stressed"].value, 100 * ev.stressed.value
+            a, r = percent(ev.alpha["stressed"].value), percent(ev.stressed.value)
             title = (f"Under credit stress, beta for beta, the quality basket's alpha over IWM was {a:+.1f} pp a year "
                      f"(raw excess {r:+.1f})")
         else:
@@ -525,7 +525,7 @@ class R4(RotationClaim):
                 "r4_alpha": pp(a["stressed"].value, 1, signed=True), "r4_alpha_lo": pp(a["stressed"].ci_low, 1),
                 "r4_alpha_hi": pp(a["stressed"].ci_high, 1), "r4_alpha_calm": pp(a["calm"].value, 1, signed=True),
                 "r4_alpha_p": raw(one_sided_p(a["stressed"], +1), "{:.2f}"),
-                "r4_alpha_mde": raw(mde(100 * a["stressed"].se, sides=2), "{:.0f}"),
+                "r4_alpha_mde": raw(mde(percent(a["stressed"].se), sides=2), "{:.0f}"),
                 "r4_alpha_diff": pp(a["difference"].value, 1, signed=True),
                 "r4_alpha_diff_lo": pp(a["difference"].ci_low, 1), "r4_alpha_diff_hi": pp(a["difference"].ci_high, 1),
                 "r4_alpha_i": pp(i["stressed"].value, 1, signed=True),

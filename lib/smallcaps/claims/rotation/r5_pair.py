@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import rotation as rot
-from ...display import Fact, Text, count, iso, plural, pp, raw, text
+from ...display import Fact, Text, count, iso, percent, plural, pp, raw, text
 from ...errors import DataError
 from ...stats import Estimate, hodrick_1b_ols, mde, mean_hac, one_sided_p
 from ..base import Choice, Decision, Part, SpecSpace, combine_parts
@@ -303,7 +303,7 @@ class R5(RotationClaim):
             row = {}
             for h in CLAIMED_HORIZONS_DAYS:
                 t = rot.trade_from(basket, iwm, d, h, last=as_of)
-                row[f"{h} days (pp)"] = np.nan if t is None else 100 * t["pair"]
+                row[f"{h} days (pp)"] = np.nan if t is None else percent(t["pair"])
                 row[f"{h} days end"] = None if t is None else iso(t["end"])
             rows[d + (" (claim date)" if d == A_DATES[0] else "")] = row
         trades = pd.DataFrame.from_dict(rows, orient="index")
@@ -355,8 +355,8 @@ class R5(RotationClaim):
         verdict = combine_parts(parts)
         e = ev.legs_test
         legs = ("the short leg's lead over the long one was not measured (no French data in the window)" if e is None
-                else f"in French's data the short leg did {100 * e.value:+.2f} pp more than the long one per "
-                     f"{ev.legs_months}-month window (Hodrick 95% CI {100 * e.ci_low:.2f} to {100 * e.ci_high:.2f}): "
+                else f"in French's data the short leg did {percent(e.value):+.2f} pp more than the long one per "
+                     f"{ev.legs_months}-month window (Hodrick 95% CI {percent(e.ci_low):.2f} to {percent(e.ci_high):.2f}): "
                      f"{parts[1].verdict}")
         t = ev.trade
         if t is None:
@@ -365,18 +365,18 @@ class R5(RotationClaim):
             row = ev.french.loc[f"{ev.legs_months} months"]
             return Decision(verdict, stat, Sample(row["first"], row["last"], e.n, "monthly"),
                             f"The trade from {A_DATES[0]} is untestable here: {ev.trade_reason}; {legs}.",
-                            p_value=one_sided_p(e, +1), mde=mde(100 * e.se, sides=2))
-        lo, hi = (None, None) if t["band"] is None else (100 * t["band"][0], 100 * t["band"][1])
-        stat = Statistic(name=self.statistic_name, value=100 * t["pair"], unit="pp", ci_low=lo, ci_high=hi,
+                            p_value=one_sided_p(e, +1), mde=mde(percent(e.se), sides=2))
+        lo, hi = (None, None) if t["band"] is None else (percent(t["band"][0]), percent(t["band"][1]))
+        stat = Statistic(name=self.statistic_name, value=percent(t["pair"]), unit="pp", ci_low=lo, ci_high=hi,
                          ci_level=None if lo is None else 0.95, band="noise band",
                          method=f"realised; noise band from HAC errors of the summed daily difference (n = {t['n']})")
         z = Estimate(t["pair"], t["se"], t["pair"], t["pair"], 0.95, t["pair"] / t["se"] if t["se"] else None, None,
                      t["n"], "")
         note = (f"Entered on {A_DATES[0]} and held {self.spec.horizon_days} trading days (to {iso(t['end'])}), long "
-                f"the basket, short {BROAD} made {100 * t['pair']:+.1f} pp against the {CLAIMED_PAIR_LOW_PCT:.0f}-"
+                f"the basket, short {BROAD} made {percent(t['pair']):+.1f} pp against the {CLAIMED_PAIR_LOW_PCT:.0f}-"
                 f"{CLAIMED_PAIR_HIGH_PCT:.0f}% target: {parts[0].verdict}; {legs}.")
         return Decision(verdict, stat, Sample(iso(t["start"]), iso(t["end"]), t["n"], "daily"), note,
-                        p_value=one_sided_p(z, +1), mde=mde(100 * t["se"], sides=2))
+                        p_value=one_sided_p(z, +1), mde=mde(percent(t["se"]), sides=2))
 
     def _decide_registered(self, ev: R5Evidence) -> Decision:
         """The registered rule as its code ran (a rule text whose 'partly' also named the short leg
@@ -397,7 +397,7 @@ class R5(RotationClaim):
         s = e.scaled(100)
         note = (f"The pair averaged {s.value:.1f} pp over {h} trading days (95% CI {s.ci_low:.1f} to {s.ci_high:.1f}); "
                 f"{ev.hit_low:.0%} of windows reached {CLAIMED_PAIR_LOW_PCT:.0f}%; the short leg contributed "
-                f"{100 * ev.short_leg:.1f} pp and the long leg {100 * ev.long_leg:.1f} pp on average.")
+                f"{percent(ev.short_leg):.1f} pp and the long leg {percent(ev.long_leg):.1f} pp on average.")
         s0, s1, n = ev.sample
         return Decision(verdict, Statistic.from_estimate(e, self.statistic_name, "pp", 100),
                         Sample(iso(s0), iso(s1), n, "daily"), note)
@@ -411,7 +411,7 @@ class R5(RotationClaim):
             return Text(NO_ROWS)
         t = frame.drop(columns=[c for c in drop if c in frame.columns]).rename(columns=SHOWN)
         cols = [SHOWN[c] for c in SHOWN if SHOWN[c] in t.columns]
-        t[cols] = 100 * t[cols].astype(float)
+        t[cols] = percent(t[cols].astype(float))
         return t.round(2)
 
     def summary_table(self) -> pd.DataFrame | Text:
@@ -448,19 +448,19 @@ class R5(RotationClaim):
         for h, legs in ev.legs.items():
             quarters = h // QUARTER_DAYS
             label = f"{h} trading days ({quarters} quarter{'s' if quarters > 1 else ''})"
-            frames.append(pd.DataFrame({"pair return (%)": 100 * legs["pair"], "window": label}))
+            frames.append(pd.DataFrame({"pair return (%)": percent(legs["pair"]), "window": label}))
         h = self.spec.horizon_days
         quarters = h // QUARTER_DAYS
         hit = float((ev.legs[h]["pair"] >= CLAIMED_PAIR_LOW_PCT / 100).mean())
         span = f"{'two-quarter' if quarters == 2 else 'one-quarter'} windows"
         if ev.trade is not None:
-            title = (f"Entered on {A_DATES[0]}, long quality, short IWM made {100 * ev.trade['pair']:+.1f}% in "
+            title = (f"Entered on {A_DATES[0]}, long quality, short IWM made {percent(ev.trade['pair']):+.1f}% in "
                      f"{h} days; {hit:.0%} of all {span} reached {CLAIMED_PAIR_LOW_PCT:.0f}%")
         else:
             title = (f"Long quality, short IWM reached {CLAIMED_PAIR_LOW_PCT:.0f}% in {hit:.0%} of {span} and "
-                     f"averaged {100 * ev.legs[h]['pair'].mean():.1f} pp")
+                     f"averaged {percent(ev.legs[h]['pair'].mean()):.1f} pp")
         s0, s1, _ = ev.sample
-        marks = {f"trade from {A_DATES[0]}": 100 * ev.trade["pair"]} if ev.trade is not None else {}
+        marks = {f"trade from {A_DATES[0]}": percent(ev.trade["pair"])} if ev.trade is not None else {}
         return {"data": pd.concat(frames, ignore_index=True),
                 "claimed": {f"claimed {lvl:.0f}%": lvl for lvl in (CLAIMED_PAIR_LOW_PCT, CLAIMED_PAIR_HIGH_PCT)},
                 "marks": marks, "title": title,
@@ -509,7 +509,7 @@ class R5(RotationClaim):
             "r5_trade": pp(None if t is None else t["pair"], 1, signed=True),
             "r5_trade_end": text(None if t is None else iso(t["end"])),
             "r5_trade_lo": pp(band[0], 1), "r5_trade_hi": pp(band[1], 1),
-            "r5_trade_mde": raw(None if t is None else mde(100 * t["se"], sides=2), "{:.1f}"),
+            "r5_trade_mde": raw(None if t is None else mde(percent(t["se"]), sides=2), "{:.1f}"),
             "r5_trade_reason": text(ev.trade_reason or None),
             "r5_sml": pp(None if e is None else e.value, 2, signed=True),
             "r5_sml_lo": pp(None if e is None else e.ci_low, 2), "r5_sml_hi": pp(None if e is None else e.ci_high, 2),

@@ -26,7 +26,7 @@ import pandas as pd
 from ...analytics import rotation as rot
 from ...analytics.regimes import high_low
 from ...analytics.returns import period_returns
-from ...display import Fact, Text, count, iso, num, pct, pp, raw, text
+from ...display import Fact, Text, count, iso, num, pct, percent, pp, raw, text
 from ...errors import DataError
 from ...stats import Estimate, bootstrap_ci, mde, mean_hac, one_sided_p
 from ..base import Choice, Decision, Part, SpecSpace, combine_parts
@@ -366,16 +366,16 @@ class R6(RotationClaim):
                                                              "pp", 100),
                             Sample(iso(evs[0]), iso(evs[-1]), e.n, "events"),
                             f"{events[0].upper()}{events[1:]}; the persistence half is untestable here: "
-                            f"{ev.cont_problem}.", p_value=one_sided_p(e, -1), mde=mde(100 * e.se, sides=2))
+                            f"{ev.cont_problem}.", p_value=one_sided_p(e, -1), mde=mde(percent(e.se), sides=2))
         c = ev.continuation[("french", m)]
         st = c["second"]
         note = (f"{events[0].upper()}{events[1:]}. After a {PAST_MONTHS}-month quality lead in calm credit, French's "
-                f"small-cap profitability spread gained {100 * calm.value:+.2f} pp more over the next {m} months than "
-                f"after a lag (Hodrick 95% CI {100 * calm.ci_low:.2f} to {100 * calm.ci_high:.2f}), against "
-                f"{100 * st.value:+.2f} pp in stressed credit: {parts[1].verdict}.")
+                f"small-cap profitability spread gained {percent(calm.value):+.2f} pp more over the next {m} months than "
+                f"after a lag (Hodrick 95% CI {percent(calm.ci_low):.2f} to {percent(calm.ci_high):.2f}), against "
+                f"{percent(st.value):+.2f} pp in stressed credit: {parts[1].verdict}.")
         return Decision(verdict, Statistic.from_estimate(calm, self.statistic_name, "pp", 100),
                         Sample(str(c["start"]), str(c["end"]), c["n"], "monthly"), note,
-                        p_value=one_sided_p(calm, +1), mde=mde(100 * calm.se, sides=2))
+                        p_value=one_sided_p(calm, +1), mde=mde(percent(calm.se), sides=2))
 
     def _decide_registered(self, ev: R6Evidence) -> Decision:
         """The registered rule, verbatim: the pooled event interval below zero, and calm-credit runs
@@ -398,7 +398,7 @@ class R6(RotationClaim):
         """Event windows in pp (share that fell in %), indexed by event kind and window."""
         t = frame.rename(columns={"mean": "mean (pp)", "fell": "fell (%)"})
         cols = [c for c in ("mean (pp)", "ci_low", "ci_high", "fell (%)") if c in t.columns]
-        t[cols] = 100 * t[cols]
+        t[cols] = percent(t[cols])
         return t.set_index(["event", "window (days)"]).round(2)
 
     def windows_table(self) -> pd.DataFrame:
@@ -414,7 +414,7 @@ class R6(RotationClaim):
         t = self.evidence.halves.rename(columns={"mean": "mean (pp)"})
         if t.empty:
             return Text(NO_ROWS)
-        t[["mean (pp)", "ci_low", "ci_high"]] = 100 * t[["mean (pp)", "ci_low", "ci_high"]]
+        t[["mean (pp)", "ci_low", "ci_high"]] = percent(t[["mean (pp)", "ci_low", "ci_high"]])
         return t.round(2)
 
     @staticmethod
@@ -423,7 +423,7 @@ class R6(RotationClaim):
         if frame.empty:
             return Text(NO_ROWS)
         t = frame.rename(columns={col: f"{col} (%)"})
-        t[f"{col} (%)"] = 100 * t[f"{col} (%)"]
+        t[f"{col} (%)"] = percent(t[f"{col} (%)"])
         return t.round(2)
 
     def runs_table(self) -> pd.DataFrame:
@@ -439,16 +439,16 @@ class R6(RotationClaim):
         ev = self.evidence
         if ev.paths.dropna(how="all").empty:
             return ev.reason or "no event window lies wholly inside the window"
-        lines = {f"IJR − IWM, {k} ({len(ev.events[k])} events)": 100 * ev.paths[k] for k in KINDS}
-        lines["IWM − SPY (small minus large), pooled"] = 100 * ev.paths["IWM-SPY pooled"]
+        lines = {f"IJR − IWM, {k} ({len(ev.events[k])} events)": percent(ev.paths[k]) for k in KINDS}
+        lines["IWM − SPY (small minus large), pooled"] = percent(ev.paths["IWM-SPY pooled"])
         p = ev.pooled
         sl = ev.small_large.set_index("event")["mean"].get("pooled", np.nan)
         if p is None:
             title = "Quality minus junk around rates rallies and VIX spikes"
         else:
-            q = f"quality minus junk {'rose' if p.value > 0 else 'fell'} {abs(100 * p.value):.2f} pp"
+            q = f"quality minus junk {'rose' if p.value > 0 else 'fell'} {abs(percent(p.value)):.2f} pp"
             title = (f"Over {self.spec.event_days} days from a rates rally or VIX spike {q} on average; small minus "
-                     f"large {'rose' if sl > 0 else 'fell'} {abs(100 * sl):.2f} pp")
+                     f"large {'rose' if sl > 0 else 'fell'} {abs(percent(sl)):.2f} pp")
         return {"data": pd.DataFrame(lines), "move_from": 1 - EVENT_LOOKBACK,
                 "move_label": f"the {EVENT_LOOKBACK}-day move", "window_end": self.spec.event_days - EVENT_LOOKBACK,
                 "window_label": f"end of the {self.spec.event_days}-day window", "title": title,
@@ -488,13 +488,13 @@ class R6(RotationClaim):
             means = c["means"]["mean"]
             for regime, slope in (("calm", c["first"]), ("stressed", c["second"])):
                 rows[(CONTINUATION_SERIES[key], m, regime)] = {
-                    "after a lead (pp)": 100 * means.get((regime, True), np.nan),
-                    "after a lag (pp)": 100 * means.get((regime, False), np.nan),
-                    "continuation (pp)": 100 * slope.value, "Hodrick ci_low": 100 * slope.ci_low,
-                    "Hodrick ci_high": 100 * slope.ci_high,
-                    "Newey-West ci_low": 100 * c["first_hac"].ci_low if regime == "calm" else np.nan,
-                    "Newey-West ci_high": 100 * c["first_hac"].ci_high if regime == "calm" else np.nan,
-                    "non-overlapping": 100 * c["non_overlapping"].value if regime == "calm" else np.nan,
+                    "after a lead (pp)": percent(means.get((regime, True), np.nan)),
+                    "after a lag (pp)": percent(means.get((regime, False), np.nan)),
+                    "continuation (pp)": percent(slope.value), "Hodrick ci_low": percent(slope.ci_low),
+                    "Hodrick ci_high": percent(slope.ci_high),
+                    "Newey-West ci_low": percent(c["first_hac"].ci_low) if regime == "calm" else np.nan,
+                    "Newey-West ci_high": percent(c["first_hac"].ci_high) if regime == "calm" else np.nan,
+                    "non-overlapping": percent(c["non_overlapping"].value) if regime == "calm" else np.nan,
                     "months": c["n"]}
         if not rows:
             return Text(NO_ROWS)
@@ -514,13 +514,13 @@ class R6(RotationClaim):
                 continue
             for regime, e in (("calm", c["first"]), ("stressed", c["second"])):
                 rows.append({"series": CONTINUATION_SERIES[key].replace(", ", "\ncredit: "), "credit": regime,
-                             "continuation (pp)": 100 * e.value, "ci_low": 100 * e.ci_low, "ci_high": 100 * e.ci_high})
+                             "continuation (pp)": percent(e.value), "ci_low": percent(e.ci_low), "ci_high": percent(e.ci_high)})
         if not rows:
             return ev.cont_problem or "no continuation regression fits in the window"
         calm = self.continuation_estimate(ev)
         if calm is not None:
             title = (f"After a {PAST_MONTHS}-month quality lead in calm credit, small-cap quality gained "
-                     f"{100 * calm.value:+.1f} pp more over {m} months than after a lag")
+                     f"{percent(calm.value):+.1f} pp more over {m} months than after a lag")
         else:
             title = f"Quality minus junk over {m} months after a lead minus after a lag"
         return {"data": pd.DataFrame(rows), "title": title,

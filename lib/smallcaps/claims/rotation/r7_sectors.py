@@ -20,7 +20,7 @@ import pandas as pd
 
 from ...analytics import rotation as rot
 from ...analytics.returns import year_to_date
-from ...display import Fact, Text, iso, pct, pp, raw, text
+from ...display import Fact, Text, iso, pct, percent, pp, raw, text
 from ..base import Choice, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample
 from .common import NO_ROWS, RotationClaim, band_phrase, decided_at_choice, spread_statistic
@@ -238,8 +238,8 @@ class R7(RotationClaim):
             verdict = SUPPORTED
         else:
             verdict = PARTLY
-        note = (f"Cyclicals minus defensives {100 * spread:.1f} pp; cyclicals minus IJR {100 * cyc_ijr:.1f} pp; "
-                f"defensives minus {MARKET} {100 * def_spy:.1f} pp, to {iso(day)}.")
+        note = (f"Cyclicals minus defensives {percent(spread):.1f} pp; cyclicals minus IJR {percent(cyc_ijr):.1f} pp; "
+                f"defensives minus {MARKET} {percent(def_spy):.1f} pp, to {iso(day)}.")
         return Decision(verdict, spread_statistic(self.statistic_name, spread, band),
                         Sample(iso(ev.first_day), iso(day), n_days, "daily"), note)
 
@@ -264,7 +264,7 @@ class R7(RotationClaim):
                 d = c.decision
                 rowname = CLAIM_ROW if at == "claim date" else YEAR_ROW
                 rows[(label, iso(c.evidence.claim_day if at == "claim date" else c.evidence.reading_date))] = {
-                    **{f"{k} (pp)": 100 * c.evidence.value(k, rowname) for k in SPREAD_COLUMNS[:3]}, "verdict": d.verdict}
+                    **{f"{k} (pp)": percent(c.evidence.value(k, rowname)) for k in SPREAD_COLUMNS[:3]}, "verdict": d.verdict}
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index = pd.MultiIndex.from_tuples(out.index, names=["cyclicals", "read on"])
         return out.round(1)
@@ -275,18 +275,18 @@ class R7(RotationClaim):
         """The four spreads (pp): the claim year to date, its quarters, the year before."""
         if self.evidence.spreads.empty:
             return Text(NO_ROWS)
-        return (100 * self.evidence.spreads).round(1)
+        return (percent(self.evidence.spreads)).round(1)
 
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.rotation.sector_bars`."""
         ev = self.evidence
         t = ev.ytd.reset_index()
-        data = pd.DataFrame({"label": t["ETF"] + "  " + t["sector"], "return (%)": 100 * t["year to date"],
+        data = pd.DataFrame({"label": t["ETF"] + "  " + t["sector"], "return (%)": percent(t["year to date"]),
                              "group": t["group"]})
         x, y = ev.value(SPREAD_COLUMNS[0]), ev.value(SPREAD_COLUMNS[1])
         joint = "and" if (x > 0) == (y > 0) else "but"
-        title = (f"Small-cap cyclicals {'beat' if x > 0 else 'trailed'} mega-cap defensives by {abs(100 * x):.1f} pp "
-                 f"in {CLAIM_YEAR}, {joint} {'beat' if y > 0 else 'trailed'} the S&P 600 by {abs(100 * y):.1f} pp")
+        title = (f"Small-cap cyclicals {'beat' if x > 0 else 'trailed'} mega-cap defensives by {abs(percent(x)):.1f} pp "
+                 f"in {CLAIM_YEAR}, {joint} {'beat' if y > 0 else 'trailed'} the S&P 600 by {abs(percent(y)):.1f} pp")
         return {"data": data, "groups": GROUPS, "title": title,
                 "xlabel": f"{CLAIM_YEAR} year-to-date total return to {ev.reading_date:%-d %b %Y} (%)",
                 "note": "Small caps: Invesco S&P SmallCap 600 sector ETFs (PSC*); large caps: Select Sector SPDRs "
@@ -347,4 +347,4 @@ class R7(RotationClaim):
         """``Q1: +8.4 pp; Q2: +5.9 pp; Q3 to date: -3.0 pp``: cyclicals minus defensives by quarter."""
         sp = self.evidence.spreads
         q = sp.loc[[i for i in sp.index if i.startswith("Q")], SPREAD_COLUMNS[0]]
-        return "; ".join(f"{k}: {100 * v:+.1f} pp" for k, v in q.items())
+        return "; ".join(f"{k}: {percent(v):+.1f} pp" for k, v in q.items())

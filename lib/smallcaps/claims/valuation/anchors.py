@@ -22,7 +22,7 @@ import pandas as pd
 
 from ... import stats
 from ...analytics import predictive as pr
-from ...display import Fact, num, text
+from ...display import Fact, num, percent, text
 from ...errors import DataError
 from ..contract import Anchor
 
@@ -88,7 +88,7 @@ def goyal_welch(inputs, window=None, start: str = "all years") -> Anchor:
         fr = gw_frame(inputs)
         o = pr.out_of_sample(fr, 1, GW_MIN_TRAIN)
         r2, n = (o.r2, o.n) if start == "all years" else pr.oos_r2_since(o, "1964-01-01")
-        reproduced = 100 * pr.adjusted_r2(r2, n)
+        reproduced = percent(pr.adjusted_r2(r2, n))
     which = ("forecasts from 1892 (20 years after the start), p. 1474" if start == "all years"
              else "forecasts from 1965, Table 1")
     return Anchor(

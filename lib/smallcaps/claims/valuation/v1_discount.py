@@ -32,6 +32,7 @@ from ...display import (
     long_date,
     month_name,
     num,
+    percent,
     pp,
     raw,
     round_or_none,
@@ -127,7 +128,7 @@ def _percentile_of(s: pd.Series, month) -> float | None:
     s = s.dropna().loc[:month]
     if s.empty or s.index[-1] != month:
         return None
-    return float(100.0 * (s <= s.iloc[-1]).mean())
+    return float(percent((s <= s.iloc[-1]).mean()))
 
 
 class V1(DecidedWhenSaid, Claim):
@@ -321,8 +322,8 @@ class V1(DecidedWhenSaid, Claim):
     def decide(self, ev: V1Evidence) -> Decision:
         m = self.main
         avg = m["average"]
-        gap = 100 * (m["value"] - avg.value)
-        lo, hi = 100 * (m["value"] - avg.ci_high), 100 * (m["value"] - avg.ci_low)
+        gap = percent(m["value"] - avg.value)
+        lo, hi = percent(m["value"] - avg.ci_high), percent(m["value"] - avg.ci_low)
         rare = self.spec.rare_percentile
         pct = m[self.percentile_key]
         if self.spec.verdict_rule == "registered":
@@ -331,7 +332,7 @@ class V1(DecidedWhenSaid, Claim):
             verdict = SUPPORTED if pct <= rare else PARTLY
         else:
             verdict = INCONCLUSIVE if gap < 0 else NOT_SUPPORTED
-        se = 100 * avg.se if avg.se else None
+        se = percent(avg.se) if avg.se else None
         p_value = stats.one_sided_p(stats.Estimate(gap, se, lo, hi, avg.level, None, None, avg.n, avg.method), -1) \
             if se else None
         mde = stats.mde(se) if se else None
@@ -355,9 +356,9 @@ class V1(DecidedWhenSaid, Claim):
     def _note(self, ev: V1Evidence, m, avg, pct) -> str:
         if self.spec.verdict_rule == "registered" and self.key == ("1", "discount"):
             # the registered note, word for word
-            note = (f"In {month_name(m['month'])} small caps' price-to-book stood {abs(100 * m['value']):.0f}% "
+            note = (f"In {month_name(m['month'])} small caps' price-to-book stood {abs(percent(m['value'])):.0f}% "
                     f"{'below' if m['value'] < 0 else 'above'} large caps', against an average "
-                    f"{'discount' if avg.value < 0 else 'premium'} of {abs(100 * avg.value):.0f}% since "
+                    f"{'discount' if avg.value < 0 else 'premium'} of {abs(percent(avg.value)):.0f}% since "
                     f"{month_name(ev.since)}; {m['percentile']:.0f}% of months since "
                     f"{month_name(ev.series.index.min())} were as cheap or cheaper (the claim's forward P/E levels "
                     f"are not in the data).")
@@ -366,9 +367,9 @@ class V1(DecidedWhenSaid, Claim):
                     f"small caps' ({SIZE_GROUP_LABELS[self.key[0]]}) price-to-book, {SHORT[self.key[1]]},")
             frame = f"since {month_name(self._since(ev.since, m))}" if self.spec.percentile_frame == "since 1995" \
                 else f"since {month_name(m['series'].index.min())}"
-            note = (f"In {month_name(m['month'])} {what} stood {abs(100 * m['value']):.0f}% "
+            note = (f"In {month_name(m['month'])} {what} stood {abs(percent(m['value'])):.0f}% "
                     f"{'below' if m['value'] < 0 else 'above'} large caps', against an average "
-                    f"{'discount' if avg.value < 0 else 'premium'} of {abs(100 * avg.value):.0f}% since "
+                    f"{'discount' if avg.value < 0 else 'premium'} of {abs(percent(avg.value)):.0f}% since "
                     f"{month_name(self._since(ev.since, m))}; {pct:.1f}% of months {frame} were as cheap or cheaper.")
             if self.key == FORWARD:
                 note += f" {self.phrase_levels()}"
@@ -387,7 +388,7 @@ class V1(DecidedWhenSaid, Claim):
         main = self.main
 
         def pct_(x):
-            return None if x is None else round_or_none(100 * x)
+            return None if x is None else round_or_none(percent(x))
 
         out = []
         at = f"at {month_name(main['month'])} (%)"
@@ -402,7 +403,7 @@ class V1(DecidedWhenSaid, Claim):
                 "measure": label, "role": role,
                 at: pct_(r["value"]),
                 f"average since {ev.since.year} (%)": pct_(avg.value) if avg else None,
-                "95% CI (%)": ci_text(100 * avg.ci_low, 100 * avg.ci_high, 1) if avg else "n/a",
+                "95% CI (%)": ci_text(percent(avg.ci_low), percent(avg.ci_high), 1) if avg else "n/a",
                 f"percentile since {ev.since.year}": round_or_none(r["percentile_since"]),
                 "percentile since 1963": round_or_none(r["percentile_1963"]),
                 f"percentile since {first}": round_or_none(r["percentile"]),
@@ -417,8 +418,8 @@ class V1(DecidedWhenSaid, Claim):
         rows = []
         for g, r in ev.earnings.items():
             rows.append({"size group": f"NYSE size quintile{'s' if '-' in g else ''} {g}",
-                         f"at {month_name(r['month'])} (%)": round_or_none(100 * r["value"]),
-                         f"average since {ev.since.year} (%)": round_or_none(100 * r["average"]),
+                         f"at {month_name(r['month'])} (%)": round_or_none(percent(r["value"])),
+                         f"average since {ev.since.year} (%)": round_or_none(percent(r["average"])),
                          f"percentile since {ev.since.year}": round_or_none(r["percentile_since"])})
         if not rows:
             return pd.DataFrame({"note": ["no operating profitability in the window (French's starts in July "
@@ -428,15 +429,15 @@ class V1(DecidedWhenSaid, Claim):
     def beside_claim(self) -> pd.DataFrame:
         """The claim's numbers beside this book's, each level also relative to its own average (percent)."""
         m = self.main
-        rows = [{"source": "claim [D]: forward P/E (inferred)", "discount now (%)": 100 * CLAIMED_DISCOUNT,
-                 "average since 1995 (%)": 100 * CLAIMED_AVERAGE_PREMIUM,
-                 "now against own average (%)": 100 * _relative(CLAIMED_DISCOUNT, CLAIMED_AVERAGE_PREMIUM)}]
+        rows = [{"source": "claim [D]: forward P/E (inferred)", "discount now (%)": percent(CLAIMED_DISCOUNT),
+                 "average since 1995 (%)": percent(CLAIMED_AVERAGE_PREMIUM),
+                 "now against own average (%)": percent(_relative(CLAIMED_DISCOUNT, CLAIMED_AVERAGE_PREMIUM))}]
         if m["average"] is not None and m["value"] is not None:
             label = (FORWARD_LABEL if self.key == FORWARD else
                      f"this book: price-to-book, quintiles {self.key[0]}, {SHORT[self.key[1]]}")
             rows.append({"source": f"{label}, {month_name(m['month'])}",
-                         "discount now (%)": 100 * m["value"], "average since 1995 (%)": 100 * m["average"].value,
-                         "now against own average (%)": 100 * _relative(m["value"], m["average"].value)})
+                         "discount now (%)": percent(m["value"]), "average since 1995 (%)": percent(m["average"].value),
+                         "now against own average (%)": percent(_relative(m["value"], m["average"].value))})
         return tidy(pd.DataFrame(rows).set_index("source"), 1)
 
     def figure(self) -> dict[str, Any]:
@@ -446,9 +447,9 @@ class V1(DecidedWhenSaid, Claim):
         m = self.main
         if self.key == FORWARD:
             frame = pd.DataFrame({"forward P/E, small against large (your file)": m["series"]})
-            claimed = {f"claim [D]: {100 * CLAIMED_DISCOUNT:.0f}%": 100 * CLAIMED_DISCOUNT,
-                       f"claim [D]: average {100 * CLAIMED_AVERAGE_PREMIUM:+.0f}% since 1995":
-                           100 * CLAIMED_AVERAGE_PREMIUM}
+            claimed = {f"claim [D]: {percent(CLAIMED_DISCOUNT):.0f}%": percent(CLAIMED_DISCOUNT),
+                       f"claim [D]: average {percent(CLAIMED_AVERAGE_PREMIUM):+.0f}% since 1995":
+                           percent(CLAIMED_AVERAGE_PREMIUM)}
             ylabel = "small vs large forward P/E (%, below 0 = discount)"
         else:
             reg = ev.rows[("1", "discount")]["series"]
@@ -459,9 +460,9 @@ class V1(DecidedWhenSaid, Claim):
             claimed = {}  # the claim's levels are forward P/E, not price-to-book: never drawn on this axis
             ylabel = "small vs large P/B (%, below 0 = discount)"
         frame.index.name = "month"
-        frame = (100 * frame).reset_index().melt(id_vars="month", var_name="measure", value_name="discount").dropna()
+        frame = (percent(frame)).reset_index().melt(id_vars="month", var_name="measure", value_name="discount").dropna()
         frame["month"] = frame["month"].dt.to_timestamp()
-        avg = m["average"].value * 100 if m["average"] else None
+        avg = percent(m["average"].value) if m["average"] else None
         return {"data": frame, "claimed": claimed, "own_average": avg, "since": self._since(ev.since, m).start_time,
                 "claim_date": pd.Timestamp(CLAIM_D_DATE) if ev.eval_date == pd.Timestamp(CLAIM_D_DATE) else None,
                 "title": self.headline(), "ylabel": ylabel}
@@ -472,7 +473,7 @@ class V1(DecidedWhenSaid, Claim):
         ev = self.evidence
         m = self.main
         what = "forward P/E" if self.key == FORWARD else f"P/B ({'quintiles 2-3' if self.key[0] == '2-3' else 'micro-caps'})"
-        level = (f"{month_name(m['month'])}: small caps' {what} {abs(100 * m['value']):.0f}% "
+        level = (f"{month_name(m['month'])}: small caps' {what} {abs(percent(m['value'])):.0f}% "
                  f"{'below' if m['value'] < 0 else 'above'} large caps'")
         pct = m[self.percentile_key]
         start = (self._since(ev.since, m) if self.spec.percentile_frame == "since 1995"
@@ -623,9 +624,9 @@ class V1(DecidedWhenSaid, Claim):
                 "neither of the claim's levels is reproduced" if not (ok_now or ok_avg) else
                 "the claim's level now is reproduced, its average is not" if ok_now else
                 "the claim's average is reproduced, its level now is not")
-        return (f"Your file reads {100 * m['value']:+.0f}% in {month_name(m['month'])} and "
-                f"{100 * m['average'].value:+.0f}% on average since {month_name(self._since(self.evidence.since, m))}"
-                f" against the claim's -27% and +3%: {both} (within {100 * LEVEL_TOLERANCE:.0f} pp).")
+        return (f"Your file reads {percent(m['value']):+.0f}% in {month_name(m['month'])} and "
+                f"{percent(m['average'].value):+.0f}% on average since {month_name(self._since(self.evidence.since, m))}"
+                f" against the claim's -27% and +3%: {both} (within {percent(LEVEL_TOLERANCE):.0f} pp).")
 
 
 def p_text(p: float | None) -> str | None:
@@ -643,5 +644,5 @@ def _relative(value: float, average: float) -> float:
 def _relative_phrase(value: float | None, average: float | None) -> str:
     """``"43% below"`` / ``"5% above"``: a level against its own average (both discounts, decimals)."""
     rel = _relative(value, average)
-    return f"{abs(100 * rel):.0f}% {'below' if rel < 0 else 'above'}"
+    return f"{abs(percent(rel)):.0f}% {'below' if rel < 0 else 'above'}"
 

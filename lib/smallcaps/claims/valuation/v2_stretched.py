@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...analytics import valuation as va
-from ...display import Fact, iso, iso_end, long_date, month_name, num, ordinal, pct, pp, raw, text
+from ...display import Fact, iso, iso_end, long_date, month_name, num, ordinal, pct, percent, pp, raw, text
 from ..base import Choice, Claim, Decision, SpecSpace
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
 from .inputs import CLAIM_E_DATE, evaluation_date, in_window
@@ -172,7 +172,7 @@ class V2(Claim):
         failed = [name for name, ok in cond.items() if not ok]
         note = (f"{k} of 3 conditions hold ({', '.join(held) if held else 'none'}"
                 f"{'; not ' + ', '.join(failed) if failed else ''}): CAPE {c['value']:.1f} at the "
-                f"{ordinal(c['percentile'])} percentile, largest size decile {100 * share['value']:.0f}% of market cap "
+                f"{ordinal(c['percentile'])} percentile, largest size decile {percent(share['value']):.0f}% of market cap "
                 f"at the {ordinal(share['percentile'])}, small/large price-to-book at the "
                 f"{ordinal(cheap['percentile'])}.")
         s = ev.cape.loc[: c["month"]]
@@ -188,7 +188,7 @@ class V2(Claim):
         t = self.evidence.readings.copy()
         recent = self.recent_label
         shares = t["units"] == "share of cap"  # a decimal: shown in percent
-        t.loc[shares, "value"] = 100 * t.loc[shares, "value"]
+        t.loc[shares, "value"] = percent(t.loc[shares, "value"])
         t.loc[shares, "units"] = "% of market cap"
         t["value"] = t["value"].round(2)
         t["percentile"] = t["percentile"].round(1)
@@ -220,13 +220,13 @@ class V2(Claim):
         ev = self.evidence
         cape = ev.cape.copy()
         cape.index = cape.index.to_timestamp()
-        share = 100 * ev.share
+        share = percent(ev.share)
         share.index = share.index.to_timestamp()
         r = ev.readings
         q = self.spec.stretched_percentile
         return {"cape": cape, "share": share, "rsp_spy": ev.rsp_spy,
                 "cape_threshold": float(np.nanpercentile(ev.cape.loc[: r.loc["CAPE", "month"]], q)),
-                "share_threshold": float(100 * np.nanpercentile(ev.share.loc[: r.loc[SHARE_ROW, "month"]], q)),
+                "share_threshold": float(percent(np.nanpercentile(ev.share.loc[: r.loc[SHARE_ROW, "month"]], q))),
                 "title": self.headline()}
 
     def headline(self) -> str:
@@ -234,7 +234,7 @@ class V2(Claim):
         r = self.evidence.readings
         c, s = r.loc["CAPE"], r.loc[SHARE_ROW]
         return (f"CAPE of {c['value']:.0f} in {month_name(c['month'])} sat at the {ordinal(c['percentile'])} "
-                f"percentile since {c['history from'].year}; the largest size decile held {100 * s['value']:.0f}% of "
+                f"percentile since {c['history from'].year}; the largest size decile held {percent(s['value']):.0f}% of "
                 f"market cap ({ordinal(s['percentile'])} percentile)")
 
     def facts(self) -> dict[str, Fact]:

@@ -27,7 +27,7 @@ from ... import stats
 from ...analytics import regimes
 from ...analytics import valuation as va
 from ...analytics.returns import from_percent
-from ...display import Fact, count, month_name, num, pp, text, tidy, with_ci
+from ...display import Fact, count, month_name, num, percent, pp, text, tidy, with_ci
 from ..base import Choice, Claim, Decision, SpecSpace
 from ..contract import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED, Amendment, Rule, Sample, Statistic
 from .inputs import CLAIM_D_DATE, HY_OAS, evaluation_date, in_window
@@ -211,13 +211,13 @@ class V3(DecidedWhenSaid, Claim):
                     coefs = {c: stats.coef_estimate(res, c) for c in X if c != "dy"}
                 rows.append({"pair": pair, "sample": label, "first week": sub.index.min().date().isoformat(),
                              "last week": sub.index.max().date().isoformat(), "weeks": len(sub),
-                             "slope": 100 * est.value, "ci_low": 100 * est.ci_low, "ci_high": 100 * est.ci_high,
-                             "t": est.t, "raw slope": 100 * raw.value, "raw_low": 100 * raw.ci_low,
-                             "raw_high": 100 * raw.ci_high})
+                             "slope": percent(est.value), "ci_low": percent(est.ci_low), "ci_high": percent(est.ci_high),
+                             "t": est.t, "raw slope": percent(raw.value), "raw_low": percent(raw.ci_low),
+                             "raw_high": percent(raw.ci_high)})
             if pair == "IWM-SPY":
                 recent_from = df.index[-recent_weeks].date().isoformat() if len(df) >= recent_weeks else None
             roll = va.rolling_slope(df[pair], df["dy"], recent_weeks)
-            rolls.append((100 * roll).assign(pair=pair).reset_index())
+            rolls.append((percent(roll)).assign(pair=pair).reset_index())
         rolling = (pd.concat(rolls, ignore_index=True) if rolls
                    else pd.DataFrame(columns=["week", "slope", "ci_low", "ci_high", "pair"]))
         # long-history context: French quintiles (month-end returns) on Shiller's GS10 (a monthly average)
@@ -237,8 +237,8 @@ class V3(DecidedWhenSaid, Claim):
             return None
         m = ev.monthly_context
         ctx = (f" As context only, monthly French smallest-minus-largest quintile returns on changes in Shiller's "
-               f"monthly-average 10-year yield give {100 * m.value:+.2f} pp per pp ({100 * m.ci_low:+.2f} to "
-               f"{100 * m.ci_high:+.2f}).") if m is not None else ""
+               f"monthly-average 10-year yield give {percent(m.value):+.2f} pp per pp ({percent(m.ci_low):+.2f} to "
+               f"{percent(m.ci_high):+.2f}).") if m is not None else ""
         if self.spec.controls == "none":
             return ("The small- and large-cap ETFs start in 2000, outside this window; weekly small- and "
                     "large-cap index returns with month-end or weekly 10-year yields inside the window would "
@@ -264,10 +264,10 @@ class V3(DecidedWhenSaid, Claim):
         if self.spec.controls == "none" and self.spec.read_at == "as of":
             # the registered note, word for word
             note = (f"Over the full sample a 1 pp rise in the 10-year yield went with IWM "
-                    f"{'beating' if full.value > 0 else 'lagging'} SPY by {abs(100 * full.value):.2f} pp in the week"
-                    + (f" (IJR minus IVV {100 * ijr.value:+.2f})" if ijr is not None else "")
-                    + (f"; over the last {self.spec.recent_weeks} weeks the slope was {100 * recent.value:+.2f} "
-                       f"({100 * recent.ci_low:+.2f} to {100 * recent.ci_high:+.2f})." if recent is not None else "."))
+                    f"{'beating' if full.value > 0 else 'lagging'} SPY by {abs(percent(full.value)):.2f} pp in the week"
+                    + (f" (IJR minus IVV {percent(ijr.value):+.2f})" if ijr is not None else "")
+                    + (f"; over the last {self.spec.recent_weeks} weeks the slope was {percent(recent.value):+.2f} "
+                       f"({percent(recent.ci_low):+.2f} to {percent(recent.ci_high):+.2f})." if recent is not None else "."))
             name = self.statistic_name
         else:
             raw = ev.raw[("IWM-SPY", "full sample")]
@@ -275,16 +275,16 @@ class V3(DecidedWhenSaid, Claim):
             note = (f"From {w.index.min().date()} to {w.index.max().date()} ({where}), with the "
                     f"{CONTROL_LABELS[self.spec.controls].replace(' held fixed', '')} held fixed, a 1 pp rise in the "
                     f"10-year yield went with IWM {'beating' if full.value > 0 else 'lagging'} SPY by "
-                    f"{abs(100 * full.value):.2f} pp in the week ({100 * full.ci_low:+.2f} to {100 * full.ci_high:+.2f};"
-                    f" without controls {100 * raw.value:+.2f})"
-                    + (f"; IJR minus IVV {100 * ijr.value:+.2f}" if ijr is not None else "")
-                    + (f"; over the last {self.spec.recent_weeks} weeks {100 * recent.value:+.2f} "
-                       f"({100 * recent.ci_low:+.2f} to {100 * recent.ci_high:+.2f})." if recent is not None else "."))
+                    f"{abs(percent(full.value)):.2f} pp in the week ({percent(full.ci_low):+.2f} to {percent(full.ci_high):+.2f};"
+                    f" without controls {percent(raw.value):+.2f})"
+                    + (f"; IJR minus IVV {percent(ijr.value):+.2f}" if ijr is not None else "")
+                    + (f"; over the last {self.spec.recent_weeks} weeks {percent(recent.value):+.2f} "
+                       f"({percent(recent.ci_low):+.2f} to {percent(recent.ci_high):+.2f})." if recent is not None else "."))
             name = (self.statistic_name if self.spec.controls == "none" else
                     f"{self.statistic_name}, {'SPY and high-yield spread' if self.spec.controls != 'market' else 'SPY'}"
                     " held fixed")
         p_value = stats.one_sided_p(full, -1)
-        mde = stats.mde(100 * full.se) if full.se else None
+        mde = stats.mde(percent(full.se)) if full.se else None
         return Decision(verdict, Statistic.from_estimate(full, name, self.unit, 100),
                         Sample(w.index.min().date().isoformat(), w.index.max().date().isoformat(), len(w), "weekly"),
                         note, p_value=p_value, mde=mde)
@@ -314,7 +314,7 @@ class V3(DecidedWhenSaid, Claim):
         rows = []
         for k, e in (ev.ladder or {}).items():
             rows.append({"coefficient": f"10-year yield change, {CONTROL_LABELS[k]}", "unit": "pp per pp",
-                         "estimate": 100 * e.value, "ci_low": 100 * e.ci_low, "ci_high": 100 * e.ci_high, "t": e.t,
+                         "estimate": percent(e.value), "ci_low": percent(e.ci_low), "ci_high": percent(e.ci_high), "t": e.t,
                          "weeks": e.n})
         if not rows:
             return pd.DataFrame({"note": ["no weekly ETF data in the window (the ETFs start in 2000)"]}, index=["V3"])
@@ -334,7 +334,7 @@ class V3(DecidedWhenSaid, Claim):
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.valuation.rolling_sensitivity` (raw slopes)."""
         ev = self.evidence
-        full = {p: 100 * ev.raw[(p, "full sample")].value for p in ("IWM-SPY", "IJR-IVV")
+        full = {p: percent(ev.raw[(p, "full sample")].value) for p in ("IWM-SPY", "IJR-IVV")
                 if (p, "full sample") in ev.raw}
         return {"data": ev.rolling, "full": full, "title": self.headline(), "weeks": self.spec.recent_weeks}
 
@@ -346,9 +346,9 @@ class V3(DecidedWhenSaid, Claim):
         w = ev.weekly[["IWM-SPY", "dy"]].dropna()
         first, last = w.index.min().year, w.index.max().year
         txt = (f"{first}-{last}, raw: IWM {'beat' if f.value > 0 else 'lagged'} SPY in weeks when the 10-year yield "
-               f"rose ({100 * f.value:+.1f} pp per pp)")
+               f"rose ({percent(f.value):+.1f} pp per pp)")
         if rec is not None and np.sign(rec.value) != np.sign(f.value):
-            txt += f"; over the last {self.spec.recent_weeks} weeks the sign flipped ({100 * rec.value:+.1f})"
+            txt += f"; over the last {self.spec.recent_weeks} weeks the sign flipped ({percent(rec.value):+.1f})"
         return txt
 
     def _slope(self, pair: str, sample: str, raw: bool = False) -> tuple[Fact, Fact, Fact]:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from ...analytics import valuation as va
-from ...display import Fact, Table, day_month, long_date, pct, pp, scale, text, tidy
+from ...display import Fact, Table, day_month, long_date, pct, percent, pp, scale, text, tidy
 from ..base import Choice, Claim, Decision, SpecSpace, Untestable
 from ..contract import NOT_SUPPORTED, PARTLY, SUPPORTED, Rule, Sample, Statistic
 from .inputs import CLAIM_D_DATE
@@ -105,14 +105,14 @@ class V4(Claim):
         return V4Evidence(conventions=conv, grid=grid, best=best, best_gap=float(std.loc[best, "larger gap"]))
 
     def decide(self, ev: V4Evidence) -> Decision:
-        gap = 100 * ev.best_gap
+        gap = percent(ev.best_gap)
         verdict = (SUPPORTED if gap <= self.spec.reproduced_pp else PARTLY if gap <= self.spec.close_pp
                    else NOT_SUPPORTED)
         b = ev.conventions.loc[ev.best]
         cal = ev.conventions.iloc[0]
-        note = (f"From the close of {b['base']:%-d %B %Y} ({ev.best}) IWM returned {100 * b['IWM']:.2f}% and QQQS "
-                f"{100 * b['QQQS']:.2f}%; the calendar-month base ({cal['base']:%-d %B}) gives {100 * cal['IWM']:.2f}% "
-                f"and {100 * cal['QQQS']:.2f}%.")
+        note = (f"From the close of {b['base']:%-d %B %Y} ({ev.best}) IWM returned {percent(b['IWM']):.2f}% and QQQS "
+                f"{percent(b['QQQS']):.2f}%; the calendar-month base ({cal['base']:%-d %B}) gives {percent(cal['IWM']):.2f}% "
+                f"and {percent(cal['QQQS']):.2f}%.")
         return Decision(verdict, Statistic(self.statistic_name, gap, "pp", method="exact returns from adjusted closes"),
                         Sample(b["base"].date().isoformat(), b["end"].date().isoformat(), 2, "daily"), note)
 
@@ -120,7 +120,7 @@ class V4(Claim):
 
     def reproduces(self, convention: str) -> bool:
         """Whether a convention reproduces both quoted figures."""
-        return bool(100 * self.evidence.conventions.loc[convention, "larger gap"] <= self.spec.reproduced_pp)
+        return bool(percent(self.evidence.conventions.loc[convention, "larger gap"]) <= self.spec.reproduced_pp)
 
     def table(self) -> pd.DataFrame | Table:
         """Returns in percent by convention, with gaps to the quoted figures (pp), to 2 decimals."""
@@ -140,8 +140,8 @@ class V4(Claim):
 
     def figure(self) -> dict[str, Any]:
         """Keyword arguments for :func:`smallcaps.plots.valuation.base_date_grid`."""
-        quoted = {f"quoted Russell 2000 {100 * CLAIMED_RUSSELL_2000_MONTH:.2f}%": 100 * CLAIMED_RUSSELL_2000_MONTH,
-                  f"quoted QQQS {100 * CLAIMED_QQQS_MONTH:.2f}%": 100 * CLAIMED_QQQS_MONTH}
+        quoted = {f"quoted Russell 2000 {percent(CLAIMED_RUSSELL_2000_MONTH):.2f}%": percent(CLAIMED_RUSSELL_2000_MONTH),
+                  f"quoted QQQS {percent(CLAIMED_QQQS_MONTH):.2f}%": percent(CLAIMED_QQQS_MONTH)}
         return {"data": scale(self.evidence.grid, ["return"]), "quoted": quoted, "title": self.headline()}
 
     def headline(self) -> str:
@@ -149,9 +149,9 @@ class V4(Claim):
         ev = self.evidence
         wide = ev.grid.pivot(index="base", columns="ticker", values="return")
         tol = self.spec.reproduced_pp
-        ok = wide[((100 * wide["IWM"] - 100 * CLAIMED_RUSSELL_2000_MONTH).abs() <= tol)
-                  & ((100 * wide["QQQS"] - 100 * CLAIMED_QQQS_MONTH).abs() <= tol)].index
-        tail = f"the calendar month gives IWM {100 * ev.conventions.iloc[0]['IWM']:.2f}%"
+        ok = wide[((percent(wide["IWM"]) - percent(CLAIMED_RUSSELL_2000_MONTH)).abs() <= tol)
+                  & ((percent(wide["QQQS"]) - percent(CLAIMED_QQQS_MONTH)).abs() <= tol)].index
+        tail = f"the calendar month gives IWM {percent(ev.conventions.iloc[0]['IWM']):.2f}%"
         if len(ok) == 0:
             return f"No base date in April reproduces both quoted figures; {tail}"
         days = " or ".join(f"{d:%-d April}" for d in ok)

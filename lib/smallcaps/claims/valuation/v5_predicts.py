@@ -27,7 +27,7 @@ import pandas as pd
 from ... import stats
 from ...analytics import predictive as pr
 from ...analytics import valuation as va
-from ...display import Fact, count, iso, iso_end, month_name, num, pp, raw, tidy, with_ci
+from ...display import Fact, count, iso, iso_end, month_name, num, percent, pp, raw, tidy, with_ci
 from ...display import text as say
 from ...errors import DataError
 from ..base import Choice, Claim, Decision, SpecSpace
@@ -276,16 +276,16 @@ class V5(Claim):
                 if len(fr_) < 24:
                     return
                 f = pr.fit_predictive(fr_, h)
-                s_nw = f.slope.scaled(100 * sd)
+                s_nw = f.slope.scaled(percent(sd))
                 try:
-                    s_h = pr.hodrick_slope(xs, ys, h, start, end, first=months[0], last=months[1]).scaled(100 * sd)
+                    s_h = pr.hodrick_slope(xs, ys, h, start, end, first=months[0], last=months[1]).scaled(percent(sd))
                 except DataError:
                     s_h = None
                 rob.append({"variant": label, "what changes": what, "first": str(f.first), "last": str(f.last),
                             "months": f.n, "slope (pp/yr per sd)": s_nw.value,
                             "ci_low": None if s_h is None else s_h.ci_low,
                             "ci_high": None if s_h is None else s_h.ci_high,
-                            "nw_low": s_nw.ci_low, "nw_high": s_nw.ci_high, "R2 (%)": 100 * f.r2})
+                            "nw_low": s_nw.ci_low, "nw_high": s_nw.ci_high, "R2 (%)": percent(f.r2)})
 
             fr = frames[h]
             group = SIZE_GROUP_LABELS[self.spec.size_group]
@@ -322,9 +322,9 @@ class V5(Claim):
         if fit is None:
             return None
         if self.spec.interval == "newey-west":
-            return fit.slope.scaled(100 * self.sd_x)
+            return fit.slope.scaled(percent(self.sd_x))
         e = (ev.hodrick or {}).get(h)
-        return None if e is None else e.scaled(100 * self.sd_x)
+        return None if e is None else e.scaled(percent(self.sd_x))
 
     def untestable(self, ev: V5Evidence) -> str | None:
         h = self.primary
@@ -351,13 +351,13 @@ class V5(Claim):
         else:
             verdict = NOT_SUPPORTED
         note = (f"In sample the slope is {s.value:+.1f} pp a year per sd ({s.ci_low:+.1f} to {s.ci_high:+.1f}); out "
-                f"of sample the {self.spec.primary_horizon_years}-year R-squared is {100 * o.r2:+.1f}% over {o.n} "
+                f"of sample the {self.spec.primary_horizon_years}-year R-squared is {percent(o.r2):+.1f}% over {o.n} "
                 f"forecasts from {month_name(o.forecasts.index.min())}.")
         name = self.statistic_name
         if self.spec.size_group != "1" or self.spec.interval != "newey-west":
             cwt = (ev.clark_west or {}).get(self.primary)
             name = (f"{name} ({'quintiles 2-3' if self.spec.size_group == '2-3' else 'quintile 1'}; "
-                    f"out-of-sample R² {100 * o.r2:+.1f}%)")
+                    f"out-of-sample R² {percent(o.r2):+.1f}%)")
             if cwt is not None:
                 note += f" Clark and West's test of the forecasts: t = {cwt.t:.2f} (one-sided p = {cwt.p:.3f})."
         p_value = stats.one_sided_p(s, +1)
@@ -373,18 +373,18 @@ class V5(Claim):
         ev = self.evidence
         rows = []
         for h, fit in ev.fits.items():
-            s = fit.slope.scaled(100 * self.sd_x)
+            s = fit.slope.scaled(percent(self.sd_x))
             hd = (ev.hodrick or {}).get(h)
-            hd = None if hd is None else hd.scaled(100 * self.sd_x)
+            hd = None if hd is None else hd.scaled(percent(self.sd_x))
             o, os_ = ev.oos.get(h), ev.oos_signed.get(h)
             cw = (ev.clark_west or {}).get(h)
             rows.append({"horizon (years)": h // 12, "first": str(fit.first), "last": str(fit.last), "months": fit.n,
                          "slope (pp/yr per sd)": s.value,
                          "ci_low": np.nan if hd is None else hd.ci_low, "ci_high": np.nan if hd is None else hd.ci_high,
                          "nw_low": s.ci_low, "nw_high": s.ci_high, "HAC lags": int(fit.result.hac_lags),
-                         "R² in sample (%)": 100 * fit.r2,
-                         "R² OOS (%)": np.nan if o is None else 100 * o.r2,
-                         "R² OOS, slope ≥ 0 (%)": np.nan if os_ is None else 100 * os_.r2,
+                         "R² in sample (%)": percent(fit.r2),
+                         "R² OOS (%)": np.nan if o is None else percent(o.r2),
+                         "R² OOS, slope ≥ 0 (%)": np.nan if os_ is None else percent(os_.r2),
                          "Clark-West t": np.nan if cw is None else cw.t,
                          "Clark-West p": np.nan if cw is None else cw.p,
                          "forecasts": 0 if o is None else o.n})
@@ -408,11 +408,11 @@ class V5(Claim):
             for i, (p, r2, n) in enumerate(starts):
                 rows.append({"size group": group, "horizon (years)": h // 12,
                              "evaluation starts": month_name(p) + (" (first forecast)" if i == 0 else ""),
-                             "R² OOS (%)": 100 * r2, "forecasts": n})
+                             "R² OOS (%)": percent(r2), "forecasts": n})
         for i, (p, r2, n) in enumerate(self.oos_q1() or []):
             rows.append({"size group": "quintile 1 (registered)", "horizon (years)": self.primary // 12,
                          "evaluation starts": month_name(p) + (" (first forecast)" if i == 0 else ""),
-                         "R² OOS (%)": 100 * r2, "forecasts": n})
+                         "R² OOS (%)": percent(r2), "forecasts": n})
         if not rows:
             return pd.DataFrame({"note": ["no out-of-sample forecasts in the window"]}, index=["V5"])
         return tidy(pd.DataFrame(rows).set_index(["size group", "horizon (years)", "evaluation starts"]), 1)
@@ -424,7 +424,7 @@ class V5(Claim):
         if no is None or no.empty:
             return pd.DataFrame({"note": ["too few months for non-overlapping regressions"]}, index=["V5"])
         t = no.copy()
-        k = 100 * self.sd_x
+        k = percent(self.sd_x)
         t[["slope", "ci_low", "ci_high"]] = k * t[["slope", "ci_low", "ci_high"]]
         t["first"] = t["first"].map(month_name)
         t = t.rename(columns={"first": "first predictor month", "n": "observations", "slope": "slope (pp/yr per sd)"})
@@ -437,7 +437,7 @@ class V5(Claim):
         if groups is None:
             return None
         g = groups.copy()
-        g[["estimate", "ci_low", "ci_high"]] = 100 * g[["estimate", "ci_low", "ci_high"]]
+        g[["estimate", "ci_low", "ci_high"]] = percent(g[["estimate", "ci_low", "ci_high"]])
         g = g.rename(columns={"x_low": "spread from", "x_high": "spread to", "estimate": "small minus large (pp/yr)"})
         g.index = [f"Q{i}{' (small dearest)' if i == 1 else ' (small cheapest)' if i == len(g) else ''}"
                    for i in g.index]
@@ -466,13 +466,13 @@ class V5(Claim):
         ev = self.evidence
         h = self.primary
         f = ev.frames[h].copy()
-        f["y"] = 100 * f["y"]
+        f["y"] = percent(f["y"])
         f["era"] = _era(f.index.year)
         p = ev.predictions.get(h)
         fit = ev.fits[h]
-        s = fit.slope.scaled(100 * self.sd_x)
+        s = fit.slope.scaled(percent(self.sd_x))
         return {"data": f.reset_index(),
-                "latest": None if p is None else (ev.latest_x, 100 * p["forecast"], 100 * p["pi_low"], 100 * p["pi_high"]),
+                "latest": None if p is None else (ev.latest_x, percent(p["forecast"]), percent(p["pi_low"]), percent(p["pi_high"])),
                 "latest_label": f"{month_name(ev.latest_month)} spread", "horizon_years": h // 12,
                 "title": (f"A one-sd wider spread went with {s.value:+.1f} pp a year more small-minus-large return over "
                           f"the next {h // 12} years (in sample, {fit.first.year}-{fit.last.year})")}
@@ -484,7 +484,7 @@ class V5(Claim):
         for h, o in ev.oos.items():
             d = o.forecasts[["cum_sse_diff"]].copy()
             d["cum_sse_diff"] = 1e4 * d["cum_sse_diff"] / 1e3  # thousands of (pp a year) squared
-            d["horizon"] = f"{h // 12}-year (OOS R2 {100 * o.r2:+.1f}%)"
+            d["horizon"] = f"{h // 12}-year (OOS R2 {percent(o.r2):+.1f}%)"
             d.index = d.index.to_timestamp()
             parts.append(d.reset_index())
         data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -503,7 +503,7 @@ class V5(Claim):
         h = 12 * years
         fit = ev.fits.get(h)
         s = self.slope(years)
-        nw = fit.slope.scaled(100 * self.sd_x) if fit is not None else None
+        nw = fit.slope.scaled(percent(self.sd_x)) if fit is not None else None
         o = ev.oos.get(h)
         cw = (ev.clark_west or {}).get(h)
         return {"slope": num(None if s is None else s.value, 1, True),
@@ -537,7 +537,7 @@ class V5(Claim):
         fit, o, p, st = ev.fits[h], ev.oos[h], ev.predictions.get(h), ev.stambaugh
         starts = (ev.oos_by_start or {}).get(h)
         no = ev.non_overlapping
-        k = 100 * self.sd_x
+        k = percent(self.sd_x)
         q1 = self.oos_q1() or []
         g.update({
             "v5_h1_slope": h1["slope"], "v5_h1_lo": h1["lo"], "v5_h1_hi": h1["hi"], "v5_h1_oos": h1["oos"],
