@@ -146,3 +146,45 @@ def test_imports_flow_one_way(graph):
             if ft is not None and ft > fs:
                 upward.append(f"{src} -> {t}")
     assert upward == []
+
+
+# -- units: one factor, in the display layer ---------------------------------------------------------------
+
+#: Multiplications by 100 that are not a decimal turned into percent: the Shiller spreadsheet's
+#: date code (``1871.10`` -> month 10).
+NOT_A_UNIT = {("sources/shiller.py", "v * 100")}
+
+
+def _times_100(path: Path) -> list[str]:
+    src = path.read_text()
+
+    def is100(n: ast.AST) -> bool:
+        return isinstance(n, ast.Constant) and type(n.value) in (int, float) and n.value == 100
+
+    found = []
+    for node in ast.walk(ast.parse(src)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and (is100(node.left) or is100(node.right)):
+            found.append(ast.get_source_segment(src, node) or f"line {node.lineno}")
+    return found
+
+
+def test_the_reader_of_units_finds_a_conversion(tmp_path):
+    """The scan below finds ``100 * x`` and ``x * 100`` (so its empty answer means something)."""
+    f = tmp_path / "m.py"
+    f.write_text("a = 100 * x\nb = (y - 1) * 100.0\nc = 10 * x\nd = f'{100 * z:.1f}'\n")
+    assert _times_100(f) == ["100 * x", "(y - 1) * 100.0", "100 * z"]
+    assert _times_100(PKG / "sources" / "shiller.py") == ["v * 100", "v * 100"]
+
+
+def test_decimals_become_percent_only_in_the_display_layer():
+    """Issue 12: the scattered ``100 *`` conversions go; tables, figures and phrases call
+    ``display.percent`` (the one place with the factor)."""
+    left = []
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG).as_posix()
+        if rel == "display.py":
+            continue
+        for seg in _times_100(path):
+            if not any(rel == f and s in seg for f, s in NOT_A_UNIT):
+                left.append(f"{rel}: {seg}")
+    assert left == []

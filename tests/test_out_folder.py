@@ -339,6 +339,7 @@ def test_disk_full_during_a_chapter_changes_nothing(fake_chapters, tmp_path, cap
     assert tree_listing(out) == before and siblings(out) == ["out"]  # no half-written staging, no .failed
 
 
+@pytest.mark.book  # builds the book with jupyter-book (slow tier)
 def test_disk_full_during_a_build_on_a_small_tmpfs(tmp_path, capsys, mounts, monkeypatch):
     """DF1: `smallcaps build --out` on a 2 MB file system (a real tmpfs when this process may
     mount one; else the copy into the staging folder fails with ENOSPC, simulated)."""
@@ -392,6 +393,7 @@ def test_out_that_is_a_mount_point_is_staged_inside_it(fake_chapters, tmp_path, 
     assert outdir.foreign_entries(out, "run") == []
 
 
+@pytest.mark.book  # builds the book with jupyter-book (slow tier)
 def test_build_writes_a_marked_site_and_rebuilds_it(tmp_path):
     site = tmp_path / "site"
     assert runner.build(out=site) == site
@@ -588,6 +590,7 @@ def test_a_second_clone_sharing_the_venv_never_touches_the_first(tmp_path):
     assert runner.find_checkout(clone / "book") == clone.resolve()
 
 
+@pytest.mark.book  # builds the book with jupyter-book (slow tier)
 def test_the_checkouts_own_site_folder_is_always_rebuilt(tmp_path):
     """`_build/html` in the checkout belongs to the project (the browser test saves screenshots
     in it), so `make book` after `make test` rebuilds it; it is still swapped in whole."""
