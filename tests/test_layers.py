@@ -8,6 +8,7 @@ alike, since a lazy import still ties two modules together), resolved to a modul
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,18 @@ def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in PKG.rglob("*.py")}
 
 
+@functools.cache
+def _parsed(path: Path) -> tuple[str, tuple[ast.AST, ...]]:
+    """The source of ``path`` and every node of its tree (read once for all the tests here)."""
+    src = path.read_text()
+    return src, tuple(ast.walk(ast.parse(src)))
+
+
 def _imports(name: str, path: Path, known: set[str]) -> set[str]:
     """The smallcaps modules ``name`` imports (``from .x import y`` counts ``.x.y`` when that is a module)."""
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     out: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in _parsed(path)[1]:
         if isinstance(node, ast.Import):
             out.update(a.name for a in node.names if a.name.startswith("smallcaps"))
         elif isinstance(node, ast.ImportFrom):
@@ -156,13 +164,13 @@ NOT_A_UNIT = {("sources/shiller.py", "v * 100")}
 
 
 def _times_100(path: Path) -> list[str]:
-    src = path.read_text()
+    src, nodes = _parsed(path)
 
     def is100(n: ast.AST) -> bool:
         return isinstance(n, ast.Constant) and type(n.value) in (int, float) and n.value == 100
 
     found = []
-    for node in ast.walk(ast.parse(src)):
+    for node in nodes:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and (is100(node.left) or is100(node.right)):
             found.append(ast.get_source_segment(src, node) or f"line {node.lineno}")
     return found
