@@ -368,3 +368,31 @@ def test_rule_clauses_read_an_inconclusive_threshold_too():
     clauses = verdicts.rule_clauses(text)
     assert clauses["inconclusive"] == "the interval straddles zero" and clauses["not supported"] == "c"
     assert badge("inconclusive") == '<span class="sc-badge sc-inconclusive">inconclusive</span>'
+
+
+def _header_rows(nb_path) -> list[str]:
+    """The header row of every book table a committed notebook shows (markdown outputs)."""
+    nb = json.loads(nb_path.read_text())
+    rows = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            md = out.get("data", {}).get("text/markdown")
+            if not md:
+                continue
+            lines = "".join(md).splitlines()
+            rows += [lines[i - 1] for i in range(1, len(lines)) if lines[i].startswith("|:--") or
+                     lines[i].startswith("|---")]
+    return rows
+
+
+def test_every_table_column_has_a_header():
+    """axe's `empty-table-header` (R2's sector table): a table's index column is named too."""
+    from pathlib import Path
+
+    book = Path(__file__).resolve().parents[1] / "book"
+    headers = {p.name: _header_rows(p) for p in sorted(book.glob("*.ipynb"))}
+    assert sum(len(h) for h in headers.values()) > 100  # the reader finds the tables
+    assert "| ETF | sector | year to date (%) | rank |" in headers["rotation.ipynb"]
+    empty = [f"{name}: {h}" for name, hs in headers.items() for h in hs
+             if any(c.strip() == "" for c in h.strip().strip("|").split("|"))]
+    assert empty == []

@@ -199,7 +199,7 @@ class Ladder:
         """Which evidence each move rests on, by move type: count, with prices, first and last date."""
         ev = self.events
         if ev.empty:
-            return pd.DataFrame({"note": ["the window holds no move on the ladder"]}, index=["moves"])
+            return pd.DataFrame({"note": ["the window holds no move on the ladder"]}, index=pd.Index(["moves"], name="ladder"))
         g = ev.groupby(["move", "evidence"])
         out = pd.DataFrame({"moves": g.size(), "with prices": g["has_prices"].sum().astype(int),
                             "first": g["date"].min().dt.date, "last": g["date"].max().dt.date})
@@ -218,7 +218,7 @@ class Ladder:
         """
         ev = self.events
         if ev.empty:
-            return pd.DataFrame({"note": ["the window holds no move on the ladder"]}, index=["moves"])
+            return pd.DataFrame({"note": ["the window holds no move on the ladder"]}, index=pd.Index(["moves"], name="ladder"))
         types = [t for t in UP_ORDER + DOWN_ORDER if t in set(ev["move"])]
         tab = pd.crosstab(ev["date"].dt.year, ev["move"]).reindex(columns=types, fill_value=0)
         for d in ("up", "down"):
@@ -267,7 +267,7 @@ class Ladder:
         year-end, and the last month end (share in percent)."""
         cov = self.coverage()
         if cov.empty:
-            return pd.DataFrame({"note": ["no index has a month end with members in the window"]}, index=["coverage"])
+            return pd.DataFrame({"note": ["no index has a month end with members in the window"]}, index=pd.Index(["coverage"], name="check"))
         rows = []
         for name, g in cov.groupby("index", sort=False):
             g = g.set_index("month")

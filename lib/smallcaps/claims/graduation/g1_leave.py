@@ -329,7 +329,7 @@ class G1(GraduationClaim):
         """Mean percentile rank by move type (the rule's return window, the alternative alongside)."""
         a = self._main_summary()
         if a.empty:
-            return pd.DataFrame({"note": ["no mover could be ranked in this window"]}, index=["G1"])
+            return pd.DataFrame({"note": ["no mover could be ranked in this window"]}, index=pd.Index(["G1"], name="claim"))
         s = self.evidence.summary
         alt = f"{self.alt_rank_months} months"
         b = s.loc[alt].reindex(a.index) if alt in s.index.get_level_values(0) else None
@@ -346,7 +346,7 @@ class G1(GraduationClaim):
         q = self.evidence.quintiles.copy()
         if q.empty:
             return pd.DataFrame({"note": ["no index has a long enough record in this window to follow its members"]},
-                                index=["G1"])
+                                index=pd.Index(["G1"], name="claim"))
         for c in ("moved_up", "stayed", "left", "next_excess"):
             q[c] = percent(q[c])
         q = q.rename(columns={"moved_up": "moved up (%)", "stayed": "still a member (%)", "left": "left (%)",
@@ -387,7 +387,7 @@ class G1(GraduationClaim):
         add(f"next rung: {NEXT_RUNG}", r4)
         if not rows:
             return pd.DataFrame({"note": ["no S&P 600 graduate or S&P 400 -> 500 mover could be ranked in this "
-                                          "window"]}, index=["G1"])
+                                          "window"]}, index=pd.Index(["G1"], name="claim"))
         out = pd.DataFrame(rows).set_index("variant")
         return pd.DataFrame({"movers": out["movers"], "mean rank": out["mean rank"].round(1),
                              "95% CI": ci_column(out["ci_low"], out["ci_high"])}, index=out.index)

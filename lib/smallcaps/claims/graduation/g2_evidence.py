@@ -150,7 +150,7 @@ class G2Shows:
         s = self.evidence.summary
         if s.empty:
             return pd.DataFrame({"note": ["too few movers with prices in this window for an event study"]},
-                                index=["G2"])
+                                index=pd.Index(["G2"], name="claim"))
         base = [c for c in s.columns if c.startswith("BHAR") and not c.endswith((" low", " high", " median"))]
         post_n = [c for c in s.columns if c.startswith("n 0..")][0]
         rows = []
@@ -167,7 +167,7 @@ class G2Shows:
         """Where the run-up happened, by step and membership status (log relative returns)."""
         r = self.evidence.runup
         if r.empty:
-            return pd.DataFrame({"note": ["too few movers with prices in this window"]}, index=["G2"])
+            return pd.DataFrame({"note": ["too few movers with prices in this window"]}, index=pd.Index(["G2"], name="claim"))
         r = r.assign(share=percent(r["share"]))
         return r.rename(columns={"log_relative": "summed log relative return", "share": "share of run-up (%)",
                                  "months": "event-months"}).set_index(["step", "status"]).round(1)
@@ -176,7 +176,7 @@ class G2Shows:
         """Each equal-weight index's yearly return and the part from future graduates (percent, pp)."""
         y = self.evidence.yearly
         if y.empty:
-            return pd.DataFrame({"note": ["no S&P 600 or S&P 400 membership in this window"]}, index=["G2"])
+            return pd.DataFrame({"note": ["no S&P 600 or S&P 400 membership in this window"]}, index=pd.Index(["G2"], name="claim"))
         out = y.assign(index_return=percent(y["index_return"]), group_contribution=percent(y["group_contribution"]),
                        group_share=percent(y["group_share"]), group_weight=percent(y["group_weight"]),
                        priced_share=percent(y["priced_share"]))
@@ -202,7 +202,7 @@ class G2Shows:
                          f"ex-post top {percent(WINNERS_SHARE):.0f}%: share / weight": wn["ratio"] if wn else np.nan})
         if not rows:
             return pd.DataFrame({"note": ["no month of S&P 600 or S&P 400 membership in this window has its "
-                                          f"next {self.spec.future_months} months fully observed"]}, index=["G2"])
+                                          f"next {self.spec.future_months} months fully observed"]}, index=pd.Index(["G2"], name="claim"))
         return pd.DataFrame(rows).set_index("index").round(2)
 
     def bh_table(self) -> pd.DataFrame:
@@ -216,14 +216,14 @@ class G2Shows:
                              "portfolio": c, "cumulative (%)": percent(last[c] - 1),
                              "per year (%)": percent(last[c] ** (1 / yrs) - 1)})
         if not rows:
-            return pd.DataFrame({"note": ["no index has 13 month ends of membership in this window"]}, index=["G2"])
+            return pd.DataFrame({"note": ["no index has 13 month ends of membership in this window"]}, index=pd.Index(["G2"], name="claim"))
         return pd.DataFrame(rows).set_index(["index", "portfolio"]).round(1)
 
     def robustness_table(self) -> pd.DataFrame:
         """The deciding BHAR (pp) under alternatives and bounds."""
         r = self.evidence.robustness
         if r.empty:
-            return pd.DataFrame({"note": ["too few S&P 600 graduates with prices in this window"]}, index=["G2"])
+            return pd.DataFrame({"note": ["too few S&P 600 graduates with prices in this window"]}, index=pd.Index(["G2"], name="claim"))
         col = [c for c in r.columns if c.startswith("BHAR")][0]
         return pd.DataFrame({"events": r["events"], "mean (pp)": (percent(r[col])).round(1),
                              "95% CI": ci_column(percent(r["ci_low"]), percent(r["ci_high"])),
@@ -345,7 +345,7 @@ class G2Shows:
                          "95% CI": ci_column([percent(k.ci_low)], [percent(k.ci_high)], 2)[0], "n": f"{k.n} cohorts",
                          "verdict": self.part_frozen(ev)})
         if not rows:
-            return pd.DataFrame({"note": ["no part of the claim can be measured in this window"]}, index=["G2"])
+            return pd.DataFrame({"note": ["no part of the claim can be measured in this window"]}, index=pd.Index(["G2"], name="claim"))
         out = pd.DataFrame(rows).set_index("part")
         out["verdict"] = out["verdict"].fillna("cannot be measured")
         return out.round(2)
@@ -356,7 +356,7 @@ class G2Shows:
         ev = self.evidence
         if ev.calendar_est is None:
             return pd.DataFrame({"note": ["fewer than 12 months hold a graduate after its move in this window"]},
-                                index=["G2"])
+                                index=pd.Index(["G2"], name="claim"))
         rows = []
         for label, e in (("mean excess return over the benchmark", ev.calendar_est),
                          ("alpha on IJR and IJH returns", ev.calendar_alpha)):
@@ -395,7 +395,7 @@ class G2Shows:
                          "floor: unpriced at -100% (pp)": percent(c["gap_low"].mean())})
         if not rows:
             return pd.DataFrame({"note": ["no June cohort of membership has a whole year inside this window"]},
-                                index=["G2"])
+                                index=pd.Index(["G2"], name="claim"))
         order = {"S&P 600": 0, "S&P 400": 1, "S&P 500": 2}
         out = pd.DataFrame(rows)
         out["_o"] = out["index"].map(order)

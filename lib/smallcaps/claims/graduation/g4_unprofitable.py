@@ -204,13 +204,13 @@ class G4(GraduationClaim):
         the share (percent)."""
         ev = self.evidence
         if ev is None or ev.members is None:
-            return pd.DataFrame({"note": ["no members_earnings_csv was supplied"]}, index=["G4"])
+            return pd.DataFrame({"note": ["no members_earnings_csv was supplied"]}, index=pd.Index(["G4"], name="claim"))
         m = ev.members
         return pd.DataFrame([{"companies in the file": ev.listed, "with a current fiscal year": len(m),
                               "with a loss": int(m["loss"].sum()),
                               "unprofitable (%)": round(percent(float(m["loss"].mean())), 1) if len(m) else None,
                               "fiscal years ending": f"{m['date'].min():%Y-%m-%d} to {m['date'].max():%Y-%m-%d}"
-                              if len(m) else ""}], index=["members file"])
+                              if len(m) else ""}], index=pd.Index(["members file"], name="input"))
 
     def facts(self) -> dict[str, Fact]:
         g: dict[str, Fact] = {"def_claim_share": pct(CLAIMED_SHARE, 0), "g4_claim": pct(CLAIMED_SHARE, 0),

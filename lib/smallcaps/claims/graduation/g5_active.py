@@ -324,7 +324,7 @@ class G5(GraduationClaim):
                          "months": e.n})
         if not rows:
             return pd.DataFrame({"note": ["too few months with two indices' members priced in this window"]},
-                                index=["G5"])
+                                index=pd.Index(["G5"], name="claim"))
         return pd.DataFrame(rows).set_index("measure").round(1)
 
     def link_table(self) -> pd.DataFrame:
@@ -332,7 +332,7 @@ class G5(GraduationClaim):
         link = self.evidence.link
         if link.empty:
             return pd.DataFrame({"note": ["too few months in this window to relate dispersion to graduations"]},
-                                index=["G5"])
+                                index=pd.Index(["G5"], name="claim"))
         return link
 
     def figure(self) -> dict[str, Any] | str:
@@ -397,7 +397,7 @@ class G5(GraduationClaim):
         horizon (percent)."""
         t = None if self.evidence is None else self.evidence.spiva
         if t is None:
-            return pd.DataFrame({"note": ["no spiva_csv was supplied"]}, index=["G5"])
+            return pd.DataFrame({"note": ["no spiva_csv was supplied"]}, index=pd.Index(["G5"], name="claim"))
         out = pd.DataFrame({"horizon (years)": t["horizon"], "funds that underperformed (%)": percent(t["share"]),
                             "most funds underperformed": t["share"] > MAJORITY})
         return out.set_index("horizon (years)").round(1)

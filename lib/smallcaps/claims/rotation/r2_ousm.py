@@ -309,7 +309,7 @@ class R2(RotationClaim):
         """The small-cap sector ETFs' year-to-date returns (%) on the reading date, ranked."""
         if self.evidence.sectors.empty:
             return Text(NO_ROWS)
-        t = self.evidence.sectors.rename(columns={"year to date": "year to date (%)"})
+        t = self.evidence.sectors.rename(columns={"year to date": "year to date (%)"}).rename_axis("ETF")
         t["year to date (%)"] = percent(t["year to date (%)"])
         return t.round(1)
 

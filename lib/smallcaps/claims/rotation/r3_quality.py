@@ -390,7 +390,7 @@ class R3(RotationClaim):
             return Text(NO_ROWS)
         frame = percent(self.evidence.calendar.T)
         out = frame.round(1).astype(object)
-        return out.where(frame.notna(), "")
+        return out.where(frame.notna(), "").rename_axis("year")
 
     def french_table(self) -> pd.DataFrame | Text:
         """The long-run premia (% a year) with their HAC intervals."""

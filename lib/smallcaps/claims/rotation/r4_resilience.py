@@ -398,7 +398,7 @@ class R4(RotationClaim):
         """Every fund's return (%) over IWM's worst drawdown."""
         if self.evidence.drawdown.empty:
             return Text(NO_ROWS)
-        t = self.evidence.drawdown.rename(columns={"return": "return (%)"})
+        t = self.evidence.drawdown.rename(columns={"return": "return (%)"}).rename_axis("portfolio")
         return (percent(t)).round(1)
 
     def halves_table(self) -> pd.DataFrame | Text:

@@ -423,7 +423,7 @@ class V1(DecidedWhenSaid, Claim):
                          f"percentile since {ev.since.year}": round_or_none(r["percentile_since"])})
         if not rows:
             return pd.DataFrame({"note": ["no operating profitability in the window (French's starts in July "
-                                          "1963)"]}, index=["V1"])
+                                          "1963)"]}, index=pd.Index(["V1"], name="claim"))
         return pd.DataFrame(rows).set_index("size group")
 
     def beside_claim(self) -> pd.DataFrame:

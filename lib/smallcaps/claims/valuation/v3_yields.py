@@ -298,7 +298,7 @@ class V3(DecidedWhenSaid, Claim):
                 "raw slope", "raw_low", "raw_high"]
         rows = self.evidence.table_rows
         if not rows:
-            return pd.DataFrame({"note": ["no weekly ETF data in the window (the ETFs start in 2000)"]}, index=["V3"])
+            return pd.DataFrame({"note": ["no weekly ETF data in the window (the ETFs start in 2000)"]}, index=pd.Index(["V3"], name="claim"))
         t = pd.DataFrame(rows, columns=cols).set_index(["pair", "sample"])
         if self.spec.controls == "none":
             t = t.drop(columns=["raw slope", "raw_low", "raw_high"]).rename(columns={"slope": "slope (pp per pp)"})
@@ -317,7 +317,7 @@ class V3(DecidedWhenSaid, Claim):
                          "estimate": percent(e.value), "ci_low": percent(e.ci_low), "ci_high": percent(e.ci_high), "t": e.t,
                          "weeks": e.n})
         if not rows:
-            return pd.DataFrame({"note": ["no weekly ETF data in the window (the ETFs start in 2000)"]}, index=["V3"])
+            return pd.DataFrame({"note": ["no weekly ETF data in the window (the ETFs start in 2000)"]}, index=pd.Index(["V3"], name="claim"))
         for c, e in (ev.coefficients or {}).items():
             # the SPY return's coefficient is a ratio (IWM's extra beta); the spread's is pp per pp
             label, unit, k = {"spy": ("SPY return (full model)", "ratio", 1.0),

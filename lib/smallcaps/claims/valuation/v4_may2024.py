@@ -125,7 +125,7 @@ class V4(Claim):
     def table(self) -> pd.DataFrame | Table:
         """Returns in percent by convention, with gaps to the quoted figures (pp), to 2 decimals."""
         if not self.testable:
-            return pd.DataFrame({"note": ["the window does not contain April to 16 May 2024"]}, index=["V4"])
+            return pd.DataFrame({"note": ["the window does not contain April to 16 May 2024"]}, index=pd.Index(["V4"], name="claim"))
         t = self.evidence.conventions.copy()
         t["base"] = t["base"].dt.date.astype(str)
         t["end"] = t["end"].dt.date.astype(str)

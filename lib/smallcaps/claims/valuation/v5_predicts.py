@@ -389,7 +389,7 @@ class V5(Claim):
                          "Clark-West p": np.nan if cw is None else cw.p,
                          "forecasts": 0 if o is None else o.n})
         if not rows:
-            return pd.DataFrame({"note": ["too few months in the window for the forward returns"]}, index=["V5"])
+            return pd.DataFrame({"note": ["too few months in the window for the forward returns"]}, index=pd.Index(["V5"], name="claim"))
         t = pd.DataFrame(rows).set_index("horizon (years)")
         a, b = t["R² OOS (%)"], t["R² OOS, slope ≥ 0 (%)"]
         if ((a - b).abs().fillna(0) < 1e-12).all() and (a.isna() == b.isna()).all():
@@ -414,7 +414,7 @@ class V5(Claim):
                          "evaluation starts": month_name(p) + (" (first forecast)" if i == 0 else ""),
                          "R² OOS (%)": percent(r2), "forecasts": n})
         if not rows:
-            return pd.DataFrame({"note": ["no out-of-sample forecasts in the window"]}, index=["V5"])
+            return pd.DataFrame({"note": ["no out-of-sample forecasts in the window"]}, index=pd.Index(["V5"], name="claim"))
         return tidy(pd.DataFrame(rows).set_index(["size group", "horizon (years)", "evaluation starts"]), 1)
 
     def non_overlapping_table(self) -> pd.DataFrame:
@@ -422,7 +422,7 @@ class V5(Claim):
         (slope per one-sd wider spread, pp a year, with classical OLS intervals)."""
         no = self.evidence.non_overlapping
         if no is None or no.empty:
-            return pd.DataFrame({"note": ["too few months for non-overlapping regressions"]}, index=["V5"])
+            return pd.DataFrame({"note": ["too few months for non-overlapping regressions"]}, index=pd.Index(["V5"], name="claim"))
         t = no.copy()
         k = percent(self.sd_x)
         t[["slope", "ci_low", "ci_high"]] = k * t[["slope", "ci_low", "ci_high"]]
