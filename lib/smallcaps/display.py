@@ -4,10 +4,10 @@ Everything the library computes stays in its own units (returns, shares and spre
 **decimals**, yields in percent, counts as integers). This module turns them into what a reader
 sees, with one policy for each of these:
 
-* **Units.** :func:`percent` turns a decimal into percent or pp, the only place the library
-  multiplies by 100 (tables, figures and phrases in the claims call it); the glued values of
-  :func:`pp` and :func:`pct` go through it; :func:`num` shows a number as it is. Prose writes the unit word itself
-  ("9.3 pp"), so glued values carry no unit.
+* **Units.** :func:`percent` turns a decimal into percent or pp (:data:`PERCENT`, the only
+  factor of 100 in the library: the claims' tables, figures and phrases call it, and so do the
+  glued values of :func:`pp` and :func:`pct`, and :func:`scale`); :func:`num` shows a number as
+  it is. Prose writes the unit word itself ("9.3 pp"), so glued values carry no unit.
 * **Missing values** read :data:`MISSING` ("n/a") in tables; prose never splices it into a
   sentence: a chapter hides a paragraph whose numbers are missing instead (see
   :meth:`smallcaps.book.chapter.Chapter.flag`).
@@ -269,11 +269,12 @@ def with_ci(frame: pd.DataFrame, digits: int = 2, name: str = "95% CI", low: str
     return out
 
 
-def scale(frame: pd.DataFrame, columns, factor: float = 100.0) -> pd.DataFrame:
-    """Multiply ``columns`` by ``factor`` (decimals to percent or pp for a table)."""
+def scale(frame: pd.DataFrame, columns, factor: float = float(PERCENT)) -> pd.DataFrame:
+    """Multiply ``columns`` by ``factor`` (default: decimals to percent or pp for a table; as a
+    float, so integer columns become floats)."""
     out = frame.copy()
     cols = list(columns)
-    out[cols] = factor * out[cols]  # (default: percent)
+    out[cols] = factor * out[cols]
     return out
 
 
