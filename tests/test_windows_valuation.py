@@ -129,3 +129,15 @@ def test_figures_draw_on_a_few_windows(inputs, label, start, end):
             plt.close(fig)
         else:
             assert fig == f"the window cannot decide {c.id} (see its verdict)"
+
+
+@pytest.mark.parametrize("start, label", [(FIRST, "1995+"), ("1980-01-01", "1995+"), ("2016-01-01", "2016+"),
+                                          ("2016-03-15", "Apr 2016+")])
+def test_v1_names_the_real_start_of_its_average(inputs, start, label):
+    """Review R03: V1's statistic said "1995+" on a window starting later; it names where the
+    average begins (the first complete month in the window)."""
+    c = valuation.CLAIMS[0](inputs, window(start, "2024-05-16"))
+    assert c.id == "V1"
+    name = c.result.statistic.name
+    assert f"to its {label} average" in name, name
+    assert name.endswith(", Apr 2024")

@@ -338,20 +338,29 @@ class V1(DecidedWhenSaid, Claim):
         mde = stats.mde(se) if se else None
         note = self._note(ev, m, avg, pct)
         s = m["series"].loc[: m["month"]]
-        return Decision(verdict, Statistic(f"{self._name()}, {month_name(m['month'])}", gap, "pp", lo, hi, avg.level,
+        return Decision(verdict, Statistic(f"{self._name(self._since(ev.since, m))}, {month_name(m['month'])}", gap,
+                                           "pp", lo, hi, avg.level,
                                            avg.method),
                         Sample(iso(s.index.min()), iso_end(s.index.max()), len(s), "monthly"), note,
                         p_value=p_value, mde=mde)
 
-    def _name(self) -> str:
+    def _name(self, since: pd.Period | None = None) -> str:
+        """The statistic's name; ``since`` (the averaging start) replaces "1995" when the window
+        or the series starts later (review R03)."""
         if self.key == FORWARD:
-            return "forward P/E gap to its 1995+ average"
-        g, measure = self.key
-        if g == "1" and measure == "discount":
-            return self.statistic_name  # the registered statistic's name
-        if g == "1":
-            return f"{self.statistic_name} ({MEASURES[measure]})"
-        return f"{self.statistic_name} (quintiles 2-3, {SHORT[measure]})"
+            name = "forward P/E gap to its 1995+ average"
+        else:
+            g, measure = self.key
+            if g == "1" and measure == "discount":
+                name = self.statistic_name  # the registered statistic's name
+            elif g == "1":
+                name = f"{self.statistic_name} ({MEASURES[measure]})"
+            else:
+                name = f"{self.statistic_name} (quintiles 2-3, {SHORT[measure]})"
+        if since is not None and since > pd.Period(CLAIMED_AVERAGE_SINCE, "M"):
+            start = str(since.year) if since.month == 1 else month_name(since)
+            name = name.replace("1995+", f"{start}+")
+        return name
 
     def _note(self, ev: V1Evidence, m, avg, pct) -> str:
         if self.spec.verdict_rule == "registered" and self.key == ("1", "discount"):
