@@ -378,6 +378,37 @@ def test_plain_papermill_fails_in_the_set_up_cell_with_the_same_line(offline, tm
 
 @pytest.mark.book
 @pytest.mark.timeout(600)
+def test_plain_papermill_from_another_folder_gives_the_librarys_verdicts(offline, tmp_path):
+    """P02: the whole rotation chapter under plain papermill, run from a folder of the user's
+    (`--cwd`), with start, end and as_of: its results file holds the verdicts and deciding numbers
+    that `smallcaps.evaluate_many` gives for the same window, and nothing is written elsewhere."""
+    import shutil
+
+    from smallcaps.claims import evaluate_many
+    from smallcaps.claims.rotation import CLAIMS
+
+    work = tmp_path / "mine"
+    work.mkdir()
+    nb = work / "rotation.ipynb"
+    shutil.copy(BOOK / CHAPTERS["rotation"], nb)
+    before = sorted(os.listdir(BOOK))
+    proc = _papermill(nb, work / "out.ipynb", "-p", "start", "2015-01-01", "-p", "end", "2020-12-31",
+                      "-p", "as_of", "2020-12-31")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(os.listdir(BOOK)) == before
+    got = {c["id"]: c for c in json.loads((work / "rotation.results.json").read_text())["claims"]}
+    want = evaluate_many([c.id for c in CLAIMS], start="2015-01-01", end="2020-12-31", as_of="2020-12-31")
+    assert sorted(got) == sorted(want) == [f"R{i}" for i in range(1, 8)]
+    for cid, res in want.items():
+        assert got[cid]["verdict"] == res.verdict, cid
+        assert got[cid]["statistic"] == json.loads(json.dumps(res.statistic.to_dict())), cid
+        assert got[cid]["note"] == res.note, cid
+    decided = [c for c, r in want.items() if r.statistic.value is not None]
+    assert decided == ["R4", "R5"]  # numbers compared, not only "untestable" both ways
+
+
+@pytest.mark.book
+@pytest.mark.timeout(600)
 def test_plain_papermill_as_of_defaults_to_end(offline, tmp_path):
     """P01 / R05: rotation with only start and end (before: as_of=2026-07-13 outside the window)."""
     rot = _first_cells("rotation", tmp_path)
