@@ -253,6 +253,12 @@ def test_holdings_parser_reads_a_sponsor_style_file(tmp_path):
     ("ticker,sector,weight,date\nMLI,Industrials,60,2026-01-15\nGATX,Industrials,60,2026-01-15\n",
      r"^ousm_holdings_csv: the weights dated 2026-01-15 add up to 120.0% of the fund"),
     ("<html>error</html>", r"^ousm_holdings_csv is not a readable CSV \(the file is an HTML/XML page, not a CSV\)"),
+    # X3: free text a table shows never reaches a page as markup
+    ('ticker,sector,weight,date\nMLI,"<img src=x onerror=alert(1)>",1.0,2026-01-15\n',
+     r"^ousm_holdings_csv row 1: sector='<img src=x onerror=a' holds markup characters \(< > ` \{ \} \| \[ \]\); "
+     r"give plain text \(e.g. Industrials\)$"),
+    ("ticker,sector,weight,date\nMLI,{ref}`x`,1.0,2026-01-15\n",
+     r"^ousm_holdings_csv row 1: sector='\{ref\}`x`' holds markup"),
 ])
 def test_holdings_parser_refuses_bad_files_in_one_line(text, message):
     from smallcaps.errors import ParameterError

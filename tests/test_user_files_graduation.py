@@ -186,3 +186,13 @@ def test_a_bad_user_file_is_refused_by_the_parameter_check(tmp_path):
     empty = write(tmp_path, b"  \n", "empty.csv")
     with pytest.raises(ParameterError, match=r"^members_earnings_csv has no rows; give a CSV with columns ticker"):
         check_chapter("graduation", {"members_earnings_csv": str(empty)})
+
+
+def test_spiva_category_with_markup_is_refused_in_one_line():
+    """X3: the category is shown on the page; markup in it is refused, not rendered."""
+    raw = b"category,horizon,share_underperformed\n<script>x</script>,1,55\n"
+    with pytest.raises(ParameterError, match=r"^spiva_csv row 1: category='<script>x</script>' holds markup "
+                                             r"characters .*; give plain text \(e.g. Small-Cap Funds\)$"):
+        spiva_csv.parse(raw)
+    assert spiva_csv.parse(b"category,horizon,share_underperformed\nSmall-Cap Funds,1,55\n")["spiva"][
+        "category"].tolist() == ["Small-Cap Funds"]

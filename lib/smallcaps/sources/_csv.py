@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
-from ..errors import ParseError
+from ..errors import ParameterError, ParseError
+
+#: Characters that Markdown, MyST or HTML would read as markup in a book table: a user's free
+#: text holding them is refused, so that nothing from a file reaches a page as markup.
+MARKUP = re.compile(r"[<>`{}|\[\]]")
 
 
 def csv_rows(raw: bytes, what: str) -> list[list[str]]:
@@ -27,3 +32,19 @@ def csv_rows(raw: bytes, what: str) -> list[list[str]]:
     if not rows:
         raise ParseError(f"{what}: the file is empty")
     return rows
+
+
+def plain_text(value: str, parameter: str, row: int, column: str, example: str) -> str:
+    """``value`` (a free-text cell of a user's file that a page shows) if it holds no markup.
+
+    Raises
+    ------
+    ParameterError
+        One line naming the parameter, the row and the column, e.g. ``ousm_holdings_csv row 3:
+        sector='<img src=x …' holds markup characters (< > ` { } | [ ]); give plain text (e.g.
+        Industrials)``.
+    """
+    if MARKUP.search(value):
+        raise ParameterError(f"{parameter} row {row}: {column}={value[:20]!r} holds markup characters "
+                             f"(< > ` {{ }} | [ ]); give plain text (e.g. {example})")
+    return value

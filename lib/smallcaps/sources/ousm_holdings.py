@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..display import percent
 from ..errors import ParameterError, ParseError
-from ._csv import csv_rows
+from ._csv import csv_rows, plain_text
 
 #: The parameter that names the file (errors start with it).
 PARAMETER = "ousm_holdings_csv"
@@ -114,6 +114,7 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
         sector = cell["sector"]
         if not sector:
             raise ParameterError(f"{PARAMETER} row {i}: sector is empty; give the holding's sector (e.g. Industrials)")
+        plain_text(sector, PARAMETER, i, "sector", "Industrials")  # a table shows it
         ticker = cell["ticker"].upper()
         cash = "cash" in sector.lower()
         if not ticker and not cash:

@@ -31,7 +31,7 @@ import re
 import pandas as pd
 
 from ..errors import ParameterError, ParseError
-from ._csv import csv_rows
+from ._csv import csv_rows, plain_text
 
 #: The parameter that names the file (errors start with it).
 PARAMETER = "spiva_csv"
@@ -130,7 +130,7 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
         s = _share(cell(r, "share_underperformed"), i)
         rec = {"row": i, "horizon": h, "share": s / 100.0}
         if "category" in pos:
-            rec["category"] = cell(r, "category")
+            rec["category"] = plain_text(cell(r, "category"), PARAMETER, i, "category", "Small-Cap Funds")
         if "date" in pos and cell(r, "date"):
             try:
                 rec["date"] = pd.to_datetime(cell(r, "date"), format="%Y-%m-%d")
