@@ -148,6 +148,21 @@ def test_data_verify_missing_folder_is_a_parameter_error(offline, capsys, tmp_pa
     assert err.startswith(f"smallcaps: snapshot={tmp_path / 'nowhere'} is not a directory")
 
 
+@pytest.mark.parametrize("case, argv", [
+    ("S01", ["run", "--chapters", "valuation", "--out", "{tmp}/out"]),
+    ("S01b", ["data", "status"]),
+])
+def test_a_missing_snapshot_folder_is_one_line_before_anything_is_made(monkeypatch, capsys, tmp_path, case, argv):
+    """S01 / S01b from the command line: rc 2 at once, one line, and no store, no output folder."""
+    monkeypatch.setenv("SMALLCAPS_STORE", str(tmp_path / "store"))
+    monkeypatch.delenv("SMALLCAPS_SNAPSHOT", raising=False)
+    missing = tmp_path / "nowhere"
+    assert cli.main(["--snapshot", str(missing), *[a.format(tmp=tmp_path) for a in argv]]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"smallcaps: snapshot={missing} is not a directory; give a folder laid out like shared/data"]
+    assert os.listdir(tmp_path) == []
+
+
 # -- data fetch ------------------------------------------------------------------------------------
 
 
