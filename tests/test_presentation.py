@@ -396,3 +396,6 @@ def test_every_table_column_has_a_header():
     empty = [f"{name}: {h}" for name, hs in headers.items() for h in hs
              if any(c.strip() == "" for c in h.strip().strip("|").split("|"))]
     assert empty == []
+    # and no raw pandas HTML table (its index header cells are empty: 238 on the Robustness page)
+    raw = [p.name for p in sorted(book.glob("*.ipynb")) if 'class=\\"dataframe\\"' in p.read_text()]
+    assert raw == []

@@ -49,7 +49,7 @@ from typing import Any
 import pandas as pd
 
 from ..claims.contract import UNTESTABLE, VERDICTS, round_sig
-from ..display import Text, percent
+from ..display import Table, Text, percent, plural
 from ..errors import DataError
 
 RESULTS = "robustness.results.json"
@@ -238,7 +238,8 @@ class Robustness:
                         "windows": s.windows,
                         "agree, published window": f"{p['agree']} of {p['n'] - p['errors']}",
                         "share (%)": None if p["share"] is None else round(percent(p["share"]), 1),
-                        "agree, all windows": f"{a['agree']:,} of {a['n'] - a['errors']:,} in {a['windows']} windows",
+                        "agree, all windows": (f"{a['agree']:,} of {a['n'] - a['errors']:,} in "
+                                               f"{plural(a['windows'], 'window')}"),
                         "share, all windows (%)": None if a["share"] is None else round(percent(a["share"]), 1),
                         "fragile": "yes" if s.fragile else "no"})
         return pd.DataFrame(out).set_index("claim")
@@ -394,7 +395,7 @@ class Robustness:
             display(Text(f"**{cid}. {get(cid).heading}**"))
             display(self.finding(cid))
             plots.show(self.curve(cid))
-            display(self.by_window_kind(cid))
+            display(Table(self.by_window_kind(cid)))
 
     # -- results ------------------------------------------------------------------------------------
 
