@@ -128,7 +128,7 @@ def parse(raw: bytes) -> dict[str, pd.DataFrame]:
             raise ParameterError(f"{PARAMETER} row {i}: {len(r)} fields where the header has {len(header)}; {HINT}")
         h = _horizon(cell(r, "horizon"), i)
         s = _share(cell(r, "share_underperformed"), i)
-        rec = {"row": i, "horizon": h, "share": s / 100.0}
+        rec: dict[str, object] = {"row": i, "horizon": h, "share": s / 100.0}
         if "category" in pos:
             rec["category"] = plain_text(cell(r, "category"), PARAMETER, i, "category", "Small-Cap Funds")
         if "date" in pos and cell(r, "date"):
