@@ -136,7 +136,8 @@ def test_the_file_decides_v1_on_the_claim_s_own_measure(inputs_with_file):
     assert m["percentile_since"] == pytest.approx(100 / 14)  # the lowest of 14 months
     assert m["average"].se == pytest.approx(stats.mean_ar1(pd.Series(rel)).se)
     res = v1.result
-    assert res.statistic.name == "forward P/E gap to its 1995+ average, Apr 2024"
+    # the average runs over the file's months: it starts in March 2023, and the label says so (R03)
+    assert res.statistic.name == "forward P/E gap to its Mar 2023+ average, Apr 2024"
     assert res.statistic.value == pytest.approx(100 * (-0.27 - sum(rel) / 14))
     assert res.verdict == "supported"  # the interval lies below zero and the month is the lowest of its frame
     # the claim's levels, -27% now and +3% on average, both within 5 pp of the file's
